@@ -1,0 +1,3 @@
+from skillaid.cli import main
+
+main()

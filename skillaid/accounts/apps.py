@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "skillaid.accounts"
+    verbose_name = "用户与审计"

@@ -1,0 +1,214 @@
+"""Users with a role and a region scope, API tokens, and the append-only audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    COUNTY_CLERK = "county_clerk", "县（区）人社局经办人员"
+    SCHOOL_OFFICER = "school_officer", "院校/培训机构管理员"
+    CITY_REVIEWER = "city_reviewer", "市级审核人员"
+    PROVINCE_REVIEWER = "province_reviewer", "省级审核人员"
+    ADMIN = "admin", "系统管理员"
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.COUNTY_CLERK)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="管辖区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空白表示全国（仅系统管理员）",
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name="所属院校/机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                name="user_scope_required",
+                condition=models.Q(role="admin") | models.Q(region__isnull=False),
+            ),
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def region_prefix(self) -> str:
+        """Leading code digits of everything this user may see; '' means all."""
+        if self.region_id is None:
+            return "" if self.role == Role.ADMIN else "--none--"
+        from skillaid.regions.models import code_prefix
+
+        return code_prefix(self.region_id)
+
+    @property
+    def can_reveal_ids(self) -> bool:
+        return self.role in {
+            Role.COUNTY_CLERK,
+            Role.CITY_REVIEWER,
+            Role.PROVINCE_REVIEWER,
+            Role.ADMIN,
+        }
+
+    @property
+    def can_edit_ledger(self) -> bool:
+        return self.role in {Role.COUNTY_CLERK, Role.ADMIN}
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role in {
+            Role.CITY_REVIEWER,
+            Role.PROVINCE_REVIEWER,
+            Role.ADMIN,
+            Role.COUNTY_CLERK,
+        }
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def user_for(self, token: str) -> User | None:
+        row = (
+            self.filter(key_hash=_hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .select_related("user", "user__region")
+            .first()
+        )
+        return row.user if row else None
+
+
+class ApiToken(models.Model):
+    """A bearer token for other systems; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=64)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        token = "sk_" + secrets.token_urlsafe(32)
+        row = cls.objects.create(
+            user=user, name=name, key_hash=_hash_token(token), prefix=token[:8]
+        )
+        return row, token
+
+
+class Channel(models.TextChoices):
+    PAGE = "page", "页面"
+    IMPORT = "import", "导入"
+    API = "api", "接口"
+    COMMAND = "command", "命令行"
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    REVEAL_ID = "reveal_id", "查看完整身份证号"
+    EXPORT = "export", "导出"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN201
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self):  # noqa: ANN201
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """One change or one sensitive read. Rows are never updated or deleted."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    object_type = models.CharField("对象", max_length=32)
+    object_id = models.CharField(max_length=32, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN201
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+def audit(
+    *,
+    actor: User | None,
+    channel: str,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    person_id: int | None = None,
+    changes: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.display_name if actor else "系统",
+        channel=channel,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        person_id=person_id,
+        changes=changes or {},
+        note=note,
+    )

@@ -1,0 +1,80 @@
+"""Read the first sheet of an .xlsx/.xls/.xlsb/.ods workbook or a .csv file, row by row.
+
+Workbooks are read with python-calamine. CSV files from county offices come in
+UTF-8, UTF-8 with a byte-order mark, or GB18030 (what Excel on a Chinese
+Windows writes), so the encoding is detected before reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why, in Chinese."""
+
+
+@dataclass
+class Table:
+    rows: Iterator[list[object]]  # every row from the top of the sheet
+    total: int  # number of rows, for progress
+    sheet: str
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile("CSV 文件编码无法识别（支持 UTF-8 和 GB18030/GBK）")
+
+
+def open_table(path: Path, *, name: str | None = None) -> Table:
+    name = name or path.name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UnreadableFile(
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
+        )
+    if suffix == ".csv":
+        text = _decode_csv(path.read_bytes())
+        rows = list(csv.reader(io.StringIO(text)))
+        return Table(rows=iter(rows), total=len(rows), sheet="")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception as exc:  # calamine raises several kinds for damaged files
+        raise UnreadableFile(f"无法读取该工作簿（文件可能已损坏或不是 Excel 文件）：{exc}") from exc
+    total = sheet.height
+    return Table(rows=sheet.iter_rows(), total=total, sheet=sheet.name)
+
+
+_DECOR = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
+
+
+def header_key(text: object) -> str:
+    """Fold a header cell for matching: '身份证号码（必填）*' -> '身份证号码'."""
+    folded = unicodedata.normalize("NFKC", str(text or ""))
+    return _DECOR.sub("", folded)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,165 @@
+"""People and the ledger over HTTP, through the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from skillaid.accounts.models import Channel
+
+from . import services
+from .models import Person
+from .selectors import ledger, person_for
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    sex: str
+    birth_date: dt.date
+    county_code: str
+    county_name: str
+    phone: str
+    ethnicity: str
+    education: str
+    township: str
+    village: str
+    relation: str
+    household_number: str | None
+    category: str | None
+    monitoring_kind: str | None
+    wants_training: bool
+    training_occupations: str
+    wants_school: bool
+    wants_job: bool
+    surveyed_on: dt.date | None
+
+    @staticmethod
+    def from_person(p: Person) -> PersonOut:
+        h = p.household
+        return PersonOut(
+            id=p.pk,
+            name=p.name,
+            id_number_masked=p.id_masked,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            county_code=p.county_id,
+            county_name=p.county.name,
+            phone=p.phone,
+            ethnicity=p.ethnicity,
+            education=p.education,
+            township=p.township,
+            village=p.village,
+            relation=p.relation,
+            household_number=h.number if h else None,
+            category=h.category if h else None,
+            monitoring_kind=(h.monitoring_kind or None) if h else None,
+            wants_training=p.wants_training,
+            training_occupations=p.training_occupations,
+            wants_school=p.wants_school,
+            wants_job=p.wants_job,
+            surveyed_on=p.surveyed_on,
+        )
+
+
+class PersonPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PersonOut]
+
+
+class PersonIn(Schema):
+    id_number: str
+    name: str
+    county: str
+    phone: str = ""
+    ethnicity: str = ""
+    education: str = ""
+    township: str = ""
+    village: str = ""
+    relation: str = ""
+    household_number: str = ""
+    category: str | None = None
+    monitoring_kind: str | None = None
+    wants_training: bool = False
+    training_occupations: str = ""
+    wants_school: bool = False
+    wants_job: bool = False
+    surveyed_on: dt.date | None = None
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    county: str | None = None
+    phone: str | None = None
+    ethnicity: str | None = None
+    education: str | None = None
+    township: str | None = None
+    village: str | None = None
+    relation: str | None = None
+    category: str | None = None
+    monitoring_kind: str | None = None
+    wants_training: bool | None = None
+    training_occupations: str | None = None
+    wants_school: bool | None = None
+    wants_job: bool | None = None
+    surveyed_on: dt.date | None = None
+
+
+class Error(Schema):
+    detail: dict[str, str] | str
+
+
+@router.get("", response=PersonPage, summary="List or search people in the caller's scope")
+def list_people(
+    request: HttpRequest,
+    q: str = "",
+    region: str = "",
+    category: str = "",
+    intent: str = "",
+    sort: str = "",
+    limit: int = 50,
+    offset: int = 0,
+):  # noqa: ANN201
+    if not 1 <= limit <= 500 or offset < 0:
+        raise HttpError(422, "limit must be 1..500 and offset >= 0")
+    people = ledger(request.user, q=q, region=region, category=category, intent=intent, sort=sort)
+    items = [PersonOut.from_person(p) for p in people[offset : offset + limit]]
+    return PersonPage(count=people.count(), limit=limit, offset=offset, items=items)
+
+
+@router.get("/{int:person_id}", response=PersonOut, summary="Read one person")
+def read_person(request: HttpRequest, person_id: int):  # noqa: ANN201
+    return PersonOut.from_person(person_for(request.user, person_id))
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not request.user.can_edit_ledger:
+        raise HttpError(403, "this role cannot change the ledger")
+
+
+@router.post("", response={201: PersonOut, 422: Error}, summary="Register a person")
+def create_person(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
+    _require_editor(request)
+    person = services.person_create(actor=request.user, channel=Channel.API, data=payload.dict())
+    return 201, PersonOut.from_person(person_for(request.user, person.pk))
+
+
+@router.patch(
+    "/{int:person_id}",
+    response={200: PersonOut, 422: Error},
+    summary="Change some fields of a person",
+)
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):  # noqa: ANN201
+    _require_editor(request)
+    person = person_for(request.user, person_id)
+    data = payload.dict(exclude_unset=True)
+    services.person_update(actor=request.user, channel=Channel.API, person=person, data=data)
+    return PersonOut.from_person(person_for(request.user, person_id))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "skillaid.people"
+    verbose_name = "人员与台账"

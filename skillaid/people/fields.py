@@ -1,0 +1,113 @@
+"""Parsing of the ledger's optional fields, shared by the import, the forms and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from .models import Category, MonitoringKind
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+class FieldError(ValueError):
+    """A value that cannot be used; the message is Chinese, for the clerk."""
+
+
+def text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def phone(value: object) -> str:
+    raw = text(value).replace(" ", "")
+    if not raw:
+        return ""
+    if raw.startswith("+86"):
+        raw = raw[3:]
+    if _MOBILE.match(raw) or _LANDLINE.match(raw):
+        return raw
+    raise FieldError(f"联系电话“{raw}”不是11位手机号或带区号的固定电话")
+
+
+_YES = {"是", "有", "y", "yes", "1", "√", "✓", "true", "愿意", "需要"}
+_NO = {"否", "无", "n", "no", "0", "×", "false", "不愿意", "不需要"}
+
+
+def yes_no(value: object) -> bool | None:
+    raw = text(value).lower()
+    if not raw:
+        return None
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise FieldError(f"“{raw}”应填“是”或“否”")
+
+
+_CATEGORY = {
+    "脱贫户": (Category.LIFTED, ""),
+    "脱贫家庭": (Category.LIFTED, ""),
+    "脱贫人口": (Category.LIFTED, ""),
+    "建档立卡贫困户": (Category.LIFTED, ""),
+    "监测户": (Category.MONITORED, ""),
+    "监测对象": (Category.MONITORED, ""),
+    "防止返贫监测对象": (Category.MONITORED, ""),
+    "防止返贫致贫监测对象": (Category.MONITORED, ""),
+    "脱贫不稳定户": (Category.MONITORED, MonitoringKind.UNSTABLE),
+    "边缘易致贫户": (Category.MONITORED, MonitoringKind.MARGINAL),
+    "突发严重困难户": (Category.MONITORED, MonitoringKind.SUDDEN),
+    "一般户": (Category.ORDINARY, ""),
+    "一般农户": (Category.ORDINARY, ""),
+    "非帮扶户": (Category.ORDINARY, ""),
+}
+
+
+def category(value: object) -> tuple[str, str] | None:
+    raw = text(value).replace(" ", "")
+    if not raw:
+        return None
+    if raw in _CATEGORY:
+        return _CATEGORY[raw]
+    raise FieldError(f"家庭类别“{raw}”无法识别（可填：脱贫户、监测户、防止返贫监测对象、一般户）")
+
+
+_KIND = {label: value for value, label in MonitoringKind.choices}
+
+
+def monitoring_kind(value: object) -> str | None:
+    raw = text(value).replace(" ", "")
+    if not raw:
+        return None
+    if raw in _KIND:
+        return _KIND[raw]
+    raise FieldError(f"监测类型“{raw}”无法识别（可填：{'、'.join(_KIND)}）")
+
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        raw = text(value)
+        match = _DATE.match(raw)
+        if not match:
+            raise FieldError(f"日期“{raw}”格式不对（应为 2024-03-01）")
+        try:
+            day = dt.date(*(int(g) for g in match.groups()))
+        except ValueError as exc:
+            raise FieldError(f"日期“{raw}”不存在") from exc
+    if day > (today or dt.date.today()):
+        raise FieldError(f"日期 {day.isoformat()} 晚于今天")
+    return day

@@ -1,0 +1,61 @@
+from django import forms
+
+from skillaid.regions.models import ResettlementSite
+
+from .models import Category, MonitoringKind
+
+YES_NO = [("", "—"), ("是", "是"), ("否", "否")]
+
+
+class PersonForm(forms.Form):
+    """Raw input for person_create/person_update; the services do the checking."""
+
+    id_number = forms.CharField(label="身份证号", max_length=40, required=False)
+    name = forms.CharField(label="姓名", max_length=64)
+    county = forms.ChoiceField(label="所属县（区）")
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    ethnicity = forms.CharField(label="民族", max_length=16, required=False)
+    education = forms.CharField(label="文化程度", max_length=16, required=False)
+    township = forms.CharField(label="乡镇（街道）", max_length=64, required=False)
+    village = forms.CharField(label="村（社区）", max_length=64, required=False)
+    resettlement_site = forms.ChoiceField(label="安置区", required=False)
+    relation = forms.CharField(label="与户主关系", max_length=16, required=False)
+    household_number = forms.CharField(label="户编号", max_length=64, required=False)
+    category = forms.ChoiceField(
+        label="家庭类别", required=False, choices=[("", "—"), *Category.choices]
+    )
+    monitoring_kind = forms.ChoiceField(
+        label="监测类型", required=False, choices=[("", "—"), *MonitoringKind.choices]
+    )
+    wants_training = forms.BooleanField(label="有培训意愿", required=False)
+    training_occupations = forms.CharField(label="意向工种", max_length=255, required=False)
+    wants_school = forms.BooleanField(label="有就读技工院校意愿（两后生）", required=False)
+    wants_job = forms.BooleanField(label="有就业意愿", required=False)
+    surveyed_on = forms.DateField(
+        label="调查日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, counties, creating: bool, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [(c.code, c.name) for c in counties]
+        self.fields["resettlement_site"].choices = [("", "—")] + [
+            (str(s.pk), s.name)
+            for s in ResettlementSite.objects.filter(county__in=[c.code for c in counties])
+        ]
+        if creating:
+            self.fields["id_number"].required = True
+        else:
+            del self.fields["id_number"]
+            del self.fields["household_number"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="台账文件（.xlsx / .xls / .csv）")
+    county = forms.ChoiceField(label="所属县（区）", required=False)
+    dry_run = forms.BooleanField(label="只检查不入库（试导入）", required=False)
+
+    def __init__(self, *args, counties, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = [("", "按表中“所属县”列或身份证号判断")] + [
+            (c.code, c.name) for c in counties
+        ]

@@ -1,0 +1,799 @@
+"""Import of the county needs ledger (台账) from Excel or CSV.
+
+Two passes over rows held once in memory: the first reads, normalises and
+checks every row and settles duplicates within the file (a later row can
+conflict with an earlier one, so nothing is written before the whole file is
+seen); the second writes the accepted rows in chunks through the bulk path,
+matching people by the blind index of their ID number, so that a second import
+of the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xlsxwriter
+from django.db import connection, transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import Action, AuditEntry, Channel, User
+from skillaid.db import bulk_insert
+from skillaid.lib import idnumber
+from skillaid.lib.names import initials
+from skillaid.lib.sheets import UnreadableFile, column_letter, header_key, open_table
+from skillaid.regions.models import Level, Region, ResettlementSite
+
+from . import fields
+from .models import Category, Household, HouseholdStatus, Person, sealer
+
+CHUNK = 5000
+SEP = "\x1f"
+HEADER_SCAN_ROWS = 10
+
+# Field -> accepted header spellings (compared after header_key folding).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号码", "身份证"),
+    "name": ("姓名", "劳动力姓名", "人员姓名"),
+    "phone": ("联系电话", "手机号码", "手机号", "联系方式", "电话"),
+    "category": ("家庭类别", "户类型", "人员类别", "户类别", "家庭类型"),
+    "monitoring_kind": ("监测类型", "监测对象类别", "监测对象类型"),
+    "wants_training": ("培训意愿", "是否有培训意愿", "有无培训意愿"),
+    "training_occupations": ("意向工种", "培训意愿工种", "意向培训工种", "培训工种"),
+    "wants_school": ("就读技工院校意愿", "技工院校就读意愿", "就读意愿"),
+    "wants_job": ("就业意愿", "是否有就业意愿"),
+    "household_number": ("户编号", "家庭编号", "户码", "户号"),
+    "head_number": ("户主身份证号", "户主身份证号码"),
+    "relation": ("与户主关系",),
+    "ethnicity": ("民族",),
+    "education": ("文化程度", "学历"),
+    "county": ("所属县", "县", "县区", "所属县区", "县市区"),
+    "township": ("乡镇", "所在乡镇", "乡镇街道"),
+    "village": ("村", "行政村", "所在村", "村社区"),
+    "resettlement_site": ("安置区", "安置点", "易地扶贫搬迁安置区"),
+    "surveyed_on": ("调查日期", "摸底日期", "登记日期"),
+}
+LABELS = {
+    "id_number": "身份证号",
+    "name": "姓名",
+    "phone": "联系电话",
+    "category": "家庭类别",
+    "monitoring_kind": "监测类型",
+    "wants_training": "培训意愿",
+    "training_occupations": "意向工种",
+    "wants_school": "就读技工院校意愿",
+    "wants_job": "就业意愿",
+    "household_number": "户编号",
+    "head_number": "户主身份证号",
+    "relation": "与户主关系",
+    "ethnicity": "民族",
+    "education": "文化程度",
+    "county": "所属县",
+    "township": "乡镇",
+    "village": "村",
+    "resettlement_site": "安置区",
+    "surveyed_on": "调查日期",
+}
+_ALIASES = {header_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+# Person columns an import may set; compared with the stored value to decide "unchanged".
+PERSON_FIELDS = (
+    "name",
+    "ethnicity",
+    "phone",
+    "education",
+    "county_id",
+    "township",
+    "village",
+    "resettlement_site_id",
+    "household_id",
+    "relation",
+    "wants_training",
+    "training_occupations",
+    "wants_school",
+    "wants_job",
+    "surveyed_on",
+)
+TEXT_FIELDS = ("ethnicity", "education", "township", "village", "relation", "training_occupations")
+
+
+@dataclass(slots=True)
+class Record:
+    row: int
+    number: str
+    name: str
+    county: str
+    values: dict[str, object]
+    category: tuple[str, str] | None = None
+    household_key: str | None = None
+    raw: str = ""  # the original cells joined by SEP, for the report if the row is refused later
+
+
+@dataclass(slots=True)
+class Rejection:
+    row: int
+    column: str
+    reason: str
+    cells: list[object]
+
+
+@dataclass(slots=True)
+class Notice:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    header_row: int = 1
+    dry_run: bool = False
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "warnings": len(self.warnings),
+            "duplicates": self.duplicates,
+        }
+
+    def write_report(self, path: Path) -> None:
+        """The rejected rows with their original cells, row numbers and reasons; warnings on a second sheet."""
+        with xlsxwriter.Workbook(
+            str(path), {"constant_memory": True, "strings_to_numbers": False}
+        ) as book:
+            bold = book.add_format({"bold": True, "bg_color": "#FDE9D9"})
+            text = book.add_format({"num_format": "@"})
+            sheet = book.add_worksheet("被拒绝的行")
+            head = ["源文件行号", "出错列", "原因", *self.headers]
+            sheet.write_row(0, 0, head, bold)
+            sheet.set_column(0, 1, 12)
+            sheet.set_column(2, 2, 60)
+            sheet.set_column(3, 3 + len(self.headers), 18, text)
+            for i, r in enumerate(self.rejected, start=1):
+                sheet.write_number(i, 0, r.row)
+                sheet.write_string(i, 1, r.column)
+                sheet.write_string(i, 2, r.reason)
+                for j, cell in enumerate(r.cells):
+                    if cell is None or cell == "":
+                        continue
+                    # Written as text so that long numbers keep their digits on the way back.
+                    sheet.write_string(
+                        i, 3 + j, cell if isinstance(cell, str) else _cell_text(cell)
+                    )
+            notes = book.add_worksheet("警告")
+            notes.write_row(0, 0, ["源文件行号", "列", "说明"], bold)
+            notes.set_column(2, 2, 70)
+            for i, n in enumerate(self.warnings, start=1):
+                notes.write_number(i, 0, n.row)
+                notes.write_string(i, 1, n.column)
+                notes.write_string(i, 2, n.message)
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+class LedgerImport:
+    """Reads, checks and commits one ledger file for one actor."""
+
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        county: Region | None = None,
+        dry_run: bool = False,
+        progress: ProgressFn | None = None,
+        today: dt.date | None = None,
+        channel: str = Channel.IMPORT,
+    ) -> None:
+        self.actor = actor
+        self.county = county
+        self.dry_run = dry_run
+        self.progress = progress or (lambda done, total: None)
+        self.today = today or timezone.localdate()
+        self.channel = channel
+        self.scope = actor.region_prefix if actor else ""
+        if county is not None and not county.code.startswith(self.scope):
+            raise PermissionError(f"{county.name}不在您的管辖范围内")
+        self._provinces = set(
+            Region.objects.filter(level=Level.PROVINCE).values_list("code", flat=True)
+        )
+        self._provinces = {c[:2] for c in self._provinces}
+        self._counties = dict(
+            Region.objects.filter(level=Level.COUNTY).values_list("code", "is_current")
+        )
+        self._sites = dict(ResettlementSite.objects.values_list("name", "id"))
+        self._county_names: dict[str, list[str]] | None = None
+
+    # ----- pass 1: read and check -----
+
+    def run(self, path: Path, *, name: str | None = None) -> ImportResult:
+        name = name or path.name
+        table = open_table(path, name=name)
+        result = ImportResult(filename=name, dry_run=self.dry_run)
+        rows = table.rows
+        columns: dict[str, int] = {}
+        seen_headers: list[list[str]] = []
+        row_no = 0
+        for row_no, cells in enumerate(rows, start=1):  # noqa: B007
+            keys = [header_key(c) for c in cells]
+            found = {_ALIASES[k]: i for i, k in enumerate(keys) if k in _ALIASES}
+            if "id_number" in found and "name" in found:
+                columns = found
+                result.headers = [_cell_text(c) if c is not None else "" for c in cells]
+                result.header_row = row_no
+                break
+            if any(k for k in keys):
+                seen_headers.append([str(c) for c in cells if c not in (None, "")])
+            if row_no >= HEADER_SCAN_ROWS:
+                break
+        if not columns:
+            seen = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
+            raise UnreadableFile(
+                f"找不到“身份证号”和“姓名”列（身份证号列可叫：身份证号、身份证号码、公民身份号码、证件号码）。"
+                f"文件前几行的表头是：{seen}"
+            )
+        self._columns = columns
+        total = max(table.total - result.header_row, 0)
+        accepted: dict[str, list[Record]] = {}
+        order: list[str] = []
+        for row_no, cells in enumerate(rows, start=result.header_row + 1):
+            if not any(c not in (None, "") for c in cells):
+                continue
+            result.rows += 1
+            record = self._check_row(row_no, cells, result)
+            if record is not None:
+                if record.number not in accepted:
+                    order.append(record.number)
+                    accepted[record.number] = []
+                accepted[record.number].append(record)
+            if result.rows % CHUNK == 0:
+                self.progress(result.rows // 2, total)
+        records = self._settle_duplicates(accepted, order, result)
+        del accepted
+        # ----- pass 2: write -----
+        if self.dry_run:
+            with transaction.atomic():
+                self._commit(records, result, total)
+                transaction.set_rollback(True)
+        else:
+            self._commit(records, result, total)
+        result.rejected.sort(key=lambda r: r.row)
+        result.warnings.sort(key=lambda n: n.row)
+        self.progress(total, total)
+        return result
+
+    def _cell(self, cells: list[object], name: str) -> object:
+        i = self._columns.get(name)
+        if i is None or i >= len(cells):
+            return None
+        return cells[i]
+
+    def _reject(
+        self, result: ImportResult, row: int, column: str, reason: str, cells: list[object]
+    ) -> None:
+        result.rejected.append(Rejection(row, column, reason, list(cells)))
+
+    def _col(self, name: str) -> str:
+        i = self._columns.get(name)
+        letter = f"{column_letter(i)}列" if i is not None else ""
+        return f"{letter}“{LABELS[name]}”"
+
+    def _check_row(self, row_no: int, cells: list[object], result: ImportResult) -> Record | None:
+        checked = idnumber.check(
+            self._cell(cells, "id_number"),
+            provinces=self._provinces,
+            county_known=lambda code: self._counties.get(code, False),
+            today=self.today,
+        )
+        if not checked.ok:
+            self._reject(result, row_no, self._col("id_number"), checked.error or "", cells)
+            return None
+        number = checked.number or ""
+        name = fields.text(self._cell(cells, "name")).replace(" ", "")
+        if not name:
+            self._reject(result, row_no, self._col("name"), "姓名为空", cells)
+            return None
+        if len(name) > 64:
+            self._reject(result, row_no, self._col("name"), "姓名超过64个字", cells)
+            return None
+        county, why = self._county_for(number, cells)
+        if county is None:
+            self._reject(
+                result,
+                row_no,
+                self._col("county") if "county" in self._columns else "所属县",
+                why,
+                cells,
+            )
+            return None
+        record = Record(
+            row=row_no,
+            number=number,
+            name=name,
+            county=county,
+            values={"name": name, "county_id": county},
+            raw=SEP.join("" if c is None else _cell_text(c) for c in cells),
+        )
+        for note in checked.notes:
+            result.warnings.append(Notice(row_no, self._col("id_number"), f"{note}（已自动更正）"))
+        for warning in checked.warnings:
+            result.warnings.append(Notice(row_no, self._col("id_number"), warning))
+        self._optional(record, cells, result)
+        return record
+
+    def _optional(self, record: Record, cells: list[object], result: ImportResult) -> None:
+        def keep(name: str, parse: Callable[[object], object]) -> None:
+            if name not in self._columns:
+                return
+            try:
+                value = parse(self._cell(cells, name))
+            except fields.FieldError as exc:
+                result.warnings.append(
+                    Notice(record.row, self._col(name), f"{exc}，该项未导入，其他信息已导入")
+                )
+                return
+            if value is not None:
+                record.values[name] = value
+
+        keep("phone", fields.phone)
+        for name in TEXT_FIELDS:
+            keep(name, lambda v: fields.text(v)[:64] or None)
+        keep("wants_training", fields.yes_no)
+        keep("wants_school", fields.yes_no)
+        keep("wants_job", fields.yes_no)
+        keep("surveyed_on", lambda v: fields.date(v, today=self.today))
+        if "training_occupations" in record.values:
+            record.values["training_occupations"] = fields.text(
+                self._cell(cells, "training_occupations")
+            )[:255]
+        if "category" in self._columns:
+            try:
+                record.category = fields.category(self._cell(cells, "category"))
+            except fields.FieldError as exc:
+                result.warnings.append(
+                    Notice(record.row, self._col("category"), f"{exc}，该项未导入")
+                )
+        if record.category and "monitoring_kind" in self._columns:
+            try:
+                kind = fields.monitoring_kind(self._cell(cells, "monitoring_kind"))
+            except fields.FieldError as exc:
+                result.warnings.append(
+                    Notice(record.row, self._col("monitoring_kind"), f"{exc}，该项未导入")
+                )
+                kind = None
+            if kind and record.category[0] == Category.MONITORED:
+                record.category = (Category.MONITORED, kind)
+        site = fields.text(self._cell(cells, "resettlement_site"))
+        if site:
+            if site in self._sites:
+                record.values["resettlement_site_id"] = self._sites[site]
+            else:
+                result.warnings.append(
+                    Notice(
+                        record.row,
+                        self._col("resettlement_site"),
+                        f"安置区“{site}”不在安置区名录中，该项未导入",
+                    )
+                )
+        household = fields.text(self._cell(cells, "household_number"))
+        if household:
+            record.household_key = household[:64]
+        else:
+            head = idnumber.check(self._cell(cells, "head_number"), provinces=self._provinces)
+            if head.ok:
+                record.household_key = (
+                    "户主"
+                    + idnumber.mask(head.number or "")
+                    + "-"
+                    + sealer().index(head.number or "")[:8]
+                )
+            elif "head_number" in self._columns and self._cell(cells, "head_number") not in (
+                None,
+                "",
+            ):
+                result.warnings.append(
+                    Notice(
+                        record.row,
+                        self._col("head_number"),
+                        f"户主身份证号有误：{head.error}，未据此归户",
+                    )
+                )
+        record.values.pop("household_number", None)
+        record.values.pop("head_number", None)
+
+    def _county_for(self, number: str, cells: list[object]) -> tuple[str | None, str]:
+        if self.county is not None:
+            return self.county.code, ""
+        if "county" in self._columns:
+            raw = fields.text(self._cell(cells, "county")).replace(" ", "")
+            code = self._county_code(raw)
+            if code is None:
+                return None, f"所属县“{raw}”无法识别" if raw else "所属县为空"
+        else:
+            code = number[:6]
+            if not self._counties.get(code):
+                return (
+                    None,
+                    "无法确定所属县：身份证号前6位不是现行县级区划，请在导入时指定县（--county）或在表中加“所属县”列",
+                )
+        if not code.startswith(self.scope):
+            return None, f"所属县 {code} 不在您的管辖范围内"
+        return code, ""
+
+    def _county_code(self, raw: str) -> str | None:
+        if raw.isdigit() and len(raw) == 6:
+            return raw if raw in self._counties else None
+        if self._county_names is None:
+            names: dict[str, list[str]] = defaultdict(list)
+            for code, name in (
+                Region.objects.current().filter(level=Level.COUNTY).values_list("code", "name")
+            ):
+                names[name].append(code)
+            self._county_names = names
+        codes = [c for c in self._county_names.get(raw, []) if c.startswith(self.scope)]
+        return codes[0] if len(codes) == 1 else None
+
+    def _settle_duplicates(
+        self, accepted: dict[str, list[Record]], order: list[str], result: ImportResult
+    ) -> list[Record]:
+        records: list[Record] = []
+        for number in order:
+            group = accepted[number]
+            if len(group) == 1:
+                records.append(group[0])
+                continue
+            names = {r.name for r in group}
+            if len(names) > 1:
+                for r in group:
+                    others = "、".join(f"第{o.row}行（{o.name}）" for o in group if o is not r)
+                    result.rejected.append(
+                        Rejection(
+                            r.row,
+                            self._col("id_number"),
+                            f"同一身份证号在文件中出现多次且姓名不同：{others}",
+                            r.raw.split(SEP),
+                        )
+                    )
+                continue
+            last = group[-1]
+            for r in group[:-1]:
+                result.duplicates += 1
+                if (
+                    r.values != last.values
+                    or r.category != last.category
+                    or r.household_key != last.household_key
+                ):
+                    result.warnings.append(
+                        Notice(
+                            r.row,
+                            self._col("id_number"),
+                            f"与第{last.row}行身份证号相同、内容不同，以第{last.row}行为准",
+                        )
+                    )
+            records.append(last)
+        return records
+
+    # ----- pass 2: commit -----
+
+    def _commit(self, records: list[Record], result: ImportResult, total: int) -> None:
+        for start in range(0, len(records), CHUNK):
+            with transaction.atomic():
+                self._commit_chunk(records[start : start + CHUNK], result)
+            done = min(start + CHUNK, len(records))
+            self.progress(total // 2 + done * (total - total // 2) // max(len(records), 1), total)
+
+    def _commit_chunk(self, records: list[Record], result: ImportResult) -> None:
+        box = sealer()
+        now = timezone.now()
+        actor_id = self.actor.pk if self.actor else None
+        actor_name = self.actor.display_name if self.actor else "命令行导入"
+        index = {box.index(r.number): r for r in records}
+        existing: dict[str, dict] = {}
+        keys = list(index)
+        for i in range(0, len(keys), 900):
+            for row in Person.objects.filter(id_index__in=keys[i : i + 900]).values(
+                "id", "id_index", *PERSON_FIELDS
+            ):
+                existing[row["id_index"]] = row
+        # Someone registered in a county outside the actor's scope is not touched.
+        for key, row in list(existing.items()):
+            if not row["county_id"].startswith(self.scope):
+                r = index.pop(key)
+                existing.pop(key)
+                result.rejected.append(
+                    Rejection(
+                        r.row,
+                        self._col("id_number"),
+                        "该身份证号已由其他县登记，不在您的管辖范围内，请联系上级部门核对",
+                        r.raw.split(SEP),
+                    )
+                )
+        households = self._households(index, existing, result, now, actor_id, actor_name)
+        audit_rows: list[list[object]] = []
+        new_rows: list[list[object]] = []
+        updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
+        for key, r in index.items():
+            values = dict(r.values)
+            household_id = households.get((r.county, r.household_key)) if r.household_key else None
+            if household_id is None and key not in existing:
+                household_id = households.get((r.county, _own_key(key)))
+            if household_id is not None:
+                values["household_id"] = household_id
+            old = existing.get(key)
+            if old is None:
+                new_rows.append(self._new_person_row(r, key, values, now, actor_id, box))
+                result.created += 1
+                continue
+            changed = {f: v for f, v in values.items() if old[f] != v}
+            if not changed:
+                result.unchanged += 1
+                continue
+            result.updated += 1
+            if any(
+                f in changed
+                for f in (
+                    "wants_training",
+                    "training_occupations",
+                    "wants_school",
+                    "wants_job",
+                    "surveyed_on",
+                )
+            ):
+                changed["surveyed_by_id"] = actor_id
+            changed["updated_at"] = now
+            cols = tuple(sorted(changed))
+            updates[cols].append([changed[c] for c in cols] + [old["id"]])
+            diff = {
+                f: [_plain(old.get(f)), _plain(v)]
+                for f, v in changed.items()
+                if f not in ("updated_at", "surveyed_by_id")
+            }
+            audit_rows.append(
+                [
+                    now,
+                    actor_id,
+                    actor_name,
+                    self.channel,
+                    Action.UPDATE,
+                    "person",
+                    str(old["id"]),
+                    old["id"],
+                    json.dumps(diff, ensure_ascii=False),
+                    result.filename[:200],
+                ]
+            )
+        bulk_insert(Person._meta.db_table, PERSON_INSERT_COLUMNS, new_rows)
+        table = connection.ops.quote_name(Person._meta.db_table)
+        with connection.cursor() as cursor:
+            for cols, rows in updates.items():
+                sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in cols)
+                cursor.executemany(
+                    f"UPDATE {table} SET {sets} WHERE id = %s", [_adapt_row(row) for row in rows]
+                )
+        if new_rows:
+            new_keys = [row[3] for row in new_rows]
+            for i in range(0, len(new_keys), 900):
+                for pk, key in Person.objects.filter(
+                    id_index__in=new_keys[i : i + 900]
+                ).values_list("id", "id_index"):
+                    r = index[key]
+                    snapshot = {f: [None, _plain(v)] for f, v in r.values.items()}
+                    audit_rows.append(
+                        [
+                            now,
+                            actor_id,
+                            actor_name,
+                            self.channel,
+                            Action.CREATE,
+                            "person",
+                            str(pk),
+                            pk,
+                            json.dumps(snapshot, ensure_ascii=False),
+                            result.filename[:200],
+                        ]
+                    )
+        bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
+
+    def _households(
+        self, index, existing, result, now, actor_id, actor_name
+    ) -> dict[tuple[str, str], int]:
+        """Find or create every household the chunk names; apply category changes."""
+        wanted: dict[tuple[str, str], Record] = {}
+        for key, r in index.items():
+            if r.household_key:
+                wanted[(r.county, r.household_key)] = r
+            elif key not in existing or existing[key]["household_id"] is None:
+                wanted[(r.county, _own_key(key))] = r
+        found: dict[tuple[str, str], dict] = {}
+        by_county: dict[str, list[str]] = defaultdict(list)
+        for county, number in wanted:
+            by_county[county].append(number)
+        for county, numbers in by_county.items():
+            for i in range(0, len(numbers), 900):
+                for row in Household.objects.filter(
+                    county_id=county, number__in=numbers[i : i + 900]
+                ).values("id", "county_id", "number", "category", "monitoring_kind"):
+                    found[(row["county_id"], row["number"])] = row
+        new = []
+        status_rows = []
+        audit_rows = []
+        for hk, r in wanted.items():
+            start = r.values.get("surveyed_on") or self.today
+            if hk not in found:
+                category, kind = r.category or (Category.ORDINARY, "")
+                new.append([hk[0], hk[1], category, kind, start, now])
+                continue
+            row = found[hk]
+            if r.category and (row["category"], row["monitoring_kind"]) != tuple(r.category):
+                category, kind = r.category
+                Household.objects.filter(pk=row["id"]).update(
+                    category=category, monitoring_kind=kind, category_since=start
+                )
+                HouseholdStatus.objects.filter(household_id=row["id"], end__isnull=True).update(
+                    end=start
+                )
+                status_rows.append([row["id"], category, kind, start, None, "导入更新"])
+                diff = {
+                    "category": [row["category"], category],
+                    "monitoring_kind": [row["monitoring_kind"], kind],
+                }
+                audit_rows.append(
+                    [
+                        now,
+                        actor_id,
+                        actor_name,
+                        self.channel,
+                        Action.UPDATE,
+                        "household",
+                        str(row["id"]),
+                        None,
+                        json.dumps(diff, ensure_ascii=False),
+                        result.filename[:200],
+                    ]
+                )
+        bulk_insert(
+            Household._meta.db_table,
+            ("county_id", "number", "category", "monitoring_kind", "category_since", "created_at"),
+            new,
+        )
+        if new:
+            for county, numbers in _group([(n[0], n[1]) for n in new]).items():
+                for i in range(0, len(numbers), 900):
+                    for pk, number, category, kind, since in Household.objects.filter(
+                        county_id=county, number__in=numbers[i : i + 900]
+                    ).values_list("id", "number", "category", "monitoring_kind", "category_since"):
+                        found[(county, number)] = {"id": pk}
+                        status_rows.append([pk, category, kind, since, None, "导入新增"])
+        bulk_insert(
+            HouseholdStatus._meta.db_table,
+            ("household_id", "category", "monitoring_kind", "start", "end", "note"),
+            status_rows,
+        )
+        bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
+        return {hk: row["id"] for hk, row in found.items()}
+
+    def _new_person_row(
+        self, r: Record, key: str, values: dict, now, actor_id, box
+    ) -> list[object]:
+        v = values
+        return [
+            r.name,
+            initials(r.name),
+            box.seal(r.number),
+            key,
+            idnumber.mask(r.number),
+            idnumber.sex(r.number),
+            idnumber.birth_date(r.number),
+            v.get("ethnicity", ""),
+            v.get("phone", ""),
+            v.get("education", ""),
+            r.county,
+            v.get("township", ""),
+            v.get("village", ""),
+            v.get("resettlement_site_id"),
+            v.get("household_id"),
+            v.get("relation", ""),
+            bool(v.get("wants_training", False)),
+            v.get("training_occupations", ""),
+            bool(v.get("wants_school", False)),
+            bool(v.get("wants_job", False)),
+            v.get("surveyed_on"),
+            actor_id,
+            now,
+            now,
+        ]
+
+
+PERSON_INSERT_COLUMNS = (
+    "name",
+    "name_initials",
+    "id_sealed",
+    "id_index",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "education",
+    "county_id",
+    "township",
+    "village",
+    "resettlement_site_id",
+    "household_id",
+    "relation",
+    "wants_training",
+    "training_occupations",
+    "wants_school",
+    "wants_job",
+    "surveyed_on",
+    "surveyed_by_id",
+    "created_at",
+    "updated_at",
+)
+AUDIT_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "changes",
+    "note",
+)
+
+
+def _own_key(index_key: str) -> str:
+    """The household number given to someone listed without one: their own household."""
+    return "自动-" + index_key[:12]
+
+
+def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        out[a].append(b)
+    return out
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _adapt_row(row: list[object]) -> list[object]:
+    ops = connection.ops
+    out = []
+    for value in row:
+        if isinstance(value, dt.datetime):
+            value = ops.adapt_datetimefield_value(value)
+        elif isinstance(value, dt.date):
+            value = ops.adapt_datefield_value(value)
+        out.append(value)
+    return out

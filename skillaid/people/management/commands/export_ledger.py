@@ -1,0 +1,41 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from skillaid.accounts.models import Role, User
+from skillaid.people.exports import write_ledger
+from skillaid.people.selectors import ledger
+from skillaid.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Export the ledger of a region to .xlsx with Chinese headers and masked ID numbers."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("output", type=Path)
+        parser.add_argument("--region", default="", help="region code (province, city or county)")
+        parser.add_argument(
+            "--category", default="", choices=["", "lifted", "monitored", "ordinary"]
+        )
+        parser.add_argument("--intent", default="", choices=["", "training", "school", "job"])
+        parser.add_argument("--user", help="export as this user (their region scope applies)")
+
+    def handle(self, *args, **opts) -> None:
+        if opts["user"]:
+            user = User.objects.filter(username=opts["user"]).first()
+            if user is None:
+                self.stderr.write(f"error: --user {opts['user']}: no such user")
+                sys.exit(2)
+        else:
+            user = User(username="command-line", role=Role.ADMIN)
+        region = opts["region"]
+        if region and not Region.objects.filter(code=region).exists():
+            self.stderr.write(f"error: --region {region}: not a code in the division table")
+            sys.exit(2)
+        people = ledger(user, region=region, category=opts["category"], intent=opts["intent"])
+        title = (
+            f"{Region.objects.get(code=region).full_name if region else '全部地区'} 帮扶劳动力台账"
+        )
+        n = write_ledger(people, opts["output"], title=title)
+        self.stdout.write(f"{n} people written to {opts['output']}")

@@ -1,0 +1,259 @@
+"""Real-name people, their households with assistance status, and ledger intents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from skillaid.lib import idnumber
+from skillaid.lib.sealed import Sealer
+
+
+@cache
+def _sealer(secret: str) -> Sealer:
+    return Sealer(secret)
+
+
+def sealer() -> Sealer:
+    return _sealer(settings.ID_NUMBER_KEY)
+
+
+class Category(models.TextChoices):
+    LIFTED = "lifted", "脱贫户"
+    MONITORED = "monitored", "监测户"
+    ORDINARY = "ordinary", "一般户"
+
+
+class MonitoringKind(models.TextChoices):
+    UNSTABLE = "unstable", "脱贫不稳定户"
+    MARGINAL = "marginal", "边缘易致贫户"
+    SUDDEN = "sudden", "突发严重困难户"
+
+
+ASSISTED = (Category.LIFTED, Category.MONITORED)
+
+
+class Household(models.Model):
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField("户编号", max_length=64)
+    category = models.CharField(
+        "家庭类别", max_length=16, choices=Category.choices, default=Category.ORDINARY
+    )
+    monitoring_kind = models.CharField(
+        "监测类型", max_length=16, choices=MonitoringKind.choices, blank=True
+    )
+    category_since = models.DateField("类别起始日期", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "家庭"
+        verbose_name_plural = "家庭"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "number"], name="household_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}（{self.get_category_display()}）"
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.category in ASSISTED
+
+    def category_on(self, day: dt.date) -> HouseholdStatus | None:
+        """The status in force on `day`, from the history."""
+        return (
+            self.statuses.filter(start__lte=day)
+            .filter(models.Q(end__isnull=True) | models.Q(end__gt=day))
+            .order_by("-start")
+            .first()
+        )
+
+
+class HouseholdStatus(models.Model):
+    """One period of a household's assistance category; the open one has no end."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="statuses")
+    category = models.CharField("家庭类别", max_length=16, choices=Category.choices)
+    monitoring_kind = models.CharField(
+        "监测类型", max_length=16, choices=MonitoringKind.choices, blank=True
+    )
+    start = models.DateField("起始日期")
+    end = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = "家庭类别记录"
+        verbose_name_plural = "家庭类别记录"
+        constraints = [
+            models.CheckConstraint(
+                name="status_end_after_start",
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(end__isnull=True), name="one_open_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.start}–{self.end or ''}"
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_id_number(self, number: str) -> PersonQuerySet:
+        return self.filter(id_index=sealer().index(number))
+
+    def search(self, text: str) -> PersonQuerySet:
+        """Name, pinyin initials, or a whole ID number."""
+
+        text = text.strip()
+        if not text:
+            return self
+        checked = idnumber.normalise(text)[0]
+        if len(checked) == 18 and checked[:17].isdigit():
+            return self.with_id_number(checked)
+        if text.isascii() and text.isalpha():
+            return self.filter(name_initials__startswith=text.lower())
+        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return self.filter(name__contains=text)
+        return self.filter(models.Q(name__contains=text) | models.Q(phone__contains=text))
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=64)
+    name_initials = models.CharField("拼音首字母", max_length=32, db_index=True)
+    id_sealed = models.TextField("身份证号（加密）")
+    id_index = models.CharField(max_length=64, unique=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=16, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    education = models.CharField("文化程度", max_length=16, blank=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="所属县（区）", on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.CharField("乡镇（街道）", max_length=64, blank=True)
+    village = models.CharField("村（社区）", max_length=64, blank=True)
+    resettlement_site = models.ForeignKey(
+        "regions.ResettlementSite",
+        verbose_name="安置区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household = models.ForeignKey(
+        Household,
+        verbose_name="家庭",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    relation = models.CharField("与户主关系", max_length=16, blank=True)
+    # The ledger (台账): what the needs survey found this person wants.
+    wants_training = models.BooleanField("培训意愿", default=False)
+    training_occupations = models.CharField("意向工种", max_length=255, blank=True)
+    wants_school = models.BooleanField("就读技工院校意愿", default=False)
+    wants_job = models.BooleanField("就业意愿", default=False)
+    surveyed_on = models.DateField("调查日期", null=True, blank=True)
+    surveyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        indexes = [
+            models.Index(fields=["county", "name"]),
+            models.Index(fields=["county", "wants_training"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def id_number(self) -> str:
+        """The whole number; callers that show it must log the view."""
+        return sealer().open(self.id_sealed)
+
+    @property
+    def age(self) -> int:
+        today = dt.date.today()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    def set_id_number(self, number: str) -> None:
+        self.id_sealed = sealer().seal(number)
+        self.id_index = sealer().index(number)
+        self.id_masked = idnumber.mask(number)
+        self.sex = idnumber.sex(number)
+        self.birth_date = idnumber.birth_date(number)
+
+
+def import_upload_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{timezone.now():%Y%m}/{filename}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ImportJob(models.Model):
+    """One ledger import started from a page or a command, with its progress and result."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField("文件名", max_length=255)
+    file = models.FileField(upload_to=import_upload_path, max_length=255)
+    county = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    report = models.FileField(max_length=255, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_done * 100 / self.rows_total))

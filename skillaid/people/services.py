@@ -1,0 +1,306 @@
+"""Every write to people and households, used alike by pages, the API and commands.
+
+The ledger import has its own bulk path (imports.py) that applies the same
+checks and writes the same audit entries row by row in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import Action, Channel, User, audit
+from skillaid.lib import idnumber
+from skillaid.lib.names import initials
+from skillaid.regions.models import Level, Region, ResettlementSite
+
+from . import fields
+from .models import Category, Household, HouseholdStatus, MonitoringKind, Person
+
+EDITABLE = (
+    "name",
+    "phone",
+    "ethnicity",
+    "education",
+    "county",
+    "township",
+    "village",
+    "resettlement_site",
+    "relation",
+    "wants_training",
+    "training_occupations",
+    "wants_school",
+    "wants_job",
+    "surveyed_on",
+)
+INTENT_FIELDS = (
+    "wants_training",
+    "training_occupations",
+    "wants_school",
+    "wants_job",
+    "surveyed_on",
+)
+
+
+def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """Turn raw input into model values; a bad value goes into `errors` under its field."""
+    out: dict[str, Any] = {}
+    scope = actor.region_prefix if actor else ""
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name]
+        try:
+            if name == "name":
+                value = fields.text(value).replace(" ", "")
+                if not value:
+                    raise fields.FieldError("姓名不能为空")
+                if len(value) > 64:
+                    raise fields.FieldError("姓名不能超过64个字")
+            elif name == "phone":
+                value = fields.phone(value)
+            elif name == "county":
+                code = fields.text(value.code if isinstance(value, Region) else value)
+                region = Region.objects.current().filter(code=code, level=Level.COUNTY).first()
+                if region is None:
+                    raise fields.FieldError(f"县级区划代码“{code}”不存在")
+                if not code.startswith(scope):
+                    raise fields.FieldError(f"{region.name}不在您的管辖范围内")
+                value = region
+            elif name == "resettlement_site":
+                if value in (None, ""):
+                    value = None
+                elif not isinstance(value, ResettlementSite):
+                    site = (
+                        ResettlementSite.objects.filter(pk=value).first()
+                        if str(value).isdigit()
+                        else None
+                    )
+                    site = site or ResettlementSite.objects.filter(name=fields.text(value)).first()
+                    if site is None:
+                        raise fields.FieldError(f"安置区“{value}”不存在")
+                    value = site
+            elif name in ("wants_training", "wants_school", "wants_job"):
+                value = value if isinstance(value, bool) else bool(fields.yes_no(value))
+            elif name == "surveyed_on":
+                value = fields.date(value)
+            else:
+                value = fields.text(value)[: (255 if name == "training_occupations" else 64)]
+        except fields.FieldError as exc:
+            errors[name] = str(exc)
+            continue
+        out[name] = value
+    return out
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Region | ResettlementSite):
+        return str(value.pk)
+    return value
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Person:
+    errors: dict[str, str] = {}
+    checked = idnumber.check(
+        data.get("id_number"),
+        provinces={
+            c[:2]
+            for c in Region.objects.filter(level=Level.PROVINCE).values_list("code", flat=True)
+        },
+        county_known=lambda code: Region.objects.filter(code=code, is_current=True).exists(),
+    )
+    if not checked.ok:
+        errors["id_number"] = checked.error or ""
+    elif Person.objects.with_id_number(checked.number or "").exists():
+        errors["id_number"] = "该身份证号已登记，请在台账中查找此人后修改"
+    for required in ("name", "county"):
+        if not data.get(required):
+            errors[required] = "必填"
+    values = _clean(actor, data, errors)
+    category = _category(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    person = Person(**values)
+    person.set_id_number(checked.number or "")
+    person.name_initials = initials(person.name)
+    if any(f in values for f in INTENT_FIELDS):
+        person.surveyed_by = actor
+    household_number = fields.text(data.get("household_number")) or "自动-" + person.id_index[:12]
+    household, _ = Household.objects.get_or_create(
+        county=person.county,
+        number=household_number,
+        defaults={
+            "category": category[0] if category else Category.ORDINARY,
+            "monitoring_kind": category[1] if category else "",
+            "category_since": timezone.localdate(),
+        },
+    )
+    if not household.statuses.exists():
+        HouseholdStatus.objects.create(
+            household=household,
+            category=household.category,
+            monitoring_kind=household.monitoring_kind,
+            start=household.category_since or timezone.localdate(),
+        )
+    person.household = household
+    person.save()
+    snapshot = {k: [None, _plain(v)] for k, v in values.items()}
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.CREATE,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        changes=snapshot,
+    )
+    if category and household.category != category[0]:
+        household_set_category(
+            actor=actor,
+            channel=channel,
+            household=household,
+            category=category[0],
+            kind=category[1],
+            on=timezone.localdate(),
+            person_id=person.pk,
+        )
+    return person
+
+
+def _category(data: dict[str, Any], errors: dict[str, str]) -> tuple[str, str] | None:
+    raw = data.get("category")
+    if raw in (None, ""):
+        return None
+    if raw in Category.values:
+        kind = data.get("monitoring_kind") or ""
+        if kind and kind not in MonitoringKind.values:
+            errors["monitoring_kind"] = "监测类型无法识别"
+            return None
+        return raw, kind if raw == Category.MONITORED else ""
+    try:
+        return fields.category(raw)
+    except fields.FieldError as exc:
+        errors["category"] = str(exc)
+        return None
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User | None, channel: str, person: Person, data: dict[str, Any]
+) -> dict[str, list]:
+    """Apply the given fields; returns what changed as {field: [old, new]}."""
+    errors: dict[str, str] = {}
+    values = _clean(actor, data, errors)
+    category = _category(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed: dict[str, list] = {}
+    for name, value in values.items():
+        old = getattr(person, name)
+        if old != value:
+            changed[name] = [_plain(old), _plain(value)]
+            setattr(person, name, value)
+    if "name" in changed:
+        person.name_initials = initials(person.name)
+    if any(f in changed for f in INTENT_FIELDS):
+        person.surveyed_by = actor
+    if changed:
+        person.updated_at = timezone.now()
+        person.save()
+        audit(
+            actor=actor,
+            channel=channel,
+            action=Action.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            person_id=person.pk,
+            changes=changed,
+        )
+    if (
+        category
+        and person.household
+        and (person.household.category, person.household.monitoring_kind) != category
+    ):
+        household_set_category(
+            actor=actor,
+            channel=channel,
+            household=person.household,
+            category=category[0],
+            kind=category[1],
+            on=timezone.localdate(),
+            person_id=person.pk,
+        )
+        changed["category"] = [None, category[0]]
+    return changed
+
+
+@transaction.atomic
+def household_set_category(
+    *,
+    actor: User | None,
+    channel: str,
+    household: Household,
+    category: str,
+    kind: str = "",
+    on: dt.date,
+    note: str = "",
+    person_id: int | None = None,
+) -> HouseholdStatus:
+    """Close the open status on `on` and open a new one; the past stays queryable."""
+    if category not in Category.values:
+        raise ValidationError({"category": "家庭类别无法识别"})
+    if category != Category.MONITORED:
+        kind = ""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    current = household.statuses.filter(end__isnull=True).first()
+    if current and on < current.start:
+        raise ValidationError(
+            {"on": f"变更日期不能早于当前类别的起始日期 {current.start.isoformat()}"}
+        )
+    old = (household.category, household.monitoring_kind)
+    if current:
+        current.end = on
+        current.save(update_fields=["end"])
+    status = HouseholdStatus.objects.create(
+        household=household, category=category, monitoring_kind=kind, start=on, note=note
+    )
+    household.category, household.monitoring_kind, household.category_since = category, kind, on
+    household.save(update_fields=["category", "monitoring_kind", "category_since"])
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        person_id=person_id,
+        changes={
+            "category": [old[0], category],
+            "monitoring_kind": [old[1], kind],
+            "on": [None, on.isoformat()],
+        },
+        note=note,
+    )
+    return status
+
+
+def person_reveal_id(*, actor: User, person: Person, channel: str = Channel.PAGE) -> str:
+    """The whole number for a role that needs it; every view is logged."""
+    if not actor.can_reveal_ids:
+        raise PermissionError("您的角色不能查看完整身份证号")
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.REVEAL_ID,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+    )
+    return person.id_number

@@ -1,0 +1,58 @@
+"""Background work: a ledger import started from the import page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from django_tasks import task
+
+from skillaid.lib.sheets import UnreadableFile
+
+from .imports import LedgerImport
+from .models import ImportJob, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("created_by", "county").get(pk=job_id)
+    job.status = JobStatus.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+
+    try:
+        importer = LedgerImport(
+            actor=job.created_by, county=job.county, dry_run=job.dry_run, progress=progress
+        )
+        result = importer.run(Path(job.file.path), name=job.filename)
+    except UnreadableFile as exc:
+        job.status, job.error = JobStatus.FAILED, str(exc)
+    except PermissionError as exc:
+        job.status, job.error = JobStatus.FAILED, str(exc)
+    except Exception:
+        log.exception("ledger import %s failed", job_id)
+        job.status, job.error = JobStatus.FAILED, "导入时发生系统错误，已记录日志，请联系系统管理员"
+    else:
+        job.status = JobStatus.DONE
+        job.result = result.summary()
+        if result.rejected or result.warnings:
+            name = f"reports/import-{job.pk}-rejected.xlsx"
+            path = Path(settings.MEDIA_ROOT) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            result.write_report(path)
+            job.report = name
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+@task()
+def import_ledger_task(job_id: int) -> None:
+    close_old_connections()
+    run_import_job(job_id)

@@ -1,0 +1,266 @@
+"""Pages of the ledger: home, list, person, create/edit, import, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from skillaid.accounts.models import Action, AuditEntry, Channel, audit
+from skillaid.regions.selectors import counties_visible_to
+
+from . import services
+from .exports import write_ledger
+from .forms import ImportForm, PersonForm
+from .models import ASSISTED, Category, ImportJob, JobStatus
+from .selectors import ledger, people_visible_to, person_for
+from .tasks import import_ledger_task
+
+FILTERS = ("q", "region", "category", "intent", "sort")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    rows = (
+        people_visible_to(request.user)
+        .values("county_id", "county__name")
+        .annotate(
+            people=Count("id"),
+            assisted=Count("id", filter=Q(household__category__in=ASSISTED)),
+            training=Count("id", filter=Q(wants_training=True)),
+            school=Count("id", filter=Q(wants_school=True)),
+            job=Count("id", filter=Q(wants_job=True)),
+        )
+        .order_by("county_id")
+    )
+    rows = list(rows)
+    totals = {
+        k: sum(r[k] for r in rows) for k in ("people", "assisted", "training", "school", "job")
+    }
+    return render(request, "people/home.html", {"rows": rows, "totals": totals})
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in FILTERS}
+
+
+@login_required
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    people = ledger(request.user, **filters)
+    page = Paginator(people, settings.SKILLAID_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "counties": counties_visible_to(request.user),
+        "categories": Category.choices,
+    }
+    template = (
+        "people/_ledger_table.html"
+        if request.headers.get("HX-Request")
+        else "people/ledger_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    people = ledger(request.user, **filters)
+    path = (
+        Path(settings.MEDIA_ROOT)
+        / "exports"
+        / f"ledger-{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scope = request.user.region.full_name if request.user.region else "全部地区"
+    count = write_ledger(
+        people, path, title=f"{scope} 帮扶劳动力台账（导出于 {timezone.localdate():%Y-%m-%d}）"
+    )
+    audit(
+        actor=request.user,
+        channel=Channel.PAGE,
+        action=Action.EXPORT,
+        object_type="ledger",
+        changes={"filters": [None, {k: v for k, v in filters.items() if v}], "rows": [None, count]},
+    )
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"台账-{timezone.localdate():%Y%m%d}.xlsx"
+    )
+    return response
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_for(request.user, pk)
+    members = []
+    statuses = []
+    if person.household:
+        members = (
+            people_visible_to(request.user)
+            .filter(household=person.household)
+            .order_by("birth_date")
+        )
+        statuses = person.household.statuses.order_by("-start")
+    history = (
+        AuditEntry.objects.filter(person_id=person.pk)[:100]
+        if request.user.can_read_audit
+        else None
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "members": members, "statuses": statuses, "history": history},
+    )
+
+
+@login_required
+@require_POST
+def person_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_for(request.user, pk)
+    try:
+        number = services.person_reveal_id(actor=request.user, person=person)
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return render(request, "people/_id_revealed.html", {"number": number})
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not request.user.can_edit_ledger:
+        raise PermissionDenied("您的角色不能修改台账")
+
+
+def _apply_errors(form: PersonForm, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    counties = list(counties_visible_to(request.user))
+    form = PersonForm(request.POST or None, counties=counties, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                actor=request.user, channel=Channel.PAGE, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记 {person.name}")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_editor(request)
+    person = person_for(request.user, pk)
+    counties = list(counties_visible_to(request.user))
+    initial = {
+        "name": person.name,
+        "county": person.county_id,
+        "phone": person.phone,
+        "ethnicity": person.ethnicity,
+        "education": person.education,
+        "township": person.township,
+        "village": person.village,
+        "resettlement_site": str(person.resettlement_site_id or ""),
+        "relation": person.relation,
+        "category": person.household.category if person.household else "",
+        "monitoring_kind": person.household.monitoring_kind if person.household else "",
+        "wants_training": person.wants_training,
+        "training_occupations": person.training_occupations,
+        "wants_school": person.wants_school,
+        "wants_job": person.wants_job,
+        "surveyed_on": person.surveyed_on,
+    }
+    form = PersonForm(request.POST or None, initial=initial, counties=counties, creating=False)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("category"):
+            data.pop("category", None)
+        try:
+            changed = services.person_update(
+                actor=request.user, channel=Channel.PAGE, person=person, data=data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存" if changed else "没有改动")
+            return redirect("person_detail", pk=person.pk)
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+    )
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_editor(request)
+    counties = list(counties_visible_to(request.user))
+    form = ImportForm(request.POST or None, request.FILES or None, counties=counties)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in {".xlsx", ".xls", ".csv", ".xlsm", ".ods", ".xlsb"}:
+            form.add_error(
+                "file", f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
+            )
+        else:
+            code = form.cleaned_data["county"]
+            job = ImportJob(
+                created_by=request.user,
+                filename=Path(upload.name).name[:255],
+                county=next((c for c in counties if c.code == code), None),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            job.file.save(
+                f"{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}{suffix}", upload, save=False
+            )
+            job.save()
+            import_ledger_task.enqueue(job.pk)
+            return redirect("import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "people/import.html", {"form": form, "jobs": jobs})
+
+
+def _job_for(request: HttpRequest, pk: int) -> ImportJob:
+    # Import jobs are private to the clerk who started them.
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    template = (
+        "people/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "people/import_job.html"
+    )
+    return render(
+        request,
+        template,
+        {"job": job, "finished": job.status in (JobStatus.DONE, JobStatus.FAILED)},
+    )
+
+
+@login_required
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    if not job.report:
+        raise Http404("没有被拒绝的行")
+    stem = Path(job.filename).stem
+    return FileResponse(
+        job.report.open("rb"), as_attachment=True, filename=f"{stem}-导入问题行.xlsx"
+    )
