@@ -533,7 +533,9 @@ class LedgerImport:
                         r.raw.split(SEP),
                     )
                 )
-        households = self._households(index, existing, result, now, actor_id, actor_name)
+        households, household_changed = self._households(
+            index, existing, result, now, actor_id, actor_name
+        )
         audit_rows: list[list[object]] = []
         new_rows: list[list[object]] = []
         updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
@@ -551,7 +553,10 @@ class LedgerImport:
                 continue
             changed = {f: v for f, v in values.items() if old[f] != v}
             if not changed:
-                result.unchanged += 1
+                if r.number in household_changed:
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
                 continue
             result.updated += 1
             if any(
@@ -619,29 +624,38 @@ class LedgerImport:
                     )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
 
-    def _households(
-        self, index, existing, result, now, actor_id, actor_name
-    ) -> dict[tuple[str, str], int]:
-        """Find or create every household the chunk names; apply category changes."""
+    def _households(self, index, existing, result, now, actor_id, actor_name):  # noqa: ANN001, ANN202
+        """Find or create every household the chunk names and apply category changes.
+
+        Returns the household id for each (county, number) and the index keys of
+        people whose household category changed.
+        """
         wanted: dict[tuple[str, str], Record] = {}
+        by_id: dict[int, Record] = {}
         for key, r in index.items():
             if r.household_key:
                 wanted[(r.county, r.household_key)] = r
-            elif key not in existing or existing[key]["household_id"] is None:
+            elif key in existing and existing[key]["household_id"] is not None:
+                if r.category:
+                    by_id[existing[key]["household_id"]] = r
+            else:
                 wanted[(r.county, _own_key(key))] = r
         found: dict[tuple[str, str], dict] = {}
-        by_county: dict[str, list[str]] = defaultdict(list)
-        for county, number in wanted:
-            by_county[county].append(number)
-        for county, numbers in by_county.items():
+        columns = ("id", "county_id", "number", "category", "monitoring_kind")
+        for county, numbers in _group(list(wanted)).items():
             for i in range(0, len(numbers), 900):
-                for row in Household.objects.filter(
-                    county_id=county, number__in=numbers[i : i + 900]
-                ).values("id", "county_id", "number", "category", "monitoring_kind"):
+                rows = Household.objects.filter(county_id=county, number__in=numbers[i : i + 900])
+                for row in rows.values(*columns):
                     found[(row["county_id"], row["number"])] = row
+        ids = list(by_id)
+        for i in range(0, len(ids), 900):
+            for row in Household.objects.filter(pk__in=ids[i : i + 900]).values(*columns):
+                found[(row["county_id"], row["number"])] = row
+                wanted[(row["county_id"], row["number"])] = by_id[row["id"]]
         new = []
         status_rows = []
         audit_rows = []
+        changed_people: set[str] = set()
         for hk, r in wanted.items():
             start = r.values.get("surveyed_on") or self.today
             if hk not in found:
@@ -654,14 +668,17 @@ class LedgerImport:
                 Household.objects.filter(pk=row["id"]).update(
                     category=category, monitoring_kind=kind, category_since=start
                 )
-                HouseholdStatus.objects.filter(household_id=row["id"], end__isnull=True).update(
-                    end=start
+                open_status = HouseholdStatus.objects.filter(
+                    household_id=row["id"], end__isnull=True
                 )
+                open_status.filter(start__gt=start).update(start=start)
+                open_status.update(end=start)
                 status_rows.append([row["id"], category, kind, start, None, "导入更新"])
                 diff = {
                     "category": [row["category"], category],
                     "monitoring_kind": [row["monitoring_kind"], kind],
                 }
+                person = existing.get(sealer().index(r.number))
                 audit_rows.append(
                     [
                         now,
@@ -671,11 +688,12 @@ class LedgerImport:
                         Action.UPDATE,
                         "household",
                         str(row["id"]),
-                        None,
+                        person["id"] if person else None,
                         json.dumps(diff, ensure_ascii=False),
                         result.filename[:200],
                     ]
                 )
+                changed_people.add(r.number)
         bulk_insert(
             Household._meta.db_table,
             ("county_id", "number", "category", "monitoring_kind", "category_since", "created_at"),
@@ -684,9 +702,12 @@ class LedgerImport:
         if new:
             for county, numbers in _group([(n[0], n[1]) for n in new]).items():
                 for i in range(0, len(numbers), 900):
-                    for pk, number, category, kind, since in Household.objects.filter(
+                    rows = Household.objects.filter(
                         county_id=county, number__in=numbers[i : i + 900]
-                    ).values_list("id", "number", "category", "monitoring_kind", "category_since"):
+                    )
+                    for pk, number, category, kind, since in rows.values_list(
+                        "id", "number", "category", "monitoring_kind", "category_since"
+                    ):
                         found[(county, number)] = {"id": pk}
                         status_rows.append([pk, category, kind, since, None, "导入新增"])
         bulk_insert(
@@ -695,7 +716,7 @@ class LedgerImport:
             status_rows,
         )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
-        return {hk: row["id"] for hk, row in found.items()}
+        return {hk: row["id"] for hk, row in found.items()}, changed_people
 
     def _new_person_row(
         self, r: Record, key: str, values: dict, now, actor_id, box

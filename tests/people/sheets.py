@@ -1,0 +1,48 @@
+"""Real workbooks and CSV files for import tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+HEADERS = [
+    "姓名",
+    "身份证号码",
+    "联系电话",
+    "家庭类别",
+    "培训意愿",
+    "意向工种",
+    "就读技工院校意愿",
+    "就业意愿",
+]
+
+
+def xlsx(
+    path: Path, rows: list[list[object]], headers: list[str] = HEADERS, title: str | None = None
+) -> Path:
+    """Cells that are numbers are written as numbers, as Excel would store them."""
+    with xlsxwriter.Workbook(str(path)) as book:
+        sheet = book.add_worksheet("台账")
+        r = 0
+        if title:
+            sheet.write_string(0, 0, title)
+            r = 1
+        sheet.write_row(r, 0, headers)
+        for i, row in enumerate(rows, start=r + 1):
+            for j, cell in enumerate(row):
+                if isinstance(cell, int | float):
+                    sheet.write_number(i, j, cell)
+                elif cell is not None:
+                    sheet.write_string(i, j, cell)
+    return path
+
+
+def csv_file(
+    path: Path, rows: list[list[object]], headers: list[str] = HEADERS, encoding: str = "utf-8"
+) -> Path:
+    lines = [",".join(headers)] + [
+        ",".join("" if c is None else str(c) for c in row) for row in rows
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
