@@ -665,13 +665,16 @@ class LedgerImport:
             row = found[hk]
             if r.category and (row["category"], row["monitoring_kind"]) != tuple(r.category):
                 category, kind = r.category
-                Household.objects.filter(pk=row["id"]).update(
-                    category=category, monitoring_kind=kind, category_since=start
-                )
                 open_status = HouseholdStatus.objects.filter(
                     household_id=row["id"], end__isnull=True
                 )
-                open_status.filter(start__gt=start).update(start=start)
+                # A change cannot predate the status it ends: history is never rewritten.
+                current_start = open_status.values_list("start", flat=True).first()
+                if current_start and start < current_start:
+                    start = current_start
+                Household.objects.filter(pk=row["id"]).update(
+                    category=category, monitoring_kind=kind, category_since=start
+                )
                 open_status.update(end=start)
                 status_rows.append([row["id"], category, kind, start, None, "导入更新"])
                 diff = {
