@@ -12,7 +12,7 @@ from .models import Household, Person, PersonQuerySet
 def people_visible_to(user: User) -> PersonQuerySet:
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
-    return Person.objects.filter(county_id__startswith=user.region_prefix)
+    return Person.objects.filter(county__code__startswith=user.region_prefix)
 
 
 def person_for(user: User, pk: object) -> Person:
@@ -30,7 +30,7 @@ def person_for(user: User, pk: object) -> Person:
 def households_visible_to(user: User):  # noqa: ANN201
     if not user.is_authenticated or not user.is_active:
         return Household.objects.none()
-    return Household.objects.filter(county_id__startswith=user.region_prefix)
+    return Household.objects.filter(county__code__startswith=user.region_prefix)
 
 
 def ledger(
@@ -47,7 +47,7 @@ def ledger(
     if region:
         from skillaid.regions.models import code_prefix
 
-        people = people.filter(county_id__startswith=code_prefix(region))
+        people = people.filter(county__code__startswith=code_prefix(region))
     if category:
         people = people.filter(household__category=category)
     if intent == "training":

@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from skillaid.accounts.models import AuditEntry
+from skillaid.people.models import Person
+from tests.conftest import MASHAN, PASSWORD, new_id
+
+
+def test_pages_need_a_login(client, regions):
+    for url in (reverse("home"), reverse("ledger"), reverse("import_start")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_home_counts_people_per_county(client, wei, person_factory):
+    person_factory(name="韦一", category="lifted", wants_training=True)
+    person_factory(name="韦二", category="ordinary")
+    client.force_login(wei)
+    page = client.get(reverse("home")).content.decode()
+    assert "马山县" in page and ">2<" in page.replace(" ", "")
+
+
+def test_search_by_name_initials_and_whole_id(client, wei, person_factory):
+    someone = person_factory(name="覃美玲")
+    person_factory(name="韦春花")
+    client.force_login(wei)
+    assert "覃美玲" in client.get(reverse("ledger"), {"q": "qml"}).content.decode()
+    assert "韦春花" not in client.get(reverse("ledger"), {"q": "qml"}).content.decode()
+    assert "覃美玲" in client.get(reverse("ledger"), {"q": someone.id_number}).content.decode()
+    assert "覃美玲" in client.get(reverse("ledger"), {"q": "美玲"}).content.decode()
+
+
+def test_list_shows_masked_ids_only(client, wei, person_factory):
+    someone = person_factory()
+    client.force_login(wei)
+    page = client.get(reverse("ledger")).content.decode()
+    assert someone.id_masked in page and someone.id_number not in page
+
+
+def test_revealing_an_id_shows_it_and_logs_the_view(client, wei, person_factory):
+    someone = person_factory()
+    client.force_login(wei)
+    response = client.post(reverse("person_reveal_id", args=[someone.pk]))
+    assert someone.id_number in response.content.decode()
+    entry = AuditEntry.objects.get(action="reveal_id")
+    assert entry.actor == wei and entry.person_id == someone.pk
+
+
+def test_a_school_officer_cannot_reveal_or_edit(client, lu, person_factory):
+    someone = person_factory()
+    client.force_login(lu)
+    assert client.post(reverse("person_reveal_id", args=[someone.pk])).status_code == 403
+    assert client.get(reverse("person_edit", args=[someone.pk])).status_code == 403
+
+
+def test_editing_records_who_changed_what(client, wei, liang, person_factory):
+    someone = person_factory(phone="13812345678")
+    client.force_login(wei)
+    data = {"name": someone.name, "county": MASHAN, "phone": "13900001111", "wants_training": "on", "category": "monitored", "monitoring_kind": "sudden"}
+    response = client.post(reverse("person_edit", args=[someone.pk]), data)
+    assert response.status_code == 302
+    someone.refresh_from_db()
+    assert someone.phone == "13900001111" and someone.wants_training and someone.surveyed_by == wei
+    assert someone.household.category == "monitored"
+    client.force_login(liang)
+    page = client.get(reverse("person_detail", args=[someone.pk])).content.decode()
+    assert "13812345678 → 13900001111" in page and "韦丽" in page
+
+
+def test_a_bad_phone_on_the_form_is_shown_in_chinese(client, wei, person_factory):
+    someone = person_factory()
+    client.force_login(wei)
+    response = client.post(reverse("person_edit", args=[someone.pk]), {"name": someone.name, "county": MASHAN, "phone": "12345"})
+    assert response.status_code == 200 and "不是11位手机号" in response.content.decode()
+
+
+def test_creating_a_person_checks_the_id(client, wei):
+    client.force_login(wei)
+    bad = client.post(reverse("person_create"), {"id_number": "450124199001011235", "name": "韦一", "county": MASHAN})
+    assert "校验码错误" in bad.content.decode()
+    number = new_id()
+    good = client.post(reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN})
+    assert good.status_code == 302
+    assert Person.objects.with_id_number(number).get().sex in "MF"
+    again = client.post(reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN})
+    assert "已登记" in again.content.decode()
+
+
+def test_household_history_stays_queryable(wei, person_factory):
+    import datetime as dt
+
+    from skillaid.people.services import household_set_category
+
+    someone = person_factory(category="monitored", monitoring_kind="unstable")
+    household = someone.household
+    household_set_category(actor=wei, channel="page", household=household, category="lifted", on=dt.date.today() + dt.timedelta(days=1))
+    assert household.category_on(dt.date.today()).category == "monitored"
+    assert household.category_on(dt.date.today() + dt.timedelta(days=2)).category == "lifted"
+
+
+def test_an_unknown_page_is_a_chinese_404_without_a_trace(client, wei, settings):
+    settings.DEBUG = False
+    client.force_login(wei)
+    response = client.get("/people/abc/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+
+
+def test_login_locks_after_repeated_failures(client, wei, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "wei", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "wei", "password": PASSWORD})
+    assert "锁定" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["wei", "liang", "qin"])
+def test_login_works_for_each_role(client, persona, request):
+    request.getfixturevalue(persona)
+    response = client.post(reverse("login"), {"username": persona, "password": PASSWORD})
+    assert response.status_code == 302
