@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from skillaid.accounts.models import Channel
@@ -149,7 +149,7 @@ def _require_editor(request: HttpRequest) -> None:
 def create_person(request: HttpRequest, payload: PersonIn):  # noqa: ANN201
     _require_editor(request)
     person = services.person_create(actor=request.user, channel=Channel.API, data=payload.dict())
-    return 201, PersonOut.from_person(person_for(request.user, person.pk))
+    return Status(201, PersonOut.from_person(person_for(request.user, person.pk)))
 
 
 @router.patch(

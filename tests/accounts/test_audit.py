@@ -1,0 +1,26 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from skillaid.accounts.models import AppendOnlyError, AuditEntry, audit
+
+
+def test_the_audit_log_refuses_changes_and_deletions(db):
+    entry = audit(actor=None, channel="page", action="update", object_type="person", object_id=1, changes={"a": [1, 2]})
+    entry.note = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().update(note="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+
+
+def test_the_database_refuses_them_too(db):
+    entry = audit(actor=None, channel="page", action="update", object_type="person", object_id=1)
+    table = AuditEntry._meta.db_table
+    for sql in (f"UPDATE {table} SET note = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).note == ""
