@@ -35,7 +35,14 @@ def test_create_read_search_and_update_through_the_services(client, wei_auth, we
     number = new_id()
     created = client.post(
         "/api/people",
-        data={"id_number": number, "name": "韦小宝", "county": MASHAN, "phone": "13812345678", "category": "lifted", "wants_training": True},
+        data={
+            "id_number": number,
+            "name": "韦小宝",
+            "county": MASHAN,
+            "phone": "13812345678",
+            "category": "lifted",
+            "wants_training": True,
+        },
         content_type="application/json",
         **wei_auth,
     )
@@ -47,21 +54,41 @@ def test_create_read_search_and_update_through_the_services(client, wei_auth, we
     assert client.get(f"/api/people/{pid}", **wei_auth).json()["name"] == "韦小宝"
     assert client.get("/api/people", {"q": "wxb"}, **wei_auth).json()["count"] == 1
     assert client.get("/api/people", {"q": number}, **wei_auth).json()["items"][0]["id"] == pid
-    patched = client.patch(f"/api/people/{pid}", data={"phone": "13900001111", "wants_school": True}, content_type="application/json", **wei_auth)
+    patched = client.patch(
+        f"/api/people/{pid}",
+        data={"phone": "13900001111", "wants_school": True},
+        content_type="application/json",
+        **wei_auth,
+    )
     assert patched.status_code == 200 and patched.json()["phone"] == "13900001111"
     entry = AuditEntry.objects.filter(person_id=pid, action="update").get()
     assert entry.channel == "api" and entry.changes["phone"] == ["13812345678", "13900001111"]
 
 
 def test_bad_input_is_a_422_that_names_the_field(client, wei_auth):
-    bad = client.post("/api/people", data={"id_number": "450124199001011235", "name": "韦一", "county": MASHAN}, content_type="application/json", **wei_auth)
+    bad = client.post(
+        "/api/people",
+        data={"id_number": "450124199001011235", "name": "韦一", "county": MASHAN},
+        content_type="application/json",
+        **wei_auth,
+    )
     assert bad.status_code == 422 and "校验码错误" in bad.json()["detail"]["id_number"]
-    bad_phone = client.post("/api/people", data={"id_number": new_id(), "name": "韦一", "county": MASHAN, "phone": "123"}, content_type="application/json", **wei_auth)
+    bad_phone = client.post(
+        "/api/people",
+        data={"id_number": new_id(), "name": "韦一", "county": MASHAN, "phone": "123"},
+        content_type="application/json",
+        **wei_auth,
+    )
     assert bad_phone.status_code == 422 and "phone" in bad_phone.json()["detail"]
     assert Person.objects.count() == 0
 
 
 def test_a_school_officer_token_cannot_write(client, lu):
     _, token = ApiToken.issue(user=lu, name="t")
-    response = client.post("/api/people", data={"id_number": new_id(), "name": "韦一", "county": MASHAN}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(
+        "/api/people",
+        data={"id_number": new_id(), "name": "韦一", "county": MASHAN},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
     assert response.status_code == 403

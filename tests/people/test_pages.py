@@ -56,7 +56,14 @@ def test_a_school_officer_cannot_reveal_or_edit(client, lu, person_factory):
 def test_editing_records_who_changed_what(client, wei, liang, person_factory):
     someone = person_factory(phone="13812345678")
     client.force_login(wei)
-    data = {"name": someone.name, "county": MASHAN, "phone": "13900001111", "wants_training": "on", "category": "monitored", "monitoring_kind": "sudden"}
+    data = {
+        "name": someone.name,
+        "county": MASHAN,
+        "phone": "13900001111",
+        "wants_training": "on",
+        "category": "monitored",
+        "monitoring_kind": "sudden",
+    }
     response = client.post(reverse("person_edit", args=[someone.pk]), data)
     assert response.status_code == 302
     someone.refresh_from_db()
@@ -70,19 +77,29 @@ def test_editing_records_who_changed_what(client, wei, liang, person_factory):
 def test_a_bad_phone_on_the_form_is_shown_in_chinese(client, wei, person_factory):
     someone = person_factory()
     client.force_login(wei)
-    response = client.post(reverse("person_edit", args=[someone.pk]), {"name": someone.name, "county": MASHAN, "phone": "12345"})
+    response = client.post(
+        reverse("person_edit", args=[someone.pk]),
+        {"name": someone.name, "county": MASHAN, "phone": "12345"},
+    )
     assert response.status_code == 200 and "不是11位手机号" in response.content.decode()
 
 
 def test_creating_a_person_checks_the_id(client, wei):
     client.force_login(wei)
-    bad = client.post(reverse("person_create"), {"id_number": "450124199001011235", "name": "韦一", "county": MASHAN})
+    bad = client.post(
+        reverse("person_create"),
+        {"id_number": "450124199001011235", "name": "韦一", "county": MASHAN},
+    )
     assert "校验码错误" in bad.content.decode()
     number = new_id()
-    good = client.post(reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN})
+    good = client.post(
+        reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN}
+    )
     assert good.status_code == 302
     assert Person.objects.with_id_number(number).get().sex in "MF"
-    again = client.post(reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN})
+    again = client.post(
+        reverse("person_create"), {"id_number": number, "name": "韦一", "county": MASHAN}
+    )
     assert "已登记" in again.content.decode()
 
 
@@ -93,7 +110,13 @@ def test_household_history_stays_queryable(wei, person_factory):
 
     someone = person_factory(category="monitored", monitoring_kind="unstable")
     household = someone.household
-    household_set_category(actor=wei, channel="page", household=household, category="lifted", on=dt.date.today() + dt.timedelta(days=1))
+    household_set_category(
+        actor=wei,
+        channel="page",
+        household=household,
+        category="lifted",
+        on=dt.date.today() + dt.timedelta(days=1),
+    )
     assert household.category_on(dt.date.today()).category == "monitored"
     assert household.category_on(dt.date.today() + dt.timedelta(days=2)).category == "lifted"
 

@@ -45,7 +45,9 @@ def test_another_countys_person_is_a_404(client, wei, longan_person, name):
 
 def test_editing_another_countys_person_by_post_changes_nothing(client, wei, longan_person):
     client.force_login(wei)
-    response = client.post(reverse("person_edit", args=[longan_person.pk]), {"name": "改名", "county": MASHAN})
+    response = client.post(
+        reverse("person_edit", args=[longan_person.pk]), {"name": "改名", "county": MASHAN}
+    )
     assert response.status_code == 404
     longan_person.refresh_from_db()
     assert longan_person.name == "黄秀英" and longan_person.county_id == LONGAN
@@ -58,7 +60,9 @@ def test_revealing_another_countys_id_is_a_404_and_is_not_logged(client, wei, lo
     assert not AuditEntry.objects.filter(action="reveal_id").exists()
 
 
-def test_the_export_holds_only_the_clerks_county_with_masked_ids(client, wei, mashan_person, longan_person, tmp_path):
+def test_the_export_holds_only_the_clerks_county_with_masked_ids(
+    client, wei, mashan_person, longan_person, tmp_path
+):
     from python_calamine import CalamineWorkbook
 
     client.force_login(wei)
@@ -74,7 +78,9 @@ def test_the_export_holds_only_the_clerks_county_with_masked_ids(client, wei, ma
     assert AuditEntry.objects.filter(action="export", actor=wei).exists()
 
 
-def test_a_city_reviewer_sees_every_county_of_the_city(client, liang, mashan_person, longan_person, person_factory):
+def test_a_city_reviewer_sees_every_county_of_the_city(
+    client, liang, mashan_person, longan_person, person_factory
+):
     outside = person_factory(county="450203", name="柳城人")  # 柳州市城中区
     client.force_login(liang)
     page = client.get(reverse("ledger")).content.decode()
@@ -88,7 +94,10 @@ def test_the_api_refuses_another_countys_person(client, wei, longan_person, mash
     listing = client.get("/api/people", **auth).json()
     assert [p["name"] for p in listing["items"]] == ["韦春花"]
     patch = client.patch(
-        f"/api/people/{longan_person.pk}", data={"name": "改名"}, content_type="application/json", **auth
+        f"/api/people/{longan_person.pk}",
+        data={"name": "改名"},
+        content_type="application/json",
+        **auth,
     )
     assert patch.status_code == 404
     longan_person.refresh_from_db()
@@ -99,6 +108,11 @@ def test_a_clerk_cannot_create_a_person_in_another_county(client, wei):
     from tests.conftest import new_id
 
     client.force_login(wei)
-    response = client.post(reverse("person_create"), {"id_number": new_id(LONGAN), "name": "越界", "county": LONGAN})
+    response = client.post(
+        reverse("person_create"), {"id_number": new_id(LONGAN), "name": "越界", "county": LONGAN}
+    )
     assert response.status_code == 200  # the form again, with the error
-    assert "越界" not in [p.name for p in __import__("skillaid.people.models", fromlist=["Person"]).Person.objects.all()]
+    assert "越界" not in [
+        p.name
+        for p in __import__("skillaid.people.models", fromlist=["Person"]).Person.objects.all()
+    ]

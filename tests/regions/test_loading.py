@@ -1,11 +1,20 @@
-from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites, read_divisions
+from skillaid.regions.loading import (
+    load_divisions,
+    load_key_counties,
+    load_resettlement_sites,
+    read_divisions,
+)
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
 
 
 def test_divisions_cover_every_province_with_history(regions):
     assert Region.objects.filter(level="province").count() >= 34
     mashan = Region.objects.get(code="450124")
-    assert mashan.name == "马山县" and mashan.parent.name == "南宁市" and mashan.parent.parent.name == "广西壮族自治区"
+    assert (
+        mashan.name == "马山县"
+        and mashan.parent.name == "南宁市"
+        and mashan.parent.parent.name == "广西壮族自治区"
+    )
     old = Region.objects.get(code="450127")  # 横县 became 横州市 in 2021
     assert not old.is_current and old.valid_to == 2021
     assert Region.objects.search("融水").filter(code="450225").exists()
@@ -28,7 +37,10 @@ def test_loading_twice_changes_nothing(regions):
 
 def test_an_unmatched_row_is_reported_not_invented(regions, tmp_path):
     path = tmp_path / "c.csv"
-    path.write_text("seq,city,county,category,paired_school\n1,南宁市,不存在县,国重,某校\n2,南宁市,马山县,某类,某校\n", encoding="utf-8")
+    path.write_text(
+        "seq,city,county,category,paired_school\n1,南宁市,不存在县,国重,某校\n2,南宁市,马山县,某类,某校\n",
+        encoding="utf-8",
+    )
     _, problems = load_key_counties(path)
     assert [(p.row, "不存在县" in p.reason) for p in problems] == [(2, True), (3, False)]
 

@@ -1,11 +1,19 @@
-"""On PostgreSQL the database itself refuses to change or remove audit rows."""
+"""The database itself refuses to rewrite audit rows.
+
+On PostgreSQL an update is always refused and a delete is refused for rows
+younger than the six months the log must be kept (older rows may be archived
+and pruned). SQLite, the embedded mode, refuses updates.
+"""
 
 from django.db import migrations
 
 FORWARD = """
 CREATE OR REPLACE FUNCTION skillaid_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'accounts_auditentry is append-only';
+    IF TG_OP = 'UPDATE' OR OLD.at > now() - interval '183 days' THEN
+        RAISE EXCEPTION 'accounts_auditentry is append-only';
+    END IF;
+    RETURN OLD;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER accounts_auditentry_append_only
@@ -20,10 +28,6 @@ SQLITE_FORWARD = """
 CREATE TRIGGER accounts_auditentry_no_update BEFORE UPDATE ON accounts_auditentry
 BEGIN SELECT RAISE(ABORT, 'accounts_auditentry is append-only'); END;
 """
-SQLITE_FORWARD_2 = """
-CREATE TRIGGER accounts_auditentry_no_delete BEFORE DELETE ON accounts_auditentry
-BEGIN SELECT RAISE(ABORT, 'accounts_auditentry is append-only'); END;
-"""
 
 
 def forward(apps, schema_editor):
@@ -31,7 +35,6 @@ def forward(apps, schema_editor):
         schema_editor.execute(FORWARD)
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(SQLITE_FORWARD)
-        schema_editor.execute(SQLITE_FORWARD_2)
 
 
 def backward(apps, schema_editor):
@@ -39,7 +42,6 @@ def backward(apps, schema_editor):
         schema_editor.execute(BACKWARD)
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS accounts_auditentry_no_update")
-        schema_editor.execute("DROP TRIGGER IF EXISTS accounts_auditentry_no_delete")
 
 
 class Migration(migrations.Migration):
