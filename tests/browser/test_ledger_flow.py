@@ -1,6 +1,7 @@
 """A county clerk's day with the ledger, clicked through in Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from skillaid.accounts.models import AuditEntry
@@ -42,8 +43,10 @@ def test_clerk_imports_a_ledger_finds_a_person_and_reveals_the_id(page, wei, tmp
     page.click("text=台账")
     page.fill("#q", "qml")
     page.click("button:has-text('查询')")
-    page.wait_for_selector("#ledger a:has-text('覃美玲')")
-    assert "黄电话" not in page.inner_text("#ledger")
+    # The search swaps the table in place: wait for the other person to leave it.
+    expect(page.locator("#ledger")).not_to_contain_text("黄电话")
+    expect(page.locator("#ledger")).to_contain_text("覃美玲")
+    assert "q=qml" in page.url
     page.click("#ledger a:has-text('覃美玲')")
     assert good not in page.content()
     page.click("text=查看完整号码")
