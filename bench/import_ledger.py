@@ -49,8 +49,13 @@ def main() -> None:
     seed = args.seed * 1_000_003 + int(time.time())
     path = args.keep or Path(tempfile.mkdtemp()) / "bench-ledger.xlsx"
     started = time.perf_counter()
-    write_workbook(path, generate_rows(args.rows, seed=seed, counties=counties, today=dt.date.today()))
-    print(f"wrote {args.rows} rows to {path} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    write_workbook(
+        path, generate_rows(args.rows, seed=seed, counties=counties, today=dt.date.today())
+    )
+    print(
+        f"wrote {args.rows} rows to {path} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
 
     figures = {"database": connection.vendor, "rows": args.rows}
     for label in ("first", "second"):
@@ -60,9 +65,19 @@ def main() -> None:
         summary = result.summary()
         print(f"{label} import: {seconds:.2f} s, {summary}", file=sys.stderr)
         if label == "first":
-            figures.update(seconds=round(seconds, 2), rows_per_second=round(args.rows / seconds), peak_mb=round(peak_mb()), created=summary["created"], rejected=summary["rejected"])
+            figures.update(
+                seconds=round(seconds, 2),
+                rows_per_second=round(args.rows / seconds),
+                peak_mb=round(peak_mb()),
+                created=summary["created"],
+                rejected=summary["rejected"],
+            )
         else:
-            figures.update(second_seconds=round(seconds, 2), second_unchanged=summary["unchanged"], second_peak_mb=round(peak_mb()))
+            figures.update(
+                second_seconds=round(seconds, 2),
+                second_unchanged=summary["unchanged"],
+                second_peak_mb=round(peak_mb()),
+            )
     print(json.dumps(figures))
 
 

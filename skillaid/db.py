@@ -26,12 +26,19 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[obje
                     copy.write_row(row)
         else:
             ops = connection.ops
+            cache: dict[int, object] = {}
 
             def adapt(value: object) -> object:
-                if isinstance(value, dt.datetime):
-                    return ops.adapt_datetimefield_value(value)
-                if isinstance(value, dt.date):
-                    return ops.adapt_datefield_value(value)
+                # Most cells are str/int/None and pass through; the few datetimes
+                # of a batch are usually one shared "now", converted once.
+                kind = type(value)
+                if kind is dt.date:
+                    return value.isoformat()
+                if kind is dt.datetime:
+                    key = id(value)
+                    if key not in cache:
+                        cache[key] = ops.adapt_datetimefield_value(value)
+                    return cache[key]
                 return value
 
             marks = ", ".join(["%s"] * len(columns))

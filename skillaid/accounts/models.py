@@ -159,7 +159,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        User,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)

@@ -187,6 +187,8 @@ class ImportResult:
 
 
 def _cell_text(cell: object) -> str:
+    if cell is None:
+        return ""
     if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
         return str(int(cell))
     if isinstance(cell, dt.datetime | dt.date):
@@ -337,7 +339,7 @@ class LedgerImport:
             name=name,
             county=county,
             values={"name": name, "county_id": county},
-            raw=SEP.join("" if c is None else _cell_text(c) for c in cells),
+            raw=SEP.join(c if type(c) is str else _cell_text(c) for c in cells),
         )
         for note in checked.notes:
             result.warnings.append(Notice(row_no, self._col("id_number"), f"{note}（已自动更正）"))

@@ -139,8 +139,13 @@ class Person(models.Model):
     ethnicity = models.CharField("民族", max_length=16, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     education = models.CharField("文化程度", max_length=16, blank=True)
+    # Indexed by the (county, name) index below; a separate one would only slow imports.
     county = models.ForeignKey(
-        "regions.Region", verbose_name="所属县（区）", on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name="所属县（区）",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     township = models.CharField("乡镇（街道）", max_length=64, blank=True)
     village = models.CharField("村（社区）", max_length=64, blank=True)
@@ -174,6 +179,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
