@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="keep the generated workbook here")
+    parser.add_argument("--write-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillaid.settings")

@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from django.db import connection
 
 
+def adapt(value: dt.date | dt.datetime | None) -> object:
+    """A date or datetime as the bulk path wants it: SQLite takes Django's text form."""
+    if value is None or connection.vendor == "postgresql":
+        return value
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value.isoformat()
+
+
 def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Insert rows whose dates and datetimes went through `adapt`."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -25,24 +35,5 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[obje
                 for row in rows:
                     copy.write_row(row)
         else:
-            ops = connection.ops
-            cache: dict[int, object] = {}
-
-            def adapt(value: object) -> object:
-                # Most cells are str/int/None and pass through; the few datetimes
-                # of a batch are usually one shared "now", converted once.
-                kind = type(value)
-                if kind is dt.date:
-                    return value.isoformat()
-                if kind is dt.datetime:
-                    key = id(value)
-                    if key not in cache:
-                        cache[key] = ops.adapt_datetimefield_value(value)
-                    return cache[key]
-                return value
-
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {quote(table)} ({cols}) VALUES ({marks})",
-                [[adapt(v) for v in row] for row in rows],
-            )
+            cursor.executemany(f"INSERT INTO {quote(table)} ({cols}) VALUES ({marks})", rows)

@@ -19,6 +19,8 @@ class FieldError(ValueError):
 def text(value: object) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isascii():
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, User
-from skillaid.db import bulk_insert
+from skillaid.db import adapt, bulk_insert
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import UnreadableFile, column_letter, header_key, open_table
@@ -511,7 +511,7 @@ class LedgerImport:
 
     def _commit_chunk(self, records: list[Record], result: ImportResult) -> None:
         box = sealer()
-        now = timezone.now()
+        now = adapt(timezone.now())
         actor_id = self.actor.pk if self.actor else None
         actor_name = self.actor.display_name if self.actor else "命令行导入"
         index = {box.index(r.number): r for r in records}
@@ -662,7 +662,7 @@ class LedgerImport:
             start = r.values.get("surveyed_on") or self.today
             if hk not in found:
                 category, kind = r.category or (Category.ORDINARY, "")
-                new.append([hk[0], hk[1], category, kind, start, now])
+                new.append([hk[0], hk[1], category, kind, adapt(start), now])
                 continue
             row = found[hk]
             if r.category and (row["category"], row["monitoring_kind"]) != tuple(r.category):
@@ -678,7 +678,7 @@ class LedgerImport:
                     category=category, monitoring_kind=kind, category_since=start
                 )
                 open_status.update(end=start)
-                status_rows.append([row["id"], category, kind, start, None, "导入更新"])
+                status_rows.append([row["id"], category, kind, adapt(start), None, "导入更新"])
                 diff = {
                     "category": [row["category"], category],
                     "monitoring_kind": [row["monitoring_kind"], kind],
@@ -714,7 +714,7 @@ class LedgerImport:
                         "id", "number", "category", "monitoring_kind", "category_since"
                     ):
                         found[(county, number)] = {"id": pk}
-                        status_rows.append([pk, category, kind, since, None, "导入新增"])
+                        status_rows.append([pk, category, kind, adapt(since), None, "导入新增"])
         bulk_insert(
             HouseholdStatus._meta.db_table,
             ("household_id", "category", "monitoring_kind", "start", "end", "note"),
@@ -734,7 +734,7 @@ class LedgerImport:
             key,
             idnumber.mask(r.number),
             idnumber.sex(r.number),
-            idnumber.birth_date(r.number),
+            adapt(idnumber.birth_date(r.number)),
             v.get("ethnicity", ""),
             v.get("phone", ""),
             v.get("education", ""),
@@ -748,7 +748,7 @@ class LedgerImport:
             v.get("training_occupations", ""),
             bool(v.get("wants_school", False)),
             bool(v.get("wants_job", False)),
-            v.get("surveyed_on"),
+            adapt(v.get("surveyed_on")),
             actor_id,
             now,
             now,
