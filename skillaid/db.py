@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from django.db import connection
 
 
-def adapt(value: dt.date | dt.datetime | None) -> object:
-    """A date or datetime as the bulk path wants it: SQLite takes Django's text form."""
-    if value is None or connection.vendor == "postgresql":
+def adapt(value: object) -> object:
+    """A value as the bulk path wants it: SQLite takes dates and datetimes in Django's text form."""
+    if connection.vendor == "postgresql" or not isinstance(value, dt.date):
         return value
     if isinstance(value, dt.datetime):
         return connection.ops.adapt_datetimefield_value(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import xlsxwriter
@@ -119,7 +119,14 @@ def generate_rows(
             made += 1
 
 
-def write_workbook(path: Path, rows: Iterator[list[object]], *, title: str | None = None) -> int:
+def write_workbook(
+    path: Path,
+    rows: Iterable[list[object]],
+    *,
+    headers: list[str] = HEADERS,
+    title: str | None = None,
+) -> int:
+    """Write a ledger sheet as a county office would: numbers as numbers, text as text."""
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
     with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
@@ -128,8 +135,11 @@ def write_workbook(path: Path, rows: Iterator[list[object]], *, title: str | Non
         if title:
             sheet.write_string(0, 0, title)
             first = 1
-        sheet.write_row(first, 0, HEADERS)
+        sheet.write_row(first, 0, headers)
         for n, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
-                sheet.write_string(first + n, j, str(value))
+                if isinstance(value, int | float):
+                    sheet.write_number(first + n, j, value)
+                elif value is not None:
+                    sheet.write_string(first + n, j, str(value))
     return n

@@ -513,7 +513,6 @@ class LedgerImport:
         box = sealer()
         now = adapt(timezone.now())
         actor_id = self.actor.pk if self.actor else None
-        actor_name = self.actor.display_name if self.actor else "命令行导入"
         index = {box.index(r.number): r for r in records}
         existing: dict[str, dict] = {}
         keys = list(index)
@@ -535,9 +534,7 @@ class LedgerImport:
                         r.raw.split(SEP),
                     )
                 )
-        households, household_changed = self._households(
-            index, existing, result, now, actor_id, actor_name
-        )
+        households, household_changed = self._households(index, existing, result, now)
         audit_rows: list[list[object]] = []
         new_rows: list[list[object]] = []
         updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
@@ -555,7 +552,7 @@ class LedgerImport:
                 continue
             changed = {f: v for f, v in values.items() if old[f] != v}
             if not changed:
-                if r.number in household_changed:
+                if key in household_changed:
                     result.updated += 1
                 else:
                     result.unchanged += 1
@@ -581,18 +578,7 @@ class LedgerImport:
                 if f not in ("updated_at", "surveyed_by_id")
             }
             audit_rows.append(
-                [
-                    now,
-                    actor_id,
-                    actor_name,
-                    self.channel,
-                    Action.UPDATE,
-                    "person",
-                    str(old["id"]),
-                    old["id"],
-                    json.dumps(diff, ensure_ascii=False),
-                    result.filename[:200],
-                ]
+                self._audit_row(now, Action.UPDATE, "person", old["id"], old["id"], diff, result)
             )
         bulk_insert(Person._meta.db_table, PERSON_INSERT_COLUMNS, new_rows)
         table = connection.ops.quote_name(Person._meta.db_table)
@@ -600,7 +586,8 @@ class LedgerImport:
             for cols, rows in updates.items():
                 sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in cols)
                 cursor.executemany(
-                    f"UPDATE {table} SET {sets} WHERE id = %s", [_adapt_row(row) for row in rows]
+                    f"UPDATE {table} SET {sets} WHERE id = %s",
+                    [[adapt(v) for v in row] for row in rows],
                 )
         if new_rows:
             new_keys = [row[3] for row in new_rows]
@@ -611,37 +598,27 @@ class LedgerImport:
                     r = index[key]
                     snapshot = {f: [None, _plain(v)] for f, v in r.values.items()}
                     audit_rows.append(
-                        [
-                            now,
-                            actor_id,
-                            actor_name,
-                            self.channel,
-                            Action.CREATE,
-                            "person",
-                            str(pk),
-                            pk,
-                            json.dumps(snapshot, ensure_ascii=False),
-                            result.filename[:200],
-                        ]
+                        self._audit_row(now, Action.CREATE, "person", pk, pk, snapshot, result)
                     )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
 
-    def _households(self, index, existing, result, now, actor_id, actor_name):  # noqa: ANN001, ANN202
+    def _households(self, index, existing, result, now):  # noqa: ANN001, ANN202
         """Find or create every household the chunk names and apply category changes.
 
         Returns the household id for each (county, number) and the index keys of
         people whose household category changed.
         """
-        wanted: dict[tuple[str, str], Record] = {}
-        by_id: dict[int, Record] = {}
+        # (county, household number) -> the index key and record that name it.
+        wanted: dict[tuple[str, str], tuple[str, Record]] = {}
+        by_id: dict[int, tuple[str, Record]] = {}
         for key, r in index.items():
             if r.household_key:
-                wanted[(r.county, r.household_key)] = r
+                wanted[(r.county, r.household_key)] = (key, r)
             elif key in existing and existing[key]["household_id"] is not None:
                 if r.category:
-                    by_id[existing[key]["household_id"]] = r
+                    by_id[existing[key]["household_id"]] = (key, r)
             else:
-                wanted[(r.county, _own_key(key))] = r
+                wanted[(r.county, _own_key(key))] = (key, r)
         found: dict[tuple[str, str], dict] = {}
         columns = ("id", "county_id", "number", "category", "monitoring_kind")
         for county, numbers in _group(list(wanted)).items():
@@ -655,50 +632,15 @@ class LedgerImport:
                 found[(row["county_id"], row["number"])] = row
                 wanted[(row["county_id"], row["number"])] = by_id[row["id"]]
         new = []
-        status_rows = []
-        audit_rows = []
-        changed_people: set[str] = set()
-        for hk, r in wanted.items():
-            start = r.values.get("surveyed_on") or self.today
+        changes: list[tuple[dict, str, Record]] = []
+        for hk, (key, r) in wanted.items():
             if hk not in found:
                 category, kind = r.category or (Category.ORDINARY, "")
+                start = r.values.get("surveyed_on") or self.today
                 new.append([hk[0], hk[1], category, kind, adapt(start), now])
-                continue
-            row = found[hk]
-            if r.category and (row["category"], row["monitoring_kind"]) != tuple(r.category):
-                category, kind = r.category
-                open_status = HouseholdStatus.objects.filter(
-                    household_id=row["id"], end__isnull=True
-                )
-                # A change cannot predate the status it ends: history is never rewritten.
-                current_start = open_status.values_list("start", flat=True).first()
-                if current_start and start < current_start:
-                    start = current_start
-                Household.objects.filter(pk=row["id"]).update(
-                    category=category, monitoring_kind=kind, category_since=start
-                )
-                open_status.update(end=start)
-                status_rows.append([row["id"], category, kind, adapt(start), None, "导入更新"])
-                diff = {
-                    "category": [row["category"], category],
-                    "monitoring_kind": [row["monitoring_kind"], kind],
-                }
-                person = existing.get(sealer().index(r.number))
-                audit_rows.append(
-                    [
-                        now,
-                        actor_id,
-                        actor_name,
-                        self.channel,
-                        Action.UPDATE,
-                        "household",
-                        str(row["id"]),
-                        person["id"] if person else None,
-                        json.dumps(diff, ensure_ascii=False),
-                        result.filename[:200],
-                    ]
-                )
-                changed_people.add(r.number)
+            elif r.category and (found[hk]["category"], found[hk]["monitoring_kind"]) != r.category:
+                changes.append((found[hk], key, r))
+        status_rows, audit_rows = self._change_categories(changes, existing, result, now)
         bulk_insert(
             Household._meta.db_table,
             ("county_id", "number", "category", "monitoring_kind", "category_since", "created_at"),
@@ -721,7 +663,76 @@ class LedgerImport:
             status_rows,
         )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
-        return {hk: row["id"] for hk, row in found.items()}, changed_people
+        return {hk: row["id"] for hk, row in found.items()}, {key for _, key, _ in changes}
+
+    def _change_categories(self, changes, existing, result, now):  # noqa: ANN001, ANN202
+        """Close each household's open status and open the new one; returns rows to insert."""
+        open_starts = dict(
+            HouseholdStatus.objects.filter(
+                household_id__in=[row["id"] for row, _, _ in changes], end__isnull=True
+            ).values_list("household_id", "start")
+        )
+        status_rows: list[list[object]] = []
+        audit_rows: list[list[object]] = []
+        closes: list[list[object]] = []
+        households: list[list[object]] = []
+        for row, key, r in changes:
+            category, kind = r.category
+            start = r.values.get("surveyed_on") or self.today
+            # A change cannot predate the status it ends: history is never rewritten.
+            current_start = open_starts.get(row["id"])
+            if current_start and start < current_start:
+                start = current_start
+            households.append([category, kind, adapt(start), row["id"]])
+            closes.append([adapt(start), row["id"]])
+            status_rows.append([row["id"], category, kind, adapt(start), None, "导入更新"])
+            diff = {
+                "category": [row["category"], category],
+                "monitoring_kind": [row["monitoring_kind"], kind],
+            }
+            person = existing.get(key)
+            audit_rows.append(
+                self._audit_row(
+                    now,
+                    Action.UPDATE,
+                    "household",
+                    row["id"],
+                    person["id"] if person else None,
+                    diff,
+                    result,
+                )
+            )
+        if changes:
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {quote(Household._meta.db_table)} SET category = %s, "
+                    "monitoring_kind = %s, category_since = %s WHERE id = %s",
+                    households,
+                )
+                cursor.executemany(
+                    f"UPDATE {quote(HouseholdStatus._meta.db_table)} SET {quote('end')} = %s "
+                    f"WHERE household_id = %s AND {quote('end')} IS NULL",
+                    closes,
+                )
+        return status_rows, audit_rows
+
+    def _audit_row(
+        self, now, action, object_type, object_id, person_id, changes, result
+    ) -> list[object]:  # noqa: ANN001
+        """One row for AUDIT_COLUMNS, written through the bulk path."""
+        return [
+            now,
+            self.actor.pk if self.actor else None,
+            self.actor.display_name if self.actor else "命令行导入",
+            self.channel,
+            action,
+            object_type,
+            str(object_id),
+            person_id,
+            json.dumps(changes, ensure_ascii=False),
+            result.filename[:200],
+        ]
 
     def _new_person_row(
         self, r: Record, key: str, values: dict, now, actor_id, box
@@ -811,15 +822,3 @@ def _plain(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
-
-
-def _adapt_row(row: list[object]) -> list[object]:
-    ops = connection.ops
-    out = []
-    for value in row:
-        if isinstance(value, dt.datetime):
-            value = ops.adapt_datetimefield_value(value)
-        elif isinstance(value, dt.date):
-            value = ops.adapt_datefield_value(value)
-        out.append(value)
-    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
+from skillaid.people.demo import write_workbook
 
 HEADERS = [
     "姓名",
@@ -22,19 +22,7 @@ def xlsx(
     path: Path, rows: list[list[object]], headers: list[str] = HEADERS, title: str | None = None
 ) -> Path:
     """Cells that are numbers are written as numbers, as Excel would store them."""
-    with xlsxwriter.Workbook(str(path)) as book:
-        sheet = book.add_worksheet("台账")
-        r = 0
-        if title:
-            sheet.write_string(0, 0, title)
-            r = 1
-        sheet.write_row(r, 0, headers)
-        for i, row in enumerate(rows, start=r + 1):
-            for j, cell in enumerate(row):
-                if isinstance(cell, int | float):
-                    sheet.write_number(i, j, cell)
-                elif cell is not None:
-                    sheet.write_string(i, j, cell)
+    write_workbook(path, rows, headers=headers, title=title)
     return path
 
 
