@@ -8,18 +8,50 @@ COPY on PostgreSQL, executemany in the open transaction on SQLite.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from django.db import connection
 
 
 def adapt(value: object) -> object:
     """A value as the bulk path wants it: SQLite takes dates and datetimes in Django's text form."""
-    if connection.vendor == "postgresql" or not isinstance(value, dt.date):
+    return adapter()(value)
+
+
+def adapter() -> Callable[[object], object]:
+    """`adapt` for the current connection, looked up once for a whole batch of rows."""
+    if connection.vendor == "postgresql":
+        return _same
+    to_text = connection.ops.adapt_datetimefield_value
+
+    def sqlite(value: object) -> object:
+        kind = type(value)
+        if kind is dt.date:
+            return value.isoformat()
+        if kind is dt.datetime:
+            return to_text(value)
         return value
-    if isinstance(value, dt.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value.isoformat()
+
+    return sqlite
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def select_in(
+    sql: str, params: Sequence[object], keys: Sequence[object], size: int = 900
+) -> Iterator[tuple]:
+    """Run `sql`, whose last condition is `IN ({})`, for `keys` in batches; yields rows.
+
+    Raw SQL because the ORM's IN lookup costs several microseconds a key, which
+    adds up to seconds on a 200,000-row import.
+    """
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), size):
+            batch = keys[start : start + size]
+            cursor.execute(sql.format(", ".join(["%s"] * len(batch))), [*params, *batch])
+            yield from cursor.fetchall()
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,9 @@ class UnreadableFile(Exception):
 
 @dataclass
 class Table:
-    rows: Iterator[list[object]]  # every row from the top of the sheet
+    """A sheet held once in memory; `rows()` walks it from the top, as often as needed."""
+
+    rows: Callable[[], Iterator[list[object]]]
     total: int  # number of rows, for progress
     sheet: str
 
@@ -51,14 +53,14 @@ def open_table(path: Path, *, name: str | None = None) -> Table:
     if suffix == ".csv":
         text = _decode_csv(path.read_bytes())
         rows = list(csv.reader(io.StringIO(text)))
-        return Table(rows=iter(rows), total=len(rows), sheet="")
+        return Table(rows=lambda: iter(rows), total=len(rows), sheet="")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several kinds for damaged files
         raise UnreadableFile(f"无法读取该工作簿（文件可能已损坏或不是 Excel 文件）：{exc}") from exc
     total = sheet.height
-    return Table(rows=sheet.iter_rows(), total=total, sheet=sheet.name)
+    return Table(rows=sheet.iter_rows, total=total, sheet=sheet.name)
 
 
 _DECOR = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,17 +22,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, User
-from skillaid.db import adapt, bulk_insert
+from skillaid.db import adapter, bulk_insert, select_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
-from skillaid.lib.sheets import UnreadableFile, column_letter, header_key, open_table
+from skillaid.lib.sheets import Table, UnreadableFile, column_letter, header_key, open_table
 from skillaid.regions.models import Level, Region, ResettlementSite
 
 from . import fields
 from .models import Category, Household, HouseholdStatus, Person, sealer
 
 CHUNK = 5000
-SEP = "\x1f"
 HEADER_SCAN_ROWS = 10
 
 # Field -> accepted header spellings (compared after header_key folding).
@@ -110,7 +109,15 @@ class Record:
     values: dict[str, object]
     category: tuple[str, str] | None = None
     household_key: str | None = None
-    raw: str = ""  # the original cells joined by SEP, for the report if the row is refused later
+    cells: list[object] = field(default_factory=list)  # for the report if the row is refused
+
+
+@dataclass
+class _Plan:
+    """What the first pass decided: the rows to write and the rows refused as conflicting."""
+
+    rows: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (ID number, county)
+    conflicts: dict[int, str] = field(default_factory=dict)  # row -> reason
 
 
 @dataclass(slots=True)
@@ -231,63 +238,148 @@ class LedgerImport:
         self._sites = dict(ResettlementSite.objects.values_list("name", "id"))
         self._county_names: dict[str, list[str]] | None = None
 
-    # ----- pass 1: read and check -----
+    # ----- reading -----
 
     def run(self, path: Path, *, name: str | None = None) -> ImportResult:
+        """Read the file, check every row, and write what may be written.
+
+        The sheet is held once in memory and walked twice. The first walk checks
+        what can refuse a row (ID number, name, county) and finds duplicates, which
+        needs the whole file; the second parses the other fields and writes in
+        chunks, so no more than one chunk of parsed rows is held at a time.
+        """
         name = name or path.name
         table = open_table(path, name=name)
         result = ImportResult(filename=name, dry_run=self.dry_run)
-        rows = table.rows
-        columns: dict[str, int] = {}
-        seen_headers: list[list[str]] = []
-        row_no = 0
-        for row_no, cells in enumerate(rows, start=1):  # noqa: B007
-            keys = [header_key(c) for c in cells]
-            found = {_ALIASES[k]: i for i, k in enumerate(keys) if k in _ALIASES}
-            if "id_number" in found and "name" in found:
-                columns = found
-                result.headers = [_cell_text(c) if c is not None else "" for c in cells]
-                result.header_row = row_no
-                break
-            if any(k for k in keys):
-                seen_headers.append([str(c) for c in cells if c not in (None, "")])
-            if row_no >= HEADER_SCAN_ROWS:
-                break
-        if not columns:
-            seen = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
-            raise UnreadableFile(
-                f"找不到“身份证号”和“姓名”列（身份证号列可叫：身份证号、身份证号码、公民身份号码、证件号码）。"
-                f"文件前几行的表头是：{seen}"
-            )
-        self._columns = columns
+        self._find_headers(table, result)
         total = max(table.total - result.header_row, 0)
-        accepted: dict[str, list[Record]] = {}
-        order: list[str] = []
-        for row_no, cells in enumerate(rows, start=result.header_row + 1):
-            if not any(c not in (None, "") for c in cells):
-                continue
-            result.rows += 1
-            record = self._check_row(row_no, cells, result)
-            if record is not None:
-                if record.number not in accepted:
-                    order.append(record.number)
-                    accepted[record.number] = []
-                accepted[record.number].append(record)
-            if result.rows % CHUNK == 0:
-                self.progress(result.rows // 2, total)
-        records = self._settle_duplicates(accepted, order, result)
-        del accepted
-        # ----- pass 2: write -----
+        plan = self._first_pass(table, result, total)
         if self.dry_run:
             with transaction.atomic():
-                self._commit(records, result, total)
+                self._second_pass(table, result, plan, total)
                 transaction.set_rollback(True)
         else:
-            self._commit(records, result, total)
+            self._second_pass(table, result, plan, total)
         result.rejected.sort(key=lambda r: r.row)
         result.warnings.sort(key=lambda n: n.row)
         self.progress(total, total)
         return result
+
+    def _find_headers(self, table: Table, result: ImportResult) -> None:
+        seen_headers: list[list[str]] = []
+        for row_no, cells in enumerate(table.rows(), start=1):
+            keys = [header_key(c) for c in cells]
+            found = {_ALIASES[k]: i for i, k in enumerate(keys) if k in _ALIASES}
+            if "id_number" in found and "name" in found:
+                self._columns = found
+                result.headers = [_cell_text(c) for c in cells]
+                result.header_row = row_no
+                self._parsers = [
+                    (column, found[column], parse)
+                    for column, parse in self._field_parsers()
+                    if column in found
+                ]
+                return
+            if any(keys):
+                seen_headers.append([str(c) for c in cells if c not in (None, "")])
+            if row_no >= HEADER_SCAN_ROWS:
+                break
+        seen = "；".join("、".join(h) for h in seen_headers[:3]) or "（文件是空的）"
+        raise UnreadableFile(
+            f"找不到“身份证号”和“姓名”列（身份证号列可叫：身份证号、身份证号码、公民身份号码、证件号码）。"
+            f"文件前几行的表头是：{seen}"
+        )
+
+    def _field_parsers(self) -> list[tuple[str, Callable[[object], object]]]:
+        def short_text(value: object) -> str | None:
+            return fields.text(value)[:64] or None
+
+        return [
+            ("phone", fields.phone),
+            *((f, short_text) for f in TEXT_FIELDS if f != "training_occupations"),
+            ("training_occupations", lambda v: fields.text(v)[:255] or None),
+            ("wants_training", fields.yes_no),
+            ("wants_school", fields.yes_no),
+            ("wants_job", fields.yes_no),
+            ("surveyed_on", lambda v: fields.date(v, today=self.today)),
+        ]
+
+    def _data_rows(self, table: Table) -> Iterator[tuple[int, list[object]]]:
+        """(row number in the file, cells) of each non-blank row below the headers."""
+        rows = table.rows()
+        for _ in range(self._header_row):
+            next(rows, None)
+        for row_no, cells in enumerate(rows, start=self._header_row + 1):
+            for c in cells:
+                if c is not None and c != "":
+                    yield row_no, cells
+                    break
+
+    def _first_pass(self, table: Table, result: ImportResult, total: int) -> _Plan:
+        self._header_row = result.header_row
+        plan = _Plan()
+        # number -> [(row, name, hash of the cells)] for every occurrence
+        occurrences: dict[str, list[tuple[int, str, int]]] = {}
+        id_col = self._col("id_number")
+        for row_no, cells in self._data_rows(table):
+            result.rows += 1
+            accepted = self._check_row(row_no, cells, result, id_col)
+            if accepted is not None:
+                number, person_name, county = accepted
+                plan.rows[row_no] = (number, county)
+                seen = occurrences.get(number)
+                if seen is None:
+                    occurrences[number] = [(row_no, person_name, hash(tuple(cells)))]
+                else:
+                    seen.append((row_no, person_name, hash(tuple(cells))))
+            if result.rows % CHUNK == 0:
+                self.progress(result.rows // 2, total)
+        for group in occurrences.values():
+            if len(group) == 1:
+                continue
+            if len({g[1] for g in group}) > 1:
+                for row_no, _, _ in group:
+                    others = "、".join(f"第{o[0]}行（{o[1]}）" for o in group if o[0] != row_no)
+                    plan.conflicts[row_no] = f"同一身份证号在文件中出现多次且姓名不同：{others}"
+                continue
+            last_row, _, last_hash = group[-1]
+            for row_no, _, digest in group[:-1]:
+                plan.rows.pop(row_no)
+                result.duplicates += 1
+                if digest != last_hash:
+                    result.warnings.append(
+                        Notice(
+                            row_no,
+                            id_col,
+                            f"与第{last_row}行身份证号相同、内容不同，以第{last_row}行为准",
+                        )
+                    )
+        return plan
+
+    # ----- writing -----
+
+    def _second_pass(self, table: Table, result: ImportResult, plan: _Plan, total: int) -> None:
+        chunk: list[Record] = []
+        done = 0
+        for row_no, cells in self._data_rows(table):
+            if row_no in plan.conflicts:
+                self._reject(result, row_no, self._col("id_number"), plan.conflicts[row_no], cells)
+                continue
+            accepted = plan.rows.get(row_no)
+            if accepted is None:
+                continue
+            chunk.append(self._record(row_no, cells, accepted, result))
+            if len(chunk) == CHUNK:
+                with transaction.atomic():
+                    self._commit_chunk(chunk, result)
+                done += len(chunk)
+                chunk = []
+                self.progress(
+                    total // 2 + done * (total - total // 2) // max(len(plan.rows), 1), total
+                )
+        if chunk:
+            with transaction.atomic():
+                self._commit_chunk(chunk, result)
 
     def _cell(self, cells: list[object], name: str) -> object:
         i = self._columns.get(name)
@@ -305,18 +397,21 @@ class LedgerImport:
         letter = f"{column_letter(i)}列" if i is not None else ""
         return f"{letter}“{LABELS[name]}”"
 
-    def _check_row(self, row_no: int, cells: list[object], result: ImportResult) -> Record | None:
+    def _check_row(
+        self, row_no: int, cells: list[object], result: ImportResult, id_col: str
+    ) -> tuple[str, str, str] | None:
+        """What can refuse a row: its ID number, name and county. Returns them when accepted."""
         checked = idnumber.check(
             self._cell(cells, "id_number"),
             provinces=self._provinces,
-            county_known=lambda code: self._counties.get(code, False),
+            county_known=self._county_is_current,
             today=self.today,
         )
         if not checked.ok:
-            self._reject(result, row_no, self._col("id_number"), checked.error or "", cells)
+            self._reject(result, row_no, id_col, checked.error or "", cells)
             return None
         number = checked.number or ""
-        name = fields.text(self._cell(cells, "name")).replace(" ", "")
+        name = _name(self._cell(cells, "name"))
         if not name:
             self._reject(result, row_no, self._col("name"), "姓名为空", cells)
             return None
@@ -325,54 +420,47 @@ class LedgerImport:
             return None
         county, why = self._county_for(number, cells)
         if county is None:
-            self._reject(
-                result,
-                row_no,
-                self._col("county") if "county" in self._columns else "所属县",
-                why,
-                cells,
-            )
+            column = self._col("county") if "county" in self._columns else "所属县"
+            self._reject(result, row_no, column, why, cells)
             return None
+        for note in checked.notes:
+            result.warnings.append(Notice(row_no, id_col, f"{note}（已自动更正）"))
+        for warning in checked.warnings:
+            result.warnings.append(Notice(row_no, id_col, warning))
+        return number, name, county
+
+    def _county_is_current(self, code: str) -> bool:
+        return self._counties.get(code, False)
+
+    def _record(
+        self, row_no: int, cells: list[object], accepted: tuple[str, str], result: ImportResult
+    ) -> Record:
+        number, county = accepted
+        name = _name(self._cell(cells, "name"))
         record = Record(
             row=row_no,
             number=number,
             name=name,
             county=county,
             values={"name": name, "county_id": county},
-            raw=SEP.join(c if type(c) is str else _cell_text(c) for c in cells),
+            cells=cells,
         )
-        for note in checked.notes:
-            result.warnings.append(Notice(row_no, self._col("id_number"), f"{note}（已自动更正）"))
-        for warning in checked.warnings:
-            result.warnings.append(Notice(row_no, self._col("id_number"), warning))
         self._optional(record, cells, result)
         return record
 
     def _optional(self, record: Record, cells: list[object], result: ImportResult) -> None:
-        def keep(name: str, parse: Callable[[object], object]) -> None:
-            if name not in self._columns:
-                return
+        """A bad optional field is left out with a warning; the row is kept."""
+        width = len(cells)
+        for column, i, parse in self._parsers:
             try:
-                value = parse(self._cell(cells, name))
+                value = parse(cells[i] if i < width else None)
             except fields.FieldError as exc:
                 result.warnings.append(
-                    Notice(record.row, self._col(name), f"{exc}，该项未导入，其他信息已导入")
+                    Notice(record.row, self._col(column), f"{exc}，该项未导入，其他信息已导入")
                 )
-                return
+                continue
             if value is not None:
-                record.values[name] = value
-
-        keep("phone", fields.phone)
-        for name in TEXT_FIELDS:
-            keep(name, lambda v: fields.text(v)[:64] or None)
-        keep("wants_training", fields.yes_no)
-        keep("wants_school", fields.yes_no)
-        keep("wants_job", fields.yes_no)
-        keep("surveyed_on", lambda v: fields.date(v, today=self.today))
-        if "training_occupations" in record.values:
-            record.values["training_occupations"] = fields.text(
-                self._cell(cells, "training_occupations")
-            )[:255]
+                record.values[column] = value
         if "category" in self._columns:
             try:
                 record.category = fields.category(self._cell(cells, "category"))
@@ -425,8 +513,6 @@ class LedgerImport:
                         f"户主身份证号有误：{head.error}，未据此归户",
                     )
                 )
-        record.values.pop("household_number", None)
-        record.values.pop("head_number", None)
 
     def _county_for(self, number: str, cells: list[object]) -> tuple[str | None, str]:
         if self.county is not None:
@@ -460,67 +546,13 @@ class LedgerImport:
         codes = [c for c in self._county_names.get(raw, []) if c.startswith(self.scope)]
         return codes[0] if len(codes) == 1 else None
 
-    def _settle_duplicates(
-        self, accepted: dict[str, list[Record]], order: list[str], result: ImportResult
-    ) -> list[Record]:
-        records: list[Record] = []
-        for number in order:
-            group = accepted[number]
-            if len(group) == 1:
-                records.append(group[0])
-                continue
-            names = {r.name for r in group}
-            if len(names) > 1:
-                for r in group:
-                    others = "、".join(f"第{o.row}行（{o.name}）" for o in group if o is not r)
-                    result.rejected.append(
-                        Rejection(
-                            r.row,
-                            self._col("id_number"),
-                            f"同一身份证号在文件中出现多次且姓名不同：{others}",
-                            r.raw.split(SEP),
-                        )
-                    )
-                continue
-            last = group[-1]
-            for r in group[:-1]:
-                result.duplicates += 1
-                if (
-                    r.values != last.values
-                    or r.category != last.category
-                    or r.household_key != last.household_key
-                ):
-                    result.warnings.append(
-                        Notice(
-                            r.row,
-                            self._col("id_number"),
-                            f"与第{last.row}行身份证号相同、内容不同，以第{last.row}行为准",
-                        )
-                    )
-            records.append(last)
-        return records
-
-    # ----- pass 2: commit -----
-
-    def _commit(self, records: list[Record], result: ImportResult, total: int) -> None:
-        for start in range(0, len(records), CHUNK):
-            with transaction.atomic():
-                self._commit_chunk(records[start : start + CHUNK], result)
-            done = min(start + CHUNK, len(records))
-            self.progress(total // 2 + done * (total - total // 2) // max(len(records), 1), total)
-
     def _commit_chunk(self, records: list[Record], result: ImportResult) -> None:
         box = sealer()
-        now = adapt(timezone.now())
+        self._adapt = adapter()
+        now = self._adapt(timezone.now())
         actor_id = self.actor.pk if self.actor else None
         index = {box.index(r.number): r for r in records}
-        existing: dict[str, dict] = {}
-        keys = list(index)
-        for i in range(0, len(keys), 900):
-            for row in Person.objects.filter(id_index__in=keys[i : i + 900]).values(
-                "id", "id_index", *PERSON_FIELDS
-            ):
-                existing[row["id_index"]] = row
+        existing = self._existing(list(index))
         # Someone registered in a county outside the actor's scope is not touched.
         for key, row in list(existing.items()):
             if not row["county_id"].startswith(self.scope):
@@ -531,7 +563,7 @@ class LedgerImport:
                         r.row,
                         self._col("id_number"),
                         "该身份证号已由其他县登记，不在您的管辖范围内，请联系上级部门核对",
-                        r.raw.split(SEP),
+                        r.cells,
                     )
                 )
         households, household_changed = self._households(index, existing, result, now)
@@ -587,20 +619,34 @@ class LedgerImport:
                 sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in cols)
                 cursor.executemany(
                     f"UPDATE {table} SET {sets} WHERE id = %s",
-                    [[adapt(v) for v in row] for row in rows],
+                    [[self._adapt(v) for v in row] for row in rows],
                 )
         if new_rows:
-            new_keys = [row[3] for row in new_rows]
-            for i in range(0, len(new_keys), 900):
-                for pk, key in Person.objects.filter(
-                    id_index__in=new_keys[i : i + 900]
-                ).values_list("id", "id_index"):
-                    r = index[key]
-                    snapshot = {f: [None, _plain(v)] for f, v in r.values.items()}
-                    audit_rows.append(
-                        self._audit_row(now, Action.CREATE, "person", pk, pk, snapshot, result)
-                    )
+            # A creation is logged with its source row; the values are the person's own
+            # until a later change, which is logged field by field.
+            sql = f"SELECT id, id_index FROM {table} WHERE id_index IN ({{}})"
+            for pk, key in select_in(sql, [], [row[3] for row in new_rows]):
+                note = f"{result.filename[:150]} 第{index[key].row}行"
+                audit_rows.append(
+                    self._audit_row(now, Action.CREATE, "person", pk, pk, {}, result, note=note)
+                )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
+
+    def _existing(self, keys: list[str]) -> dict[str, dict]:
+        """The stored people among `keys` (blind-index values), with the fields an import sets."""
+        table = connection.ops.quote_name(Person._meta.db_table)
+        names = ("id", "id_index", *PERSON_FIELDS)
+        columns = ", ".join(connection.ops.quote_name(c) for c in names)
+        sql = f"SELECT {columns} FROM {table} WHERE id_index IN ({{}})"
+        existing = {}
+        for values in select_in(sql, [], keys):
+            row = dict(zip(names, values, strict=True))
+            for flag in ("wants_training", "wants_school", "wants_job"):
+                row[flag] = bool(row[flag])
+            if isinstance(row["surveyed_on"], str):  # SQLite keeps dates as text
+                row["surveyed_on"] = dt.date.fromisoformat(row["surveyed_on"])
+            existing[row["id_index"]] = row
+        return existing
 
     def _households(self, index, existing, result, now):  # noqa: ANN001, ANN202
         """Find or create every household the chunk names and apply category changes.
@@ -621,23 +667,25 @@ class LedgerImport:
                 wanted[(r.county, _own_key(key))] = (key, r)
         found: dict[tuple[str, str], dict] = {}
         columns = ("id", "county_id", "number", "category", "monitoring_kind")
+        table = connection.ops.quote_name(Household._meta.db_table)
+        select = f"SELECT {', '.join(columns)} FROM {table} WHERE "
         for county, numbers in _group(list(wanted)).items():
-            for i in range(0, len(numbers), 900):
-                rows = Household.objects.filter(county_id=county, number__in=numbers[i : i + 900])
-                for row in rows.values(*columns):
-                    found[(row["county_id"], row["number"])] = row
-        ids = list(by_id)
-        for i in range(0, len(ids), 900):
-            for row in Household.objects.filter(pk__in=ids[i : i + 900]).values(*columns):
+            for values in select_in(
+                select + "county_id = %s AND number IN ({})", [county], numbers
+            ):
+                row = dict(zip(columns, values, strict=True))
                 found[(row["county_id"], row["number"])] = row
-                wanted[(row["county_id"], row["number"])] = by_id[row["id"]]
+        for values in select_in(select + "id IN ({})", [], list(by_id)):
+            row = dict(zip(columns, values, strict=True))
+            found[(row["county_id"], row["number"])] = row
+            wanted[(row["county_id"], row["number"])] = by_id[row["id"]]
         new = []
         changes: list[tuple[dict, str, Record]] = []
         for hk, (key, r) in wanted.items():
             if hk not in found:
                 category, kind = r.category or (Category.ORDINARY, "")
                 start = r.values.get("surveyed_on") or self.today
-                new.append([hk[0], hk[1], category, kind, adapt(start), now])
+                new.append([hk[0], hk[1], category, kind, self._adapt(start), now])
             elif r.category and (found[hk]["category"], found[hk]["monitoring_kind"]) != r.category:
                 changes.append((found[hk], key, r))
         status_rows, audit_rows = self._change_categories(changes, existing, result, now)
@@ -647,16 +695,14 @@ class LedgerImport:
             new,
         )
         if new:
-            for county, numbers in _group([(n[0], n[1]) for n in new]).items():
-                for i in range(0, len(numbers), 900):
-                    rows = Household.objects.filter(
-                        county_id=county, number__in=numbers[i : i + 900]
-                    )
-                    for pk, number, category, kind, since in rows.values_list(
-                        "id", "number", "category", "monitoring_kind", "category_since"
-                    ):
-                        found[(county, number)] = {"id": pk}
-                        status_rows.append([pk, category, kind, adapt(since), None, "导入新增"])
+            # The first status of each new household repeats its category and date.
+            opening = {(n[0], n[1]): n for n in new}
+            for county, numbers in _group(list(opening)).items():
+                sql = f"SELECT id, number FROM {table} WHERE county_id = %s AND number IN ({{}})"
+                for pk, number in select_in(sql, [county], numbers):
+                    _, _, category, kind, since, _ = opening[(county, number)]
+                    found[(county, number)] = {"id": pk}
+                    status_rows.append([pk, category, kind, since, None, "导入新增"])
         bulk_insert(
             HouseholdStatus._meta.db_table,
             ("household_id", "category", "monitoring_kind", "start", "end", "note"),
@@ -683,9 +729,9 @@ class LedgerImport:
             current_start = open_starts.get(row["id"])
             if current_start and start < current_start:
                 start = current_start
-            households.append([category, kind, adapt(start), row["id"]])
-            closes.append([adapt(start), row["id"]])
-            status_rows.append([row["id"], category, kind, adapt(start), None, "导入更新"])
+            households.append([category, kind, self._adapt(start), row["id"]])
+            closes.append([self._adapt(start), row["id"]])
+            status_rows.append([row["id"], category, kind, self._adapt(start), None, "导入更新"])
             diff = {
                 "category": [row["category"], category],
                 "monitoring_kind": [row["monitoring_kind"], kind],
@@ -718,7 +764,7 @@ class LedgerImport:
         return status_rows, audit_rows
 
     def _audit_row(
-        self, now, action, object_type, object_id, person_id, changes, result
+        self, now, action, object_type, object_id, person_id, changes, result, note=None
     ) -> list[object]:  # noqa: ANN001
         """One row for AUDIT_COLUMNS, written through the bulk path."""
         return [
@@ -730,8 +776,8 @@ class LedgerImport:
             object_type,
             str(object_id),
             person_id,
-            json.dumps(changes, ensure_ascii=False),
-            result.filename[:200],
+            json.dumps(changes, ensure_ascii=False) if changes else "{}",
+            note if note is not None else result.filename[:200],
         ]
 
     def _new_person_row(
@@ -745,7 +791,7 @@ class LedgerImport:
             key,
             idnumber.mask(r.number),
             idnumber.sex(r.number),
-            adapt(idnumber.birth_date(r.number)),
+            self._adapt(idnumber.birth_date(r.number)),
             v.get("ethnicity", ""),
             v.get("phone", ""),
             v.get("education", ""),
@@ -759,7 +805,7 @@ class LedgerImport:
             v.get("training_occupations", ""),
             bool(v.get("wants_school", False)),
             bool(v.get("wants_job", False)),
-            adapt(v.get("surveyed_on")),
+            self._adapt(v.get("surveyed_on")),
             actor_id,
             now,
             now,
@@ -804,6 +850,10 @@ AUDIT_COLUMNS = (
     "changes",
     "note",
 )
+
+
+def _name(value: object) -> str:
+    return fields.text(value).replace(" ", "")
 
 
 def _own_key(index_key: str) -> str:
