@@ -181,7 +181,6 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"

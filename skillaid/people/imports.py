@@ -11,6 +11,7 @@ of the same file changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from . import fields
 from .models import Category, Household, HouseholdStatus, Person, sealer
 
 CHUNK = 5000
+DIGEST_VERSION = 1  # part of every row digest: raise it when the meaning of a row changes
 HEADER_SCAN_ROWS = 10
 
 # Field -> accepted header spellings (compared after header_key folding).
@@ -107,6 +109,8 @@ class Record:
     name: str
     county: str
     values: dict[str, object]
+    key: str = ""  # blind index of the ID number
+    digest: str = ""  # of the source row; empty when the row drew a warning
     category: tuple[str, str] | None = None
     household_key: str | None = None
     cells: list[object] = field(default_factory=list)  # for the report if the row is refused
@@ -116,7 +120,8 @@ class Record:
 class _Plan:
     """What the first pass decided: the rows to write and the rows refused as conflicting."""
 
-    rows: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (ID number, county)
+    # row -> (ID number, county, digest of the row or "" when it drew a warning)
+    rows: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     conflicts: dict[int, str] = field(default_factory=dict)  # row -> reason
 
 
@@ -237,6 +242,10 @@ class LedgerImport:
         )
         self._sites = dict(ResettlementSite.objects.values_list("name", "id"))
         self._county_names: dict[str, list[str]] | None = None
+        self._county_cells: dict[object, tuple[str | None, str]] = {}
+        self._category = _memo(fields.category)
+        self._kind = _memo(fields.monitoring_kind)
+        self._text = _memo(fields.text)
 
     # ----- reading -----
 
@@ -296,12 +305,12 @@ class LedgerImport:
 
         return [
             ("phone", fields.phone),
-            *((f, short_text) for f in TEXT_FIELDS if f != "training_occupations"),
-            ("training_occupations", lambda v: fields.text(v)[:255] or None),
-            ("wants_training", fields.yes_no),
-            ("wants_school", fields.yes_no),
-            ("wants_job", fields.yes_no),
-            ("surveyed_on", lambda v: fields.date(v, today=self.today)),
+            *((f, _memo(short_text)) for f in TEXT_FIELDS if f != "training_occupations"),
+            ("training_occupations", _memo(lambda v: fields.text(v)[:255] or None)),
+            ("wants_training", _memo(fields.yes_no)),
+            ("wants_school", _memo(fields.yes_no)),
+            ("wants_job", _memo(fields.yes_no)),
+            ("surveyed_on", _memo(lambda v: fields.date(v, today=self.today))),
         ]
 
     def _data_rows(self, table: Table) -> Iterator[tuple[int, list[object]]]:
@@ -321,12 +330,17 @@ class LedgerImport:
         # number -> [(row, name, hash of the cells)] for every occurrence
         occurrences: dict[str, list[tuple[int, str, int]]] = {}
         id_col = self._col("id_number")
+        self._digest_seed = repr(
+            (DIGEST_VERSION, sorted(self._columns.items()), self.county.code if self.county else "")
+        ).encode()
         for row_no, cells in self._data_rows(table):
             result.rows += 1
+            warned = len(result.warnings)
             accepted = self._check_row(row_no, cells, result, id_col)
             if accepted is not None:
                 number, person_name, county = accepted
-                plan.rows[row_no] = (number, county)
+                digest = self._digest(cells) if len(result.warnings) == warned else ""
+                plan.rows[row_no] = (number, county, digest)
                 seen = occurrences.get(number)
                 if seen is None:
                     occurrences[number] = [(row_no, person_name, hash(tuple(cells)))]
@@ -356,10 +370,16 @@ class LedgerImport:
                     )
         return plan
 
+    def _digest(self, cells: list[object]) -> str:
+        """Stable digest of a source row read with this import's columns and county."""
+        h = hashlib.blake2b(self._digest_seed, digest_size=8)
+        h.update(repr(cells).encode())
+        return h.hexdigest()
+
     # ----- writing -----
 
     def _second_pass(self, table: Table, result: ImportResult, plan: _Plan, total: int) -> None:
-        chunk: list[Record] = []
+        pending: list[tuple[int, list[object], tuple[str, str, str]]] = []
         done = 0
         for row_no, cells in self._data_rows(table):
             if row_no in plan.conflicts:
@@ -368,18 +388,48 @@ class LedgerImport:
             accepted = plan.rows.get(row_no)
             if accepted is None:
                 continue
-            chunk.append(self._record(row_no, cells, accepted, result))
-            if len(chunk) == CHUNK:
-                with transaction.atomic():
-                    self._commit_chunk(chunk, result)
-                done += len(chunk)
-                chunk = []
+            pending.append((row_no, cells, accepted))
+            if len(pending) == CHUNK:
+                self._write(pending, result)
+                done += len(pending)
+                pending = []
                 self.progress(
                     total // 2 + done * (total - total // 2) // max(len(plan.rows), 1), total
                 )
-        if chunk:
+        if pending:
+            self._write(pending, result)
+
+    def _write(
+        self,
+        pending: list[tuple[int, list[object], tuple[str, str, str]]],
+        result: ImportResult,
+    ) -> None:
+        """Skip the rows this import wrote before and nothing has changed since; write the rest."""
+        box = sealer()
+        keyed = [
+            (box.index(accepted[0]), row_no, cells, accepted) for row_no, cells, accepted in pending
+        ]
+        table = connection.ops.quote_name(Person._meta.db_table)
+        sql = f"SELECT id_index, county_id, import_digest FROM {table} WHERE id_index IN ({{}})"
+        stored = {
+            key: (county, digest)
+            for key, county, digest in select_in(sql, [], [k[0] for k in keyed])
+        }
+        records = []
+        for key, row_no, cells, accepted in keyed:
+            known = stored.get(key)
+            if (
+                known is not None
+                and accepted[2]
+                and known[1] == accepted[2]
+                and known[0].startswith(self.scope)
+            ):
+                result.unchanged += 1
+                continue
+            records.append(self._record(row_no, cells, key, accepted, result))
+        if records:
             with transaction.atomic():
-                self._commit_chunk(chunk, result)
+                self._commit_chunk(records, result, [r.key for r in records if r.key in stored])
 
     def _cell(self, cells: list[object], name: str) -> object:
         i = self._columns.get(name)
@@ -433,9 +483,14 @@ class LedgerImport:
         return self._counties.get(code, False)
 
     def _record(
-        self, row_no: int, cells: list[object], accepted: tuple[str, str], result: ImportResult
+        self,
+        row_no: int,
+        cells: list[object],
+        key: str,
+        accepted: tuple[str, str, str],
+        result: ImportResult,
     ) -> Record:
-        number, county = accepted
+        number, county, digest = accepted
         name = _name(self._cell(cells, "name"))
         record = Record(
             row=row_no,
@@ -443,9 +498,14 @@ class LedgerImport:
             name=name,
             county=county,
             values={"name": name, "county_id": county},
+            key=key,
+            digest=digest,
             cells=cells,
         )
+        warned = len(result.warnings)
         self._optional(record, cells, result)
+        if len(result.warnings) != warned:
+            record.digest = ""
         return record
 
     def _optional(self, record: Record, cells: list[object], result: ImportResult) -> None:
@@ -463,14 +523,14 @@ class LedgerImport:
                 record.values[column] = value
         if "category" in self._columns:
             try:
-                record.category = fields.category(self._cell(cells, "category"))
+                record.category = self._category(self._cell(cells, "category"))
             except fields.FieldError as exc:
                 result.warnings.append(
                     Notice(record.row, self._col("category"), f"{exc}，该项未导入")
                 )
         if record.category and "monitoring_kind" in self._columns:
             try:
-                kind = fields.monitoring_kind(self._cell(cells, "monitoring_kind"))
+                kind = self._kind(self._cell(cells, "monitoring_kind"))
             except fields.FieldError as exc:
                 result.warnings.append(
                     Notice(record.row, self._col("monitoring_kind"), f"{exc}，该项未导入")
@@ -478,7 +538,7 @@ class LedgerImport:
                 kind = None
             if kind and record.category[0] == Category.MONITORED:
                 record.category = (Category.MONITORED, kind)
-        site = fields.text(self._cell(cells, "resettlement_site"))
+        site = self._text(self._cell(cells, "resettlement_site"))
         if site:
             if site in self._sites:
                 record.values["resettlement_site_id"] = self._sites[site]
@@ -518,17 +578,28 @@ class LedgerImport:
         if self.county is not None:
             return self.county.code, ""
         if "county" in self._columns:
-            raw = fields.text(self._cell(cells, "county")).replace(" ", "")
-            code = self._county_code(raw)
-            if code is None:
-                return None, f"所属县“{raw}”无法识别" if raw else "所属县为空"
-        else:
-            code = number[:6]
-            if not self._counties.get(code):
-                return (
-                    None,
-                    "无法确定所属县：身份证号前6位不是现行县级区划，请在导入时指定县（--county）或在表中加“所属县”列",
-                )
+            cell = self._cell(cells, "county")
+            answer = self._county_cells.get(cell)
+            if answer is None:
+                answer = self._county_cell(cell)
+                if len(self._county_cells) < 4096:
+                    self._county_cells[cell] = answer
+            return answer
+        code = number[:6]
+        if not self._counties.get(code):
+            return (
+                None,
+                "无法确定所属县：身份证号前6位不是现行县级区划，请在导入时指定县（--county）或在表中加“所属县”列",
+            )
+        if not code.startswith(self.scope):
+            return None, f"所属县 {code} 不在您的管辖范围内"
+        return code, ""
+
+    def _county_cell(self, cell: object) -> tuple[str | None, str]:
+        raw = fields.text(cell).replace(" ", "")
+        code = self._county_code(raw)
+        if code is None:
+            return None, f"所属县“{raw}”无法识别" if raw else "所属县为空"
         if not code.startswith(self.scope):
             return None, f"所属县 {code} 不在您的管辖范围内"
         return code, ""
@@ -546,13 +617,14 @@ class LedgerImport:
         codes = [c for c in self._county_names.get(raw, []) if c.startswith(self.scope)]
         return codes[0] if len(codes) == 1 else None
 
-    def _commit_chunk(self, records: list[Record], result: ImportResult) -> None:
+    def _commit_chunk(self, records: list[Record], result: ImportResult, known: list[str]) -> None:
+        """Write one chunk of parsed rows; `known` are the index keys already stored."""
         box = sealer()
         self._adapt = adapter()
         now = self._adapt(timezone.now())
         actor_id = self.actor.pk if self.actor else None
-        index = {box.index(r.number): r for r in records}
-        existing = self._existing(list(index))
+        index = {r.key: r for r in records}
+        existing = self._existing(known)
         # Someone registered in a county outside the actor's scope is not touched.
         for key, row in list(existing.items()):
             if not row["county_id"].startswith(self.scope):
@@ -570,6 +642,7 @@ class LedgerImport:
         audit_rows: list[list[object]] = []
         new_rows: list[list[object]] = []
         updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
+        digests: list[list[object]] = []  # [digest, id] for people whose values already match
         for key, r in index.items():
             values = dict(r.values)
             household_id = households.get((r.county, r.household_key)) if r.household_key else None
@@ -588,6 +661,8 @@ class LedgerImport:
                     result.updated += 1
                 else:
                     result.unchanged += 1
+                if old["import_digest"] != r.digest:
+                    digests.append([r.digest, old["id"]])
                 continue
             result.updated += 1
             if any(
@@ -603,11 +678,13 @@ class LedgerImport:
                 changed["surveyed_by_id"] = actor_id
             changed["updated_at"] = now
             cols = tuple(sorted(changed))
+            changed["import_digest"] = r.digest
+            cols = (*cols, "import_digest")
             updates[cols].append([changed[c] for c in cols] + [old["id"]])
             diff = {
                 f: [_plain(old.get(f)), _plain(v)]
                 for f, v in changed.items()
-                if f not in ("updated_at", "surveyed_by_id")
+                if f not in ("updated_at", "surveyed_by_id", "import_digest")
             }
             audit_rows.append(
                 self._audit_row(now, Action.UPDATE, "person", old["id"], old["id"], diff, result)
@@ -621,6 +698,8 @@ class LedgerImport:
                     f"UPDATE {table} SET {sets} WHERE id = %s",
                     [[self._adapt(v) for v in row] for row in rows],
                 )
+            if digests:
+                cursor.executemany(f"UPDATE {table} SET import_digest = %s WHERE id = %s", digests)
         if new_rows:
             # A creation is logged with its source row; the values are the person's own
             # until a later change, which is logged field by field.
@@ -635,7 +714,7 @@ class LedgerImport:
     def _existing(self, keys: list[str]) -> dict[str, dict]:
         """The stored people among `keys` (blind-index values), with the fields an import sets."""
         table = connection.ops.quote_name(Person._meta.db_table)
-        names = ("id", "id_index", *PERSON_FIELDS)
+        names = ("id", "id_index", "import_digest", *PERSON_FIELDS)
         columns = ", ".join(connection.ops.quote_name(c) for c in names)
         sql = f"SELECT {columns} FROM {table} WHERE id_index IN ({{}})"
         existing = {}
@@ -761,6 +840,13 @@ class LedgerImport:
                     f"WHERE household_id = %s AND {quote('end')} IS NULL",
                     closes,
                 )
+                # Members' rows written before no longer describe them; the chunk's own
+                # rows get their digests back when the chunk is written.
+                cursor.executemany(
+                    f"UPDATE {quote(Person._meta.db_table)} SET import_digest = '' "
+                    "WHERE household_id = %s",
+                    [[row["id"]] for row, _, _ in changes],
+                )
         return status_rows, audit_rows
 
     def _audit_row(
@@ -809,6 +895,7 @@ class LedgerImport:
             actor_id,
             now,
             now,
+            r.digest,
         ]
 
 
@@ -837,6 +924,7 @@ PERSON_INSERT_COLUMNS = (
     "surveyed_by_id",
     "created_at",
     "updated_at",
+    "import_digest",
 )
 AUDIT_COLUMNS = (
     "at",
@@ -850,6 +938,30 @@ AUDIT_COLUMNS = (
     "changes",
     "note",
 )
+
+
+def _memo(parse: Callable[[object], object], limit: int = 4096) -> Callable[[object], object]:
+    """`parse` remembering its answers (and refusals) for the first `limit` distinct cells.
+
+    Ledger columns repeat a few values down 100,000 rows (民族, 文化程度, 是/否, dates).
+    """
+    cache: dict[object, object] = {}
+
+    def cached(raw: object) -> object:
+        try:
+            answer = cache[raw]
+        except KeyError:
+            try:
+                answer = parse(raw)
+            except fields.FieldError as exc:
+                answer = exc
+            if len(cache) < limit:
+                cache[raw] = answer
+        if isinstance(answer, fields.FieldError):
+            raise fields.FieldError(str(answer))
+        return answer
+
+    return cached
 
 
 def _name(value: object) -> str:

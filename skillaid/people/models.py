@@ -38,7 +38,10 @@ ASSISTED = (Category.LIFTED, Category.MONITORED)
 
 
 class Household(models.Model):
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # Indexed by the (county, number) constraint.
+    county = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     number = models.CharField("户编号", max_length=64)
     category = models.CharField(
         "家庭类别", max_length=16, choices=Category.choices, default=Category.ORDINARY
@@ -130,9 +133,10 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     name = models.CharField("姓名", max_length=64)
-    name_initials = models.CharField("拼音首字母", max_length=32, db_index=True)
+    # Searched by prefix and sorted within a county; an index of its own only slowed imports.
+    name_initials = models.CharField("拼音首字母", max_length=32)
     id_sealed = models.TextField("身份证号（加密）")
-    id_index = models.CharField(max_length=64, unique=True)
+    id_index = models.CharField(max_length=32, unique=True)  # 128-bit HMAC of the ID number
     id_masked = models.CharField("身份证号", max_length=18)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
@@ -156,6 +160,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     household = models.ForeignKey(
         Household,
@@ -183,6 +188,9 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Digest of the ledger row that last set this person, while nothing else has changed
+    # them since; a re-import skips a row whose digest matches. Any other save clears it.
+    import_digest = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -191,11 +199,17 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         indexes = [
             models.Index(fields=["county", "name"]),
-            models.Index(fields=["county", "wants_training"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
+
+    def save(self, *args, **kwargs) -> None:
+        self.import_digest = ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "import_digest"}
+        super().save(*args, **kwargs)
 
     @property
     def id_number(self) -> str:

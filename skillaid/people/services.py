@@ -274,6 +274,8 @@ def household_set_category(
     )
     household.category, household.monitoring_kind, household.category_since = category, kind, on
     household.save(update_fields=["category", "monitoring_kind", "category_since"])
+    # The members' ledger rows no longer describe them: a re-import must apply them again.
+    household.members.update(import_digest="")
     audit(
         actor=actor,
         channel=channel,

@@ -63,6 +63,42 @@ def test_a_second_import_of_the_same_file_changes_nothing(good):
     assert Person.objects.count() == 3 and Household.objects.count() == 3
 
 
+def test_a_page_edit_makes_the_next_import_apply_its_row_again(good, wei):
+    from skillaid.people.services import household_set_category, person_update
+
+    path, rows = good
+    run(path)
+    person = Person.objects.with_id_number(rows[0][1]).get()
+    assert person.import_digest  # a clean row is remembered
+    person_update(actor=wei, channel="page", person=person, data={"phone": "13900002222"})
+    other = Person.objects.with_id_number(rows[2][1]).get()
+    household_set_category(
+        actor=wei,
+        channel="page",
+        household=other.household,
+        category="monitored",
+        kind="marginal",
+        on=dt.date.today(),
+    )
+    result = run(path)
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 1)
+    person.refresh_from_db()
+    other.household.refresh_from_db()
+    assert person.phone == "13812345678" and person.import_digest
+    assert other.household.category == "ordinary"
+    again = run(path)
+    assert (again.updated, again.unchanged) == (0, 3)
+
+
+def test_a_row_that_drew_a_warning_is_read_again_each_time(tmp_path, regions):
+    path = xlsx(tmp_path / "w.xlsx", [["韦一", new_id(), "1381234567", "脱贫户", "是", "", "", ""]])
+    first = run(path)
+    second = run(path)
+    assert first.summary()["warnings"] == second.summary()["warnings"] == 1
+    assert (second.unchanged, second.updated) == (1, 0)
+    assert Person.objects.get().import_digest == ""
+
+
 def test_a_changed_row_updates_only_what_differs_and_audits_it(tmp_path, good):
     path, rows = good
     run(path)
