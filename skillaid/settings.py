@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "skillaid.accounts",
     "skillaid.institutions",
     "skillaid.people",
+    "skillaid.training",
 ]
 
 MIDDLEWARE = [

@@ -72,6 +72,24 @@ class User(AbstractUser):
         }
 
     @property
+    def is_reviewer(self) -> bool:
+        """City and province reviewers and administrators: they keep the catalogues."""
+        return self.role in {Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
+
+    @property
+    def can_keep_demand_catalogue(self) -> bool:
+        return self.role in {Role.PROVINCE_REVIEWER, Role.ADMIN}
+
+    @property
+    def can_register_institutions(self) -> bool:
+        return self.role in {
+            Role.COUNTY_CLERK,
+            Role.CITY_REVIEWER,
+            Role.PROVINCE_REVIEWER,
+            Role.ADMIN,
+        }
+
+    @property
     def can_edit_ledger(self) -> bool:
         return self.role in {Role.COUNTY_CLERK, Role.ADMIN}
 

@@ -8,12 +8,14 @@ Windows writes), so the encoding is detected before reading.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from python_calamine import CalamineWorkbook
 
@@ -80,3 +82,55 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def cell_text(cell: object) -> str:
+    """A cell as the clerk typed it: 450124 not 450124.0, dates as 2024-03-01."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def write_rejections(
+    path: Path,
+    headers: Sequence[str],
+    rejected: Iterable[Any],
+    warnings: Iterable[Any] = (),
+) -> None:
+    """The rejected-rows workbook: each row's original cells, its row number and the reason.
+
+    `rejected` items have .row, .column, .reason and .cells; `warnings` items have
+    .row, .column and .message and go on a second sheet.
+    """
+    import xlsxwriter
+
+    with xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_numbers": False}
+    ) as book:
+        bold = book.add_format({"bold": True, "bg_color": "#FDE9D9"})
+        text = book.add_format({"num_format": "@"})
+        sheet = book.add_worksheet("被拒绝的行")
+        sheet.write_row(0, 0, ["源文件行号", "出错列", "原因", *headers], bold)
+        sheet.set_column(0, 1, 12)
+        sheet.set_column(2, 2, 60)
+        sheet.set_column(3, 3 + len(headers), 18, text)
+        for i, r in enumerate(rejected, start=1):
+            sheet.write_number(i, 0, r.row)
+            sheet.write_string(i, 1, r.column)
+            sheet.write_string(i, 2, r.reason)
+            for j, cell in enumerate(r.cells):
+                if cell is None or cell == "":
+                    continue
+                # Written as text so that long numbers keep their digits on the way back.
+                sheet.write_string(i, 3 + j, cell if isinstance(cell, str) else cell_text(cell))
+        notes = book.add_worksheet("警告")
+        notes.write_row(0, 0, ["源文件行号", "列", "说明"], bold)
+        notes.set_column(2, 2, 70)
+        for i, n in enumerate(warnings, start=1):
+            notes.write_number(i, 0, n.row)
+            notes.write_string(i, 1, n.column)
+            notes.write_string(i, 2, n.message)

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -26,7 +25,15 @@ from skillaid.accounts.models import Action, AuditEntry, Channel, User
 from skillaid.db import adapter, bulk_insert, select_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
-from skillaid.lib.sheets import Table, UnreadableFile, column_letter, header_key, open_table
+from skillaid.lib.sheets import (
+    Table,
+    UnreadableFile,
+    cell_text,
+    column_letter,
+    header_key,
+    open_table,
+    write_rejections,
+)
 from skillaid.regions.models import Level, Region, ResettlementSite
 
 from . import fields
@@ -167,45 +174,10 @@ class ImportResult:
 
     def write_report(self, path: Path) -> None:
         """The rejected rows with their original cells, row numbers and reasons; warnings on a second sheet."""
-        with xlsxwriter.Workbook(
-            str(path), {"constant_memory": True, "strings_to_numbers": False}
-        ) as book:
-            bold = book.add_format({"bold": True, "bg_color": "#FDE9D9"})
-            text = book.add_format({"num_format": "@"})
-            sheet = book.add_worksheet("被拒绝的行")
-            head = ["源文件行号", "出错列", "原因", *self.headers]
-            sheet.write_row(0, 0, head, bold)
-            sheet.set_column(0, 1, 12)
-            sheet.set_column(2, 2, 60)
-            sheet.set_column(3, 3 + len(self.headers), 18, text)
-            for i, r in enumerate(self.rejected, start=1):
-                sheet.write_number(i, 0, r.row)
-                sheet.write_string(i, 1, r.column)
-                sheet.write_string(i, 2, r.reason)
-                for j, cell in enumerate(r.cells):
-                    if cell is None or cell == "":
-                        continue
-                    # Written as text so that long numbers keep their digits on the way back.
-                    sheet.write_string(
-                        i, 3 + j, cell if isinstance(cell, str) else _cell_text(cell)
-                    )
-            notes = book.add_worksheet("警告")
-            notes.write_row(0, 0, ["源文件行号", "列", "说明"], bold)
-            notes.set_column(2, 2, 70)
-            for i, n in enumerate(self.warnings, start=1):
-                notes.write_number(i, 0, n.row)
-                notes.write_string(i, 1, n.column)
-                notes.write_string(i, 2, n.message)
+        write_rejections(path, self.headers, self.rejected, self.warnings)
 
 
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
-        return str(int(cell))
-    if isinstance(cell, dt.datetime | dt.date):
-        return cell.isoformat()
-    return str(cell)
+_cell_text = cell_text
 
 
 ProgressFn = Callable[[int, int], None]

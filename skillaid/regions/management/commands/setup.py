@@ -1,21 +1,25 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from skillaid.institutions.loading import load_pairings
+from skillaid.institutions.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
 
 
 class Command(BaseCommand):
-    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites). Safe to run on every start."
+    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings). Safe to run on every start."
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         changed = load_divisions()
         _, county_problems = load_key_counties()
         _, site_problems = load_resettlement_sites()
+        pairings = load_pairings()
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
         self.stdout.write(
             f"SkillAid database ready: {Region.objects.count()} divisions ({changed} changed), "
-            f"{KeyCounty.objects.count()} key counties, {ResettlementSite.objects.count()} resettlement sites."
+            f"{KeyCounty.objects.count()} key counties, {ResettlementSite.objects.count()} resettlement sites, "
+            f"{Pairing.objects.count()} pairings ({len(pairings.problems)} source rows without a school)."
         )

@@ -1,0 +1,206 @@
+"""Pages of the demand catalogue (需求指导目录): list, edit, import, export."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from skillaid.accounts.models import Channel
+from skillaid.institutions.exports import download
+from skillaid.lib.sheets import UnreadableFile
+from skillaid.regions.selectors import regions_visible_to
+
+from .imports import import_catalogue
+from .models import DemandEntry, SkillLevel, TrainingKind
+from .services import demand_entry_save
+
+DATE = forms.DateInput(attrs={"type": "date"})
+HEADERS = [
+    "职业编码",
+    "职业（工种）名称",
+    "培训类型",
+    "等级",
+    "标准课时",
+    "补贴标准（元）",
+    "适用地区",
+    "起始日期",
+    "截止日期",
+    "数字技能",
+    "绿色技能",
+    "急需紧缺",
+]
+
+
+class EntryForm(forms.Form):
+    code = forms.CharField(label="职业编码（如 4-10-01-01）", max_length=16, required=False)
+    name = forms.CharField(label="职业（工种）名称", max_length=64)
+    training_kind = forms.ChoiceField(label="培训类型", choices=TrainingKind.choices)
+    level = forms.ChoiceField(label="等级", choices=SkillLevel.choices)
+    standard_hours = forms.IntegerField(label="标准课时", min_value=1)
+    subsidy = forms.CharField(label="补贴标准（元/人）", max_length=16)
+    region = forms.ChoiceField(label="适用地区")
+    valid_from = forms.DateField(label="起始日期", widget=DATE)
+    valid_to = forms.DateField(label="截止日期", required=False, widget=DATE)
+    digital = forms.BooleanField(label="数字技能（S）", required=False)
+    green = forms.BooleanField(label="绿色技能（L）", required=False)
+    urgent = forms.BooleanField(label="急需紧缺", required=False)
+    source = forms.CharField(label="依据", max_length=128, required=False)
+
+    def __init__(self, *args, regions=(), **kwargs) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="需求指导目录文件（.xlsx、.xls 或 .csv）")
+
+
+def _rows(request: HttpRequest):  # noqa: ANN202
+    q = request.GET.get("q", "").strip()
+    rows = DemandEntry.objects.select_related("occupation", "region")
+    if q:
+        rows = rows.filter(Q(occupation__name__contains=q) | Q(occupation__code__startswith=q))
+    if request.GET.get("urgent"):
+        rows = rows.filter(occupation__urgent=True)
+    if request.GET.get("current"):
+        rows = rows.in_force(timezone.localdate())
+    return rows, {k: request.GET.get(k, "") for k in ("q", "urgent", "current")}
+
+
+@login_required
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    rows, filters = _rows(request)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/catalogue_list.html",
+        {"page": page, "filters": filters, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def catalogue_export(request: HttpRequest) -> HttpResponse:
+    rows, _ = _rows(request)
+
+    def row(e: DemandEntry) -> list[object]:
+        o = e.occupation
+        return [
+            o.code,
+            o.name,
+            e.get_training_kind_display(),
+            e.get_level_display(),
+            e.standard_hours,
+            float(e.subsidy),
+            e.region_id,
+            e.valid_from.isoformat(),
+            e.valid_to.isoformat() if e.valid_to else "",
+            "是" if o.digital else "否",
+            "是" if o.green else "否",
+            "是" if o.urgent else "否",
+        ]
+
+    return download(HEADERS, (row(e) for e in rows), title="需求指导目录", user=request.user)
+
+
+def _require_keeper(request: HttpRequest) -> None:
+    if not request.user.can_keep_demand_catalogue:
+        raise PermissionDenied("需求指导目录由省级审核人员维护")
+
+
+def _regions(request: HttpRequest) -> list:
+    return list(
+        regions_visible_to(request.user)
+        .filter(level__in=["province", "city", "county"])
+        .exclude(name="市辖区")
+        .order_by("code")
+    )
+
+
+@login_required
+def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_keeper(request)
+    entry = (
+        get_object_or_404(DemandEntry.objects.select_related("occupation"), pk=pk) if pk else None
+    )
+    initial = {}
+    if entry is not None:
+        o = entry.occupation
+        initial = {
+            "code": o.code,
+            "name": o.name,
+            "training_kind": entry.training_kind,
+            "level": entry.level,
+            "standard_hours": entry.standard_hours,
+            "subsidy": entry.subsidy,
+            "region": entry.region_id,
+            "valid_from": entry.valid_from,
+            "valid_to": entry.valid_to,
+            "digital": o.digital,
+            "green": o.green,
+            "urgent": o.urgent,
+            "source": entry.source,
+        }
+    form = EntryForm(request.POST or None, initial=initial, regions=_regions(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, outcome = demand_entry_save(
+                actor=request.user, channel=Channel.PAGE, data=dict(form.cleaned_data), entry=entry
+            )
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                {"created": "已添加", "updated": "已保存", "unchanged": "没有改动"}[outcome],
+            )
+            return redirect("catalogue")
+    title = "添加目录条目" if entry is None else f"修改目录条目：{entry}"
+    return render(request, "form.html", {"form": form, "title": title})
+
+
+@login_required
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            try:
+                result = import_catalogue(Path(tmp.name), actor=request.user, name=upload.name)
+            except UnreadableFile as exc:
+                form.add_error("file", str(exc))
+        if result is not None and result.rejected:
+            folder = Path(settings.MEDIA_ROOT) / "reports"
+            folder.mkdir(parents=True, exist_ok=True)
+            report = folder / f"catalogue-{request.user.pk}.xlsx"
+            result.write_report(report)
+            request.session["catalogue_report"] = str(report)
+    return render(request, "training/catalogue_import.html", {"form": form, "result": result})
+
+
+@login_required
+def catalogue_report(request: HttpRequest) -> HttpResponse:
+    _require_keeper(request)
+    path = request.session.get("catalogue_report")
+    if not path or not Path(path).is_file():
+        raise Http404("没有被拒绝的行")
+    return FileResponse(
+        open(path, "rb"), as_attachment=True, filename="需求指导目录-导入问题行.xlsx"
+    )
