@@ -1,11 +1,12 @@
 """The HTTP API for other systems, with its OpenAPI schema at /api/docs."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from skillaid.accounts.models import ApiToken
+from skillaid.institutions.api import router as institutions_router
 from skillaid.people.api import router as people_router
 
 
@@ -27,6 +28,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/people", people_router)
+api.add_router("/", institutions_router)
 
 
 @api.exception_handler(ValidationError)
@@ -40,3 +42,8 @@ def validation_error(request: HttpRequest, exc: ValidationError):  # noqa: ANN20
 @api.exception_handler(PermissionError)
 def permission_error(request: HttpRequest, exc: PermissionError):  # noqa: ANN201
     return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)

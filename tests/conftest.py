@@ -43,6 +43,14 @@ def regions(db):
         load_resettlement_sites()
 
 
+@pytest.fixture
+def pairings(regions):
+    """The Guangxi pairing tables, loaded as `skillaid setup` loads them."""
+    from skillaid.institutions.loading import load_pairings
+
+    return load_pairings()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
@@ -77,8 +85,8 @@ def lu(regions):
     from skillaid.institutions.models import Institution
 
     user = make_user("lu", "school_officer", NANNING, "陆敏")
-    user.institution = Institution.objects.create(
-        name="广西南宁技师学院", kind="technician_college", region_id=NANNING
+    user.institution, _ = Institution.objects.get_or_create(
+        name="广西南宁技师学院", defaults={"kind": "technician_college", "region_id": NANNING}
     )
     user.save()
     return user
