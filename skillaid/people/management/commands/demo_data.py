@@ -53,6 +53,56 @@ def ensure_demo_users() -> list[User]:
     return users
 
 
+# A few lines of a demand catalogue and some capacity, marked as demo data.
+DEMO_CATALOGUE = [
+    ("4-10-01-01", "育婴员", "employment", "5", 120, "1200", False, False, True),
+    ("4-10-01-02", "保育师", "employment", "5", 120, "1200", False, False, True),
+    ("4-03-02-01", "中式烹调师", "employment", "5", 150, "1300", False, False, False),
+    ("6-29-01-03", "焊工", "upgrading", "4", 200, "1600", False, True, True),
+    ("4-04-05-05", "电子商务师", "employment", "specialised", 80, "800", True, False, True),
+    ("4-07-05-03", "家政服务员", "employment", "5", 100, "1000", False, False, True),
+]
+DEMO_CAPACITY = [
+    ("labour_brand", "八桂家政", "450000", "province", "家政服务员、育婴员、养老护理员"),
+    ("labour_brand", "八桂建工", "450000", "province", "砌筑工、钢筋工、焊工"),
+    ("labour_brand", "八桂米粉师傅", "450000", "province", "中式面点师、中式烹调师"),
+    ("assessment_norm", "马山黑山羊养殖", "450124", "county", "家畜饲养员"),
+    ("assessment_norm", "隆安香蕉种植", "450123", "county", "农作物种植工"),
+]
+
+
+@transaction.atomic
+def ensure_demo_catalogue() -> None:
+    from decimal import Decimal
+
+    from skillaid.institutions.models import Capacity
+    from skillaid.training.models import DemandEntry, Occupation
+
+    start = dt.date(dt.date.today().year, 1, 1)
+    for code, name, kind, level, hours, amount, digital, green, urgent in DEMO_CATALOGUE:
+        occupation, _ = Occupation.objects.get_or_create(
+            code=code,
+            name=name,
+            defaults={"digital": digital, "green": green, "urgent": urgent},
+        )
+        DemandEntry.objects.get_or_create(
+            occupation=occupation,
+            training_kind=kind,
+            level=level,
+            region_id="450000",
+            valid_from=start,
+            defaults={"standard_hours": hours, "subsidy": Decimal(amount), "source": "演示数据"},
+        )
+    for kind, name, region, level, occupations in DEMO_CAPACITY:
+        Capacity.objects.get_or_create(
+            kind=kind,
+            name=name,
+            region_id=region,
+            year=start.year,
+            defaults={"level": level, "occupations": occupations, "results": "演示数据"},
+        )
+
+
 class Command(BaseCommand):
     help = "Create demo users and a realistic demo ledger over the Guangxi key counties."
 
@@ -68,6 +118,7 @@ class Command(BaseCommand):
         from skillaid.people.models import Person
 
         ensure_demo_users()
+        ensure_demo_catalogue()
         if opts["if_empty"] and Person.objects.exists():
             self.stdout.write("demo data already loaded")
             return
