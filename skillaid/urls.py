@@ -33,6 +33,7 @@ urlpatterns = [
         name="institution_occupation",
     ),
     path("pairings/", inst.pairing_map, name="pairings"),
+    path("pairings/export.xlsx", inst.pairing_export, name="pairing_export"),
     path("pairings/<int:pk>/", inst.pairing_detail, name="pairing_detail"),
     path("pairings/<int:pk>/plan/", inst.pairing_plan, name="pairing_plan"),
     path("pairings/<int:pk>/summary/", inst.pairing_summary, name="pairing_summary"),

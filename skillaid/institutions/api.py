@@ -331,3 +331,33 @@ def list_capacity(request: HttpRequest, kind: str = "", year: int | None = None)
 def create_capacity(request: HttpRequest, payload: CapacityIn):  # noqa: ANN201
     item = services.capacity_create(actor=request.user, channel=Channel.API, data=payload.dict())
     return Status(201, CapacityOut.of(item))
+
+
+class PlacingIn(Schema):
+    person_id: int
+    placing: str
+
+
+@router.post(
+    "/capacity/{int:pk}/placings",
+    response={201: dict, 422: Error},
+    tags=["capacity"],
+    summary="Record a trainee's placing in a competition",
+)
+def record_placing(request: HttpRequest, pk: int, payload: PlacingIn):  # noqa: ANN201
+    from skillaid.people.selectors import person_for
+
+    from .selectors import capacity_for
+
+    competition = capacity_for(request.user, pk)
+    person = person_for(request.user, payload.person_id)
+    result = services.competition_record_result(
+        actor=request.user,
+        channel=Channel.API,
+        competition=competition,
+        person=person,
+        placing=payload.placing,
+    )
+    return Status(
+        201, {"competition": competition.pk, "person": person.pk, "placing": result.placing}
+    )

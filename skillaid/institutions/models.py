@@ -340,6 +340,11 @@ class Capacity(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name}（{self.year}）"
 
+    @property
+    def published_late(self) -> bool:
+        """Key schools and majors are published by the end of April of their year."""
+        return bool(self.published_on) and self.published_on > dt.date(self.year, 4, 30)
+
 
 class CompetitionResult(models.Model):
     competition = models.ForeignKey(Capacity, on_delete=models.CASCADE, related_name="placings")

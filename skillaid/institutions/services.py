@@ -515,3 +515,32 @@ def capacity_update(
             changes=changed,
         )
     return changed
+
+
+@transaction.atomic
+def competition_record_result(
+    *, actor: User | None, channel: str, competition: Capacity, person: Any, placing: str
+) -> Any:
+    """A trainee's placing in a competition; the person comes from the caller's ledger scope."""
+    from .models import CompetitionResult
+
+    _require(actor, actor is None or actor.can_register_institutions, "登记竞赛成绩")
+    if competition.kind != CapacityKind.COMPETITION:
+        raise ValidationError({"competition": "只能为职业技能竞赛登记成绩"})
+    placing = placing.strip()
+    if not placing:
+        raise ValidationError({"placing": "请填写名次或奖项"})
+    result, created = CompetitionResult.objects.update_or_create(
+        competition=competition, person=person, defaults={"placing": placing[:32]}
+    )
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.CREATE if created else Action.UPDATE,
+        object_type="capacity",
+        object_id=competition.pk,
+        person_id=person.pk,
+        changes={"placing": [None, placing]},
+        note=str(competition),
+    )
+    return result

@@ -272,6 +272,47 @@ def pairing_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def pairing_export(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    pairings = list(
+        pairings_visible_to(request.user)
+        .select_related("county__parent", "site__county__parent")
+        .prefetch_related("summaries")
+    )
+    _progress(pairings, year)
+    labels = dict(KeyCounty._meta.get_field("category").choices)
+    categories = dict(KeyCounty.objects.values_list("region_id", "category"))
+    rows = []
+    for p in pairings:
+        county = p.county or p.site.county
+        rows.append(
+            [
+                county.parent.name if county.parent else "",
+                county.name,
+                p.site.name if p.site_id else "",
+                labels.get(categories.get(county.code, ""), ""),
+                p.school.name,
+                p.signed_on.isoformat() if p.signed_on else "",
+                p.plan.planned_trainees if p.plan else "",
+                p.plan.planned_enrolments if p.plan else "",
+                "、".join(p.overdue),
+            ]
+        )
+    headers = [
+        "市",
+        "县",
+        "安置区",
+        "类别",
+        "结对院校",
+        "协议签订日期",
+        f"{year}年计划培训（人）",
+        f"{year}年计划招收两后生（人）",
+        "逾期未报送",
+    ]
+    return exports.download(headers, rows, title="技工院校结对帮扶", user=request.user)
+
+
+@login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = pairing_for(request.user, pk)
     year = timezone.localdate().year

@@ -109,3 +109,34 @@ def test_catalogue_and_capacity_through_the_api(client, regions, qin, wei):
     assert [c["name"] for c in client.get("/api/capacity", **auth(wei)).json()] == [
         "马山黑山羊厨师"
     ]
+
+
+def test_a_competition_records_placings_of_people_in_scope(
+    client, regions, wei, huang, person_factory
+):
+    competition = post(
+        client,
+        "/api/capacity",
+        {
+            "kind": "competition",
+            "name": "马山县乡村振兴职业技能大赛",
+            "region": MASHAN,
+            "year": dt.date.today().year,
+            "held_on": str(dt.date.today()),
+            "level": "county",
+        },
+        auth(wei),
+    ).json()
+    mine = person_factory(MASHAN, name="韦厨师")
+    theirs = person_factory(LONGAN, name="黄厨师")
+    url = f"/api/capacity/{competition['id']}/placings"
+    assert (
+        post(client, url, {"person_id": mine.pk, "placing": "一等奖"}, auth(wei)).status_code == 201
+    )
+    assert (
+        post(client, url, {"person_id": theirs.pk, "placing": "二等奖"}, auth(wei)).status_code
+        == 404
+    )
+    assert post(client, url, {"person_id": mine.pk, "placing": " "}, auth(wei)).status_code == 422
+    client.force_login(wei)
+    assert "韦厨师：一等奖" in client.get("/capacity/?kind=competition").content.decode()

@@ -160,3 +160,42 @@ def test_capacity_registry_counts_and_scopes(as_user, regions, wei, huang, liang
     assert "隆安县" in norms and "马山县" not in norms
     assert as_user(huang).get(f"/capacity/{item.pk}/edit/").status_code == 404
     assert "马山黑山羊" not in as_user(huang).get("/capacity/").content.decode()
+
+
+def test_the_pairing_export_holds_only_the_callers_pairings(as_user, pairings, wei, tmp_path):
+    response = as_user(wei).get("/pairings/export.xlsx")
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(response.content)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[0][:5] == ["市", "县", "安置区", "类别", "结对院校"]
+    assert {r[1] for r in rows[1:]} == {"马山县"} and len(rows) == 3  # the county and its site
+
+
+def test_key_schools_published_after_april_are_marked_late(regions, qin, pairings):
+    year = dt.date.today().year
+    school = Institution.objects.get(name="广西南宁技师学院")
+    on_time = services.capacity_create(
+        actor=qin,
+        channel="page",
+        data={
+            "kind": "key_school",
+            "name": "广西南宁技师学院",
+            "region": "450100",
+            "year": year,
+            "institution": school,
+            "published_on": dt.date(year, 4, 28),
+        },
+    )
+    late = services.capacity_create(
+        actor=qin,
+        channel="page",
+        data={
+            "kind": "key_major",
+            "name": "烹饪（中式烹调）",
+            "region": "450100",
+            "year": year,
+            "institution": school,
+            "published_on": dt.date(year, 5, 6),
+        },
+    )
+    assert not on_time.published_late and late.published_late
