@@ -1,7 +1,15 @@
-"""Error pages in Chinese, never a stack trace."""
+"""Errors shown to people: pages in Chinese (never a stack trace) and service refusals on forms."""
 
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+def apply_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's refusal beside the fields it names, or above the form."""
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -199,6 +201,8 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
+        # The institution, pairing and capacity pages read their log by object.
+        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
@@ -210,6 +214,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+def audit_value(value: object) -> object:
+    """A field value as the audit log's JSON keeps it: dates as ISO text, amounts as text, rows by key."""
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 def audit(

@@ -149,7 +149,7 @@ class PairingOut(Schema):
                     for i in w.items.all()
                 ],
             )
-            for w in p.plans.prefetch_related("items")
+            for w in p.plans.all()
         ]
         return PairingOut(
             id=p.pk,
@@ -172,7 +172,9 @@ class PlanIn(Schema):
 
 @router.get("/pairings", response=list[PairingOut], summary="Pairings in the caller's scope")
 def list_pairings(request: HttpRequest):  # noqa: ANN201
-    return [PairingOut.of(p) for p in pairings_visible_to(request.user)]
+    return [
+        PairingOut.of(p) for p in pairings_visible_to(request.user).prefetch_related("plans__items")
+    ]
 
 
 @router.get("/pairings/{int:pk}", response=PairingOut)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User, audit
+from skillaid.accounts.models import Action, Role, User, audit, audit_value
 from skillaid.lib import uscc
 from skillaid.regions.models import Region
 from skillaid.training.models import Occupation, SkillLevel
@@ -40,14 +40,6 @@ STATUS_MOVES = {
     CatalogueStatus.REMOVED: {CatalogueStatus.PENDING},
 }
 NEEDS_REASON = {CatalogueStatus.SUSPENDED, CatalogueStatus.REMOVED}
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Region):
-        return value.code
-    return value
 
 
 def _region_in_scope(
@@ -130,7 +122,7 @@ def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]
         action=Action.CREATE,
         object_type="institution",
         object_id=institution.pk,
-        changes={k: [None, _plain(v)] for k, v in values.items()},
+        changes={k: [None, audit_value(v)] for k, v in values.items()},
     )
     return institution
 
@@ -153,7 +145,7 @@ def institution_update(
     if errors:
         raise ValidationError(errors)
     changed = {
-        k: [_plain(getattr(institution, k)), _plain(v)]
+        k: [audit_value(getattr(institution, k)), audit_value(v)]
         for k, v in values.items()
         if getattr(institution, k) != v
     }
@@ -276,7 +268,7 @@ def pairing_record_agreement(
     changes = {}
     for f in ("signed_on", "school_duties", "county_duties"):
         if f in data and getattr(pairing, f) != data[f]:
-            changes[f] = [_plain(getattr(pairing, f)), _plain(data[f])]
+            changes[f] = [audit_value(getattr(pairing, f)), audit_value(data[f])]
             setattr(pairing, f, data[f])
     if data.get("agreement"):
         pairing.agreement = data["agreement"]
@@ -475,10 +467,7 @@ def capacity_create(*, actor: User | None, channel: str, data: dict[str, Any]) -
         action=Action.CREATE,
         object_type="capacity",
         object_id=item.pk,
-        changes={
-            k: [None, _plain(v) if not isinstance(v, Institution) else v.pk]
-            for k, v in values.items()
-        },
+        changes={k: [None, audit_value(v)] for k, v in values.items()},
     )
     return item
 
@@ -499,10 +488,7 @@ def capacity_update(
     for k, v in values.items():
         if getattr(item, k) != v:
             old = getattr(item, k)
-            changed[k] = [
-                old.pk if isinstance(old, Institution | Region) else _plain(old),
-                v.pk if isinstance(v, Institution | Region) else _plain(v),
-            ]
+            changed[k] = [audit_value(old), audit_value(v)]
             setattr(item, k, v)
     if changed:
         item.save()

@@ -8,16 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.forms import Form
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.models import AuditEntry, Channel, Role
+from skillaid.errors import apply_errors
 from skillaid.regions.models import KeyCounty, Level, Region
-from skillaid.regions.selectors import regions_visible_to
+from skillaid.regions.selectors import regions_for_choice, regions_visible_to
 from skillaid.training.models import Occupation
 
 from . import exports, services
@@ -48,21 +48,6 @@ from .selectors import (
     pairing_for,
     pairings_visible_to,
 )
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _choosable_regions(user) -> list[Region]:  # noqa: ANN001
-    return list(
-        regions_visible_to(user)
-        .filter(level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY])
-        .exclude(name="市辖区")
-        .order_by("code")
-    )
-
 
 # ----- institutions -----
 
@@ -113,14 +98,14 @@ def institution_export(request: HttpRequest) -> HttpResponse:
 def institution_create(request: HttpRequest) -> HttpResponse:
     if not request.user.can_register_institutions:
         raise PermissionDenied("您的角色不能登记院校/机构")
-    form = InstitutionForm(request.POST or None, regions=_choosable_regions(request.user))
+    form = InstitutionForm(request.POST or None, regions=regions_for_choice(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             institution = services.institution_create(
                 actor=request.user, channel=Channel.PAGE, data=dict(form.cleaned_data)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已登记 {institution.name}，目录状态为“待审核”")
             return redirect("institution_detail", pk=institution.pk)
@@ -163,7 +148,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": institution.contact,
         "phone": institution.phone,
     }
-    regions = _choosable_regions(request.user)
+    regions = regions_for_choice(request.user)
     if institution.region not in regions:
         regions.insert(0, institution.region)
     form = InstitutionForm(request.POST or None, initial=initial, regions=regions)
@@ -176,7 +161,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=dict(form.cleaned_data),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存" if changed else "没有改动")
             return redirect("institution_detail", pk=institution.pk)
@@ -230,13 +215,21 @@ def institution_occupation(request: HttpRequest, pk: int) -> HttpResponse:
 # ----- pairings -----
 
 
-def _progress(pairings: list[Pairing], year: int) -> None:
-    """Attach this year's plan and the state of its two summaries to each pairing."""
+def _with_progress(pairings: QuerySet[Pairing], year: int) -> list[Pairing]:
+    """The pairings, each with its partner county and key-county category, this year's
+    plan and which of this year's summaries are overdue."""
+    pairings = list(
+        pairings.select_related("county__parent", "site__county__parent").prefetch_related(
+            "summaries"
+        )
+    )
     today = timezone.localdate()
     plans = {
         p.pairing_id: p
         for p in WorkPlan.objects.filter(pairing__in=pairings, year=year).prefetch_related("items")
     }
+    categories = dict(KeyCounty.objects.values_list("region_id", "category"))
+    labels = dict(KeyCounty._meta.get_field("category").choices)
     for pairing in pairings:
         pairing.plan = plans.get(pairing.pk)
         submitted = {s.period for s in pairing.summaries.all() if s.year == year}
@@ -245,25 +238,24 @@ def _progress(pairings: list[Pairing], year: int) -> None:
             for p in SummaryPeriod.values
             if p not in submitted and summary_due(year, p) < today
         ]
+        pairing.partner_county = pairing.county or pairing.site.county
+        pairing.category = labels.get(categories.get(pairing.partner_county.code, ""), "")
+    return pairings
 
 
 @login_required
 def pairing_map(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    pairings = list(
-        pairings_visible_to(request.user)
-        .select_related("county__parent", "site__county__parent")
-        .prefetch_related("summaries")
-        .order_by("county__code", "site__county__code", "site__name")
+    pairings = _with_progress(
+        pairings_visible_to(request.user).order_by(
+            "county__code", "site__county__code", "site__name"
+        ),
+        year,
     )
-    _progress(pairings, year)
-    categories = dict(KeyCounty.objects.values_list("region_id", "category"))
-    labels = dict(KeyCounty._meta.get_field("category").choices)
     by_city: dict[str, list[Pairing]] = defaultdict(list)
     for p in pairings:
-        county = p.county or p.site.county
-        p.category = labels.get(categories.get(county.code, ""), "")
-        by_city[county.parent.name if county.parent else ""].append(p)
+        city = p.partner_county.parent
+        by_city[city.name if city else ""].append(p)
     return render(
         request,
         "institutions/pairing_map.html",
@@ -274,30 +266,20 @@ def pairing_map(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairing_export(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    pairings = list(
-        pairings_visible_to(request.user)
-        .select_related("county__parent", "site__county__parent")
-        .prefetch_related("summaries")
-    )
-    _progress(pairings, year)
-    labels = dict(KeyCounty._meta.get_field("category").choices)
-    categories = dict(KeyCounty.objects.values_list("region_id", "category"))
-    rows = []
-    for p in pairings:
-        county = p.county or p.site.county
-        rows.append(
-            [
-                county.parent.name if county.parent else "",
-                county.name,
-                p.site.name if p.site_id else "",
-                labels.get(categories.get(county.code, ""), ""),
-                p.school.name,
-                p.signed_on.isoformat() if p.signed_on else "",
-                p.plan.planned_trainees if p.plan else "",
-                p.plan.planned_enrolments if p.plan else "",
-                "、".join(p.overdue),
-            ]
-        )
+    rows = [
+        [
+            p.partner_county.parent.name if p.partner_county.parent else "",
+            p.partner_county.name,
+            p.site.name if p.site_id else "",
+            p.category,
+            p.school.name,
+            p.signed_on.isoformat() if p.signed_on else "",
+            p.plan.planned_trainees if p.plan else "",
+            p.plan.planned_enrolments if p.plan else "",
+            "、".join(p.overdue),
+        ]
+        for p in _with_progress(pairings_visible_to(request.user), year)
+    ]
     headers = [
         "市",
         "县",
@@ -314,9 +296,11 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pairing = pairing_for(request.user, pk)
     year = timezone.localdate().year
-    _progress([pairing], year)
+    found = _with_progress(pairings_visible_to(request.user).filter(pk=pk), year)
+    if not found:
+        raise Http404("未找到该结对关系")
+    pairing = found[0]
     side = services._pairing_side(request.user, pairing)
     plan_form = summary_form = agreement_form = None
     if side == "school":
@@ -445,14 +429,12 @@ def county_page(request: HttpRequest, code: str) -> HttpResponse:
     county = regions_visible_to(request.user).filter(code=code, level=Level.COUNTY).first()
     if county is None and request.user.role == Role.SCHOOL_OFFICER:
         county = Region.objects.filter(code=code, level=Level.COUNTY).first()
-    pairings = list(
-        pairings_visible_to(request.user)
-        .filter(Q(county__code=code) | Q(site__county__code=code))
-        .prefetch_related("summaries")
+    pairings = _with_progress(
+        pairings_visible_to(request.user).filter(Q(county__code=code) | Q(site__county__code=code)),
+        timezone.localdate().year,
     )
     if county is None or (request.user.role == Role.SCHOOL_OFFICER and not pairings):
         raise Http404("未找到该县")
-    _progress(pairings, timezone.localdate().year)
     key = KeyCounty.objects.filter(region=county).first()
     return render(
         request,
@@ -537,7 +519,7 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
 def _capacity_form(request: HttpRequest, item: Capacity | None) -> HttpResponse:
     if not request.user.can_register_institutions:
         raise PermissionDenied("您的角色不能登记能力建设项目")
-    regions = _choosable_regions(request.user)
+    regions = regions_for_choice(request.user)
     institutions = list(institutions_visible_to(request.user))
     initial = {"year": timezone.localdate().year}
     if item is not None:
@@ -557,7 +539,7 @@ def _capacity_form(request: HttpRequest, item: Capacity | None) -> HttpResponse:
                     actor=request.user, channel=Channel.PAGE, item=item, data=data
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存：{item}")
             return redirect("capacity_list")

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, AuditEntry, Channel, User
+from skillaid.accounts.models import Action, AuditEntry, Channel, User, audit_value
 from skillaid.db import adapter, bulk_insert, select_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
@@ -177,9 +177,6 @@ class ImportResult:
         write_rejections(path, self.headers, self.rejected, self.warnings)
 
 
-_cell_text = cell_text
-
-
 ProgressFn = Callable[[int, int], None]
 
 
@@ -214,7 +211,7 @@ class LedgerImport:
         )
         self._sites = dict(ResettlementSite.objects.values_list("name", "id"))
         self._county_names: dict[str, list[str]] | None = None
-        self._county_cells: dict[object, tuple[str | None, str]] = {}
+        self._county_of_cell = _memo(self._county_cell)
         self._category = _memo(fields.category)
         self._kind = _memo(fields.monitoring_kind)
         self._text = _memo(fields.text)
@@ -253,7 +250,7 @@ class LedgerImport:
             found = {_ALIASES[k]: i for i, k in enumerate(keys) if k in _ALIASES}
             if "id_number" in found and "name" in found:
                 self._columns = found
-                result.headers = [_cell_text(c) for c in cells]
+                result.headers = [cell_text(c) for c in cells]
                 result.header_row = row_no
                 self._parsers = [
                     (column, found[column], parse)
@@ -550,13 +547,7 @@ class LedgerImport:
         if self.county is not None:
             return self.county.code, ""
         if "county" in self._columns:
-            cell = self._cell(cells, "county")
-            answer = self._county_cells.get(cell)
-            if answer is None:
-                answer = self._county_cell(cell)
-                if len(self._county_cells) < 4096:
-                    self._county_cells[cell] = answer
-            return answer
+            return self._county_of_cell(self._cell(cells, "county"))
         code = number[:6]
         if not self._counties.get(code):
             return (
@@ -654,7 +645,7 @@ class LedgerImport:
             cols = (*cols, "import_digest")
             updates[cols].append([changed[c] for c in cols] + [old["id"]])
             diff = {
-                f: [_plain(old.get(f)), _plain(v)]
+                f: [audit_value(old.get(f)), audit_value(v)]
                 for f, v in changed.items()
                 if f not in ("updated_at", "surveyed_by_id", "import_digest")
             }
@@ -950,9 +941,3 @@ def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     for a, b in pairs:
         out[a].append(b)
     return out
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value

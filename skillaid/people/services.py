@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Channel, User, audit
+from skillaid.accounts.models import Action, Channel, User, audit, audit_value
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.regions.models import Level, Region, ResettlementSite
@@ -97,14 +97,6 @@ def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> 
     return out
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Region | ResettlementSite):
-        return str(value.pk)
-    return value
-
-
 @transaction.atomic
 def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Person:
     errors: dict[str, str] = {}
@@ -151,7 +143,7 @@ def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> 
         )
     person.household = household
     person.save()
-    snapshot = {k: [None, _plain(v)] for k, v in values.items()}
+    snapshot = {k: [None, audit_value(v)] for k, v in values.items()}
     audit(
         actor=actor,
         channel=channel,
@@ -206,7 +198,7 @@ def person_update(
     for name, value in values.items():
         old = getattr(person, name)
         if old != value:
-            changed[name] = [_plain(old), _plain(value)]
+            changed[name] = [audit_value(old), audit_value(value)]
             setattr(person, name, value)
     if "name" in changed:
         person.name_initials = initials(person.name)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, audit
+from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
 
 from . import services
@@ -140,11 +141,6 @@ def _require_editor(request: HttpRequest) -> None:
         raise PermissionDenied("您的角色不能修改台账")
 
 
-def _apply_errors(form: PersonForm, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
@@ -156,7 +152,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, channel=Channel.PAGE, data=form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已登记 {person.name}")
             return redirect("person_detail", pk=person.pk)
@@ -196,7 +192,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, channel=Channel.PAGE, person=person, data=data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存" if changed else "没有改动")
             return redirect("person_detail", pk=person.pk)

@@ -11,5 +11,15 @@ def regions_visible_to(user: User) -> RegionQuerySet:
     return Region.objects.current().filter(code__startswith=user.region_prefix)
 
 
+def regions_for_choice(user: User) -> list[Region]:
+    """The province, cities and counties a user may pick for something of theirs."""
+    return list(
+        regions_visible_to(user)
+        .filter(level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY])
+        .exclude(name="市辖区")
+        .order_by("code")
+    )
+
+
 def counties_visible_to(user: User) -> RegionQuerySet:
     return regions_visible_to(user).filter(level=Level.COUNTY).exclude(name="市辖区")

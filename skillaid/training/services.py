@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from skillaid.accounts.models import Action, User, audit
+from skillaid.accounts.models import Action, User, audit, audit_value
 from skillaid.regions.models import Region
 
 from .models import OCCUPATION_CODE, DemandEntry, Occupation, SkillLevel, TrainingKind
@@ -178,12 +178,15 @@ def demand_entry_save(
         entry = DemandEntry.objects.filter(**key).first()
     if entry is None:
         entry = DemandEntry.objects.create(**key, **rest)
-        outcome, changes = "created", {k: [None, _plain(v)] for k, v in {**key, **rest}.items()}
+        outcome, changes = (
+            "created",
+            {k: [None, audit_value(v)] for k, v in {**key, **rest}.items()},
+        )
     else:
         changes = {}
         for k, v in {**key, **rest}.items():
             if getattr(entry, k) != v:
-                changes[k] = [_plain(getattr(entry, k)), _plain(v)]
+                changes[k] = [audit_value(getattr(entry, k)), audit_value(v)]
                 setattr(entry, k, v)
         if changes:
             if DemandEntry.objects.filter(**key).exclude(pk=entry.pk).exists():
@@ -202,13 +205,3 @@ def demand_entry_save(
             changes=changes,
         )
     return entry, outcome
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Region | Occupation):
-        return str(value.pk)
-    return value

@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from skillaid.accounts.models import Channel
+from skillaid.errors import apply_errors
 from skillaid.institutions.exports import download
 from skillaid.lib.sheets import UnreadableFile
-from skillaid.regions.selectors import regions_visible_to
+from skillaid.regions.selectors import regions_for_choice
 
 from .imports import import_catalogue
 from .models import DemandEntry, SkillLevel, TrainingKind
@@ -118,15 +119,6 @@ def _require_keeper(request: HttpRequest) -> None:
         raise PermissionDenied("需求指导目录由省级审核人员维护")
 
 
-def _regions(request: HttpRequest) -> list:
-    return list(
-        regions_visible_to(request.user)
-        .filter(level__in=["province", "city", "county"])
-        .exclude(name="市辖区")
-        .order_by("code")
-    )
-
-
 @login_required
 def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require_keeper(request)
@@ -151,15 +143,16 @@ def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "urgent": o.urgent,
             "source": entry.source,
         }
-    form = EntryForm(request.POST or None, initial=initial, regions=_regions(request))
+    form = EntryForm(
+        request.POST or None, initial=initial, regions=regions_for_choice(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved, outcome = demand_entry_save(
                 actor=request.user, channel=Channel.PAGE, data=dict(form.cleaned_data), entry=entry
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
