@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "skillaid.institutions",
     "skillaid.people",
     "skillaid.training",
+    "skillaid.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -164,3 +165,17 @@ LOGGING = {
 }
 
 SKILLAID_PAGE_SIZE = 50
+
+# Training classes. Each can be overridden per deployment; other provinces set other numbers.
+SKILLAID_CLASS_LEAD_DAYS = int(os.environ.get("SKILLAID_CLASS_LEAD_DAYS", "7"))
+SKILLAID_ATTENDANCE_THRESHOLD = int(os.environ.get("SKILLAID_ATTENDANCE_THRESHOLD", "80"))
+# Sign-in opens this many minutes before a session starts, sign-out closes this many after it ends.
+SKILLAID_SIGN_IN_EARLY_MINUTES = int(os.environ.get("SKILLAID_SIGN_IN_EARLY_MINUTES", "15"))
+SKILLAID_SIGN_OUT_LATE_MINUTES = int(os.environ.get("SKILLAID_SIGN_OUT_LATE_MINUTES", "15"))
+# A teacher may mark attendance by hand until this many hours after a session ends.
+SKILLAID_MANUAL_MARK_HOURS = int(os.environ.get("SKILLAID_MANUAL_MARK_HOURS", "24"))
+# The sign-in code rotates every this many seconds; the previous code is still taken.
+SKILLAID_CODE_SECONDS = 30
+# This many trainees signed in from one device within this many minutes are flagged for review.
+SKILLAID_DEVICE_FLAG_PEOPLE = int(os.environ.get("SKILLAID_DEVICE_FLAG_PEOPLE", "3"))
+SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES", "5"))

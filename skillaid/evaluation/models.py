@@ -1,0 +1,82 @@
+"""Certificates: issued here on completion of a class, or imported from the bodies that issued them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from skillaid.training.models import SkillLevel
+
+
+class CertificateKind(models.TextChoices):
+    QUALIFICATION = "qualification", "职业资格证书"
+    SKILL_LEVEL = "skill_level", "职业技能等级证书"
+    SPECIALISED = "specialised", "专项职业能力证书"
+    TRAINING = "training", "培训合格证书"
+
+
+# The first letter of numbers issued here, by kind.
+NUMBER_PREFIX = {
+    CertificateKind.QUALIFICATION: "Z",
+    CertificateKind.SKILL_LEVEL: "S",
+    CertificateKind.SPECIALISED: "Y",
+    CertificateKind.TRAINING: "P",
+}
+
+
+class Source(models.TextChoices):
+    ISSUED = "issued", "本系统颁发"
+    IMPORTED = "imported", "外部导入"
+
+
+class Certificate(models.Model):
+    number = models.CharField("证书编号", max_length=40, unique=True)
+    kind = models.CharField("证书类型", max_length=16, choices=CertificateKind.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="持证人",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    # The holder's name as printed, checked by the public verification page.
+    holder_name = models.CharField("持证人姓名", max_length=64)
+    occupation = models.ForeignKey(
+        "training.Occupation",
+        verbose_name="职业（工种）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occupation_name = models.CharField("职业（工种）名称", max_length=64)
+    level = models.CharField("等级", max_length=20, choices=SkillLevel.choices)
+    issuer = models.CharField("发证机构", max_length=128)
+    issued_on = models.DateField("发证日期")
+    enrolment = models.ForeignKey(
+        "training.Enrolment",
+        verbose_name="培训班学员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    revoked_on = models.DateField("注销日期", null=True, blank=True)
+    revoked_reason = models.CharField("注销原因", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = "证书"
+        verbose_name_plural = "证书"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_on is None

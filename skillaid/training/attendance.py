@@ -1,0 +1,227 @@
+"""Sign-in and sign-out: by the rotating code, by the teacher's hand, or by an attendance terminal.
+
+Every way goes through `attendance_sign`, which refuses, records and reports
+what must not count: a sign-in outside the session window, with an expired
+code, by someone not on the roster, twice, or while signed into another session
+at the same time in any class of any institution. Many trainees signing in from
+one phone within minutes are recorded but flagged for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import User
+from skillaid.lib import idnumber, signcode
+from skillaid.people.models import Person
+
+from .models import (
+    Attendance,
+    ClassSession,
+    ClassStatus,
+    Direction,
+    Enrolment,
+    Method,
+    Refusal,
+    RefusedAttendance,
+)
+
+
+class AttendanceRefused(Exception):
+    def __init__(self, reason: Refusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def _key(session: ClassSession) -> str:
+    return settings.SECRET_KEY + session.code_key
+
+
+def current_code(session: ClassSession, at: float | None = None) -> tuple[str, int]:
+    """The code to show now, and the seconds until it changes."""
+    at = time.time() if at is None else at
+    period = settings.SKILLAID_CODE_SECONDS
+    return (
+        signcode.code(_key(session), session.pk, signcode.window(at, period)),
+        signcode.seconds_left(at, period),
+    )
+
+
+def window(session: ClassSession, method: str) -> tuple[dt.datetime, dt.datetime]:
+    opens = session.starts_at - dt.timedelta(minutes=settings.SKILLAID_SIGN_IN_EARLY_MINUTES)
+    if method == Method.MANUAL:
+        closes = session.ends_at + dt.timedelta(hours=settings.SKILLAID_MANUAL_MARK_HOURS)
+    else:
+        closes = session.ends_at + dt.timedelta(minutes=settings.SKILLAID_SIGN_OUT_LATE_MINUTES)
+    return opens, closes
+
+
+def _local(at: dt.datetime) -> str:
+    return f"{timezone.localtime(at):%m-%d %H:%M}"
+
+
+def attendance_sign(
+    *,
+    session: ClassSession,
+    direction: str,
+    method: str,
+    person: Person | None = None,
+    id_number: str = "",
+    name: str | None = None,
+    code: str = "",
+    by: User | None = None,
+    device: str = "",
+    ip: str | None = None,
+    reason: str = "",
+) -> Attendance:
+    """One sign-in or sign-out, or AttendanceRefused (and the refusal kept) saying why not."""
+    found: list[Person] = []
+    try:
+        try:
+            with transaction.atomic():
+                return _sign(
+                    session=session,
+                    direction=direction,
+                    method=method,
+                    person=person,
+                    id_number=id_number,
+                    name=name,
+                    code=code,
+                    by=by,
+                    device=device[:64],
+                    ip=ip,
+                    reason=reason,
+                    found=found,
+                )
+        except IntegrityError as exc:
+            # Two requests for the same sign-in raced; the database kept the first.
+            label = Direction(direction).label if direction in Direction.values else direction
+            raise AttendanceRefused(Refusal.TWICE, f"本课次已{label}，不能重复{label}") from exc
+    except AttendanceRefused as exc:
+        RefusedAttendance.objects.create(
+            session=session,
+            person=found[0] if found else None,
+            direction=direction if direction in Direction.values else Direction.IN,
+            method=method,
+            reason=exc.reason,
+            message=exc.message[:255],
+            device=device[:64],
+            ip=ip,
+        )
+        raise
+
+
+def _sign(
+    *,
+    session: ClassSession,
+    direction: str,
+    method: str,
+    person: Person | None,
+    id_number: str,
+    name: str | None,
+    code: str,
+    by: User | None,
+    device: str,
+    ip: str | None,
+    reason: str,
+    found: list[Person],
+) -> Attendance:
+    if direction not in Direction.values:
+        raise ValueError(f"unknown direction {direction!r}")
+    label = Direction(direction).label
+    now = timezone.now()
+    c = session.training_class
+    if c.status != ClassStatus.APPROVED:
+        raise AttendanceRefused(
+            Refusal.CLASS_NOT_RUNNING,
+            f"培训班处于“{c.get_status_display()}”状态，不能{label}",
+        )
+    opens, closes = window(session, method)
+    if not opens <= now <= closes:
+        raise AttendanceRefused(
+            Refusal.OUTSIDE_WINDOW,
+            f"本课次{label}时间为{_local(opens)}至{_local(closes)}，现在是{_local(now)}",
+        )
+    if method == Method.CODE and not signcode.matches(
+        _key(session), session.pk, code, now.timestamp(), settings.SKILLAID_CODE_SECONDS
+    ):
+        raise AttendanceRefused(
+            Refusal.EXPIRED_CODE, "签到码已过期或不正确，请输入屏幕上当前显示的签到码"
+        )
+    if method == Method.MANUAL and not reason.strip():
+        raise ValueError("a manual mark needs a reason")
+    if person is None:
+        number, _ = idnumber.normalise(str(id_number or ""))
+        person = Person.objects.select_for_update().with_id_number(number).first()
+        if person is None or (name is not None and "".join(name.split()) != person.name):
+            raise AttendanceRefused(Refusal.UNKNOWN_PERSON, "身份证号或姓名不正确")
+    else:
+        # Locks the person so that two sign-ins of theirs are checked one after the other.
+        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+    found.append(person)
+    enrolment = Enrolment.objects.filter(training_class_id=c.pk, person_id=person.pk).first()
+    if enrolment is None:
+        raise AttendanceRefused(Refusal.NOT_ON_ROSTER, f"{person.name}不在“{c.name}”的花名册中")
+    mine = Attendance.objects.filter(session_id=session.pk, person_id=person.pk)
+    if direction == Direction.OUT:
+        signed = {d for (d,) in mine.values_list("direction")}
+        if Direction.OUT in signed:
+            raise AttendanceRefused(Refusal.TWICE, f"{person.name}本课次已签退，不能重复签退")
+        if Direction.IN not in signed:
+            raise AttendanceRefused(Refusal.NOT_SIGNED_IN, f"{person.name}本课次尚未签到，不能签退")
+    else:
+        if mine.filter(direction=Direction.IN).exists():
+            raise AttendanceRefused(Refusal.TWICE, f"{person.name}本课次已签到，不能重复签到")
+        other = (
+            Attendance.objects.filter(
+                person_id=person.pk,
+                direction=Direction.IN,
+                session__starts_at__lt=session.ends_at,
+                session__ends_at__gt=session.starts_at,
+            )
+            .exclude(session_id=session.pk)
+            .select_related("session__training_class__institution")
+            .first()
+        )
+        if other is not None:
+            s = other.session
+            raise AttendanceRefused(
+                Refusal.OVERLAP,
+                f"{person.name}已在{s.training_class.institution.name}“{s.training_class.name}”"
+                f"{_local(s.starts_at)}至{timezone.localtime(s.ends_at):%H:%M}的课次签到，"
+                "同一时间不能参加两个课次",
+            )
+    record = Attendance.objects.create(
+        session=session,
+        enrolment=enrolment,
+        person=person,
+        direction=direction,
+        at=now,
+        method=method,
+        by=by,
+        device=device,
+        ip=ip,
+        reason=reason.strip()[:255],
+    )
+    if method == Method.CODE and device and direction == Direction.IN:
+        _flag_shared_device(record)
+    return record
+
+
+def _flag_shared_device(record: Attendance) -> None:
+    """Several people signed in from one phone within minutes: keep them all, mark them for review."""
+    since = record.at - dt.timedelta(minutes=settings.SKILLAID_DEVICE_FLAG_MINUTES)
+    recent = Attendance.objects.filter(
+        device=record.device, direction=Direction.IN, method=Method.CODE, at__gte=since
+    )
+    people = recent.values("person_id").distinct().count()
+    if people >= settings.SKILLAID_DEVICE_FLAG_PEOPLE:
+        note = f"同一设备{settings.SKILLAID_DEVICE_FLAG_MINUTES}分钟内为{people}名学员签到，请核查"
+        recent.filter(flag="").update(flag=note)
+        record.flag = note

@@ -1,0 +1,55 @@
+"""Who may see which classes, sessions and enrolments: the one place their scope is applied.
+
+A school officer sees their own institution's classes. Everyone else sees the
+classes held in their region, which is where the county bureau reviews them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from skillaid.accounts.models import Role, User
+
+from .models import ClassSession, Enrolment, TrainingClass
+
+
+def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
+    if not user.is_authenticated or not user.is_active:
+        return TrainingClass.objects.none()
+    if user.role == Role.SCHOOL_OFFICER:
+        return TrainingClass.objects.filter(institution_id=user.institution_id)
+    return TrainingClass.objects.filter(county__code__startswith=user.region_prefix)
+
+
+def class_for(user: User, pk: object) -> TrainingClass:
+    try:
+        return (
+            classes_visible_to(user)
+            .select_related("institution", "occupation", "county", "entry", "declared_by")
+            .get(pk=int(pk))
+        )
+    except (TrainingClass.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该培训班") from exc
+
+
+def session_for(user: User, pk: object) -> ClassSession:
+    try:
+        return (
+            ClassSession.objects.filter(training_class__in=classes_visible_to(user))
+            .select_related("training_class__institution", "training_class__occupation")
+            .get(pk=int(pk))
+        )
+    except (ClassSession.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该课次") from exc
+
+
+def enrolment_for(user: User, pk: object) -> Enrolment:
+    try:
+        return (
+            Enrolment.objects.filter(training_class__in=classes_visible_to(user))
+            .select_related("training_class", "person")
+            .get(pk=int(pk))
+        )
+    except (Enrolment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该学员") from exc
