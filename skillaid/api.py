@@ -6,8 +6,10 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from skillaid.accounts.models import ApiToken
+from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
 from skillaid.people.api import router as people_router
+from skillaid.training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -29,6 +31,8 @@ api = NinjaAPI(
 )
 api.add_router("/people", people_router)
 api.add_router("/", institutions_router)
+api.add_router("/", training_router)
+api.add_router("/", evaluation_router)
 
 
 @api.exception_handler(ValidationError)

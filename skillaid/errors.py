@@ -8,6 +8,9 @@ from django.shortcuts import render
 
 def apply_errors(form: Form, exc: ValidationError) -> None:
     """Show a service's refusal beside the fields it names, or above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
 

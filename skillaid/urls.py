@@ -4,8 +4,10 @@ from django.urls import path
 
 from skillaid.accounts.views import LoginView
 from skillaid.api import api
+from skillaid.evaluation import views as evaluation
 from skillaid.institutions import views as inst
 from skillaid.people import views as people
+from skillaid.training import class_views as classes
 from skillaid.training import views as training
 
 urlpatterns = [
@@ -54,6 +56,30 @@ urlpatterns = [
     path("catalogue/<int:pk>/edit/", training.catalogue_edit, name="catalogue_edit"),
     path("catalogue/import/", training.catalogue_import, name="catalogue_import"),
     path("catalogue/import/report.xlsx", training.catalogue_report, name="catalogue_report"),
+    path("classes/", classes.class_list, name="classes"),
+    path("classes/new/", classes.class_create, name="class_create"),
+    path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
+    path("classes/<int:pk>/edit/", classes.class_edit, name="class_edit"),
+    path("classes/<int:pk>/declare/", classes.class_declare, name="class_declare"),
+    path("classes/<int:pk>/review/", classes.class_review, name="class_review"),
+    path("classes/<int:pk>/roster/", classes.roster_add, name="roster_add"),
+    path("roster/<int:pk>/remove/", classes.roster_remove, name="roster_remove"),
+    path("classes/<int:pk>/completion/", classes.class_completion, name="class_completion"),
+    path("classes/<int:pk>/close/", classes.class_close, name="class_close"),
+    path("classes/<int:pk>/certificates/", classes.class_certificates, name="class_certificates"),
+    path("sessions/<int:pk>/", classes.session_run, name="session_run"),
+    path("sessions/<int:pk>/live/", classes.session_live, name="session_live"),
+    path("sessions/<int:pk>/mark/", classes.session_mark, name="session_mark"),
+    path("sign/<int:pk>/", classes.sign, name="sign"),
+    path("certificates/", evaluation.certificate_list, name="certificates"),
+    path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
+    path(
+        "certificates/import/report.xlsx",
+        evaluation.certificate_report,
+        name="certificate_report",
+    ),
+    path("verify/", evaluation.verify, name="verify"),
+    path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

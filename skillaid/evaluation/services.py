@@ -141,3 +141,178 @@ def certificate_verify(number: str, name: str = "") -> Verdict:
     if name:
         return Verdict(True, "证书真实有效，持证人姓名相符", cert)
     return Verdict(True, "证书真实有效（未核对持证人姓名）", cert)
+
+
+_KIND_BY_LABEL = {label: value for value, label in CertificateKind.choices}
+_KIND_BY_LABEL.update(
+    {
+        "职业资格": CertificateKind.QUALIFICATION,
+        "职业资格证": CertificateKind.QUALIFICATION,
+        "技能等级": CertificateKind.SKILL_LEVEL,
+        "职业技能等级": CertificateKind.SKILL_LEVEL,
+        "技能等级证书": CertificateKind.SKILL_LEVEL,
+        "专项职业能力": CertificateKind.SPECIALISED,
+        "专项能力": CertificateKind.SPECIALISED,
+        "专项职业能力证": CertificateKind.SPECIALISED,
+        "培训合格": CertificateKind.TRAINING,
+        "培训证书": CertificateKind.TRAINING,
+        "培训合格证": CertificateKind.TRAINING,
+    }
+)
+
+
+def parse_kind(raw: object) -> str:
+    text = "".join(str(raw or "").split())
+    if text in CertificateKind.values:
+        return text
+    if text in _KIND_BY_LABEL:
+        return _KIND_BY_LABEL[text]
+    raise ValueError(f"证书类型“{text}”无法识别（可填：{'、'.join(CertificateKind.labels)}）")
+
+
+def can_import(user: User) -> bool:
+    return user.role in {
+        Role.COUNTY_CLERK,
+        Role.CITY_REVIEWER,
+        Role.PROVINCE_REVIEWER,
+        Role.ADMIN,
+    }
+
+
+@transaction.atomic
+def certificate_record(
+    *, actor: User | None, data: dict, channel: str = "import"
+) -> tuple[Certificate, str]:
+    """A certificate issued elsewhere; `created`, `updated` or `unchanged`. Errors name their field."""
+    from skillaid.lib import idnumber
+    from skillaid.people import fields
+    from skillaid.people.models import Person
+    from skillaid.people.selectors import people_visible_to
+    from skillaid.people.services import person_create
+    from skillaid.regions.models import Level, Region
+    from skillaid.training.models import Occupation
+    from skillaid.training.services import parse_level
+
+    if actor is not None and not can_import(actor):
+        raise PermissionDenied("您的角色不能导入证书")
+    errors: dict[str, str] = {}
+    number = "".join(str(data.get("number") or "").split()).upper()
+    if not number:
+        errors["number"] = "证书编号为空"
+    elif len(number) > 40:
+        errors["number"] = "证书编号超过40位"
+    name = "".join(str(data.get("name") or "").split())
+    if not name:
+        errors["name"] = "姓名为空"
+    kind = ""
+    try:
+        kind = parse_kind(data.get("kind"))
+    except ValueError as exc:
+        errors["kind"] = str(exc)
+    level = ""
+    raw_level = data.get("level")
+    if raw_level in (None, "") and kind == CertificateKind.SPECIALISED:
+        level = SkillLevel.SPECIALISED_ABILITY
+    elif raw_level in (None, "") and kind == CertificateKind.TRAINING:
+        level = SkillLevel.NONE
+    else:
+        try:
+            level = parse_level(raw_level)
+        except ValueError as exc:
+            errors["level"] = str(exc)
+    occupation_name = str(data.get("occupation_name") or "").strip()
+    code = str(data.get("occupation_code") or "").strip()
+    if not occupation_name:
+        errors["occupation_name"] = "职业（工种）名称为空"
+    issuer = str(data.get("issuer") or "").strip()
+    if not issuer:
+        errors["issuer"] = "发证机构为空"
+    issued_on = None
+    try:
+        issued_on = fields.date(data.get("issued_on"))
+        if issued_on is None:
+            errors["issued_on"] = "发证日期为空"
+    except fields.FieldError as exc:
+        errors["issued_on"] = str(exc)
+    checked = idnumber.check(
+        data.get("id_number"),
+        provinces={
+            p[:2]
+            for p in Region.objects.filter(level=Level.PROVINCE).values_list("code", flat=True)
+        },
+        county_known=lambda c: Region.objects.filter(code=c, is_current=True).exists(),
+    )
+    if not checked.ok:
+        errors["id_number"] = checked.error or "身份证号无效"
+    if errors:
+        raise ValidationError(errors)
+    person = Person.objects.with_id_number(checked.number or "").first()
+    if person is not None:
+        if person.name != name:
+            raise ValidationError({"name": "姓名与台账中该身份证号的姓名不一致"})
+        if actor is not None and not people_visible_to(actor).filter(pk=person.pk).exists():
+            raise ValidationError({"id_number": "此人不在您的管辖范围内"})
+    else:
+        home = str(data.get("county") or "").strip() or (checked.number or "")[:6]
+        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
+            raise ValidationError(
+                {
+                    "id_number": "此人未在台账登记，且身份证号前六位不是现行县级区划，无法确定所属县（区）"
+                }
+            )
+        if actor is not None and not home.startswith(actor.region_prefix):
+            raise ValidationError(
+                {"id_number": "此人未在台账登记，其户籍县（区）不在您的管辖范围内"}
+            )
+        person = person_create(
+            actor=actor,
+            channel=channel,
+            data={"id_number": checked.number, "name": name, "county": home},
+        )
+    occupation = None
+    if code:
+        occupation = Occupation.objects.filter(code=code).first()
+    occupation = occupation or Occupation.objects.filter(name=occupation_name).first()
+    values = {
+        "kind": kind,
+        "person": person,
+        "holder_name": name,
+        "occupation": occupation,
+        "occupation_name": occupation_name[:64],
+        "level": level,
+        "issuer": issuer[:128],
+        "issued_on": issued_on,
+    }
+    existing = Certificate.objects.select_for_update().filter(number=number).first()
+    if existing is None:
+        cert = Certificate.objects.create(
+            number=number, source=Source.IMPORTED, created_by=actor, **values
+        )
+        outcome = "created"
+        changes = {"number": [None, number]}
+    else:
+        if existing.person_id != person.pk:
+            raise ValidationError({"number": f"证书编号{number}已登记在他人名下"})
+        if existing.source == Source.ISSUED:
+            raise ValidationError({"number": f"证书{number}由本系统颁发，不能用导入覆盖"})
+        changes = {
+            k: [str(getattr(existing, k)), str(v)]
+            for k, v in values.items()
+            if getattr(existing, k) != v
+        }
+        if not changes:
+            return existing, "unchanged"
+        for k, v in values.items():
+            setattr(existing, k, v)
+        existing.save()
+        cert, outcome = existing, "updated"
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.CREATE if outcome == "created" else Action.UPDATE,
+        object_type="certificate",
+        object_id=cert.pk,
+        person_id=person.pk,
+        changes=changes,
+    )
+    return cert, outcome

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from skillaid.accounts.models import User
+from skillaid.accounts.models import Role, User
 
 from .models import Household, Person, PersonQuerySet
 
 
 def people_visible_to(user: User) -> PersonQuerySet:
+    """Clerks and reviewers see the people of their region; a school officer sees their trainees."""
     if not user.is_authenticated or not user.is_active:
         return Person.objects.none()
+    if user.role == Role.SCHOOL_OFFICER:
+        from skillaid.training.models import Enrolment
+
+        trainees = Enrolment.objects.filter(
+            training_class__institution_id=user.institution_id
+        ).values("person_id")
+        return Person.objects.filter(pk__in=trainees)
     return Person.objects.filter(county__code__startswith=user.region_prefix)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from skillaid.accounts.models import Action, AuditEntry, Channel, audit
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
+from skillaid.training.record import lifelong_record, record_workbook
 
 from . import services
 from .exports import write_ledger
@@ -121,8 +123,34 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "members": members, "statuses": statuses, "history": history},
+        {
+            "person": person,
+            "members": members,
+            "statuses": statuses,
+            "history": history,
+            "record": lifelong_record(person),
+        },
     )
+
+
+@login_required
+def person_record_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_for(request.user, pk)
+    audit(
+        actor=request.user,
+        channel=Channel.PAGE,
+        action=Action.EXPORT,
+        object_type="lifelong_record",
+        object_id=person.pk,
+        person_id=person.pk,
+    )
+    response = HttpResponse(
+        record_workbook(person),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = quote(f"终身职业技能培训电子档案-{person.name}.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @login_required

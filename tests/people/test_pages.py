@@ -46,11 +46,30 @@ def test_revealing_an_id_shows_it_and_logs_the_view(client, wei, person_factory)
     assert entry.actor == wei and entry.person_id == someone.pk
 
 
-def test_a_school_officer_cannot_reveal_or_edit(client, lu, person_factory):
-    someone = person_factory()
+def test_a_school_officer_sees_only_their_trainees_and_cannot_reveal_or_edit(
+    client, lu, person_factory
+):
+    from skillaid.institutions.models import Institution
+    from skillaid.training.models import Enrolment, Occupation, TrainingClass
+
+    someone, trainee = person_factory(), person_factory(name="蓝海燕")
+    c = TrainingClass.objects.create(
+        institution=lu.institution,
+        name="家政班",
+        occupation=Occupation.objects.create(code="4-10-01-01", name="家政服务员"),
+        level="5",
+        training_kind="employment",
+        county_id=MASHAN,
+        start_on="2026-12-01",
+        end_on="2026-12-05",
+    )
+    Enrolment.objects.create(training_class=c, person=trainee)
+    assert Institution.objects.count() == 1
     client.force_login(lu)
-    assert client.post(reverse("person_reveal_id", args=[someone.pk])).status_code == 403
-    assert client.get(reverse("person_edit", args=[someone.pk])).status_code == 403
+    assert client.get(reverse("person_detail", args=[someone.pk])).status_code == 404
+    assert client.get(reverse("person_detail", args=[trainee.pk])).status_code == 200
+    assert client.post(reverse("person_reveal_id", args=[trainee.pk])).status_code == 403
+    assert client.get(reverse("person_edit", args=[trainee.pk])).status_code == 403
 
 
 def test_editing_records_who_changed_what(client, wei, liang, person_factory):

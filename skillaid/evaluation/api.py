@@ -1,0 +1,82 @@
+"""Certificates over HTTP: the public verification and the list within the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from .models import Certificate
+from .services import certificate_verify
+from .views import certificates_visible_to, throttled
+
+router = Router(tags=["certificates"])
+
+
+class VerdictOut(Schema):
+    genuine: bool
+    message: str
+    number: str | None = None
+    kind: str | None = None
+    holder: str | None = None
+    occupation: str | None = None
+    level: str | None = None
+    issuer: str | None = None
+    issued_on: dt.date | None = None
+    revoked_on: dt.date | None = None
+
+
+class Busy(Schema):
+    detail: str
+
+
+@router.get(
+    "/certificates/verify",
+    auth=None,
+    response={200: VerdictOut, 429: Busy},
+    summary="Is this certificate genuine? (public, no token)",
+    description="只返回证书本身的信息和打码的持证人姓名；同一地址每分钟最多查询30次。",
+)
+def verify(request: HttpRequest, number: str, name: str = ""):  # noqa: ANN201
+    if throttled(request):
+        return Status(429, Busy(detail="查询过于频繁，请一分钟后再试"))
+    return certificate_verify(number, name).public()
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    kind: str
+    person_id: int
+    holder_name: str
+    occupation: str
+    level: str
+    issuer: str
+    issued_on: dt.date
+    source: str
+    revoked_on: dt.date | None
+
+    @staticmethod
+    def of(c: Certificate) -> CertificateOut:
+        return CertificateOut(
+            id=c.pk,
+            number=c.number,
+            kind=c.kind,
+            person_id=c.person_id,
+            holder_name=c.holder_name,
+            occupation=c.occupation_name,
+            level=c.level,
+            issuer=c.issuer,
+            issued_on=c.issued_on,
+            source=c.source,
+            revoked_on=c.revoked_on,
+        )
+
+
+@router.get("/certificates", response=list[CertificateOut], summary="Certificates in scope")
+def list_certificates(request: HttpRequest, person_id: int | None = None):  # noqa: ANN201
+    rows = certificates_visible_to(request.user)
+    if person_id:
+        rows = rows.filter(person_id=person_id)
+    return [CertificateOut.of(c) for c in rows[:1000]]

@@ -1,0 +1,116 @@
+"""A person's lifelong training record (终身职业技能培训电子档案): every step in time order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import xlsxwriter
+from django.utils import timezone
+
+from skillaid.accounts.models import AuditEntry
+from skillaid.people.models import Person
+
+from .classes import attendance_counts, rate
+from .models import Completion, Enrolment
+
+
+@dataclass(frozen=True)
+class Event:
+    on: dt.date
+    kind: str
+    what: str
+    where: str
+    result: str
+
+
+def lifelong_record(person: Person) -> list[Event]:
+    events: list[Event] = []
+    surveys = set()
+    for entry in AuditEntry.objects.filter(person_id=person.pk).order_by("at"):
+        change = entry.changes.get("surveyed_on") if isinstance(entry.changes, dict) else None
+        if change and change[1] and change[1] not in surveys:
+            surveys.add(change[1])
+    if person.surveyed_on:
+        surveys.add(person.surveyed_on.isoformat())
+    intents = "、".join(
+        label
+        for label, on in (
+            (f"培训（{person.training_occupations or '工种未定'}）", person.wants_training),
+            ("就读技工院校", person.wants_school),
+            ("就业", person.wants_job),
+        )
+        if on
+    )
+    for day in sorted(surveys):
+        events.append(
+            Event(
+                dt.date.fromisoformat(day[:10]),
+                "台账调查",
+                intents or "无意愿",
+                person.county.name,
+                "",
+            )
+        )
+    enrolments = Enrolment.objects.filter(person=person).select_related(
+        "training_class__institution", "training_class__occupation"
+    )
+    for e in enrolments:
+        c = e.training_class
+        total, attended = attendance_counts(c)
+        share = rate(attended.get(e.pk, 0), total)
+        events.append(
+            Event(
+                c.start_on,
+                "参加培训",
+                f"{c.name}（{c.occupation.name}·{c.get_level_display()}，{c.get_training_kind_display()}）",
+                c.institution.name,
+                f"出勤{attended.get(e.pk, 0)}/{total}课次（{share}%）",
+            )
+        )
+        if e.completion != Completion.PENDING and e.completed_at:
+            result = e.get_completion_display()
+            if e.score is not None:
+                result += f"，成绩{e.score}"
+            if e.passed is not None:
+                result += "，考核合格" if e.passed else "，考核不合格"
+            events.append(
+                Event(
+                    timezone.localtime(e.completed_at).date(),
+                    "结业",
+                    c.name,
+                    c.institution.name,
+                    result,
+                )
+            )
+    for cert in person.certificates.all():
+        events.append(
+            Event(
+                cert.issued_on,
+                "取得证书",
+                f"{cert.get_kind_display()} {cert.number}（{cert.occupation_name}·{cert.get_level_display()}）",
+                cert.issuer,
+                "有效" if cert.is_valid else f"已于{cert.revoked_on:%Y-%m-%d}注销",
+            )
+        )
+    return sorted(events, key=lambda ev: ev.on)
+
+
+def record_workbook(person: Person) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("终身职业技能培训电子档案")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ["姓名", person.name, "身份证号", person.id_masked], bold)
+    sheet.write_row(
+        1, 0, ["所属县（区）", person.county.name, "导出日期", f"{timezone.localdate():%Y-%m-%d}"]
+    )
+    sheet.write_row(3, 0, ["日期", "事项", "内容", "机构/地点", "结果"], bold)
+    for row, ev in enumerate(lifelong_record(person), start=4):
+        sheet.write_row(row, 0, [f"{ev.on:%Y-%m-%d}", ev.kind, ev.what, ev.where, ev.result])
+    sheet.set_column(0, 1, 12)
+    sheet.set_column(2, 2, 50)
+    sheet.set_column(3, 4, 28)
+    book.close()
+    return out.getvalue()
