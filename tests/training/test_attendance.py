@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from skillaid.training.attendance import AttendanceRefused, attendance_sign, current_code
 from skillaid.training.models import Attendance, RefusedAttendance
@@ -199,7 +198,12 @@ def test_the_teacher_marks_by_hand_with_a_reason_after_the_session(lu, running, 
     with at(session.ends_at + dt.timedelta(hours=30)):
         with pytest.raises(AttendanceRefused):
             attendance_sign(
-                session=session, direction="out", method="manual", person=trainee, by=lu, reason="补签"
+                session=session,
+                direction="out",
+                method="manual",
+                person=trainee,
+                by=lu,
+                reason="补签",
             )
 
 
