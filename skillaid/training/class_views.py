@@ -53,7 +53,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(institution__name__contains=q))
-    rows = rows.annotate(trainees=Count("enrolments", distinct=True))
+    rows = rows.annotate(trainees=Count("enrolments", distinct=True)).order_by("-start_on", "-id")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     awaiting = (
         classes_visible_to(request.user).filter(status=ClassStatus.DECLARED).count()
