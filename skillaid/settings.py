@@ -169,8 +169,9 @@ SKILLAID_PAGE_SIZE = 50
 # Training classes. Each can be overridden per deployment; other provinces set other numbers.
 SKILLAID_CLASS_LEAD_DAYS = int(os.environ.get("SKILLAID_CLASS_LEAD_DAYS", "7"))
 SKILLAID_ATTENDANCE_THRESHOLD = int(os.environ.get("SKILLAID_ATTENDANCE_THRESHOLD", "80"))
-# Sign-in opens this many minutes before a session starts, sign-out closes this many after it ends.
+# Sign-in opens this many minutes before a session starts and closes when it ends.
 SKILLAID_SIGN_IN_EARLY_MINUTES = int(os.environ.get("SKILLAID_SIGN_IN_EARLY_MINUTES", "15"))
+# Sign-out is taken from this many minutes before a session ends until this many after.
 SKILLAID_SIGN_OUT_LATE_MINUTES = int(os.environ.get("SKILLAID_SIGN_OUT_LATE_MINUTES", "15"))
 # A teacher may mark attendance by hand until this many hours after a session ends.
 SKILLAID_MANUAL_MARK_HOURS = int(os.environ.get("SKILLAID_MANUAL_MARK_HOURS", "24"))

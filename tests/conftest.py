@@ -18,6 +18,8 @@ from skillaid.lib import idnumber
 # tests make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+pytest_plugins = ["tests.training.fixtures"]
+
 MASHAN = "450124"
 LONGAN = "450123"
 NANNING = "450100"

@@ -53,13 +53,24 @@ def current_code(session: ClassSession, at: float | None = None) -> tuple[str, i
     )
 
 
-def window(session: ClassSession, method: str) -> tuple[dt.datetime, dt.datetime]:
-    opens = session.starts_at - dt.timedelta(minutes=settings.SKILLAID_SIGN_IN_EARLY_MINUTES)
+def window(
+    session: ClassSession, method: str, direction: str = ""
+) -> tuple[dt.datetime, dt.datetime]:
+    """When a sign-in or sign-out is taken: sign-in from shortly before the start until the end,
+    sign-out around the end, so that attending means being there at both ends. A teacher's
+    mark by hand is taken from the sign-in opening until some hours after the end.
+    Without a direction, the whole span in which either is taken."""
+    early = dt.timedelta(minutes=settings.SKILLAID_SIGN_IN_EARLY_MINUTES)
+    late = dt.timedelta(minutes=settings.SKILLAID_SIGN_OUT_LATE_MINUTES)
     if method == Method.MANUAL:
-        closes = session.ends_at + dt.timedelta(hours=settings.SKILLAID_MANUAL_MARK_HOURS)
-    else:
-        closes = session.ends_at + dt.timedelta(minutes=settings.SKILLAID_SIGN_OUT_LATE_MINUTES)
-    return opens, closes
+        return session.starts_at - early, session.ends_at + dt.timedelta(
+            hours=settings.SKILLAID_MANUAL_MARK_HOURS
+        )
+    if direction == Direction.IN:
+        return session.starts_at - early, session.ends_at
+    if direction == Direction.OUT:
+        return max(session.starts_at, session.ends_at - late), session.ends_at + late
+    return session.starts_at - early, session.ends_at + late
 
 
 def _local(at: dt.datetime) -> str:
@@ -142,7 +153,7 @@ def _sign(
             Refusal.CLASS_NOT_RUNNING,
             f"培训班处于“{c.get_status_display()}”状态，不能{label}",
         )
-    opens, closes = window(session, method)
+    opens, closes = window(session, method, direction)
     if not opens <= now <= closes:
         raise AttendanceRefused(
             Refusal.OUTSIDE_WINDOW,

@@ -9,7 +9,7 @@ import time_machine
 
 from skillaid.accounts.models import ApiToken
 from skillaid.training.models import Attendance, TrainingClass
-from tests.training.conftest import class_data
+from tests.training.fixtures import class_data
 
 pytestmark = pytest.mark.django_db
 

@@ -232,3 +232,23 @@ def test_two_phones_are_not_flagged(lu, school, class_factory, person_factory):
         for i, person in enumerate(people):
             sign_with_code(session, person, code, device=f"phone-{i}")
     assert not Attendance.objects.exclude(flag="").exists()
+
+
+def test_signing_out_is_taken_only_around_the_end(running, trainee):
+    c, session = running
+    with at(session.starts_at):
+        attendance_sign(session=session, direction="in", method="terminal", person=trainee)
+    with at(session.starts_at + dt.timedelta(minutes=30)):
+        with pytest.raises(AttendanceRefused) as info:
+            attendance_sign(session=session, direction="out", method="terminal", person=trainee)
+    assert info.value.reason == "outside_window" and "签退时间为" in info.value.message
+    with at(session.ends_at - dt.timedelta(minutes=10)):
+        attendance_sign(session=session, direction="out", method="terminal", person=trainee)
+
+
+def test_signing_in_closes_when_the_session_ends(running, trainee):
+    c, session = running
+    with at(session.ends_at + dt.timedelta(minutes=1)):
+        with pytest.raises(AttendanceRefused) as info:
+            attendance_sign(session=session, direction="in", method="terminal", person=trainee)
+    assert info.value.reason == "outside_window"

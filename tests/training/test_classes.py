@@ -14,7 +14,7 @@ from skillaid.training import classes
 from skillaid.training.attendance import attendance_sign
 from skillaid.training.models import ClassStatus, Completion
 from tests.conftest import new_id
-from tests.training.conftest import class_data
+from tests.training.fixtures import class_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 from skillaid.evaluation.models import Certificate
 from skillaid.training.attendance import current_code
 from skillaid.training.models import Attendance, ClassStatus, TrainingClass
-from tests.training.conftest import class_data
+from tests.training.fixtures import class_data
 
 pytestmark = pytest.mark.django_db
 
