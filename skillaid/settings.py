@@ -89,9 +89,10 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'skillaid.sqlite3'}")
+# Connections are kept between requests on both databases: opening a SQLite connection
+# runs the PRAGMAs below and closing the last one checkpoints the WAL, each time.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import or a worker writes.
         "init_command": (

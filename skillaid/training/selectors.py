@@ -6,7 +6,7 @@ classes held in their region, which is where the county bureau reviews them.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from skillaid.accounts.models import Role, User
@@ -14,12 +14,19 @@ from skillaid.accounts.models import Role, User
 from .models import ClassSession, Enrolment, TrainingClass
 
 
-def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
+def _scope(user: User, via: str = "") -> Q | None:
+    """The classes a user may see, as a condition on `via` + the class's fields; None for nothing."""
     if not user.is_authenticated or not user.is_active:
-        return TrainingClass.objects.none()
+        return None
     if user.role == Role.SCHOOL_OFFICER:
-        return TrainingClass.objects.filter(institution_id=user.institution_id)
-    return TrainingClass.objects.filter(county__code__startswith=user.region_prefix)
+        return Q(**{f"{via}institution_id": user.institution_id})
+    prefix = user.region_prefix
+    return Q(**{f"{via}county__code__startswith": prefix}) if prefix else Q()
+
+
+def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
+    scope = _scope(user)
+    return TrainingClass.objects.none() if scope is None else TrainingClass.objects.filter(scope)
 
 
 def class_for(user: User, pk: object) -> TrainingClass:
@@ -36,8 +43,8 @@ def class_for(user: User, pk: object) -> TrainingClass:
 def session_for(user: User, pk: object) -> ClassSession:
     try:
         return (
-            ClassSession.objects.filter(training_class__in=classes_visible_to(user))
-            .select_related("training_class__institution", "training_class__occupation")
+            ClassSession.objects.filter(_scope(user, "training_class__") or Q(pk__in=[]))
+            .select_related("training_class")
             .get(pk=int(pk))
         )
     except (ClassSession.DoesNotExist, ValueError, TypeError) as exc:
