@@ -132,7 +132,7 @@ def prepare(people: int, classes: int) -> tuple[str, list[tuple[int, str]]]:
         f"prepared {len(pairs)} trainees in {classes} classes in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
     )
-    return token, pairs
+    return token, [(s, n) for s, n in pairs]
 
 
 def client(port: int, token: str, work: list[dict], out: dict, lock: threading.Lock) -> None:
@@ -249,9 +249,10 @@ def main() -> None:
     from skillaid.training.models import Attendance
 
     created = out["codes"].get("201", 0)
-    stored = Attendance.objects.filter(device="gate-1").count()
+    mine = Attendance.objects.filter(session_id__in={s for s, _ in pairs})
+    stored = mine.count()
     doubled = (
-        Attendance.objects.filter(device="gate-1")
+        mine
         .values("session_id", "person_id", "direction")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
