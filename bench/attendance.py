@@ -252,8 +252,7 @@ def main() -> None:
     mine = Attendance.objects.filter(session_id__in={s for s, _ in pairs})
     stored = mine.count()
     doubled = (
-        mine
-        .values("session_id", "person_id", "direction")
+        mine.values("session_id", "person_id", "direction")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .count()

@@ -120,6 +120,7 @@ class Command(BaseCommand):
         ensure_demo_users()
         ensure_demo_catalogue()
         if opts["if_empty"] and Person.objects.exists():
+            self._classes()
             self.stdout.write("demo data already loaded")
             return
         counties = [
@@ -141,3 +142,12 @@ class Command(BaseCommand):
         )
         for r in result.rejected[:5]:
             self.stderr.write(f"row {r.row}: {r.reason}")
+        self._classes()
+
+    def _classes(self) -> None:
+        from skillaid.training.demo import ensure_demo_classes
+
+        if ensure_demo_classes():
+            self.stdout.write(
+                "demo classes: one finished with certificates, one today, one for review"
+            )

@@ -1,0 +1,202 @@
+"""Demo classes for `skillaid demo-data`: one finished with certificates, one running today, one
+awaiting the county's review, so that every class page has something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import User
+from skillaid.evaluation.services import certificates_issue
+from skillaid.institutions.models import Institution, InstitutionOccupation
+from skillaid.lib import uscc
+from skillaid.people.models import Category, Person
+
+from . import classes
+from .models import (
+    Attendance,
+    ClassSession,
+    ClassStatus,
+    Direction,
+    Enrolment,
+    Method,
+    Occupation,
+    TrainingClass,
+)
+
+MASHAN = "450124"
+NAMES = (
+    "马山县育婴员培训班（演示·已结业）",
+    "马山县育婴员培训班（演示·今日开课）",
+    "马山县家政服务员培训班（演示·待审核）",
+)
+
+
+def _class(
+    school: Institution, occupation: Occupation, name: str, start: dt.date, days: int, **extra
+) -> TrainingClass:
+    return TrainingClass.objects.create(
+        institution=school,
+        name=name,
+        occupation=occupation,
+        level="5",
+        training_kind="employment",
+        subsidised=True,
+        county_id=MASHAN,
+        start_on=start,
+        end_on=start + dt.timedelta(days=days),
+        planned_size=10,
+        teachers="韦老师、蓝老师",
+        teaching_plan="理论30课时，实操90课时（演示数据）",
+        assessment_plan="理论考试与实操考核，60分合格（演示数据）",
+        **extra,
+    )
+
+
+def _sessions(c: TrainingClass, first: dt.datetime, count: int) -> list[ClassSession]:
+    return [
+        ClassSession.objects.create(
+            training_class=c,
+            starts_at=first + dt.timedelta(days=i),
+            ends_at=first + dt.timedelta(days=i, hours=3),
+            place="马山县职业技术学校实训楼201",
+            teacher="韦老师",
+        )
+        for i in range(count)
+    ]
+
+
+@transaction.atomic
+def ensure_demo_classes() -> bool:
+    if TrainingClass.objects.filter(name__in=NAMES).exists():
+        return False
+    officer = User.objects.filter(username="officer_nnjx").first()
+    clerk = User.objects.filter(username="clerk_mashan").first()
+    people = list(
+        Person.objects.filter(county_id=MASHAN, household__category=Category.LIFTED).order_by("id")[
+            :24
+        ]
+    )
+    if officer is None or clerk is None or len(people) < 24:
+        return False
+    school = officer.institution
+    if not school.uscc:
+        school.uscc = uscc.make_code("52450100MJ0000001")
+    school.status = "listed"
+    school.status_since = timezone.localdate()
+    school.save()
+    nursery = Occupation.objects.get(code="4-10-01-01", name="育婴员")
+    housekeeping = Occupation.objects.get(code="4-07-05-03", name="家政服务员")
+    for occupation in (nursery, housekeeping):
+        InstitutionOccupation.objects.get_or_create(
+            institution=school, occupation=occupation, level="5"
+        )
+    today = timezone.localdate()
+    nine = dt.time(9, 0)
+
+    # Finished last month: everyone attended but two, who missed sessions; certificates issued.
+    start = today - dt.timedelta(days=40)
+    done = _class(
+        school,
+        nursery,
+        NAMES[0],
+        start,
+        4,
+        status=ClassStatus.APPROVED,
+        declared_by=officer,
+        reviewed_by=clerk,
+        declared_at=timezone.now() - dt.timedelta(days=50),
+        reviewed_at=timezone.now() - dt.timedelta(days=48),
+    )
+    sessions = _sessions(done, timezone.make_aware(dt.datetime.combine(start, nine)), 5)
+    records = []
+    for i, person in enumerate(people[:10]):
+        e = Enrolment.objects.create(training_class=done, person=person, added_by=officer)
+        attended = sessions if i >= 2 else sessions[:3]
+        for s in attended:
+            for direction, at in ((Direction.IN, s.starts_at), (Direction.OUT, s.ends_at)):
+                records.append(
+                    Attendance(
+                        session=s,
+                        enrolment=e,
+                        person=person,
+                        direction=direction,
+                        at=at + dt.timedelta(minutes=i - 5),
+                        method=Method.TERMINAL,
+                        by=officer,
+                        device="demo-gate-1",
+                    )
+                )
+    Attendance.objects.bulk_create(records)
+    for i, e in enumerate(done.enrolments.all()):
+        classes.enrolment_complete(
+            actor=officer,
+            enrolment=e,
+            completed=True,
+            score=70 + i * 2,
+            passed=True,
+            channel="command",
+        )
+    certificates_issue(
+        actor=officer, training_class=done, on=start + dt.timedelta(days=10), channel="command"
+    )
+    classes.class_close(actor=officer, training_class=done, channel="command")
+    Enrolment.objects.filter(training_class=done).update(
+        completed_at=timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=5), nine))
+    )
+
+    # Running today: the officer can show the sign-in code now.
+    running = _class(
+        school,
+        nursery,
+        NAMES[1],
+        today,
+        2,
+        status=ClassStatus.APPROVED,
+        declared_by=officer,
+        reviewed_by=clerk,
+        declared_at=timezone.now() - dt.timedelta(days=9),
+        reviewed_at=timezone.now() - dt.timedelta(days=8),
+    )
+    now = timezone.now().replace(second=0, microsecond=0)
+    _sessions(running, now - dt.timedelta(minutes=30), 3)
+    for person in people[10:18]:
+        Enrolment.objects.create(training_class=running, person=person, added_by=officer)
+
+    # Declared, waiting for 马山县's clerk.
+    ahead = today + dt.timedelta(days=10)
+    lines = "\n".join(
+        f"{ahead + dt.timedelta(days=i):%Y-%m-%d} 09:00-12:00 马山县家政实训基地 蓝老师"
+        for i in range(3)
+    )
+    waiting = classes.class_save(
+        actor=officer,
+        channel="command",
+        data={
+            "name": NAMES[2],
+            "occupation": housekeeping.pk,
+            "level": "5",
+            "training_kind": "employment",
+            "subsidised": True,
+            "county": MASHAN,
+            "start_on": ahead,
+            "end_on": ahead + dt.timedelta(days=2),
+            "planned_size": 6,
+            "teachers": "蓝老师",
+            "teaching_plan": "家政服务理论与实操（演示数据）",
+            "assessment_plan": "实操考核（演示数据）",
+            "timetable": lines,
+        },
+    )
+    for person in people[18:24]:
+        classes.roster_add(
+            actor=officer,
+            training_class=waiting,
+            id_number=person.id_number,
+            name=person.name,
+            channel="command",
+        )
+    classes.class_declare(actor=officer, training_class=waiting, channel="command")
+    return True
