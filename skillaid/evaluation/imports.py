@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.sheets import (
+    Rejection,
+    SheetResult,
     UnreadableFile,
     cell_text,
     column_letter,
+    find_columns,
     header_key,
     open_table,
-    write_rejections,
 )
 
 from .services import certificate_record
@@ -43,35 +44,7 @@ _ALIASES = {header_key(a): k for k, aliases in COLUMNS.items() for a in aliases}
 REQUIRED = ("number", "name", "id_number", "kind", "occupation_name", "issuer", "issued_on")
 
 
-@dataclass
-class Rejection:
-    row: int
-    column: str
-    reason: str
-    cells: list[object]
-
-
-@dataclass
-class CertificateResult:
-    filename: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-        }
-
-    def write_report(self, path: Path) -> None:
-        write_rejections(path, self.headers, self.rejected)
+CertificateResult = SheetResult
 
 
 def import_certificates(
@@ -86,18 +59,7 @@ def import_certificates(
     table = open_table(path, name=name)
     result = CertificateResult(filename=name)
     rows = table.rows()
-    columns: dict[str, int] = {}
-    header_row = 0
-    for header_row, cells in enumerate(rows, start=1):
-        found = {
-            _ALIASES[header_key(c)]: i for i, c in enumerate(cells) if header_key(c) in _ALIASES
-        }
-        if "number" in found and "id_number" in found:
-            columns = found
-            result.headers = [cell_text(c) for c in cells]
-            break
-        if header_row >= 10:
-            break
+    columns, result.headers, header_row = find_columns(rows, _ALIASES, ("number", "id_number"))
     if not columns:
         raise UnreadableFile("找不到“证书编号”和“身份证号”列，请使用证书导入模板")
     missing = [LABELS[c] for c in REQUIRED if c not in columns]
@@ -145,5 +107,5 @@ def import_certificates(
                 )
             )
         else:
-            setattr(result, outcome, getattr(result, outcome) + 1)
+            result.count(outcome)
     return result

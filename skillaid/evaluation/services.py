@@ -184,11 +184,10 @@ def certificate_record(
     *, actor: User | None, data: dict, channel: str = "import"
 ) -> tuple[Certificate, str]:
     """A certificate issued elsewhere; `created`, `updated` or `unchanged`. Errors name their field."""
-    from skillaid.lib import idnumber
     from skillaid.people import fields
     from skillaid.people.models import Person
     from skillaid.people.selectors import people_visible_to
-    from skillaid.people.services import person_create
+    from skillaid.people.services import check_id, person_create
     from skillaid.regions.models import Level, Region
     from skillaid.training.models import Occupation
     from skillaid.training.services import parse_level
@@ -234,14 +233,7 @@ def certificate_record(
             errors["issued_on"] = "发证日期为空"
     except fields.FieldError as exc:
         errors["issued_on"] = str(exc)
-    checked = idnumber.check(
-        data.get("id_number"),
-        provinces={
-            p[:2]
-            for p in Region.objects.filter(level=Level.PROVINCE).values_list("code", flat=True)
-        },
-        county_known=lambda c: Region.objects.filter(code=c, is_current=True).exists(),
-    )
+    checked = check_id(data.get("id_number"))
     if not checked.ok:
         errors["id_number"] = checked.error or "身份证号无效"
     if errors:

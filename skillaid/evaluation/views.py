@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skillaid.lib.sheets import UnreadableFile
 from skillaid.people.selectors import people_visible_to
 from skillaid.regions.selectors import counties_visible_to
+from skillaid.uploads import report_download, run_upload
 
 from .imports import import_certificates
 from .models import Certificate, CertificateKind
@@ -75,36 +71,20 @@ def certificate_import(request: HttpRequest) -> HttpResponse:
     )
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            try:
-                result = import_certificates(
-                    Path(tmp.name),
-                    actor=request.user,
-                    county=form.cleaned_data.get("county") or "",
-                    name=upload.name,
-                )
-            except UnreadableFile as exc:
-                form.add_error("file", str(exc))
-        if result is not None and result.rejected:
-            folder = Path(settings.MEDIA_ROOT) / "reports"
-            folder.mkdir(parents=True, exist_ok=True)
-            report = folder / f"certificates-{request.user.pk}.xlsx"
-            result.write_report(report)
-            request.session["certificate_report"] = str(report)
+        result = run_upload(
+            request,
+            form,
+            lambda path, name: import_certificates(
+                path, actor=request.user, county=form.cleaned_data.get("county") or "", name=name
+            ),
+            report="certificates",
+        )
     return render(request, "evaluation/import.html", {"form": form, "result": result})
 
 
 @login_required
 def certificate_report(request: HttpRequest) -> HttpResponse:
-    path = request.session.get("certificate_report")
-    if not path or not Path(path).is_file():
-        raise Http404("没有被拒绝的行")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename="证书导入-问题行.xlsx")
+    return report_download(request, "certificates", "证书导入-问题行.xlsx")
 
 
 def throttled(request: HttpRequest) -> bool:

@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +134,63 @@ def write_rejections(
             notes.write_number(i, 0, n.row)
             notes.write_string(i, 1, n.column)
             notes.write_string(i, 2, n.message)
+
+
+@dataclass
+class Rejection:
+    """A row refused by an import: its row number in the source, the column at fault and why."""
+
+    row: int
+    column: str
+    reason: str
+    cells: list[object]
+
+
+@dataclass
+class SheetResult:
+    """What a row-by-row import did: counts, each rejected row, and the header it read."""
+
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+        }
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def write_report(self, path: Path) -> None:
+        write_rejections(path, self.headers, self.rejected)
+
+
+def find_columns(
+    rows: Iterator[list[object]],
+    aliases: dict[str, str],
+    needed: Sequence[str],
+    *,
+    within: int = 10,
+) -> tuple[dict[str, int], list[str], int]:
+    """The header row among the first `within` rows: the first holding every `needed` column.
+
+    `aliases` maps each header_key() of an accepted heading to its column name. Returns
+    the column positions, the header's cells as text and its row number; no columns
+    when none was found.
+    """
+    for number, cells in enumerate(rows, start=1):
+        found = {aliases[header_key(c)]: i for i, c in enumerate(cells) if header_key(c) in aliases}
+        if all(n in found for n in needed):
+            return found, [cell_text(c) for c in cells], number
+        if number >= within:
+            break
+    return {}, [], 0

@@ -13,7 +13,7 @@ from skillaid.accounts.models import Channel, Role
 
 from . import classes
 from .attendance import AttendanceRefused, attendance_sign, current_code
-from .models import Attendance, Method, TrainingClass
+from .models import Attendance, Enrolment, Method, TrainingClass
 from .selectors import class_for, classes_visible_to, enrolment_for, session_for
 
 router = Router(tags=["classes"])
@@ -135,17 +135,10 @@ class EnrolmentOut(Schema):
     attendance_rate: Decimal | None
     subsidy_eligible: bool | None
 
-
-@router.post("/classes/{int:pk}/roster", response={201: EnrolmentOut, 422: Error})
-def add_to_roster(request: HttpRequest, pk: int, payload: RosterIn):  # noqa: ANN201
-    c = class_for(request.user, pk)
-    e = classes.roster_add(
-        actor=request.user, training_class=c, channel=Channel.API, **payload.dict()
-    )
-    ok, why = classes.eligibility(e)
-    return Status(
-        201,
-        EnrolmentOut(
+    @staticmethod
+    def of(e: Enrolment) -> EnrolmentOut:
+        ok, why = classes.eligibility(e)
+        return EnrolmentOut(
             id=e.pk,
             person_id=e.person_id,
             name=e.person.name,
@@ -155,30 +148,22 @@ def add_to_roster(request: HttpRequest, pk: int, payload: RosterIn):  # noqa: AN
             completion=e.completion,
             attendance_rate=e.attendance_rate,
             subsidy_eligible=e.subsidy_eligible,
-        ),
+        )
+
+
+@router.post("/classes/{int:pk}/roster", response={201: EnrolmentOut, 422: Error})
+def add_to_roster(request: HttpRequest, pk: int, payload: RosterIn):  # noqa: ANN201
+    c = class_for(request.user, pk)
+    e = classes.roster_add(
+        actor=request.user, training_class=c, channel=Channel.API, **payload.dict()
     )
+    return Status(201, EnrolmentOut.of(e))
 
 
 @router.get("/classes/{int:pk}/roster", response=list[EnrolmentOut])
 def roster(request: HttpRequest, pk: int):  # noqa: ANN201
     c = class_for(request.user, pk)
-    out = []
-    for e in c.enrolments.select_related("person__household"):
-        ok, why = classes.eligibility(e)
-        out.append(
-            EnrolmentOut(
-                id=e.pk,
-                person_id=e.person_id,
-                name=e.person.name,
-                id_masked=e.person.id_masked,
-                eligible=ok,
-                eligibility=why,
-                completion=e.completion,
-                attendance_rate=e.attendance_rate,
-                subsidy_eligible=e.subsidy_eligible,
-            )
-        )
-    return out
+    return [EnrolmentOut.of(e) for e in c.enrolments.select_related("person__household")]
 
 
 @router.post("/classes/{int:pk}/declare", response={200: ClassOut, 422: Error})
@@ -312,15 +297,4 @@ def complete(request: HttpRequest, pk: int, payload: CompletionIn):  # noqa: ANN
         passed=payload.passed,
         channel=Channel.API,
     )
-    ok, why = classes.eligibility(e)
-    return EnrolmentOut(
-        id=e.pk,
-        person_id=e.person_id,
-        name=e.person.name,
-        id_masked=e.person.id_masked,
-        eligible=ok,
-        eligibility=why,
-        completion=e.completion,
-        attendance_rate=e.attendance_rate,
-        subsidy_eligible=e.subsidy_eligible,
-    )
+    return EnrolmentOut.of(e)

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
-from skillaid.lib import idnumber, timetable
+from skillaid.lib import timetable
 from skillaid.people.models import Category, Person
 from skillaid.regions.models import Level, Region
 
@@ -261,7 +261,7 @@ def class_declare(
     *, actor: User, training_class: TrainingClass, channel: str = "page"
 ) -> TrainingClass:
     c = (
-        TrainingClass.objects.select_for_update()
+        TrainingClass.objects.select_for_update(of=("self",))
         .select_related("institution")
         .get(pk=training_class.pk)
     )
@@ -388,7 +388,7 @@ def roster_add(
     channel: str = "page",
 ) -> Enrolment:
     """Put a trainee on the roster by ID number; someone not yet in the ledger is registered first."""
-    from skillaid.people.services import person_create
+    from skillaid.people.services import check_id, person_create
 
     c = training_class
     _require_officer(actor, c.institution_id)
@@ -399,14 +399,7 @@ def roster_add(
     name = "".join(str(name or "").split())
     if not name:
         raise ValidationError({"name": "请填写姓名"})
-    checked = idnumber.check(
-        id_number,
-        provinces={
-            p[:2]
-            for p in Region.objects.filter(level=Level.PROVINCE).values_list("code", flat=True)
-        },
-        county_known=lambda code: Region.objects.filter(code=code, is_current=True).exists(),
-    )
+    checked = check_id(id_number)
     if not checked.ok:
         raise ValidationError({"id_number": checked.error})
     person = Person.objects.with_id_number(checked.number or "").first()
@@ -532,7 +525,7 @@ def enrolment_complete(
 ) -> Enrolment:
     """Record a trainee's completion (结业) and assessment; a subsidised class also decides the subsidy."""
     e = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("training_class", "person__household")
         .get(pk=enrolment.pk)
     )

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.sheets import (
+    Rejection,
+    SheetResult,
     UnreadableFile,
     cell_text,
     column_letter,
+    find_columns,
     header_key,
     open_table,
-    write_rejections,
 )
 from skillaid.people import fields
 
@@ -41,35 +42,7 @@ _ALIASES = {header_key(a): k for k, aliases in COLUMNS.items() for a in aliases}
 REQUIRED = ("name", "training_kind", "level", "standard_hours", "subsidy", "valid_from")
 
 
-@dataclass
-class Rejection:
-    row: int
-    column: str
-    reason: str
-    cells: list[object]
-
-
-@dataclass
-class CatalogueResult:
-    filename: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-        }
-
-    def write_report(self, path: Path) -> None:
-        write_rejections(path, self.headers, self.rejected)
+CatalogueResult = SheetResult
 
 
 def import_catalogue(
@@ -83,18 +56,7 @@ def import_catalogue(
     table = open_table(path, name=name)
     result = CatalogueResult(filename=name)
     rows = table.rows()
-    columns: dict[str, int] = {}
-    header_row = 0
-    for header_row, cells in enumerate(rows, start=1):
-        found = {
-            _ALIASES[header_key(c)]: i for i, c in enumerate(cells) if header_key(c) in _ALIASES
-        }
-        if "name" in found and "subsidy" in found:
-            columns = found
-            result.headers = [cell_text(c) for c in cells]
-            break
-        if header_row >= 10:
-            break
+    columns, result.headers, header_row = find_columns(rows, _ALIASES, ("name", "subsidy"))
     if not columns:
         raise UnreadableFile("找不到“职业（工种）名称”和“补贴标准”列，请使用需求指导目录模板")
     missing = [LABELS[c] for c in REQUIRED if c not in columns]
@@ -137,7 +99,7 @@ def import_catalogue(
                 column, messages = next(iter(exc.message_dict.items()))
                 problem = (where(column) if column in COLUMNS else column, "；".join(messages))
             else:
-                setattr(result, outcome, getattr(result, outcome) + 1)
+                result.count(outcome)
                 continue
         result.rejected.append(Rejection(row_no, problem[0], problem[1], list(cells)))
     return result

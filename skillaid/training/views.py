@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.institutions.exports import download
-from skillaid.lib.sheets import UnreadableFile
 from skillaid.regions.selectors import regions_for_choice
+from skillaid.uploads import report_download, run_upload
 
 from .imports import import_catalogue
 from .models import DemandEntry, SkillLevel, TrainingKind
@@ -169,31 +165,16 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            try:
-                result = import_catalogue(Path(tmp.name), actor=request.user, name=upload.name)
-            except UnreadableFile as exc:
-                form.add_error("file", str(exc))
-        if result is not None and result.rejected:
-            folder = Path(settings.MEDIA_ROOT) / "reports"
-            folder.mkdir(parents=True, exist_ok=True)
-            report = folder / f"catalogue-{request.user.pk}.xlsx"
-            result.write_report(report)
-            request.session["catalogue_report"] = str(report)
+        result = run_upload(
+            request,
+            form,
+            lambda path, name: import_catalogue(path, actor=request.user, name=name),
+            report="catalogue",
+        )
     return render(request, "training/catalogue_import.html", {"form": form, "result": result})
 
 
 @login_required
 def catalogue_report(request: HttpRequest) -> HttpResponse:
     _require_keeper(request)
-    path = request.session.get("catalogue_report")
-    if not path or not Path(path).is_file():
-        raise Http404("没有被拒绝的行")
-    return FileResponse(
-        open(path, "rb"), as_attachment=True, filename="需求指导目录-导入问题行.xlsx"
-    )
+    return report_download(request, "catalogue", "需求指导目录-导入问题行.xlsx")

@@ -299,3 +299,46 @@ def test_the_command_exits_3_and_prints_json(tmp_path, wei, person_factory):
     }
     assert "row 3, G列“等级”" in err.getvalue()
     assert Certificate.objects.filter(number="S9").exists()
+
+
+def test_the_import_page_reports_and_offers_the_rejected_rows(
+    client, tmp_path, wei, person_factory
+):
+    from django.urls import reverse
+
+    known = person_factory(name="韦春花")
+    rows = [
+        HEADERS,
+        [
+            "S21",
+            "韦春花",
+            known.id_number,
+            "技能等级",
+            "",
+            "家政服务员",
+            "四级",
+            "协会",
+            "2024-01-01",
+        ],
+        ["S22", "韦春花", known.id_number, "技能等级", "", "家政服务员", "四级", "协会", "明天"],
+    ]
+    path = write_xlsx(tmp_path / "c.xlsx", rows)
+    client.force_login(wei)
+    with path.open("rb") as f:
+        page = client.post(reverse("certificate_import"), {"file": f}).content.decode()
+    assert "新增 1" in page and "拒绝 1" in page and "I列“发证日期”" in page
+    report = client.get(reverse("certificate_report"))
+    assert report.status_code == 200
+    sheet = (
+        CalamineWorkbook.from_filelike(__import__("io").BytesIO(b"".join(report.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert sheet[1][0] == 3 and "明天" in str(sheet[1])
+
+
+def test_a_school_officer_cannot_import_certificates(client, lu):
+    from django.urls import reverse
+
+    client.force_login(lu)
+    assert client.get(reverse("certificate_import")).status_code == 403
