@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from .models import Certificate
+from .selectors import certificates_visible_to
 from .services import certificate_verify
-from .views import certificates_visible_to, throttled
+from .views import throttled
 
 router = Router(tags=["certificates"])
 

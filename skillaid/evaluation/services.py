@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit
+from skillaid.training.classes import is_officer_of
 from skillaid.training.models import ClassStatus, Completion, Enrolment, SkillLevel, TrainingClass
 
 from .models import NUMBER_PREFIX, Certificate, CertificateKind, Source
@@ -41,9 +42,7 @@ def certificates_issue(
 ) -> list[Certificate]:
     """A certificate for every trainee of the class who completed and passed and has none from it yet."""
     c = training_class
-    if actor.role != Role.ADMIN and (
-        actor.role != Role.SCHOOL_OFFICER or actor.institution_id != c.institution_id
-    ):
+    if not is_officer_of(actor, c.institution_id):
         raise PermissionDenied("只有本机构的管理员可以为本班学员发证")
     if c.status not in {ClassStatus.APPROVED, ClassStatus.CLOSED}:
         raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能发证")

@@ -11,12 +11,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skillaid.people.selectors import people_visible_to
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.uploads import report_download, run_upload
 
 from .imports import import_certificates
-from .models import Certificate, CertificateKind
+from .models import CertificateKind
+from .selectors import certificates_visible_to
 from .services import can_import, certificate_verify
 
 VERIFY_PER_MINUTE = 30
@@ -31,10 +31,6 @@ class ImportForm(forms.Form):
         self.fields["county"].choices = [("", "按身份证号前六位判断")] + [
             (c.code, c.name) for c in counties
         ]
-
-
-def certificates_visible_to(user):  # noqa: ANN001, ANN201
-    return Certificate.objects.filter(person__in=people_visible_to(user))
 
 
 @login_required

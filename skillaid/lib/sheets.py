@@ -136,7 +136,7 @@ def write_rejections(
             notes.write_string(i, 2, n.message)
 
 
-@dataclass
+@dataclass(slots=True)
 class Rejection:
     """A row refused by an import: its row number in the source, the column at fault and why."""
 

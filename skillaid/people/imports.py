@@ -26,6 +26,7 @@ from skillaid.db import adapter, bulk_insert, select_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
+    Rejection,
     Table,
     UnreadableFile,
     cell_text,
@@ -130,14 +131,6 @@ class _Plan:
     # row -> (ID number, county, digest of the row or "" when it drew a warning)
     rows: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     conflicts: dict[int, str] = field(default_factory=dict)  # row -> reason
-
-
-@dataclass(slots=True)
-class Rejection:
-    row: int
-    column: str
-    reason: str
-    cells: list[object]
 
 
 @dataclass(slots=True)

@@ -67,13 +67,15 @@ class Household(models.Model):
         return self.category in ASSISTED
 
     def category_on(self, day: dt.date) -> HouseholdStatus | None:
-        """The status in force on `day`, from the history."""
-        return (
-            self.statuses.filter(start__lte=day)
-            .filter(models.Q(end__isnull=True) | models.Q(end__gt=day))
-            .order_by("-start")
-            .first()
-        )
+        """The status in force on `day`, from the history.
+
+        Read from `statuses.all()`, so that a roster prefetching the statuses of its
+        trainees' households asks the database once, not once a trainee.
+        """
+        in_force = [
+            s for s in self.statuses.all() if s.start <= day and (s.end is None or s.end > day)
+        ]
+        return max(in_force, key=lambda s: s.start, default=None)
 
 
 class HouseholdStatus(models.Model):

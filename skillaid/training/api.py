@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from skillaid.accounts.models import Channel, Role
+from skillaid.accounts.models import Channel
 
 from . import classes
 from .attendance import AttendanceRefused, attendance_sign, current_code
@@ -163,7 +163,10 @@ def add_to_roster(request: HttpRequest, pk: int, payload: RosterIn):  # noqa: AN
 @router.get("/classes/{int:pk}/roster", response=list[EnrolmentOut])
 def roster(request: HttpRequest, pk: int):  # noqa: ANN201
     c = class_for(request.user, pk)
-    return [EnrolmentOut.of(e) for e in c.enrolments.select_related("person__household")]
+    enrolments = c.enrolments.select_related("person__household").prefetch_related(
+        "person__household__statuses"
+    )
+    return [EnrolmentOut.of(e) for e in enrolments]
 
 
 @router.post("/classes/{int:pk}/declare", response={200: ClassOut, 422: Error})
@@ -197,10 +200,7 @@ class CodeOut(Schema):
 
 
 def _officer(request: HttpRequest, institution_id: int) -> None:
-    user = request.user
-    if user.role != Role.ADMIN and (
-        user.role != Role.SCHOOL_OFFICER or user.institution_id != institution_id
-    ):
+    if not classes.is_officer_of(request.user, institution_id):
         raise PermissionDenied("只有本机构的管理员或考勤终端可以办理")
 
 

@@ -39,9 +39,7 @@ DEVICE_COOKIE = "skillaid_device"
 
 
 def _is_officer_of(user, c) -> bool:  # noqa: ANN001
-    return user.role == Role.ADMIN or (
-        user.role == Role.SCHOOL_OFFICER and user.institution_id == c.institution_id
-    )
+    return classes.is_officer_of(user, c.institution_id)
 
 
 @login_required
@@ -120,7 +118,11 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = class_for(request.user, pk)
     total, attended = classes.attendance_counts(c)
-    enrolments = list(c.enrolments.select_related("person__household", "person__county"))
+    enrolments = list(
+        c.enrolments.select_related("person__household", "person__county").prefetch_related(
+            "person__household__statuses"
+        )
+    )
     roster = []
     for e in enrolments:
         ok, why = classes.eligibility(e)

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
@@ -64,10 +64,15 @@ def _log(actor: User | None, channel: str, action: str, c: TrainingClass, change
     )
 
 
+def is_officer_of(user: User, institution_id: int | None) -> bool:
+    """An officer of this institution (or an administrator): who runs its classes."""
+    return user.role == Role.ADMIN or (
+        user.role == Role.SCHOOL_OFFICER and user.institution_id == institution_id
+    )
+
+
 def _require_officer(actor: User, c_institution_id: int | None) -> None:
-    if actor.role == Role.ADMIN:
-        return
-    if actor.role != Role.SCHOOL_OFFICER or actor.institution_id != c_institution_id:
+    if not is_officer_of(actor, c_institution_id):
         raise PermissionDenied("只有本机构的管理员可以办理此事项")
 
 
@@ -480,19 +485,24 @@ def eligibility(enrolment: Enrolment, on: dt.date | None = None) -> tuple[bool, 
     )
 
 
-def attendance_counts(c: TrainingClass) -> tuple[int, dict[int, int]]:
-    """The class's number of sessions, and per enrolment the sessions signed both in and out."""
-    total = c.sessions.count()
+def sessions_attended(records: QuerySet[Attendance]) -> dict[int, int]:
+    """Per enrolment among `records`, the sessions signed both in and out."""
     both = (
-        Attendance.objects.filter(enrolment__training_class=c)
-        .values("enrolment_id", "session_id")
+        records.values("enrolment_id", "session_id")
         .annotate(n=Count("direction", distinct=True))
         .filter(n=2)
     )
     attended: dict[int, int] = {}
     for row in both:
         attended[row["enrolment_id"]] = attended.get(row["enrolment_id"], 0) + 1
-    return total, attended
+    return attended
+
+
+def attendance_counts(c: TrainingClass) -> tuple[int, dict[int, int]]:
+    """The class's number of sessions, and per enrolment the sessions signed both in and out."""
+    return c.sessions.count(), sessions_attended(
+        Attendance.objects.filter(enrolment__training_class=c)
+    )
 
 
 def rate(attended: int, total: int) -> Decimal:

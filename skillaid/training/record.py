@@ -7,13 +7,14 @@ import io
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.db.models import Count
 from django.utils import timezone
 
 from skillaid.accounts.models import AuditEntry
 from skillaid.people.models import Person
 
-from .classes import attendance_counts, rate
-from .models import Completion, Enrolment
+from .classes import rate, sessions_attended
+from .models import Attendance, ClassSession, Completion, Enrolment
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class Event:
 def lifelong_record(person: Person) -> list[Event]:
     events: list[Event] = []
     surveys = set()
-    for entry in AuditEntry.objects.filter(person_id=person.pk).order_by("at"):
+    for entry in AuditEntry.objects.filter(person_id=person.pk):
         change = entry.changes.get("surveyed_on") if isinstance(entry.changes, dict) else None
-        if change and change[1] and change[1] not in surveys:
+        if change and change[1]:
             surveys.add(change[1])
     if person.surveyed_on:
         surveys.add(person.surveyed_on.isoformat())
@@ -56,9 +57,16 @@ def lifelong_record(person: Person) -> list[Event]:
     enrolments = Enrolment.objects.filter(person=person).select_related(
         "training_class__institution", "training_class__occupation"
     )
+    # Two queries for all the person's classes: sessions held, and those they attended.
+    held = dict(
+        ClassSession.objects.filter(training_class__enrolments__person=person)
+        .values_list("training_class_id")
+        .annotate(n=Count("id"))
+    )
+    attended = sessions_attended(Attendance.objects.filter(person=person))
     for e in enrolments:
         c = e.training_class
-        total, attended = attendance_counts(c)
+        total = held.get(c.pk, 0)
         share = rate(attended.get(e.pk, 0), total)
         events.append(
             Event(
