@@ -96,7 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import or a worker writes.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            # 16 KB pages (taken only by a new, empty database) halve the pages a
+            # large import writes.
+            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
             # Imports insert into indexes on random keys (the ID blind index): a 64 MB
             # page cache keeps them in memory instead of re-reading pages per row.
             " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"

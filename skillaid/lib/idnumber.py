@@ -57,6 +57,8 @@ def raw_to_text(value: object) -> tuple[str, bool]:
 
 def normalise(text: str) -> tuple[str, list[str]]:
     """Make the safe repairs: full-width characters, spaces, a lower-case x."""
+    if text.isascii() and text.isalnum() and not text.endswith("x"):
+        return text, []  # nothing to fold, strip or upper-case: most cells of a ledger
     notes: list[str] = []
     folded = unicodedata.normalize("NFKC", text)
     if folded != text:

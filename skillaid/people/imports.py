@@ -1,18 +1,20 @@
 """Import of the county needs ledger (台账) from Excel or CSV.
 
-Two passes over rows held once in memory: the first reads, normalises and
-checks every row and settles duplicates within the file (a later row can
-conflict with an earlier one, so nothing is written before the whole file is
-seen); the second writes the accepted rows in chunks through the bulk path,
-matching people by the blind index of their ID number, so that a second import
-of the same file changes nothing.
-"""
+Two passes over rows held once in memory. The first digests every row and looks
+the digests up among the people: a row identical to the one an import last wrote
+for someone, who has not changed since, is unchanged without further work. The
+other rows are normalised and checked, and duplicates within the file are settled
+(a later row can conflict with an earlier one, so nothing is written before the
+whole file is seen). The second pass parses and writes the rows left to write, in
+chunks, through the bulk path, matching people by the blind index of their ID
+number."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,7 +43,8 @@ from . import fields
 from .models import Category, Household, HouseholdStatus, Person, sealer
 
 CHUNK = 5000
-DIGEST_VERSION = 1  # part of every row digest: raise it when the meaning of a row changes
+ANALYZE_AFTER = 10_000  # rows written by one import before PostgreSQL's statistics are refreshed
+DIGEST_VERSION = 2  # part of every row digest: raise it when the meaning of a row changes
 HEADER_SCAN_ROWS = 10
 
 # Field -> accepted header spellings (compared after header_key folding).
@@ -128,8 +131,8 @@ class Record:
 class _Plan:
     """What the first pass decided: the rows to write and the rows refused as conflicting."""
 
-    # row -> (ID number, county, digest of the row or "" when it drew a warning)
-    rows: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    # row -> (county, digest of the row or "" when it drew a warning, blind index, name)
+    rows: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
     conflicts: dict[int, str] = field(default_factory=dict)  # row -> reason
 
 
@@ -214,27 +217,42 @@ class LedgerImport:
     def run(self, path: Path, *, name: str | None = None) -> ImportResult:
         """Read the file, check every row, and write what may be written.
 
-        The sheet is held once in memory and walked twice. The first walk checks
-        what can refuse a row (ID number, name, county) and finds duplicates, which
-        needs the whole file; the second parses the other fields and writes in
-        chunks, so no more than one chunk of parsed rows is held at a time.
+        The sheet is held once in memory and walked twice. The first walk sets
+        aside the unchanged rows, checks what can refuse the others (ID number,
+        name, county) and finds duplicates, which needs the whole file; the second
+        parses the other fields and writes in chunks, so no more than one chunk of
+        parsed rows is held at a time.
         """
         name = name or path.name
         table = open_table(path, name=name)
         result = ImportResult(filename=name, dry_run=self.dry_run)
         self._find_headers(table, result)
         total = max(table.total - result.header_row, 0)
-        plan = self._first_pass(table, result, total)
+        plan, result.unchanged = self._first_pass(table, result, total)
         if self.dry_run:
             with transaction.atomic():
                 self._second_pass(table, result, plan, total)
                 transaction.set_rollback(True)
         else:
             self._second_pass(table, result, plan, total)
+            self._refresh_statistics(result)
         result.rejected.sort(key=lambda r: r.row)
         result.warnings.sort(key=lambda n: n.row)
         self.progress(total, total)
         return result
+
+    def _refresh_statistics(self, result: ImportResult) -> None:
+        """After a large import, let PostgreSQL's planner see the new rows at once.
+
+        Its statistics otherwise wait for autovacuum; meanwhile look-ups by digest or
+        blind index on a table that was small can be planned as full scans.
+        """
+        if connection.vendor != "postgresql" or result.created + result.updated < ANALYZE_AFTER:
+            return
+        tables = (Person, Household, HouseholdStatus, AuditEntry)
+        names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {names}")
 
     def _find_headers(self, table: Table, result: ImportResult) -> None:
         seen_headers: list[list[str]] = []
@@ -286,43 +304,87 @@ class LedgerImport:
                     yield row_no, cells
                     break
 
-    def _first_pass(self, table: Table, result: ImportResult, total: int) -> _Plan:
+    def _first_pass(self, table: Table, result: ImportResult, total: int) -> tuple[_Plan, int]:
+        """Check every row and settle the duplicates within the file.
+
+        A row identical to the one this import wrote last time for the same person
+        (same digest, stored on the person) is unchanged without further checks;
+        the others have their ID number, name and county checked.
+        """
         self._header_row = result.header_row
         plan = _Plan()
-        # number -> [(row, name, hash of the cells)] for every occurrence
-        occurrences: dict[str, list[tuple[int, str, int]]] = {}
+        # blind index -> the row of its first occurrence, a list of rows once repeated
+        occurrences: dict[str, int | list[int]] = {}
+        # rows found unchanged by their digest: row -> (name cell, digest)
+        unchanged: dict[int, tuple[object, str]] = {}
+        warned: set[int] = set()  # rows whose digest is not kept: they drew a warning
         id_col = self._col("id_number")
         self._digest_seed = repr(
             (DIGEST_VERSION, sorted(self._columns.items()), self.county.code if self.county else "")
         ).encode()
+        self._hasher = hashlib.blake2b(self._digest_seed, digest_size=8)
+        box = sealer()
+        name_at = self._columns["name"]
+        buffer: list[tuple[int, list[object], str]] = []
+
+        def settle() -> None:
+            stored = self._stored_digests([digest for _, _, digest in buffer])
+            for row_no, cells, digest in buffer:
+                key = stored.get(digest)
+                if key is not None:
+                    # The cell as read; folded only if the ID number repeats.
+                    unchanged[row_no] = (cells[name_at] if name_at < len(cells) else "", digest)
+                else:
+                    warnings = len(result.warnings)
+                    accepted = self._check_row(row_no, cells, result, id_col)
+                    if accepted is None:
+                        continue
+                    number, name, county = accepted
+                    key = box.index(number)
+                    plan.rows[row_no] = (county, digest, key, name)
+                    if len(result.warnings) != warnings:
+                        warned.add(row_no)
+                seen = occurrences.get(key)
+                if seen is None:
+                    occurrences[key] = row_no
+                elif isinstance(seen, list):
+                    seen.append(row_no)
+                else:
+                    occurrences[key] = [seen, row_no]
+            buffer.clear()
+
         for row_no, cells in self._data_rows(table):
             result.rows += 1
-            warned = len(result.warnings)
-            accepted = self._check_row(row_no, cells, result, id_col)
-            if accepted is not None:
-                number, person_name, county = accepted
-                digest = self._digest(cells) if len(result.warnings) == warned else ""
-                plan.rows[row_no] = (number, county, digest)
-                seen = occurrences.get(number)
-                if seen is None:
-                    occurrences[number] = [(row_no, person_name, hash(tuple(cells)))]
-                else:
-                    seen.append((row_no, person_name, hash(tuple(cells))))
-            if result.rows % CHUNK == 0:
+            buffer.append((row_no, cells, self._digest(cells)))
+            if len(buffer) == CHUNK:
+                settle()
                 self.progress(result.rows // 2, total)
-        for group in occurrences.values():
-            if len(group) == 1:
+        settle()
+
+        def name_and_digest(row_no: int) -> tuple[str, str]:
+            if row_no in plan.rows:
+                return plan.rows[row_no][3], plan.rows[row_no][1]
+            cell, digest = unchanged[row_no]
+            return _name(cell), digest
+
+        for rows in occurrences.values():
+            if not isinstance(rows, list):
                 continue
-            if len({g[1] for g in group}) > 1:
+            group = [(row_no, *name_and_digest(row_no)) for row_no in rows]
+            if len({name for _, name, _ in group}) > 1:
                 for row_no, _, _ in group:
                     others = "、".join(f"第{o[0]}行（{o[1]}）" for o in group if o[0] != row_no)
                     plan.conflicts[row_no] = f"同一身份证号在文件中出现多次且姓名不同：{others}"
+                    plan.rows.pop(row_no, None)
+                    unchanged.pop(row_no, None)
                 continue
-            last_row, _, last_hash = group[-1]
+            # The same person more than once: the last row counts.
+            last_row, _, last_digest = group[-1]
             for row_no, _, digest in group[:-1]:
-                plan.rows.pop(row_no)
+                plan.rows.pop(row_no, None)
+                unchanged.pop(row_no, None)
                 result.duplicates += 1
-                if digest != last_hash:
+                if digest != last_digest:
                     result.warnings.append(
                         Notice(
                             row_no,
@@ -330,18 +392,41 @@ class LedgerImport:
                             f"与第{last_row}行身份证号相同、内容不同，以第{last_row}行为准",
                         )
                     )
-        return plan
+        for row_no in warned:
+            if row_no in plan.rows:
+                county, _, key, name = plan.rows[row_no]
+                plan.rows[row_no] = (county, "", key, name)
+        return plan, len(unchanged)
+
+    def _stored_digests(self, digests: list[str]) -> dict[str, str]:
+        """Digest -> blind index of the people in scope whose last imported row had that digest."""
+        table = connection.ops.quote_name(Person._meta.db_table)
+        sql = (
+            f"SELECT import_digest, id_index, county_id FROM {table} "
+            "WHERE NOT (import_digest = '') AND import_digest IN ({})"  # the partial index's own words
+        )
+        return {
+            digest: key
+            for digest, key, county in select_in(sql, [], digests)
+            if county.startswith(self.scope)
+        }
 
     def _digest(self, cells: list[object]) -> str:
         """Stable digest of a source row read with this import's columns and county."""
-        h = hashlib.blake2b(self._digest_seed, digest_size=8)
-        h.update(repr(cells).encode())
+        h = self._hasher.copy()
+        try:
+            # A row of text cells (CSV, most workbooks); a unit separator cannot be typed.
+            h.update(("\x1f" + "\x1f".join(cells)).encode())  # type: ignore[arg-type]
+        except TypeError:  # numbers or dates among the cells; repr never starts with \x1f
+            h.update(repr(cells).encode())
         return h.hexdigest()
 
     # ----- writing -----
 
     def _second_pass(self, table: Table, result: ImportResult, plan: _Plan, total: int) -> None:
-        pending: list[tuple[int, list[object], tuple[str, str, str]]] = []
+        if not plan.rows and not plan.conflicts:
+            return
+        pending: list[tuple[int, list[object], tuple[str, str, str, str]]] = []
         done = 0
         for row_no, cells in self._data_rows(table):
             if row_no in plan.conflicts:
@@ -363,35 +448,14 @@ class LedgerImport:
 
     def _write(
         self,
-        pending: list[tuple[int, list[object], tuple[str, str, str]]],
+        pending: list[tuple[int, list[object], tuple[str, str, str, str]]],
         result: ImportResult,
     ) -> None:
-        """Skip the rows this import wrote before and nothing has changed since; write the rest."""
-        box = sealer()
-        keyed = [
-            (box.index(accepted[0]), row_no, cells, accepted) for row_no, cells, accepted in pending
+        records = [
+            self._record(row_no, cells, accepted, result) for row_no, cells, accepted in pending
         ]
-        table = connection.ops.quote_name(Person._meta.db_table)
-        sql = f"SELECT id_index, county_id, import_digest FROM {table} WHERE id_index IN ({{}})"
-        stored = {
-            key: (county, digest)
-            for key, county, digest in select_in(sql, [], [k[0] for k in keyed])
-        }
-        records = []
-        for key, row_no, cells, accepted in keyed:
-            known = stored.get(key)
-            if (
-                known is not None
-                and accepted[2]
-                and known[1] == accepted[2]
-                and known[0].startswith(self.scope)
-            ):
-                result.unchanged += 1
-                continue
-            records.append(self._record(row_no, cells, key, accepted, result))
-        if records:
-            with transaction.atomic():
-                self._commit_chunk(records, result, [r.key for r in records if r.key in stored])
+        with transaction.atomic():
+            self._commit_chunk(records, result)
 
     def _cell(self, cells: list[object], name: str) -> object:
         i = self._columns.get(name)
@@ -439,7 +503,7 @@ class LedgerImport:
             result.warnings.append(Notice(row_no, id_col, f"{note}（已自动更正）"))
         for warning in checked.warnings:
             result.warnings.append(Notice(row_no, id_col, warning))
-        return number, name, county
+        return number, name, sys.intern(county)  # one string per county, not per row
 
     def _county_is_current(self, code: str) -> bool:
         return self._counties.get(code, False)
@@ -448,12 +512,12 @@ class LedgerImport:
         self,
         row_no: int,
         cells: list[object],
-        key: str,
-        accepted: tuple[str, str, str],
+        accepted: tuple[str, str, str, str],
         result: ImportResult,
     ) -> Record:
-        number, county, digest = accepted
-        name = _name(self._cell(cells, "name"))
+        county, digest, key, name = accepted
+        # The first pass checked the number; only its safe repairs are done again.
+        number = idnumber.normalise(idnumber.raw_to_text(self._cell(cells, "id_number"))[0])[0]
         record = Record(
             row=row_no,
             number=number,
@@ -573,14 +637,14 @@ class LedgerImport:
         codes = [c for c in self._county_names.get(raw, []) if c.startswith(self.scope)]
         return codes[0] if len(codes) == 1 else None
 
-    def _commit_chunk(self, records: list[Record], result: ImportResult, known: list[str]) -> None:
-        """Write one chunk of parsed rows; `known` are the index keys already stored."""
+    def _commit_chunk(self, records: list[Record], result: ImportResult) -> None:
+        """Write one chunk of parsed rows."""
         box = sealer()
         self._adapt = adapter()
         now = self._adapt(timezone.now())
         actor_id = self.actor.pk if self.actor else None
         index = {r.key: r for r in records}
-        existing = self._existing(known)
+        existing = self._existing(list(index))
         # Someone registered in a county outside the actor's scope is not touched.
         for key, row in list(existing.items()):
             if not row["county_id"].startswith(self.scope):

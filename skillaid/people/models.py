@@ -201,6 +201,13 @@ class Person(models.Model):
         verbose_name_plural = "人员"
         indexes = [
             models.Index(fields=["county", "name"]),
+            # A re-import finds the rows it wrote before by digest; people never
+            # imported, or changed since, have none and stay out of the index.
+            models.Index(
+                fields=["import_digest"],
+                name="person_import_digest",
+                condition=~models.Q(import_digest=""),
+            ),
         ]
 
     def __str__(self) -> str:

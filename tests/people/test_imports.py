@@ -168,6 +168,47 @@ def test_the_same_id_twice_with_the_same_data_counts_once(tmp_path, regions):
     assert result.summary()["created"] == 1 and result.duplicates == 1 and not result.rejected
 
 
+def test_a_row_imported_before_still_conflicts_with_a_new_row_of_its_id(tmp_path, regions):
+    # The unchanged row is recognised by its digest without its ID being checked again;
+    # a second row with the same ID and another name must still refuse both.
+    number = new_id()
+    row = ["韦一", number, "13812345678", "脱贫户", "是", "", "", ""]
+    assert run(xlsx(tmp_path / "first.xlsx", [row])).created == 1
+    result = run(xlsx(tmp_path / "again.xlsx", [row, ["韦二", number, "", "", "", "", "", ""]]))
+    why = reasons(result)
+    assert "第3行（韦二）" in why[2] and "第2行（韦一）" in why[3]
+    assert result.unchanged == 0 and result.updated == 0
+    assert Person.objects.with_id_number(number).get().name == "韦一"
+
+
+def test_a_row_imported_before_followed_by_a_newer_row_of_the_same_person(tmp_path, regions):
+    number = new_id()
+    row = ["韦一", number, "13812345678", "脱贫户", "是", "", "", ""]
+    run(xlsx(tmp_path / "first.xlsx", [row]))
+    newer = ["韦 一", number, "13900000000", "脱贫户", "是", "", "", ""]
+    result = run(xlsx(tmp_path / "again.xlsx", [row, newer]))
+    assert result.duplicates == 1 and result.updated == 1 and result.unchanged == 0
+    assert "以第3行为准" in result.warnings[0].message and result.warnings[0].row == 2
+    assert Person.objects.with_id_number(number).get().phone == "13900000000"
+    # And the other way round: the older row last wins, the newer one is dropped.
+    result = run(xlsx(tmp_path / "back.xlsx", [newer, row]))
+    assert result.duplicates == 1 and result.updated == 1
+    assert Person.objects.with_id_number(number).get().phone == "13812345678"
+
+
+def test_a_row_written_by_another_countys_import_is_not_taken_as_unchanged(
+    tmp_path, regions, wei
+):
+    # 隆安's import wrote this row; 马山's clerk (wei) importing the same row must not
+    # be told "unchanged" about someone outside their county: the row is refused.
+    number = new_id(LONGAN)
+    row = ["韦一", number, "", "", "", "", "", ""]
+    path = xlsx(tmp_path / "row.xlsx", [row])
+    assert run(path, county=None).created == 1
+    result = run(path, actor=wei, county=None)
+    assert result.unchanged == 0 and 2 in reasons(result)
+
+
 def test_a_bad_phone_keeps_the_row_and_says_so(tmp_path, regions):
     number = new_id()
     result = run(
