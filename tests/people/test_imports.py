@@ -196,9 +196,7 @@ def test_a_row_imported_before_followed_by_a_newer_row_of_the_same_person(tmp_pa
     assert Person.objects.with_id_number(number).get().phone == "13812345678"
 
 
-def test_a_row_written_by_another_countys_import_is_not_taken_as_unchanged(
-    tmp_path, regions, wei
-):
+def test_a_row_written_by_another_countys_import_is_not_taken_as_unchanged(tmp_path, regions, wei):
     # 隆安's import wrote this row; 马山's clerk (wei) importing the same row must not
     # be told "unchanged" about someone outside their county: the row is refused.
     number = new_id(LONGAN)
