@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,18 +46,39 @@ def main() -> None:
     from skillaid.regions.models import KeyCounty
 
     call_command("setup", verbosity=0)
-    counties = [(k.region.code, k.region.name) for k in KeyCounty.objects.select_related("region")]
-    # A seed of its own per run keeps the people new, so the first import creates them all.
-    seed = args.seed * 1_000_003 + int(time.time())
     path = args.keep or Path(tempfile.mkdtemp()) / "bench-ledger.xlsx"
-    started = time.perf_counter()
-    write_workbook(
-        path, generate_rows(args.rows, seed=seed, counties=counties, today=dt.date.today())
-    )
-    print(
-        f"wrote {args.rows} rows to {path} in {time.perf_counter() - started:.1f} s",
-        file=sys.stderr,
-    )
+    if args.write_only is None:
+        # The workbook is written by a child process, so that this one's peak memory
+        # is the import's own.
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--rows",
+                str(args.rows),
+                "--seed",
+                str(args.seed),
+                "--write-only",
+                str(path),
+            ],
+            check=True,
+        )
+        print(
+            f"wrote {args.rows} rows to {path} in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
+    else:
+        counties = [
+            (k.region.code, k.region.name) for k in KeyCounty.objects.select_related("region")
+        ]
+        # A seed of its own per run keeps the people new, so the first import creates them all.
+        seed = args.seed * 1_000_003 + int(time.time())
+        write_workbook(
+            args.write_only,
+            generate_rows(args.rows, seed=seed, counties=counties, today=dt.date.today()),
+        )
+        return
 
     figures = {"database": connection.vendor, "rows": args.rows}
     for label in ("first", "second"):

@@ -134,6 +134,8 @@ class PairingOut(Schema):
     site: str | None
     partner: str
     signed_on: dt.date | None
+    ended_on: dt.date | None
+    end_reason: str
     plans: list[PlanOut]
 
     @staticmethod
@@ -159,6 +161,8 @@ class PairingOut(Schema):
             site=p.site.name if p.site_id else None,
             partner=p.partner_name,
             signed_on=p.signed_on,
+            ended_on=p.ended_on,
+            end_reason=p.end_reason,
             plans=plans,
         )
 
@@ -179,6 +183,53 @@ def list_pairings(request: HttpRequest):  # noqa: ANN201
 
 @router.get("/pairings/{int:pk}", response=PairingOut)
 def read_pairing(request: HttpRequest, pk: int):  # noqa: ANN201
+    return PairingOut.of(pairing_for(request.user, pk))
+
+
+class PairingIn(Schema):
+    school_id: int
+    county_code: str = ""
+    site_id: int | None = None
+    signed_on: dt.date | None = None
+    source: str = ""
+
+
+class PairingEndIn(Schema):
+    ended_on: dt.date
+    reason: str
+
+
+@router.post(
+    "/pairings",
+    response={201: PairingOut, 422: Error},
+    summary="Pair a technical school with a county or resettlement site (city or region bureau)",
+)
+def create_pairing(request: HttpRequest, payload: PairingIn):  # noqa: ANN201
+    pairing = services.pairing_create(
+        actor=request.user,
+        channel=Channel.API,
+        school=institution_for(request.user, payload.school_id),
+        county_code=payload.county_code,
+        site_id=payload.site_id,
+        signed_on=payload.signed_on,
+        source=payload.source,
+    )
+    return Status(201, PairingOut.of(pairing_for(request.user, pairing.pk)))
+
+
+@router.post(
+    "/pairings/{int:pk}/end",
+    response={200: PairingOut, 422: Error},
+    summary="End a pairing on a date, with the reason",
+)
+def end_pairing(request: HttpRequest, pk: int, payload: PairingEndIn):  # noqa: ANN201
+    services.pairing_end(
+        actor=request.user,
+        channel=Channel.API,
+        pairing=pairing_for(request.user, pk),
+        on=payload.ended_on,
+        reason=payload.reason,
+    )
     return PairingOut.of(pairing_for(request.user, pk))
 
 

@@ -113,3 +113,28 @@ class CapacityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
         self.fields["institution"].choices = [("", "—")] + [(i.pk, i.name) for i in institutions]
+
+
+class PairingForm(forms.Form):
+    """A new pairing: a technical school and either a county or a resettlement site."""
+
+    school = forms.ChoiceField(label="结对院校")
+    county = forms.ChoiceField(label="帮扶县", required=False)
+    site = forms.ChoiceField(label="或：安置区", required=False)
+    signed_on = forms.DateField(label="协议签订日期", required=False, widget=DATE)
+    source = forms.CharField(label="依据（文件名称、文号）", max_length=128, required=False)
+
+    def __init__(self, *args, schools=(), counties=(), sites=(), **kwargs) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [(i.pk, i.name) for i in schools]
+        self.fields["county"].choices = [("", "—")] + [
+            (r.code, f"{r.name}（{r.code}）") for r in counties
+        ]
+        self.fields["site"].choices = [("", "—")] + [
+            (s.pk, f"{s.name}（{s.county.name}）") for s in sites
+        ]
+
+
+class PairingEndForm(forms.Form):
+    ended_on = forms.DateField(label="结束日期", widget=DATE)
+    end_reason = forms.CharField(label="结束原因", max_length=255)

@@ -154,6 +154,8 @@ class Pairing(models.Model):
     agreement = models.FileField("结对协议文件", upload_to="agreements/%Y/", blank=True)
     source = models.CharField("依据", max_length=128, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=255, blank=True)
 
     class Meta:
         ordering = ["county__code", "site__name"]
@@ -183,6 +185,9 @@ class Pairing(models.Model):
     @property
     def partner_name(self) -> str:
         return self.county.name if self.county_id else self.site.name
+
+    def ended_by(self, day: dt.date) -> bool:
+        return self.ended_on is not None and self.ended_on <= day
 
     @property
     def partner_county_code(self) -> str:

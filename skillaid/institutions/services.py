@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
 from skillaid.lib import uscc
-from skillaid.regions.models import Region
+from skillaid.regions.models import Level, Region, ResettlementSite
 from skillaid.training.models import Occupation, SkillLevel
 
 from .models import (
+    SCHOOL_KINDS,
     Capacity,
     CapacityKind,
     CapacityLevel,
@@ -253,6 +254,124 @@ def _pairing_side(actor: User | None, pairing: Pairing) -> str:
     return ""
 
 
+PAIRING_MANAGERS = {Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
+
+
+def can_manage_pairings(actor: User | None) -> bool:
+    """City and regional bureaus set up and end pairings (003 (七)); a county takes part."""
+    return actor is None or actor.role in PAIRING_MANAGERS
+
+
+def _refuse_if_ended(pairing: Pairing, what: str) -> None:
+    if pairing.ended_by(timezone.localdate()):
+        raise ValidationError(
+            {"pairing": f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束，不能再{what}"}
+        )
+
+
+@transaction.atomic
+def pairing_create(
+    *,
+    actor: User | None,
+    channel: str,
+    school: Institution,
+    county_code: str = "",
+    site_id: int | None = None,
+    signed_on: dt.date | None = None,
+    source: str = "",
+) -> Pairing:
+    """Pair a technical school with a county or a resettlement site within the actor's region."""
+    if not can_manage_pairings(actor):
+        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门建立")
+    errors: dict[str, str] = {}
+    if school.kind not in SCHOOL_KINDS:
+        errors["school"] = (
+            f"{school.name}不是技工院校（技师学院、高级技工学校、技工学校），不能结对帮扶"
+        )
+    county = site = None
+    county_code = str(county_code or "").strip()
+    if bool(county_code) == bool(site_id):
+        errors["partner"] = "请选择帮扶县或安置区，二者选其一"
+    elif county_code:
+        county = _region_in_scope(actor, county_code, errors, "county")
+        if county is not None and county.level != Level.COUNTY:
+            errors["county"] = f"{county.name}不是县级行政区"
+            county = None
+    else:
+        site = ResettlementSite.objects.select_related("county").filter(pk=site_id).first()
+        if site is None:
+            errors["site"] = "安置区不存在"
+        elif actor is not None and not site.county_id.startswith(actor.region_prefix):
+            errors["site"] = f"{site.name}不在您的管辖范围内"
+            site = None
+    if signed_on and signed_on > timezone.localdate():
+        errors["signed_on"] = "签订日期不能晚于今天"
+    if not errors:
+        partner = {"county": county} if county else {"site": site}
+        existing = Pairing.objects.filter(school=school, **partner).first()
+        if existing is not None:
+            name = county.name if county else site.name
+            errors["partner"] = (
+                f"{school.name}与{name}已于 {existing.ended_on:%Y-%m-%d} 结束结对"
+                if existing.ended_on
+                else f"{school.name}已与{name}结对"
+            )
+    if errors:
+        raise ValidationError(errors)
+    pairing = Pairing.objects.create(
+        school=school, county=county, site=site, signed_on=signed_on, source=source.strip()[:128]
+    )
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.CREATE,
+        object_type="pairing",
+        object_id=pairing.pk,
+        changes={
+            "school": [None, school.pk],
+            "partner": [None, county.code if county else site.name],
+            "signed_on": [None, audit_value(signed_on)],
+        },
+    )
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(
+    *, actor: User | None, channel: str, pairing: Pairing, on: dt.date | None, reason: str
+) -> Pairing:
+    """End a pairing on a date with a reason; its plans and summaries stay."""
+    if not can_manage_pairings(actor) or (
+        actor is not None and not pairing.partner_county_code.startswith(actor.region_prefix)
+    ):
+        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门结束")
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if pairing.ended_on:
+        errors["ended_on"] = f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束"
+    if on is None:
+        errors["ended_on"] = "请填写结束日期"
+    elif on > today:
+        errors["ended_on"] = "结束日期不能晚于今天"
+    elif pairing.signed_on and on < pairing.signed_on:
+        errors["ended_on"] = f"结束日期不能早于协议签订日期 {pairing.signed_on:%Y-%m-%d}"
+    if not reason.strip():
+        errors["end_reason"] = "请填写结束原因"
+    if errors:
+        raise ValidationError(errors)
+    pairing.ended_on, pairing.end_reason = on, reason.strip()[:255]
+    pairing.save(update_fields=["ended_on", "end_reason"])
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type="pairing",
+        object_id=pairing.pk,
+        changes={"ended_on": [None, audit_value(on)], "end_reason": ["", pairing.end_reason]},
+    )
+    return pairing
+
+
 @transaction.atomic
 def pairing_record_agreement(
     *, actor: User | None, channel: str, pairing: Pairing, data: dict[str, Any]
@@ -300,6 +419,7 @@ def work_plan_file(
     """File (or re-file) the year's work plan of a pairing; only the school files it."""
     if _pairing_side(actor, pairing) != "school":
         raise PermissionDenied("年度工作计划由结对院校报备")
+    _refuse_if_ended(pairing, "报备工作计划")
     errors: dict[str, str] = {}
     this_year = timezone.localdate().year
     if not this_year - 1 <= year <= this_year + 1:
@@ -359,6 +479,10 @@ def summary_submit(
 ) -> PairingSummary:
     if _pairing_side(actor, pairing) != "school":
         raise PermissionDenied("结对工作总结由结对院校报送")
+    if pairing.ended_on and year > pairing.ended_on.year:
+        raise ValidationError(
+            {"year": f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束，不必报送以后年度的总结"}
+        )
     if period not in SummaryPeriod.values:
         raise ValidationError({"period": "总结类型无法识别"})
     if not text.strip():

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
-from skillaid.regions.models import KeyCounty, Level, Region
+from skillaid.regions.models import KeyCounty, Level, Region, ResettlementSite
 from skillaid.regions.selectors import regions_for_choice, regions_visible_to
 from skillaid.training.models import Occupation
 
@@ -26,11 +26,14 @@ from .forms import (
     CapacityForm,
     InstitutionForm,
     OccupationLinkForm,
+    PairingEndForm,
+    PairingForm,
     StatusForm,
     SummaryForm,
     WorkPlanForm,
 )
 from .models import (
+    SCHOOL_KINDS,
     Capacity,
     CapacityKind,
     CatalogueStatus,
@@ -236,8 +239,11 @@ def _with_progress(pairings: QuerySet[Pairing], year: int) -> list[Pairing]:
         pairing.overdue = [
             SummaryPeriod(p).label
             for p in SummaryPeriod.values
-            if p not in submitted and summary_due(year, p) < today
+            if p not in submitted
+            and summary_due(year, p) < today
+            and not pairing.ended_by(summary_due(year, p))
         ]
+        pairing.ended = pairing.ended_by(today)
         pairing.partner_county = pairing.county or pairing.site.county
         pairing.category = labels.get(categories.get(pairing.partner_county.code, ""), "")
     return pairings
@@ -259,8 +265,71 @@ def pairing_map(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "institutions/pairing_map.html",
-        {"cities": sorted(by_city.items()), "year": year, "total": len(pairings)},
+        {
+            "cities": sorted(by_city.items()),
+            "year": year,
+            "total": len(pairings),
+            "can_manage": services.can_manage_pairings(request.user),
+        },
     )
+
+
+def _pairing_form(request: HttpRequest, data=None) -> PairingForm:  # noqa: ANN001
+    prefix = request.user.region_prefix
+    return PairingForm(
+        data,
+        schools=institutions_visible_to(request.user)
+        .filter(kind__in=SCHOOL_KINDS)
+        .exclude(status=CatalogueStatus.REMOVED)
+        .order_by("name"),
+        counties=Region.objects.current()
+        .filter(level=Level.COUNTY, code__startswith=prefix)
+        .order_by("code"),
+        sites=ResettlementSite.objects.filter(county__code__startswith=prefix)
+        .select_related("county")
+        .order_by("county__code", "name"),
+    )
+
+
+@login_required
+def pairing_create(request: HttpRequest) -> HttpResponse:
+    if not services.can_manage_pairings(request.user):
+        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门建立")
+    form = _pairing_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pairing = services.pairing_create(
+                actor=request.user,
+                channel=Channel.PAGE,
+                school=institution_for(request.user, data["school"]),
+                county_code=data["county"],
+                site_id=int(data["site"]) if data["site"] else None,
+                signed_on=data["signed_on"],
+                source=data["source"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已建立结对：{pairing}")
+            return redirect("pairing_detail", pk=pairing.pk)
+    return render(request, "form.html", {"form": form, "title": "建立结对帮扶关系"})
+
+
+@login_required
+@require_POST
+def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
+    def end(pairing: Pairing, form: PairingEndForm) -> None:
+        services.pairing_end(
+            actor=request.user,
+            channel=Channel.PAGE,
+            pairing=pairing,
+            on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["end_reason"],
+        )
+        messages.success(request, f"结对已于 {pairing.ended_on:%Y-%m-%d} 结束")
+
+    return _pairing_post(request, pk, PairingEndForm, end)
 
 
 @login_required
@@ -328,6 +397,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "label": f"{year}年{SummaryPeriod(p).label}",
             "due": summary_due(year, p),
+            "waived": pairing.ended_by(summary_due(year, p)),
             "summary": next(
                 (s for s in pairing.summaries.all() if s.year == year and s.period == p), None
             ),
@@ -346,6 +416,11 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_form": plan_form,
             "summary_form": summary_form,
             "agreement_form": agreement_form,
+            "end_form": PairingEndForm(initial={"ended_on": timezone.localdate()})
+            if not pairing.ended_on
+            and services.can_manage_pairings(request.user)
+            and pairing.partner_county_code.startswith(request.user.region_prefix)
+            else None,
         },
     )
 
