@@ -99,9 +99,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             # 16 KB pages (taken only by a new, empty database) halve the pages a
             # large import writes.
             "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
-            # Imports insert into indexes on random keys (the ID blind index): a 64 MB
+            # Imports insert into indexes on random keys (the ID blind index): a 32 MB
             # page cache keeps them in memory instead of re-reading pages per row.
-            " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
