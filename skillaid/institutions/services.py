@@ -262,6 +262,17 @@ def can_manage_pairings(actor: User | None) -> bool:
     return actor is None or actor.role in PAIRING_MANAGERS
 
 
+def _manages(actor: User | None, pairing: Pairing) -> bool:
+    """A city or region bureau above the partner county."""
+    return can_manage_pairings(actor) and (
+        actor is None or pairing.partner_county_code.startswith(actor.region_prefix)
+    )
+
+
+def can_end_pairing(actor: User | None, pairing: Pairing) -> bool:
+    return not pairing.ended_on and _manages(actor, pairing)
+
+
 def _refuse_if_ended(pairing: Pairing, what: str) -> None:
     if pairing.ended_by(timezone.localdate()):
         raise ValidationError(
@@ -341,14 +352,12 @@ def pairing_end(
     *, actor: User | None, channel: str, pairing: Pairing, on: dt.date | None, reason: str
 ) -> Pairing:
     """End a pairing on a date with a reason; its plans and summaries stay."""
-    if not can_manage_pairings(actor) or (
-        actor is not None and not pairing.partner_county_code.startswith(actor.region_prefix)
-    ):
+    if not _manages(actor, pairing):
         raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门结束")
+    if pairing.ended_on:
+        raise ValidationError({"ended_on": f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束"})
     errors: dict[str, str] = {}
     today = timezone.localdate()
-    if pairing.ended_on:
-        errors["ended_on"] = f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束"
     if on is None:
         errors["ended_on"] = "请填写结束日期"
     elif on > today:

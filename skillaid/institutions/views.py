@@ -417,9 +417,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary_form": summary_form,
             "agreement_form": agreement_form,
             "end_form": PairingEndForm(initial={"ended_on": timezone.localdate()})
-            if not pairing.ended_on
-            and services.can_manage_pairings(request.user)
-            and pairing.partner_county_code.startswith(request.user.region_prefix)
+            if services.can_end_pairing(request.user, pairing)
             else None,
         },
     )

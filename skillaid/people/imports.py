@@ -319,10 +319,10 @@ class LedgerImport:
         unchanged: dict[int, tuple[object, str]] = {}
         warned: set[int] = set()  # rows whose digest is not kept: they drew a warning
         id_col = self._col("id_number")
-        self._digest_seed = repr(
+        seed = repr(
             (DIGEST_VERSION, sorted(self._columns.items()), self.county.code if self.county else "")
         ).encode()
-        self._hasher = hashlib.blake2b(self._digest_seed, digest_size=8)
+        self._hasher = hashlib.blake2b(seed, digest_size=8)
         box = sealer()
         name_at = self._columns["name"]
         buffer: list[tuple[int, list[object], str]] = []
