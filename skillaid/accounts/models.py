@@ -111,11 +111,18 @@ def _hash_token(token: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def user_for(self, token: str) -> User | None:
-        # No ordering and no join beyond the user: terminals authenticate many times a second.
-        rows = self.filter(
-            key_hash=_hash_token(token), revoked_at__isnull=True, user__is_active=True
-        ).select_related("user")[:1]
-        return rows[0].user if rows else None
+        # Terminals authenticate many times a second: one statement written out, which
+        # spares the ORM's compiling of a join on every request.
+        users = User._meta.db_table
+        tokens = self.model._meta.db_table
+        found = User.objects.raw(
+            f"SELECT u.* FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
+            [_hash_token(token)],
+        )
+        for user in found:
+            return user
+        return None
 
 
 class ApiToken(models.Model):

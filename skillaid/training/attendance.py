@@ -231,8 +231,8 @@ class Facts(NamedTuple):
     overlapping: bool
 
 
-# Everything a sign-in is checked against, in one statement: the person (locked on
-# PostgreSQL, so that two sign-ins of theirs are checked one after the other), their
+# Everything a sign-in is checked against, in one statement (after the person's row is
+# locked on PostgreSQL, so that two sign-ins of theirs are checked one after the other): their
 # place on the roster, what they have signed in this session, and whether they are
 # signed into another session that overlaps it. Attendance terminals call this many
 # times a second; as separate ORM queries it cost three times as much.
@@ -260,11 +260,14 @@ def _facts(session: ClassSession, where: str, value: object) -> Facts | None:
         "ends": connection.ops.adapt_datetimefield_value(session.ends_at),
         "value": value,
     }
-    sql = _FACTS.format(where=where.replace("%s", "%(value)s"))
-    if connection.features.has_select_for_update:
-        sql += " FOR UPDATE OF p"
+    where = where.replace("%s", "%(value)s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.features.has_select_for_update:
+            # The person's row is locked by a statement of its own: a statement reads
+            # what was committed when it began, so facts read by the statement that
+            # waited for the lock would miss the sign-in of the transaction holding it.
+            cursor.execute(f"SELECT p.id FROM people_person p WHERE {where} FOR UPDATE", params)
+        cursor.execute(_FACTS.format(where=where), params)
         row = cursor.fetchone()
     if row is None:
         return None

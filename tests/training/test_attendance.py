@@ -252,3 +252,73 @@ def test_signing_in_closes_when_the_session_ends(running, trainee):
         with pytest.raises(AttendanceRefused) as info:
             attendance_sign(session=session, direction="in", method="terminal", person=trainee)
     assert info.value.reason == "outside_window"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sign_ins_into_overlapping_sessions_let_one_through(
+    lu, rival, school, class_factory, trainee
+):
+    """Two terminals sign one person into overlapping sessions at the same moment.
+
+    The second waits for the first's lock on the person, then must see the first's
+    sign-in and refuse. Only PostgreSQL runs the two at once; SQLite queues writers.
+    """
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time; nothing runs concurrently")
+    ours = class_factory(lu, trainees=[trainee])
+    first = ours.sessions.first()
+    theirs = class_factory(rival, trainees=[trainee], start=first.starts_at + dt.timedelta(hours=1))
+    clash = theirs.sessions.first()
+    moment = clash.starts_at + dt.timedelta(minutes=1)
+    assert moment < first.ends_at
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def first_terminal() -> None:
+        try:
+            with transaction.atomic():
+                attendance_sign(session=first, direction="in", method="terminal", person=trainee)
+                holding.set()
+                release.wait(10)
+            outcome["first"] = "signed"
+        finally:
+            connection.close()
+
+    def second_terminal() -> None:
+        try:
+            attendance_sign(session=clash, direction="in", method="terminal", person=trainee)
+            outcome["second"] = "signed"
+        except AttendanceRefused as exc:
+            outcome["second"] = exc.reason
+        finally:
+            connection.close()
+
+    def waiting_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return cursor.fetchone()[0] > 0
+
+    with at(moment):
+        a = threading.Thread(target=first_terminal)
+        a.start()
+        assert holding.wait(10)
+        b = threading.Thread(target=second_terminal)
+        b.start()
+        for _ in range(200):
+            if waiting_on_a_lock():
+                break
+            threading.Event().wait(0.05)
+        else:
+            pytest.fail("the second sign-in never waited for the first")
+        release.set()
+        a.join(10)
+        b.join(10)
+    assert outcome == {"first": "signed", "second": "overlap"}
+    assert Attendance.objects.filter(person=trainee, direction="in").count() == 1

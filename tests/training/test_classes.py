@@ -256,3 +256,36 @@ def test_the_score_must_be_a_percentage(lu, school, class_factory):
                 actor=lu, enrolment=c.enrolments.get(), completed=True, score="一百", passed=True
             )
         assert "不是数字" in info.value.message_dict["score"][0]
+
+
+def test_a_session_is_found_exactly_where_its_class_is_visible(
+    lu, wei, huang, liang, qin, rival, school, class_factory
+):
+    """The one-statement session look-up of the terminals applies the same scope as the lists."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from skillaid.training.selectors import can_see, classes_visible_to, session_for
+
+    mashan = class_factory(lu)
+    longan = class_factory(rival, county="450123", reviewer=huang)
+    people = [lu, wei, huang, liang, qin, rival, AnonymousUser()]  # rival: 农杰, officer in 隆安县
+    seen = set()
+    for user in people:
+        for c in (mashan, longan):
+            visible = classes_visible_to(user).filter(pk=c.pk).exists()
+            assert can_see(user, c) == visible, (user, c)
+            session = c.sessions.first()
+            if visible:
+                found = session_for(user, session.pk)
+                assert found == session
+                assert found.training_class == c
+                assert found.starts_at == session.starts_at
+                seen.add((str(user), c.pk))
+            else:
+                with pytest.raises(Http404):
+                    session_for(user, session.pk)
+    assert ("wei", mashan.pk) in seen and ("huang", mashan.pk) not in seen
+    for nonsense in ("abc", None, 0, -1, 2**70):
+        with pytest.raises(Http404):
+            session_for(qin, nonsense)
