@@ -34,4 +34,4 @@ format: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/import_ledger.py --rows 200000
-	$(BIN)/python bench/attendance.py --people 10000 --clients 8
+	$(BIN)/python bench/attendance.py --people 10000 --clients 16
