@@ -125,11 +125,18 @@ def write_workbook(
     *,
     headers: list[str] = HEADERS,
     title: str | None = None,
+    shared_strings: bool = False,
 ) -> int:
-    """Write a ledger sheet as a county office would: numbers as numbers, text as text."""
+    """Write a ledger sheet as a county office would: numbers as numbers, text as text.
+
+    By default row by row in little memory, with each text cell written inline.
+    With `shared_strings`, text goes into the shared-strings table as Excel and WPS
+    save it (是/否, 民族 and dates then take a few bytes a cell); that holds the
+    whole sheet in memory while writing.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+    with xlsxwriter.Workbook(str(path), {"constant_memory": not shared_strings}) as book:
         sheet = book.add_worksheet("台账")
         first = 0
         if title:

@@ -12,11 +12,13 @@ number."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,9 @@ from . import fields
 from .models import Category, Household, HouseholdStatus, Person, sealer
 
 CHUNK = 5000
+# Rows written per transaction: each commit writes out every index page the rows
+# since the last one touched, and ID blind indexes land all over the index.
+COMMIT_ROWS = 50_000
 ANALYZE_AFTER = 10_000  # rows written by one import before PostgreSQL's statistics are refreshed
 DIGEST_VERSION = 2  # part of every row digest: raise it when the meaning of a row changes
 HEADER_SCAN_ROWS = 10
@@ -211,6 +216,7 @@ class LedgerImport:
         self._category = _memo(fields.category)
         self._kind = _memo(fields.monitoring_kind)
         self._text = _memo(fields.text)
+        self._initials: dict[str, str] = {}  # names repeat down a county's ledger
 
     # ----- reading -----
 
@@ -228,14 +234,15 @@ class LedgerImport:
         result = ImportResult(filename=name, dry_run=self.dry_run)
         self._find_headers(table, result)
         total = max(table.total - result.header_row, 0)
-        plan, result.unchanged = self._first_pass(table, result, total)
-        if self.dry_run:
-            with transaction.atomic():
+        with _rare_cycle_collection():
+            plan, result.unchanged = self._first_pass(table, result, total)
+            if self.dry_run:
+                with transaction.atomic():
+                    self._second_pass(table, result, plan, total)
+                    transaction.set_rollback(True)
+            else:
                 self._second_pass(table, result, plan, total)
-                transaction.set_rollback(True)
-        else:
-            self._second_pass(table, result, plan, total)
-            self._refresh_statistics(result)
+                self._refresh_statistics(result)
         result.rejected.sort(key=lambda r: r.row)
         result.warnings.sort(key=lambda n: n.row)
         self.progress(total, total)
@@ -427,24 +434,31 @@ class LedgerImport:
         if not plan.rows and not plan.conflicts:
             return
         pending: list[tuple[int, list[object], tuple[str, str, str, str]]] = []
-        done = 0
-        for row_no, cells in self._data_rows(table):
-            if row_no in plan.conflicts:
-                self._reject(result, row_no, self._col("id_number"), plan.conflicts[row_no], cells)
-                continue
-            accepted = plan.rows.get(row_no)
-            if accepted is None:
-                continue
-            pending.append((row_no, cells, accepted))
-            if len(pending) == CHUNK:
+        done = committed = 0
+        with ExitStack() as open_transaction:
+            open_transaction.enter_context(transaction.atomic())
+            for row_no, cells in self._data_rows(table):
+                if row_no in plan.conflicts:
+                    reason = plan.conflicts[row_no]
+                    self._reject(result, row_no, self._col("id_number"), reason, cells)
+                    continue
+                accepted = plan.rows.get(row_no)
+                if accepted is None:
+                    continue
+                pending.append((row_no, cells, accepted))
+                if len(pending) == CHUNK:
+                    self._write(pending, result)
+                    done += len(pending)
+                    pending = []
+                    if done - committed >= COMMIT_ROWS:
+                        open_transaction.close()
+                        open_transaction.enter_context(transaction.atomic())
+                        committed = done
+                    self.progress(
+                        total // 2 + done * (total - total // 2) // max(len(plan.rows), 1), total
+                    )
+            if pending:
                 self._write(pending, result)
-                done += len(pending)
-                pending = []
-                self.progress(
-                    total // 2 + done * (total - total // 2) // max(len(plan.rows), 1), total
-                )
-        if pending:
-            self._write(pending, result)
 
     def _write(
         self,
@@ -454,8 +468,7 @@ class LedgerImport:
         records = [
             self._record(row_no, cells, accepted, result) for row_no, cells, accepted in pending
         ]
-        with transaction.atomic():
-            self._commit_chunk(records, result)
+        self._commit_chunk(records, result)
 
     def _cell(self, cells: list[object], name: str) -> object:
         i = self._columns.get(name)
@@ -892,7 +905,7 @@ class LedgerImport:
         v = values
         return [
             r.name,
-            initials(r.name),
+            self._initials.get(r.name) or self._initials.setdefault(r.name, initials(r.name)),
             box.seal(r.number),
             key,
             idnumber.mask(r.number),
@@ -958,6 +971,23 @@ AUDIT_COLUMNS = (
     "changes",
     "note",
 )
+
+
+@contextmanager
+def _rare_cycle_collection() -> Iterator[None]:
+    """Collect reference cycles rarely while an import runs.
+
+    The collector's full passes walk every live container, and an import holds
+    hundreds of thousands (the rows of the sheet) until it ends: at the default
+    thresholds those passes cost about 2 s of a 200,000-row import. Young objects
+    are still collected, only less often.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _memo(parse: Callable[[object], object], limit: int = 4096) -> Callable[[object], object]:
