@@ -31,4 +31,4 @@ class Sealer:
 
     def index(self, value: str) -> str:
         """128 bits of HMAC-SHA256 in hex: a stable look-up key that does not reveal the value."""
-        return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self._index_key, value.encode(), "sha256").hex()[:32]
