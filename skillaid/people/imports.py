@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, User, audit_value
-from skillaid.db import adapter, bulk_insert, select_in
+from skillaid.db import adapter, bulk_insert, select_in, select_pairs_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
@@ -781,12 +781,11 @@ class LedgerImport:
         columns = ("id", "county_id", "number", "category", "monitoring_kind")
         table = connection.ops.quote_name(Household._meta.db_table)
         select = f"SELECT {', '.join(columns)} FROM {table} WHERE "
-        for county, numbers in _group(list(wanted)).items():
-            for values in select_in(
-                select + "county_id = %s AND number IN ({})", [county], numbers
-            ):
-                row = dict(zip(columns, values, strict=True))
-                found[(row["county_id"], row["number"])] = row
+        for values in select_pairs_in(
+            columns, Household._meta.db_table, "county_id", "number", list(wanted)
+        ):
+            row = dict(zip(columns, values, strict=True))
+            found[(row["county_id"], row["number"])] = row
         for values in select_in(select + "id IN ({})", [], list(by_id)):
             row = dict(zip(columns, values, strict=True))
             found[(row["county_id"], row["number"])] = row
@@ -809,12 +808,16 @@ class LedgerImport:
         if new:
             # The first status of each new household repeats its category and date.
             opening = {(n[0], n[1]): n for n in new}
-            for county, numbers in _group(list(opening)).items():
-                sql = f"SELECT id, number FROM {table} WHERE county_id = %s AND number IN ({{}})"
-                for pk, number in select_in(sql, [county], numbers):
-                    _, _, category, kind, since, _ = opening[(county, number)]
-                    found[(county, number)] = {"id": pk}
-                    status_rows.append([pk, category, kind, since, None, "导入新增"])
+            for pk, county, number in select_pairs_in(
+                ("id", "county_id", "number"),
+                Household._meta.db_table,
+                "county_id",
+                "number",
+                list(opening),
+            ):
+                _, _, category, kind, since, _ = opening[(county, number)]
+                found[(county, number)] = {"id": pk}
+                status_rows.append([pk, category, kind, since, None, "导入新增"])
         bulk_insert(
             HouseholdStatus._meta.db_table,
             ("household_id", "category", "monitoring_kind", "start", "end", "note"),
@@ -1021,10 +1024,3 @@ def _name(value: object) -> str:
 def _own_key(index_key: str) -> str:
     """The household number given to someone listed without one: their own household."""
     return "自动-" + index_key[:12]
-
-
-def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for a, b in pairs:
-        out[a].append(b)
-    return out
