@@ -75,6 +75,7 @@ urlpatterns = [
     path("sign/<int:pk>/", classes.sign, name="sign"),
     path("certificates/", evaluation.certificate_list, name="certificates"),
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
+    path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
     path(
         "certificates/import/report.xlsx",
         evaluation.certificate_report,

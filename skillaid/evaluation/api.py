@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+
+from skillaid.accounts.models import Channel
 
 from .models import Certificate
 from .selectors import certificates_visible_to
-from .services import certificate_verify
+from .services import certificate_revoke, certificate_verify
 from .views import throttled
 
 router = Router(tags=["certificates"])
@@ -57,6 +60,7 @@ class CertificateOut(Schema):
     issued_on: dt.date
     source: str
     revoked_on: dt.date | None
+    revoked_reason: str
 
     @staticmethod
     def of(c: Certificate) -> CertificateOut:
@@ -72,6 +76,7 @@ class CertificateOut(Schema):
             issued_on=c.issued_on,
             source=c.source,
             revoked_on=c.revoked_on,
+            revoked_reason=c.revoked_reason,
         )
 
 
@@ -81,3 +86,27 @@ def list_certificates(request: HttpRequest, person_id: int | None = None):  # no
     if person_id:
         rows = rows.filter(person_id=person_id)
     return [CertificateOut.of(c) for c in rows[:1000]]
+
+
+class RevokeIn(Schema):
+    reason: str
+    on: dt.date | None = None
+
+
+@router.post(
+    "/certificates/{int:pk}/revoke",
+    response=CertificateOut,
+    summary="Revoke a certificate (注销)",
+    description="发证机构的管理员或持证人所在地的人社部门注销证书，需填写原因；日期默认今天。"
+    "已注销、日期晚于今天或早于发证日期时返回 422。",
+)
+def revoke(request: HttpRequest, pk: int, payload: RevokeIn):  # noqa: ANN201
+    cert = get_object_or_404(certificates_visible_to(request.user), pk=pk)
+    certificate_revoke(
+        actor=request.user,
+        certificate=cert,
+        reason=payload.reason,
+        on=payload.on,
+        channel=Channel.API,
+    )
+    return CertificateOut.of(cert)

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
+from skillaid.accounts.models import Channel
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.uploads import report_download, run_upload
 
+from . import services
 from .imports import import_certificates
 from .models import CertificateKind
 from .selectors import certificates_visible_to
-from .services import can_import, certificate_verify
+from .services import can_import, can_revoke, certificate_verify
 
 VERIFY_PER_MINUTE = 30
 
@@ -44,7 +48,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(kind=kind)
     if request.GET.get("class", "").isdigit():
         rows = rows.filter(enrolment__training_class_id=int(request.GET["class"]))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows.select_related("enrolment__training_class"), 50).get_page(
+        request.GET.get("page")
+    )
+    for c in page:
+        c.revocable = not c.revoked_on and can_revoke(request.user, c)
     return render(
         request,
         "evaluation/certificate_list.html",
@@ -54,6 +62,55 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": CertificateKind.choices,
             "can_import": can_import(request.user),
+        },
+    )
+
+
+class RevokeForm(forms.Form):
+    revoked_on = forms.DateField(
+        label="注销日期", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    revoked_reason = forms.CharField(
+        label="注销原因",
+        max_length=255,
+        widget=forms.TextInput(attrs={"size": 60}),
+        error_messages={"required": "请填写注销原因"},
+    )
+
+
+@login_required
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke a certificate in scope: a date (today if left empty) and a reason."""
+    cert = get_object_or_404(
+        certificates_visible_to(request.user).select_related("enrolment__training_class"), pk=pk
+    )
+    if not can_revoke(request.user, cert):
+        raise PermissionDenied("只有发证机构或持证人所在地的人社部门可以注销该证书")
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                actor=request.user,
+                certificate=cert,
+                reason=form.cleaned_data["revoked_reason"],
+                on=form.cleaned_data["revoked_on"],
+                channel=Channel.PAGE,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"证书 {cert.number} 已注销，查验时将显示为已注销")
+            return redirect(f"{reverse('certificates')}?q={cert.number}")
+    return render(
+        request,
+        "form.html",
+        {
+            "form": form,
+            "title": f"注销证书 {cert.number}",
+            "intro": f"{cert.holder_name} · {cert.get_kind_display()} · {cert.occupation_name}"
+            f"（{cert.get_level_display()}）· {cert.issuer} {cert.issued_on:%Y-%m-%d} 发证。"
+            "注销后公开查验将显示该证书已注销及注销日期；注销不能撤回。",
         },
     )
 

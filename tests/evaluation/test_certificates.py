@@ -342,3 +342,75 @@ def test_a_school_officer_cannot_import_certificates(client, lu):
 
     client.force_login(lu)
     assert client.get(reverse("certificate_import")).status_code == 403
+
+
+def test_a_certificate_is_revoked_with_a_date_and_a_reason(lu, wei, huang, finished):
+    from django.core.exceptions import PermissionDenied
+
+    from skillaid.accounts.models import AuditEntry
+    from skillaid.evaluation.services import can_revoke, certificate_revoke
+
+    c, good, _ = finished
+    cert = certificates_issue(actor=lu, training_class=c, on=dt.date(2026, 12, 20))[0]
+    assert can_revoke(lu, cert) and can_revoke(wei, cert)
+    assert not can_revoke(huang, cert)  # 隆安's clerk: not her person
+    with pytest.raises(PermissionDenied):
+        certificate_revoke(actor=huang, certificate=cert, reason="重复发证")
+    with time_machine.travel(dt.datetime(2027, 1, 10, 9, tzinfo=dt.UTC), tick=False):
+        for kw, field in (
+            ({"reason": "  "}, "revoked_reason"),
+            ({"reason": "x" * 256}, "revoked_reason"),
+            ({"reason": "冒名顶替", "on": dt.date(2027, 1, 11)}, "revoked_on"),
+            ({"reason": "冒名顶替", "on": dt.date(2026, 12, 19)}, "revoked_on"),
+        ):
+            with pytest.raises(ValidationError) as info:
+                certificate_revoke(actor=wei, certificate=cert, **kw)
+            assert field in info.value.message_dict
+        certificate_revoke(actor=wei, certificate=cert, reason="冒名顶替参加考核")
+        with pytest.raises(ValidationError, match="已于2027-01-10注销"):
+            certificate_revoke(actor=lu, certificate=cert, reason="again")
+    cert.refresh_from_db()
+    assert cert.revoked_on == dt.date(2027, 1, 10) and cert.revoked_reason == "冒名顶替参加考核"
+    verdict = certificate_verify(cert.number, "蓝海燕")
+    assert not verdict.genuine and "2027-01-10注销" in verdict.message
+    entry = AuditEntry.objects.get(
+        object_type="certificate", object_id=str(cert.pk), action="update"
+    )
+    assert entry.person_id == good.pk and entry.actor == wei
+    assert entry.changes["revoked_reason"] == ["", "冒名顶替参加考核"]
+
+
+def test_revocation_page_and_api_within_scope(client, lu, wei, huang, finished):
+    from skillaid.accounts.models import ApiToken
+
+    c, _, _ = finished
+    cert = certificates_issue(actor=lu, training_class=c)[0]
+    url = f"/certificates/{cert.pk}/revoke/"
+    client.force_login(huang)
+    assert client.get(url).status_code == 404  # another county's person: not revealed
+    client.force_login(wei)
+    listing = client.get("/certificates/").content.decode()
+    assert url in listing
+    page = client.post(url, {"revoked_on": "", "revoked_reason": ""})
+    assert page.status_code == 200 and "请填写注销原因" in page.content.decode()
+    done = client.post(url, {"revoked_on": "", "revoked_reason": "证书信息有误"}, follow=True)
+    body = done.content.decode()
+    assert "已注销" in body and url not in body
+    cert.refresh_from_db()
+    assert cert.revoked_reason == "证书信息有误"
+    _, token = ApiToken.issue(user=lu, name="school system")
+    again = client.post(
+        f"/api/certificates/{cert.pk}/revoke",
+        {"reason": "重复"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert again.status_code == 422 and "已于" in again.json()["detail"]["revoked_on"]
+    _, other = ApiToken.issue(user=huang, name="bureau")
+    hidden = client.post(
+        f"/api/certificates/{cert.pk}/revoke",
+        {"reason": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {other}",
+    )
+    assert hidden.status_code == 404
