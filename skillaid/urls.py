@@ -60,6 +60,7 @@ urlpatterns = [
     path("catalogue/import/report.xlsx", training.catalogue_report, name="catalogue_report"),
     path("classes/", classes.class_list, name="classes"),
     path("classes/new/", classes.class_create, name="class_create"),
+    path("classes/export.xlsx", classes.class_export, name="class_export"),
     path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
     path("classes/<int:pk>/edit/", classes.class_edit, name="class_edit"),
     path("classes/<int:pk>/declare/", classes.class_declare, name="class_declare"),

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.evaluation.services import certificates_issue
+from skillaid.institutions import exports
 
-from . import classes
+from . import classes, rollup
 from .attendance import AttendanceRefused, attendance_sign, current_code, window
 from .forms import ClassForm, ManualMarkForm, ReviewForm, RosterForm, SignForm
 from .models import (
@@ -42,8 +43,8 @@ def _is_officer_of(user, c) -> bool:  # noqa: ANN001
     return classes.is_officer_of(user, c.institution_id)
 
 
-@login_required
-def class_list(request: HttpRequest) -> HttpResponse:
+def _listed(request: HttpRequest):  # noqa: ANN202
+    """The classes in scope, filtered as the list page's form says."""
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()
     rows = classes_visible_to(request.user).select_related("institution", "county", "occupation")
@@ -51,8 +52,16 @@ def class_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(Q(name__contains=q) | Q(institution__name__contains=q))
-    rows = rows.annotate(trainees=Count("enrolments", distinct=True)).order_by("-start_on", "-id")
+    return rows.order_by("-start_on", "-id"), status, q
+
+
+@login_required
+def class_list(request: HttpRequest) -> HttpResponse:
+    rows, status, q = _listed(request)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    figures = rollup.rollups(page)
+    for c in page:
+        c.figures = figures[c.pk]
     awaiting = (
         classes_visible_to(request.user).filter(status=ClassStatus.DECLARED).count()
         if request.user.role != Role.SCHOOL_OFFICER
@@ -69,6 +78,15 @@ def class_list(request: HttpRequest) -> HttpResponse:
             "awaiting": awaiting,
             "can_create": request.user.role == Role.SCHOOL_OFFICER and request.user.institution_id,
         },
+    )
+
+
+@login_required
+def class_export(request: HttpRequest) -> HttpResponse:
+    """The listed classes with how far each has come, as an .xlsx workbook (logged)."""
+    rows, _, _ = _listed(request)
+    return exports.download(
+        rollup.EXPORT_HEADERS, rollup.export_rows(rows), title="培训班", user=request.user
     )
 
 

@@ -1,4 +1,4 @@
-"""A county clerk revokes a certificate, and the public check then says so, in Chromium."""
+"""A county clerk revokes a certificate (the public check then says so) and exports the county's classes, in Chromium."""
 
 import datetime as dt
 
@@ -51,3 +51,18 @@ def test_clerk_revokes_a_certificate_and_verification_says_so(
     public.get_by_role("button", name="查验").click()
     expect(public.locator("#verdict")).to_contain_text(f"已于{cert.revoked_on:%Y-%m-%d}注销")
     public.context.close()
+
+
+def test_clerk_downloads_the_county_class_list(page, lu, wei, school, class_factory):
+    from python_calamine import CalamineWorkbook
+
+    c = class_factory(lu)
+    login(page, "wei", PASSWORD)
+    page.click("text=培训班")
+    row = page.locator("#classes tbody tr", has_text=c.name)
+    expect(row).to_contain_text("—")  # no session held yet: no attendance rate
+    with page.expect_download() as info:
+        page.get_by_role("link", name="导出 Excel").click()
+    path = info.value.path()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert any(r[0] == c.name and "马山县" in r for r in rows)
