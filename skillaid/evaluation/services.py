@@ -93,10 +93,10 @@ def certificates_issue(
     return issued
 
 
-def can_revoke(user: User, cert: Certificate) -> bool:
+def can_revoke(user: User, cert: Certificate, *, in_scope: bool = False) -> bool:
     """The issuing institution's officer for a certificate issued here; the human resources
     bureaus (county, city, region) and administrators for any certificate of a person
-    in their scope."""
+    in their scope. `in_scope`: the certificate was read through the user's scope."""
     from .selectors import certificates_visible_to
 
     if not user.is_authenticated or not user.is_active:
@@ -108,7 +108,7 @@ def can_revoke(user: User, cert: Certificate) -> bool:
         )
     if user.role not in {Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}:
         return False
-    return certificates_visible_to(user).filter(pk=cert.pk).exists()
+    return in_scope or certificates_visible_to(user).filter(pk=cert.pk).exists()
 
 
 @transaction.atomic

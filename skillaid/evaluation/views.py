@@ -52,7 +52,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     for c in page:
-        c.revocable = not c.revoked_on and can_revoke(request.user, c)
+        c.revocable = not c.revoked_on and can_revoke(request.user, c, in_scope=True)
     return render(
         request,
         "evaluation/certificate_list.html",
@@ -84,7 +84,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(
         certificates_visible_to(request.user).select_related("enrolment__training_class"), pk=pk
     )
-    if not can_revoke(request.user, cert):
+    if not can_revoke(request.user, cert, in_scope=True):
         raise PermissionDenied("只有发证机构或持证人所在地的人社部门可以注销该证书")
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -21,7 +21,8 @@ from .models import Attendance, ClassSession, Completion, Enrolment, TrainingCla
 @dataclass
 class Rollup:
     sessions: int = 0
-    held: int = 0  # sessions begun by now
+    # Sessions ended by now: attending one is signing in and out, and sign-out comes at the end.
+    held: int = 0
     trainees: int = 0
     attended: int = 0  # trainee-sessions signed both in and out
     completed: int = 0
@@ -48,7 +49,7 @@ def rollups(classes: Iterable[TrainingClass], now: dt.datetime | None = None) ->
     for row in (
         ClassSession.objects.filter(training_class_id__in=ids)
         .values("training_class_id")
-        .annotate(total=Count("id"), held=Count("id", filter=Q(starts_at__lte=now)))
+        .annotate(total=Count("id"), held=Count("id", filter=Q(ends_at__lte=now)))
     ):
         r = out[row["training_class_id"]]
         r.sessions, r.held = row["total"], row["held"]
