@@ -1,22 +1,51 @@
+import signal
 import subprocess
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from .demo_data import DEMO_USERS, demo_password
 
 
 class Command(BaseCommand):
-    help = "Start the task worker and the web server on one machine (the embedded mode)."
+    help = "Start the task worker and the web server (granian) on one machine: the embedded mode."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
+        parser.add_argument("--workers", type=int, default=2, help="web server processes")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            help="threads per worker (default: 2 on PostgreSQL, where a second request is "
+            "served while the first waits on the database; 1 on SQLite)",
+        )
 
-    def handle(self, *args, host: str, port: str, **options) -> None:
+    def handle(self, *args, host: str, port: str, workers: int, threads: int | None, **options):
+        threads = threads or (2 if connection.vendor == "postgresql" else 1)
+        connection.close()
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
+        )
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--blocking-threads",
+                str(threads),
+                "--no-ws",
+                "skillaid.wsgi:application",
+            ]
         )
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
@@ -24,8 +53,17 @@ class Command(BaseCommand):
         for username, full_name, _role, _region in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {full_name}")
         self.stdout.write("Press Ctrl+C to stop.\n")
+        # Stopped by a service manager: leave through `finally`, which stops both children.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            call_command("runserver", f"{host}:{port}", use_reloader=False)
+            server.wait()
+        except KeyboardInterrupt:
+            pass
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for process in (server, worker):
+                process.terminate()
+            for process in (server, worker):
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
