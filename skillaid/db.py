@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def adapt(value: object) -> object:
@@ -148,12 +148,14 @@ def sqlite_writer() -> Iterator[None]:
 def get_with_parent(model: type[models.Model], relation: str, pk: object) -> models.Model | None:
     """`model` by primary key with the object its foreign key `relation` points to, or None.
 
-    One statement written once per process instead of a queryset compiled on every
+    One statement written once per connection instead of a queryset compiled on every
     call: attendance terminals look up their session many times a second. Values go
     through the same converters the ORM applies, so the objects are the ORM's own.
     """
-    sql, fields, split = _parent_plan(model, relation, connection.vendor)
-    with connection.cursor() as cursor:
+    # Planned once per connection (one per thread): the converters are bound to its operations.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    sql, fields, split = _parent_plan(model, relation, wrapper)
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
@@ -161,22 +163,22 @@ def get_with_parent(model: type[models.Model], relation: str, pk: object) -> mod
     values = []
     for value, (column, converters) in zip(row, fields, strict=True):
         for convert in converters:
-            value = convert(value, column, connection)
+            value = convert(value, column, wrapper)
         values.append(value)
     parent_model = model._meta.get_field(relation).related_model
     child = model.from_db(
-        connection.alias, [f.attname for f in model._meta.concrete_fields], values[:split]
+        wrapper.alias, [f.attname for f in model._meta.concrete_fields], values[:split]
     )
     parent = parent_model.from_db(
-        connection.alias, [f.attname for f in parent_model._meta.concrete_fields], values[split:]
+        wrapper.alias, [f.attname for f in parent_model._meta.concrete_fields], values[split:]
     )
     setattr(child, relation, parent)
     return child
 
 
-@functools.cache
-def _parent_plan(model: type[models.Model], relation: str, vendor: str):  # noqa: ANN202
-    quote = connection.ops.quote_name
+@functools.lru_cache(maxsize=64)
+def _parent_plan(model: type[models.Model], relation: str, wrapper):  # noqa: ANN001, ANN202
+    quote = wrapper.ops.quote_name
     link = model._meta.get_field(relation)
     parent = link.related_model
     fields = []
@@ -184,7 +186,7 @@ def _parent_plan(model: type[models.Model], relation: str, vendor: str):  # noqa
     for alias, m in (("a", model), ("b", parent)):
         for f in m._meta.concrete_fields:
             column = f.get_col(alias)
-            converters = connection.ops.get_db_converters(column) + f.get_db_converters(connection)
+            converters = wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper)
             fields.append((column, converters))
             columns.append(f"{alias}.{quote(f.column)}")
     sql = (
