@@ -194,26 +194,10 @@ def main() -> None:
         args.threads = 2 if vendor == "postgresql" else 1
 
     port = free_port()
+    from skillaid.people.management.commands.serve import server_command
+
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--blocking-threads",
-            str(args.threads),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "skillaid.wsgi:application",
-        ],
+        server_command("127.0.0.1", port, args.workers, args.threads, log_level="warning"),
         cwd=ROOT,
         env=os.environ.copy(),
     )

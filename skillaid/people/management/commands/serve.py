@@ -8,6 +8,31 @@ from django.db import connection
 from .demo_data import DEMO_USERS, demo_password
 
 
+def server_command(
+    host: str, port: object, workers: int, threads: int, log_level: str = "info"
+) -> list[str]:
+    """The granian command line that serves SkillAid's WSGI application."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-ws",
+        "--log-level",
+        log_level,
+        "skillaid.wsgi:application",
+    ]
+
+
 class Command(BaseCommand):
     help = "Start the task worker and the web server (granian) on one machine: the embedded mode."
 
@@ -28,25 +53,7 @@ class Command(BaseCommand):
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
         )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--blocking-threads",
-                str(threads),
-                "--no-ws",
-                "skillaid.wsgi:application",
-            ]
-        )
+        server = subprocess.Popen(server_command(host, port, workers, threads))
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
