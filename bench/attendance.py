@@ -190,11 +190,11 @@ def main() -> None:
 
     vendor = connection.vendor
     connection.close()
-    if args.threads is None:
-        args.threads = 2 if vendor == "postgresql" else 1
+    from skillaid.people.management.commands.serve import default_threads, server_command
 
+    if args.threads is None:
+        args.threads = default_threads(vendor)
     port = free_port()
-    from skillaid.people.management.commands.serve import server_command
 
     server = subprocess.Popen(
         server_command("127.0.0.1", port, args.workers, args.threads, log_level="warning"),

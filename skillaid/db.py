@@ -154,7 +154,7 @@ def get_with_parent(model: type[models.Model], relation: str, pk: object) -> mod
     """
     # Planned once per connection (one per thread): the converters are bound to its operations.
     wrapper = connections[DEFAULT_DB_ALIAS]
-    sql, fields, split = _parent_plan(model, relation, wrapper)
+    sql, fields, (child_names, parent_model, parent_names) = _parent_plan(model, relation, wrapper)
     with wrapper.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
@@ -165,13 +165,9 @@ def get_with_parent(model: type[models.Model], relation: str, pk: object) -> mod
         for convert in converters:
             value = convert(value, column, wrapper)
         values.append(value)
-    parent_model = model._meta.get_field(relation).related_model
-    child = model.from_db(
-        wrapper.alias, [f.attname for f in model._meta.concrete_fields], values[:split]
-    )
-    parent = parent_model.from_db(
-        wrapper.alias, [f.attname for f in parent_model._meta.concrete_fields], values[split:]
-    )
+    split = len(child_names)
+    child = model.from_db(wrapper.alias, child_names, values[:split])
+    parent = parent_model.from_db(wrapper.alias, parent_names, values[split:])
     setattr(child, relation, parent)
     return child
 
@@ -194,4 +190,5 @@ def _parent_plan(model: type[models.Model], relation: str, wrapper):  # noqa: AN
         f"JOIN {quote(parent._meta.db_table)} b ON b.{quote(parent._meta.pk.column)} = "
         f"a.{quote(link.column)} WHERE a.{quote(model._meta.pk.column)} = %s"
     )
-    return sql, fields, len(model._meta.concrete_fields)
+    names = [f.attname for f in model._meta.concrete_fields]
+    return sql, fields, (names, parent, [f.attname for f in parent._meta.concrete_fields])

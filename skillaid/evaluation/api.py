@@ -101,10 +101,9 @@ class RevokeIn(Schema):
     "已注销、日期晚于今天或早于发证日期时返回 422。",
 )
 def revoke(request: HttpRequest, pk: int, payload: RevokeIn):  # noqa: ANN201
-    cert = get_object_or_404(certificates_visible_to(request.user), pk=pk)
-    certificate_revoke(
+    cert = certificate_revoke(
         actor=request.user,
-        certificate=cert,
+        certificate=get_object_or_404(certificates_visible_to(request.user), pk=pk),
         reason=payload.reason,
         on=payload.on,
         channel=Channel.API,

@@ -151,7 +151,6 @@ def certificate_revoke(
         person_id=cert.person_id,
         changes={"revoked_on": [None, on.isoformat()], "revoked_reason": ["", reason]},
     )
-    certificate.revoked_on, certificate.revoked_reason = on, reason
     return cert
 
 

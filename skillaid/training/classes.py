@@ -485,16 +485,16 @@ def eligibility(enrolment: Enrolment, on: dt.date | None = None) -> tuple[bool, 
     )
 
 
-def sessions_attended(records: QuerySet[Attendance]) -> dict[int, int]:
-    """Per enrolment among `records`, the sessions signed both in and out."""
+def sessions_attended(records: QuerySet[Attendance], by: str = "enrolment_id") -> dict[int, int]:
+    """Per enrolment (or per value of `by`) among `records`, the sessions signed both in and out."""
     both = (
-        records.values("enrolment_id", "session_id")
+        records.values(*dict.fromkeys((by, "enrolment_id", "session_id")))
         .annotate(n=Count("direction", distinct=True))
         .filter(n=2)
     )
     attended: dict[int, int] = {}
     for row in both:
-        attended[row["enrolment_id"]] = attended.get(row["enrolment_id"], 0) + 1
+        attended[row[by]] = attended.get(row[by], 0) + 1
     return attended
 
 

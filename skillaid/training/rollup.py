@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .classes import rate
+from .classes import rate, sessions_attended
 from .models import Attendance, ClassSession, Completion, Enrolment, TrainingClass
 
 
@@ -66,14 +66,10 @@ def rollups(classes: Iterable[TrainingClass], now: dt.datetime | None = None) ->
         r = out[row["training_class_id"]]
         r.trainees, r.completed = row["trainees"], row["completed"]
         r.passed, r.subsidised = row["passed"], row["subsidised"]
-    both = (
-        Attendance.objects.filter(session__training_class_id__in=ids)
-        .values("session__training_class_id", "enrolment_id", "session_id")
-        .annotate(n=Count("direction", distinct=True))
-        .filter(n=2)
-    )
-    for row in both:
-        out[row["session__training_class_id"]].attended += 1
+    by_class = "session__training_class_id"
+    records = Attendance.objects.filter(session__training_class_id__in=ids)
+    for pk, attended in sessions_attended(records, by=by_class).items():
+        out[pk].attended = attended
     for row in (
         Certificate.objects.filter(enrolment__training_class_id__in=ids)
         .values("enrolment__training_class_id")

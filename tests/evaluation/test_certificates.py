@@ -19,9 +19,9 @@ from skillaid.evaluation.services import (
     mask_name,
 )
 from skillaid.people.models import Person
-from skillaid.training import classes
 from tests.conftest import new_id
 from tests.people.sheets import xlsx
+from tests.training.fixtures import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,7 @@ def finished(lu, school, class_factory, person_factory):
     good, bad = person_factory(category="脱贫户"), person_factory(category="脱贫户", name="覃海")
     c = class_factory(lu, trainees=[good, bad], count=1)
     with time_machine.travel(c.sessions.get().ends_at + dt.timedelta(hours=1), tick=False):
-        for person, passed in ((good, True), (bad, False)):
-            classes.enrolment_complete(
-                actor=lu,
-                enrolment=c.enrolments.get(person=person),
-                completed=True,
-                score=90 if passed else 40,
-                passed=passed,
-            )
+        complete(lu, c, {good: True, bad: False})
     return c, good, bad
 
 

@@ -127,3 +127,17 @@ def class_factory(occupation, wei, person_factory):
         return c
 
     return make
+
+
+def complete(officer, c, results: dict) -> None:
+    """Record each trainee as completed, passing (score 90) or failing (40) as `results` says."""
+    from skillaid.training import classes
+
+    for person, passed in results.items():
+        classes.enrolment_complete(
+            actor=officer,
+            enrolment=c.enrolments.get(person=person),
+            completed=True,
+            score=90 if passed else 40,
+            passed=passed,
+        )

@@ -10,9 +10,9 @@ import time_machine
 from python_calamine import CalamineWorkbook
 
 from skillaid.accounts.models import AuditEntry
-from skillaid.training import classes
 from skillaid.training.attendance import attendance_sign
 from skillaid.training.rollup import EXPORT_HEADERS, rollups
+from tests.training.fixtures import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +46,7 @@ def test_the_list_and_the_export_show_each_class_in_scope(client, wei, huang, lu
     c, first, good, late = halfway
     last = c.sessions.order_by("starts_at").last()
     with time_machine.travel(last.ends_at + dt.timedelta(hours=1), tick=False):
-        for person, passed in ((good, True), (late, False)):
-            classes.enrolment_complete(
-                actor=lu,
-                enrolment=c.enrolments.get(person=person),
-                completed=True,
-                score=90 if passed else 40,
-                passed=passed,
-            )
+        complete(lu, c, {good: True, late: False})
         client.force_login(wei)
         listing = client.get("/classes/").content.decode()
         assert "25.0%" in listing and "2/1" in listing  # 1 of 4 trainee-sessions; 2 done, 1 passed

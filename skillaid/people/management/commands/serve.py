@@ -33,6 +33,12 @@ def server_command(
     ]
 
 
+def default_threads(vendor: str) -> int:
+    """Threads per worker: 2 on PostgreSQL, where a second request is served while the
+    first waits on the database; 1 on SQLite, which takes one writer at a time."""
+    return 2 if vendor == "postgresql" else 1
+
+
 class Command(BaseCommand):
     help = "Start the task worker and the web server (granian) on one machine: the embedded mode."
 
@@ -48,7 +54,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: str, workers: int, threads: int | None, **options):
-        threads = threads or (2 if connection.vendor == "postgresql" else 1)
+        threads = threads or default_threads(connection.vendor)
         connection.close()
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
