@@ -97,6 +97,37 @@ def select_pairs_in(
         yield from select_in(sql, [a], bs)
 
 
+def reserve_ids(table: str, count: int) -> list[int]:
+    """`count` new primary keys of `table` (an auto-increment `id`), for rows about to be inserted.
+
+    Rows inserted with their keys need no second query to learn them. On SQLite the
+    open transaction holds the write lock, so the keys after the table's sequence
+    are free; inserting them moves the sequence on. On PostgreSQL they are drawn
+    from the column's sequence, which other sessions share.
+    """
+    if count <= 0:
+        return []
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [quote(table), count],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids needs an open transaction on SQLite")
+        # The greater of the sequence and the largest key: the table may have been written
+        # before AUTOINCREMENT kept a sequence for it.
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {quote(table)}), 0))",
+            [table],
+        )
+        (last,) = cursor.fetchone()
+    return list(range(last + 1, last + 1 + count))
+
+
 def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Insert rows whose dates and datetimes went through `adapt`."""
     if not rows:

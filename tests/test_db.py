@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 
-from skillaid.db import select_in, select_pairs_in
+from skillaid.db import adapt, bulk_insert, reserve_ids, select_in, select_pairs_in
 from skillaid.people.models import Household
 from tests.conftest import LONGAN, MASHAN
 
@@ -42,3 +44,23 @@ def test_select_pairs_in_matches_both_columns(households):
     )
     assert sorted(rows) == sorted(pairs[:3])
     assert list(select_pairs_in(("id",), Household._meta.db_table, "county_id", "number", [])) == []
+
+
+def test_reserved_ids_are_new_and_the_next_row_comes_after_them(households):
+    table = Household._meta.db_table
+    before = max(h.pk for h in households)
+    now = adapt(timezone.now())
+    with transaction.atomic():
+        ids = reserve_ids(table, 3)
+        assert len(set(ids)) == 3
+        assert min(ids) > before
+        bulk_insert(
+            table,
+            ("id", "county_id", "number", "category", "monitoring_kind", "created_at"),
+            [[pk, MASHAN, f"R{pk}", "ordinary", "", now] for pk in ids],
+        )
+    stored = Household.objects.filter(number__startswith="R").values_list("id", flat=True)
+    assert set(stored) == set(ids)
+    after = Household.objects.create(county_id=LONGAN, number="after")
+    assert after.pk > max(ids)
+    assert reserve_ids(table, 0) == []

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, User, audit_value
-from skillaid.db import adapter, bulk_insert, select_in, select_pairs_in
+from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pairs_in
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
@@ -673,7 +673,7 @@ class LedgerImport:
                 )
         households, household_changed = self._households(index, existing, result, now)
         audit_rows: list[list[object]] = []
-        new_rows: list[list[object]] = []
+        new: list[tuple[str, Record, dict]] = []
         updates: dict[tuple[str, ...], list[list[object]]] = defaultdict(list)
         digests: list[list[object]] = []  # [digest, id] for people whose values already match
         for key, r in index.items():
@@ -685,8 +685,7 @@ class LedgerImport:
                 values["household_id"] = household_id
             old = existing.get(key)
             if old is None:
-                new_rows.append(self._new_person_row(r, key, values, now, actor_id, box))
-                result.created += 1
+                new.append((key, r, values))
                 continue
             changed = {f: v for f, v in values.items() if old[f] != v}
             if not changed:
@@ -722,7 +721,26 @@ class LedgerImport:
             audit_rows.append(
                 self._audit_row(now, Action.UPDATE, "person", old["id"], old["id"], diff, result)
             )
-        bulk_insert(Person._meta.db_table, PERSON_INSERT_COLUMNS, new_rows)
+        if new:
+            ids = reserve_ids(Person._meta.db_table, len(new))
+            sealed = box.seal_many([r.number for _, r, _ in new])
+            bulk_insert(
+                Person._meta.db_table,
+                PERSON_INSERT_COLUMNS,
+                [
+                    self._new_person_row(pk, r, key, values, seal, now, actor_id)
+                    for pk, seal, (key, r, values) in zip(ids, sealed, new, strict=True)
+                ],
+            )
+            result.created += len(new)
+            # A creation is logged with its source row; the values are the person's own
+            # until a later change, which is logged field by field.
+            name = result.filename[:150]
+            for pk, (_, r, _) in zip(ids, new, strict=True):
+                note = f"{name} 第{r.row}行"
+                audit_rows.append(
+                    self._audit_row(now, Action.CREATE, "person", pk, pk, {}, result, note=note)
+                )
         table = connection.ops.quote_name(Person._meta.db_table)
         with connection.cursor() as cursor:
             for cols, rows in updates.items():
@@ -733,15 +751,6 @@ class LedgerImport:
                 )
             if digests:
                 cursor.executemany(f"UPDATE {table} SET import_digest = %s WHERE id = %s", digests)
-        if new_rows:
-            # A creation is logged with its source row; the values are the person's own
-            # until a later change, which is logged field by field.
-            sql = f"SELECT id, id_index FROM {table} WHERE id_index IN ({{}})"
-            for pk, key in select_in(sql, [], [row[3] for row in new_rows]):
-                note = f"{result.filename[:150]} 第{index[key].row}行"
-                audit_rows.append(
-                    self._audit_row(now, Action.CREATE, "person", pk, pk, {}, result, note=note)
-                )
         bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
 
     def _existing(self, keys: list[str]) -> dict[str, dict]:
@@ -790,34 +799,37 @@ class LedgerImport:
             row = dict(zip(columns, values, strict=True))
             found[(row["county_id"], row["number"])] = row
             wanted[(row["county_id"], row["number"])] = by_id[row["id"]]
-        new = []
+        missing = [hk for hk in wanted if hk not in found]
         changes: list[tuple[dict, str, Record]] = []
         for hk, (key, r) in wanted.items():
-            if hk not in found:
-                category, kind = r.category or (Category.ORDINARY, "")
-                start = r.values.get("surveyed_on") or self.today
-                new.append([hk[0], hk[1], category, kind, self._adapt(start), now])
-            elif r.category and (found[hk]["category"], found[hk]["monitoring_kind"]) != r.category:
-                changes.append((found[hk], key, r))
+            if hk in found and r.category:
+                if (found[hk]["category"], found[hk]["monitoring_kind"]) != r.category:
+                    changes.append((found[hk], key, r))
         status_rows, audit_rows = self._change_categories(changes, existing, result, now)
+        new = []
+        for pk, hk in zip(
+            reserve_ids(Household._meta.db_table, len(missing)), missing, strict=True
+        ):
+            r = wanted[hk][1]
+            category, kind = r.category or (Category.ORDINARY, "")
+            since = self._adapt(r.values.get("surveyed_on") or self.today)
+            new.append([pk, hk[0], hk[1], category, kind, since, now])
+            found[hk] = {"id": pk}
+            # The first status of each new household repeats its category and date.
+            status_rows.append([pk, category, kind, since, None, "导入新增"])
         bulk_insert(
             Household._meta.db_table,
-            ("county_id", "number", "category", "monitoring_kind", "category_since", "created_at"),
-            new,
-        )
-        if new:
-            # The first status of each new household repeats its category and date.
-            opening = {(n[0], n[1]): n for n in new}
-            for pk, county, number in select_pairs_in(
-                ("id", "county_id", "number"),
-                Household._meta.db_table,
+            (
+                "id",
                 "county_id",
                 "number",
-                list(opening),
-            ):
-                _, _, category, kind, since, _ = opening[(county, number)]
-                found[(county, number)] = {"id": pk}
-                status_rows.append([pk, category, kind, since, None, "导入新增"])
+                "category",
+                "monitoring_kind",
+                "category_since",
+                "created_at",
+            ),
+            new,
+        )
         bulk_insert(
             HouseholdStatus._meta.db_table,
             ("household_id", "category", "monitoring_kind", "start", "end", "note"),
@@ -903,13 +915,14 @@ class LedgerImport:
         ]
 
     def _new_person_row(
-        self, r: Record, key: str, values: dict, now, actor_id, box
+        self, pk: int, r: Record, key: str, values: dict, sealed: str, now, actor_id
     ) -> list[object]:
         v = values
         return [
+            pk,
             r.name,
             self._initials.get(r.name) or self._initials.setdefault(r.name, initials(r.name)),
-            box.seal(r.number),
+            sealed,
             key,
             idnumber.mask(r.number),
             idnumber.sex(r.number),
@@ -936,6 +949,7 @@ class LedgerImport:
 
 
 PERSON_INSERT_COLUMNS = (
+    "id",
     "name",
     "name_initials",
     "id_sealed",
