@@ -49,6 +49,11 @@ def test_it_creates_people_households_and_intents(good):
     )
     assert p.name_initials == "wxb"
     assert AuditEntry.objects.filter(person_id=p.pk, action="create", channel="import").count() == 1
+    # Each creation is logged against the person made from that row of the file.
+    for row_no, row in enumerate(rows, start=2):
+        person = Person.objects.with_id_number(row[1]).get()
+        entry = AuditEntry.objects.get(person_id=person.pk, action="create")
+        assert entry.object_id == str(person.pk) and entry.note == f"ledger.xlsx 第{row_no}行"
 
 
 def test_a_second_import_of_the_same_file_changes_nothing(good):
