@@ -142,14 +142,11 @@ def main() -> None:
             file=sys.stderr,
         )
 
-    figures: dict[str, object] = {
-        "database": connection.vendor,
-        "workbook": str(path)
-        if args.workbook
-        else "inline strings"
-        if args.inline_strings
-        else "shared strings",
-    }
+    if args.workbook is not None:
+        workbook = str(path)
+    else:
+        workbook = "inline strings" if args.inline_strings else "shared strings"
+    figures: dict[str, object] = {"database": connection.vendor, "workbook": workbook}
     calibration = json.loads(child("--calibrate-only", str(path)))
     print(f"this machine: {calibration}", file=sys.stderr)
     for label in ("first", "second"):

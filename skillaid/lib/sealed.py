@@ -22,18 +22,15 @@ class Sealer:
         self._index_key = hmac.new(root, b"skillaid/blind-index", hashlib.sha256).digest()
 
     def seal(self, value: str) -> str:
-        nonce = os.urandom(12)
-        return base64.b64encode(nonce + self._aead.encrypt(nonce, value.encode(), None)).decode()
+        return self._token(os.urandom(12), value)
 
     def seal_many(self, values: list[str]) -> list[str]:
         """`seal` for many values, with their nonces drawn from the system in one call."""
         nonces = os.urandom(12 * len(values))
-        encrypt = self._aead.encrypt
-        sealed = []
-        for i, value in enumerate(values):
-            nonce = nonces[12 * i : 12 * i + 12]
-            sealed.append(base64.b64encode(nonce + encrypt(nonce, value.encode(), None)).decode())
-        return sealed
+        return [self._token(nonces[12 * i : 12 * i + 12], v) for i, v in enumerate(values)]
+
+    def _token(self, nonce: bytes, value: str) -> str:
+        return base64.b64encode(nonce + self._aead.encrypt(nonce, value.encode(), None)).decode()
 
     def open(self, token: str) -> str:
         data = base64.b64decode(token)
