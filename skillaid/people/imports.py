@@ -51,6 +51,7 @@ COMMIT_ROWS = 50_000
 ANALYZE_AFTER = 10_000  # rows written by one import before PostgreSQL's statistics are refreshed
 DIGEST_VERSION = 2  # part of every row digest: raise it when the meaning of a row changes
 HEADER_SCAN_ROWS = 10
+_ORDINARY = str(Category.ORDINARY)  # plain text for the bulk path, as fields.category gives
 
 # Field -> accepted header spellings (compared after header_key folding).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -199,7 +200,7 @@ class LedgerImport:
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
         self.today = today or timezone.localdate()
-        self.channel = channel
+        self.channel = str(channel)  # plain text, as the bulk path binds it
         self.scope = actor.region_prefix if actor else ""
         if county is not None and not county.code.startswith(self.scope):
             raise PermissionError(f"{county.name}不在您的管辖范围内")
@@ -576,7 +577,7 @@ class LedgerImport:
                 )
                 kind = None
             if kind and record.category[0] == Category.MONITORED:
-                record.category = (Category.MONITORED, kind)
+                record.category = (record.category[0], kind)
         site = self._text(self._cell(cells, "resettlement_site"))
         if site:
             if site in self._sites:
@@ -736,11 +737,11 @@ class LedgerImport:
             # A creation is logged with its source row; the values are the person's own
             # until a later change, which is logged field by field.
             name = result.filename[:150]
-            for pk, (_, r, _) in zip(ids, new, strict=True):
-                note = f"{name} 第{r.row}行"
-                audit_rows.append(
-                    self._audit_row(now, Action.CREATE, "person", pk, pk, {}, result, note=note)
-                )
+            head = self._audit_head(now, Action.CREATE, "person")
+            audit_rows.extend(
+                [*head, str(pk), pk, "{}", f"{name} 第{r.row}行"]
+                for pk, (_, r, _) in zip(ids, new, strict=True)
+            )
         table = connection.ops.quote_name(Person._meta.db_table)
         with connection.cursor() as cursor:
             for cols, rows in updates.items():
@@ -811,7 +812,7 @@ class LedgerImport:
             reserve_ids(Household._meta.db_table, len(missing)), missing, strict=True
         ):
             r = wanted[hk][1]
-            category, kind = r.category or (Category.ORDINARY, "")
+            category, kind = r.category or (_ORDINARY, "")
             since = self._adapt(r.values.get("surveyed_on") or self.today)
             new.append([pk, hk[0], hk[1], category, kind, since, now])
             found[hk] = {"id": pk}
@@ -902,16 +903,22 @@ class LedgerImport:
     ) -> list[object]:  # noqa: ANN001
         """One row for AUDIT_COLUMNS, written through the bulk path."""
         return [
-            now,
-            self.actor.pk if self.actor else None,
-            self.actor.display_name if self.actor else "命令行导入",
-            self.channel,
-            action,
-            object_type,
+            *self._audit_head(now, action, object_type),
             str(object_id),
             person_id,
             json.dumps(changes, ensure_ascii=False) if changes else "{}",
             note if note is not None else result.filename[:200],
+        ]
+
+    def _audit_head(self, now: object, action: str, object_type: str) -> list[object]:
+        """The AUDIT_COLUMNS up to object_type: the same for every entry of one kind in a chunk."""
+        return [
+            now,
+            self.actor.pk if self.actor else None,
+            self.actor.display_name if self.actor else "命令行导入",
+            self.channel,
+            str(action),
+            object_type,
         ]
 
     def _new_person_row(
