@@ -211,6 +211,8 @@ def main() -> None:
                 second_seconds=round(run["seconds"], 2),
                 second_unchanged=run["unchanged"],
                 second_peak_mb=round(run["peak_mb"]),
+                second_read_seconds=round(run["read_seconds"], 2),
+                second_database_seconds=round(run["database_seconds"], 2),
             )
     figures.update(calibration)
     print(json.dumps(figures))

@@ -138,7 +138,7 @@ class Person(models.Model):
     # Searched by prefix and sorted within a county; an index of its own only slowed imports.
     name_initials = models.CharField("拼音首字母", max_length=32)
     id_sealed = models.TextField("身份证号（加密）")
-    id_index = models.CharField(max_length=32, unique=True)  # 128-bit HMAC of the ID number
+    id_index = models.CharField(max_length=32)  # 128-bit HMAC of the ID number; unique below
     id_masked = models.CharField("身份证号", max_length=18)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
@@ -199,6 +199,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
+        # A constraint rather than unique=True: PostgreSQL then keeps no second,
+        # pattern-matching index on the blind index, which nothing searches by prefix
+        # and every insert would update.
+        constraints = [models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique")]
         indexes = [
             models.Index(fields=["county", "name"]),
             # A re-import finds the rows it wrote before by digest; people never
