@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from .history import Change, describe
+
 
 class Role(models.TextChoices):
     COUNTY_CLERK = "county_clerk", "县（区）人社局经办人员"
@@ -220,6 +222,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    @property
+    def change_list(self) -> list[Change]:
+        """The changes with Chinese field names and values, as pages show them."""
+        return describe(self.object_type, self.changes)
 
 
 def audit_value(value: object) -> object:

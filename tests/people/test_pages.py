@@ -91,6 +91,13 @@ def test_editing_records_who_changed_what(client, wei, liang, person_factory):
     client.force_login(liang)
     page = client.get(reverse("person_detail", args=[someone.pk])).content.decode()
     assert "13812345678 → 13900001111" in page and "韦丽" in page
+    # The log is read in Chinese: field names and stored values are translated.
+    history = page[page.index('id="history"') :]
+    assert "联系电话</span>：13812345678 → 13900001111" in history
+    assert "培训意愿</span>：否 → 是" in history
+    assert "家庭类别</span>：一般户 → 监测户" in history
+    assert "监测类型</span>：（空） → 突发严重困难户" in history
+    assert "phone" not in history and "monitored" not in history
 
 
 def test_a_bad_phone_on_the_form_is_shown_in_chinese(client, wei, person_factory):

@@ -1,0 +1,50 @@
+"""The audit log read in Chinese: field names from the models, values from their choices."""
+
+from skillaid.accounts.history import EMPTY, Change, describe
+from skillaid.accounts.models import audit
+
+
+def test_fields_take_their_chinese_names_and_choices_their_labels(db):
+    changes = {
+        "completion": ["pending", "completed"],
+        "score": [None, "70.0"],
+        "passed": [None, True],
+        "training_class": [3, None],
+    }
+    assert describe("enrolment", changes) == [
+        Change("结业情况", "在训", "已结业"),
+        Change("考核成绩", EMPTY, "70.0"),
+        Change("考核合格", EMPTY, "是"),
+        Change("培训班", "3", EMPTY),
+    ]
+
+
+def test_a_foreign_key_is_found_by_its_column_name(db):
+    (change,) = describe("person", {"county_id": ["450122", "450124"]})
+    assert change == Change("所属县（区）", "450122", "450124")
+
+
+def test_names_that_are_not_fields_have_labels_of_their_own(db):
+    assert describe("certificate", {"number": [None, "S1"], "class": [None, 7]})[1] == Change(
+        "培训班", EMPTY, "7"
+    )
+    (export,) = describe("ledger", {"filters": [None, {"category": "lifted", "q": "张"}]})
+    assert export.label == "筛选条件" and export.after == "category=lifted，姓名或身份证号=张"
+
+
+def test_an_unknown_name_is_shown_as_kept_rather_than_dropped(db):
+    assert describe("person", {"legacy_field": [False, "x"]}) == [Change("legacy_field", "否", "x")]
+    assert describe("no_such_type", {"a": [1, 2]}) == [Change("a", "1", "2")]
+    assert describe("person", {}) == []
+
+
+def test_an_entry_offers_its_changes_translated(db):
+    entry = audit(
+        actor=None,
+        channel="page",
+        action="update",
+        object_type="household",
+        object_id=1,
+        changes={"category": ["ordinary", "lifted"]},
+    )
+    assert entry.change_list == [Change("家庭类别", "一般户", "脱贫户")]
