@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ FILTERS = ("q", "region", "category", "intent", "sort")
 def home(request: HttpRequest) -> HttpResponse:
     rows = (
         people_visible_to(request.user)
-        .values("county_id", "county__name")
+        .values("county_id", "county__name", "county__parent_id", "county__parent__name")
         .annotate(
             people=Count("id"),
             assisted=Count("id", filter=Q(household__category__in=ASSISTED)),
@@ -43,13 +44,24 @@ def home(request: HttpRequest) -> HttpResponse:
             school=Count("id", filter=Q(wants_school=True)),
             job=Count("id", filter=Q(wants_job=True)),
         )
-        .order_by("county_id")
+        .order_by("county__parent_id", "county_id")
     )
     rows = list(rows)
-    totals = {
-        k: sum(r[k] for r in rows) for k in ("people", "assisted", "training", "school", "job")
-    }
-    return render(request, "people/home.html", {"rows": rows, "totals": totals})
+    totals = _sum_counts(rows)
+    # A scope over several cities reads city by city, each with its subtotal.
+    cities = []
+    if len({r["county__parent_id"] for r in rows}) > 1:
+        for code, group in groupby(rows, key=lambda r: r["county__parent_id"]):
+            group = list(group)
+            name = group[0]["county__parent__name"] or "（无上级区划）"
+            cities.append({"code": code, "name": name, "rows": group, **_sum_counts(group)})
+    return render(
+        request, "people/home.html", {"rows": rows, "cities": cities, "totals": totals}
+    )
+
+
+def _sum_counts(rows: list[dict]) -> dict[str, int]:
+    return {k: sum(r[k] for r in rows) for k in ("people", "assisted", "training", "school", "job")}
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
