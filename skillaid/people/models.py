@@ -284,6 +284,11 @@ class ImportJob(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
+    def problem_count(self) -> int:
+        """Rejected rows and warnings of a finished import."""
+        return int(self.result.get("rejected", 0)) + int(self.result.get("warnings", 0))
+
+    @property
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100

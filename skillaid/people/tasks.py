@@ -12,10 +12,11 @@ from django_tasks import task
 
 from skillaid.lib.sheets import UnreadableFile
 
-from .imports import LedgerImport
+from .imports import ImportResult, LedgerImport
 from .models import ImportJob, JobStatus
 
 log = logging.getLogger(__name__)
+PREVIEW = 20  # problems listed on the result page; the report workbook holds them all
 
 
 def run_import_job(job_id: int) -> ImportJob:
@@ -40,7 +41,7 @@ def run_import_job(job_id: int) -> ImportJob:
         job.status, job.error = JobStatus.FAILED, "导入时发生系统错误，已记录日志，请联系系统管理员"
     else:
         job.status = JobStatus.DONE
-        job.result = result.summary()
+        job.result = {**result.summary(), "problems": _preview(result)}
         if result.rejected or result.warnings:
             name = f"reports/import-{job.pk}-rejected.xlsx"
             path = Path(settings.MEDIA_ROOT) / name
@@ -50,6 +51,19 @@ def run_import_job(job_id: int) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def _preview(result: ImportResult) -> list[dict[str, object]]:
+    """The first rejected rows, then the first warnings, as the result page lists them."""
+    rejected = [
+        {"row": r.row, "column": r.column, "message": r.reason, "rejected": True}
+        for r in result.rejected[:PREVIEW]
+    ]
+    warnings = [
+        {"row": w.row, "column": w.column, "message": w.message, "rejected": False}
+        for w in result.warnings[: PREVIEW - len(rejected)]
+    ]
+    return rejected + warnings
 
 
 @task()

@@ -55,9 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             group = list(group)
             name = group[0]["county__parent__name"] or "（无上级区划）"
             cities.append({"code": code, "name": name, "rows": group, **_sum_counts(group)})
-    return render(
-        request, "people/home.html", {"rows": rows, "cities": cities, "totals": totals}
-    )
+    return render(request, "people/home.html", {"rows": rows, "cities": cities, "totals": totals})
 
 
 def _sum_counts(rows: list[dict]) -> dict[str, int]:

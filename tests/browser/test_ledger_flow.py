@@ -30,6 +30,12 @@ def test_clerk_imports_a_ledger_finds_a_person_and_reveals_the_id(page, wei, tmp
     page.wait_for_selector("#job-result")
     result = page.inner_text("#job-result")
     assert "新增\t2" in result and "被拒绝\t1" in result and "警告\t1" in result
+    # Why, without opening the workbook: the refused row first, then the kept one's warning.
+    problems = page.locator("#job-problems tbody tr")
+    expect(problems).to_have_count(2)
+    assert problems.nth(0).inner_text().split("\t")[:3] == ["第3行", "B列“身份证号”", "未导入"]
+    assert "校验码错误" in problems.nth(0).inner_text()
+    assert problems.nth(1).inner_text().split("\t")[:3] == ["第4行", "C列“联系电话”", "已导入"]
 
     with page.expect_download() as download:
         page.click("text=下载问题行")

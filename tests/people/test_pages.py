@@ -1,9 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from skillaid.accounts.models import AuditEntry
 from skillaid.people.models import Person
 from tests.conftest import LONGAN, MASHAN, PASSWORD, new_id
+from tests.people.sheets import xlsx
 
 RONGSHUI = "450225"  # 融水苗族自治县, 柳州市
 
@@ -189,3 +192,21 @@ def test_login_works_for_each_role(client, persona, request):
     request.getfixturevalue(persona)
     response = client.post(reverse("login"), {"username": persona, "password": PASSWORD})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db(
+    transaction=True
+)  # the import task closes stale connections, as a worker does
+def test_an_import_page_lists_the_first_problems_and_counts_the_rest(client, wei, tmp_path):
+    # 25 rows without a name, 5 with a ten-digit phone: 30 problems, of which 20 are listed.
+    rows = [["", new_id(birth=dt.date(1990, 1, 1 + i))] for i in range(25)]
+    rows += [["蓝一", new_id(birth=dt.date(1991, 2, 1 + i)), "1381234567"] for i in range(5)]
+    path = xlsx(tmp_path / "台账.xlsx", rows, headers=["姓名", "身份证号", "联系电话"])
+    client.force_login(wei)
+    with path.open("rb") as upload:
+        response = client.post(reverse("import_start"), {"file": upload, "county": ""})
+    page = client.get(response["Location"]).content.decode()
+    problems = page[page.index('id="job-problems"') :]
+    assert problems.count("<tr>") - 1 == 20  # the header row, then 20 problems
+    assert "（前 20 条，共 30 条，全部见下载的工作簿）" in page
+    assert problems.count("姓名为空") == 20 and "联系电话" not in problems
