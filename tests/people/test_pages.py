@@ -210,3 +210,24 @@ def test_an_import_page_lists_the_first_problems_and_counts_the_rest(client, wei
     assert problems.count("<tr>") - 1 == 20  # the header row, then 20 problems
     assert "（前 20 条，共 30 条，全部见下载的工作簿）" in page
     assert problems.count("姓名为空") == 20 and "联系电话" not in problems
+
+
+def test_an_export_holds_the_filtered_rows_and_says_what_filtered_them(
+    client, wei, person_factory, tmp_path
+):
+    from python_calamine import CalamineWorkbook
+
+    person_factory(name="韦一", category="lifted", wants_training=True)
+    person_factory(name="韦二", category="lifted", wants_training=False)
+    person_factory(name="韦三", category="ordinary", wants_training=True)
+    client.force_login(wei)
+    response = client.get(
+        reverse("ledger_export"), {"region": MASHAN, "category": "lifted", "intent": "training"}
+    )
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[0][0].startswith(
+        "广西壮族自治区南宁市马山县 帮扶劳动力台账（马山县；脱贫户；有培训意愿；导出于 "
+    )
+    assert [r[1] for r in rows[2:]] == ["韦一"]
