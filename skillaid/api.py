@@ -9,6 +9,7 @@ from skillaid.accounts.models import ApiToken
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
 from skillaid.people.api import router as people_router
+from skillaid.regions.api import router as regions_router
 from skillaid.training.api import router as training_router
 
 
@@ -30,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/people", people_router)
+api.add_router("/regions", regions_router)
 api.add_router("/", institutions_router)
 api.add_router("/", training_router)
 api.add_router("/", evaluation_router)

@@ -7,6 +7,7 @@ from skillaid.api import api
 from skillaid.evaluation import views as evaluation
 from skillaid.institutions import views as inst
 from skillaid.people import views as people
+from skillaid.regions import views as regions
 from skillaid.training import class_views as classes
 from skillaid.training import views as training
 
@@ -48,6 +49,7 @@ urlpatterns = [
         name="pairing_agreement_file",
     ),
     path("counties/<str:code>/", inst.county_page, name="county"),
+    path("regions/", regions.region_search, name="regions"),
     path("capacity/", inst.capacity_list, name="capacity_list"),
     path("capacity/export.xlsx", inst.capacity_export, name="capacity_export"),
     path("capacity/new/", inst.capacity_create, name="capacity_create"),

@@ -23,3 +23,29 @@ def regions_for_choice(user: User) -> list[Region]:
 
 def counties_visible_to(user: User) -> RegionQuerySet:
     return regions_visible_to(user).filter(level=Level.COUNTY).exclude(name="市辖区")
+
+
+SEARCH_LIMIT = 100
+
+
+def search_regions(text: str, *, level: str = "", current_only: bool = False) -> list[Region]:
+    """Divisions whose name contains `text`, or whose code starts with it, retired ones included.
+
+    The division table is public reference data, so the search is not limited to a
+    user's scope: a clerk reading an old ID card looks up a code their county no
+    longer has. At most SEARCH_LIMIT divisions, by code, each with its parents, its
+    key-county standing and its resettlement sites loaded.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    regions = Region.objects.search(text)
+    if level in Level.values:
+        regions = regions.filter(level=level)
+    if current_only:
+        regions = regions.current()
+    return list(
+        regions.select_related("parent__parent", "key_county")
+        .prefetch_related("resettlement_sites")
+        .order_by("code")[:SEARCH_LIMIT]
+    )

@@ -93,3 +93,13 @@ def test_a_bad_file_gets_a_chinese_message_not_a_trace(page, wei, tmp_path):
     page.wait_for_selector("#job-error")
     assert "找不到“身份证号”和“姓名”列" in page.inner_text("#job-error")
     assert "Traceback" not in page.content()
+
+
+def test_clerk_looks_up_an_old_id_card_prefix(page, wei):
+    login(page, "wei", PASSWORD)
+    page.click("nav >> text=区划查询")
+    page.fill("#q", "450127")
+    page.click("button:has-text('查询')")
+    row = page.locator("#regions tbody tr", has_text="横县")
+    expect(row).to_contain_text("已撤销（2021年）")
+    expect(row).to_contain_text("广西壮族自治区南宁市")
