@@ -106,6 +106,8 @@ class PersonPatch(Schema):
     relation: str | None = None
     category: str | None = None
     monitoring_kind: str | None = None
+    category_on: dt.date | None = None  # when a category change takes effect; today if left out
+    category_note: str | None = None  # why the category changed
     wants_training: bool | None = None
     training_occupations: str | None = None
     wants_school: bool | None = None

@@ -27,6 +27,17 @@ class PersonForm(forms.Form):
     monitoring_kind = forms.ChoiceField(
         label="监测类型", required=False, choices=[("", "—"), *MonitoringKind.choices]
     )
+    category_on = forms.DateField(
+        label="类别变更日期（留空为今天）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    category_note = forms.CharField(
+        label="类别变更原因",
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：风险消除，解除监测"}),
+    )
     wants_training = forms.BooleanField(label="有培训意愿", required=False)
     training_occupations = forms.CharField(label="意向工种", max_length=255, required=False)
     wants_school = forms.BooleanField(label="有就读技工院校意愿（两后生）", required=False)
@@ -44,6 +55,9 @@ class PersonForm(forms.Form):
         ]
         if creating:
             self.fields["id_number"].required = True
+            # A new household's category starts on the day it is registered.
+            del self.fields["category_on"]
+            del self.fields["category_note"]
         else:
             del self.fields["id_number"]
             del self.fields["household_number"]

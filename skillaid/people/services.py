@@ -197,6 +197,7 @@ def person_update(
     errors: dict[str, str] = {}
     values = _clean(actor, data, errors)
     category = _category(data, errors)
+    category_on, category_note = _category_change(data, errors)
     if errors:
         raise ValidationError(errors)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -227,17 +228,37 @@ def person_update(
         and person.household
         and (person.household.category, person.household.monitoring_kind) != category
     ):
-        household_set_category(
-            actor=actor,
-            channel=channel,
-            household=person.household,
-            category=category[0],
-            kind=category[1],
-            on=timezone.localdate(),
-            person_id=person.pk,
-        )
+        try:
+            household_set_category(
+                actor=actor,
+                channel=channel,
+                household=person.household,
+                category=category[0],
+                kind=category[1],
+                on=category_on,
+                note=category_note,
+                person_id=person.pk,
+            )
+        except ValidationError as exc:
+            # The date is the form's and the API's "category_on".
+            raise ValidationError(
+                {("category_on" if k == "on" else k): v for k, v in exc.message_dict.items()}
+            ) from exc
         changed["category"] = [None, category[0]]
     return changed
+
+
+def _category_change(data: dict[str, Any], errors: dict[str, str]) -> tuple[dt.date, str]:
+    """When a household category change takes effect (today unless given) and why."""
+    on = timezone.localdate()
+    try:
+        on = fields.date(data.get("category_on"), today=on) or on
+    except fields.FieldError as exc:
+        errors["category_on"] = str(exc)
+    note = str(data.get("category_note") or "").strip()  # free Chinese text: punctuation kept
+    if len(note) > 255:
+        errors["category_note"] = "变更原因不能超过255个字"
+    return on, note
 
 
 @transaction.atomic

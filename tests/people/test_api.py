@@ -92,3 +92,26 @@ def test_a_school_officer_token_cannot_write(client, lu):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 403
+
+
+def test_a_category_change_over_the_api_takes_its_date_and_reason(client, wei_auth, person_factory):
+    import datetime as dt
+
+    from skillaid.people.models import HouseholdStatus
+
+    someone = person_factory(category="monitored", monitoring_kind="marginal")
+    HouseholdStatus.objects.filter(household=someone.household).update(start=dt.date(2026, 2, 1))
+
+    def patch(**fields):
+        return client.patch(
+            f"/api/people/{someone.pk}", data=fields, content_type="application/json", **wei_auth
+        )
+
+    early = patch(category="lifted", category_on="2026-01-31")
+    assert early.status_code == 422
+    assert "不能早于当前类别的起始日期 2026-02-01" in early.json()["detail"]["category_on"]
+    done = patch(category="lifted", category_on="2026-05-20", category_note="脱贫攻坚成果巩固")
+    assert done.status_code == 200 and done.json()["category"] == "lifted"
+    closed, opened = someone.household.statuses.order_by("start")
+    assert closed.end == opened.start == dt.date(2026, 5, 20)
+    assert opened.note == "脱贫攻坚成果巩固"

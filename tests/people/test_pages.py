@@ -231,3 +231,35 @@ def test_an_export_holds_the_filtered_rows_and_says_what_filtered_them(
         "广西壮族自治区南宁市马山县 帮扶劳动力台账（马山县；脱贫户；有培训意愿；导出于 "
     )
     assert [r[1] for r in rows[2:]] == ["韦一"]
+
+
+def test_a_household_leaves_monitoring_on_the_date_the_clerk_gives(client, wei, person_factory):
+    from skillaid.people.models import HouseholdStatus
+
+    someone = person_factory(name="蓝海燕", category="monitored", monitoring_kind="sudden")
+    household = someone.household
+    HouseholdStatus.objects.filter(household=household).update(start=dt.date(2026, 1, 10))
+    form = {"name": "蓝海燕", "county": MASHAN, "category": "ordinary"}
+    client.force_login(wei)
+    url = reverse("person_edit", args=[someone.pk])
+
+    # Before the monitoring began, or after today: refused beside the date, nothing changed.
+    early = client.post(url, {**form, "category_on": "2026-01-09"}).content.decode()
+    assert "变更日期不能早于当前类别的起始日期 2026-01-10" in early
+    future = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    late = client.post(url, {**form, "category_on": future}).content.decode()
+    assert f"日期 {future} 晚于今天" in late
+    household.refresh_from_db()
+    assert household.category == "monitored" and household.statuses.count() == 1
+
+    response = client.post(
+        url, {**form, "category_on": "2026-06-30", "category_note": "风险消除，解除监测"}
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert (household.category, household.category_since) == ("ordinary", dt.date(2026, 6, 30))
+    assert household.category_on(dt.date(2026, 6, 29)).category == "monitored"
+    assert household.category_on(dt.date(2026, 6, 30)).category == "ordinary"
+    page = client.get(reverse("person_detail", args=[someone.pk])).content.decode()
+    assert "风险消除，解除监测" in page
+    assert "家庭类别</span>：监测户 → 一般户" in page and "日期</span>：（空） → 2026-06-30" in page
