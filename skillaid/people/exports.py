@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import IO
 
 import xlsxwriter
 
-from .models import Person
+from skillaid.regions.models import Region
+
+from .models import Category, Person
 
 HEADERS = [
     "序号",
@@ -35,6 +38,25 @@ HEADERS = [
 
 def _yes(value: bool) -> str:
     return "是" if value else "否"
+
+
+INTENT_CAPTIONS = {"training": "有培训意愿", "school": "有就读技工院校意愿", "job": "有就业意愿"}
+
+
+def ledger_title(scope: str, filters: dict[str, str], on: dt.date) -> str:
+    """The title row of an exported ledger: whose, what it was filtered by, and when."""
+    parts = []
+    if filters.get("region"):
+        region = Region.objects.filter(code=filters["region"]).first()
+        parts.append(region.name if region else filters["region"])
+    if filters.get("category") in Category.values:
+        parts.append(Category(filters["category"]).label)
+    if filters.get("intent") in INTENT_CAPTIONS:
+        parts.append(INTENT_CAPTIONS[filters["intent"]])
+    if filters.get("q"):
+        parts.append(f"查询“{filters['q']}”")
+    parts.append(f"导出于 {on:%Y-%m-%d}")
+    return f"{scope} 帮扶劳动力台账（{'；'.join(parts)}）"
 
 
 def write_ledger(people, target: Path | IO[bytes], *, title: str) -> int:  # noqa: ANN001

@@ -19,12 +19,11 @@ from django.views.decorators.http import require_POST
 
 from skillaid.accounts.models import Action, AuditEntry, Channel, audit
 from skillaid.errors import apply_errors
-from skillaid.regions.models import Region
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.record import lifelong_record, record_workbook
 
 from . import services
-from .exports import write_ledger
+from .exports import ledger_title, write_ledger
 from .forms import ImportForm, PersonForm
 from .models import ASSISTED, Category, ImportJob, JobStatus
 from .selectors import ledger, people_visible_to, person_for
@@ -57,24 +56,6 @@ def home(request: HttpRequest) -> HttpResponse:
             name = group[0]["county__parent__name"] or "（无上级区划）"
             cities.append({"code": code, "name": name, "rows": group, **_sum_counts(group)})
     return render(request, "people/home.html", {"rows": rows, "cities": cities, "totals": totals})
-
-
-INTENT_CAPTIONS = {"training": "有培训意愿", "school": "有就读技工院校意愿", "job": "有就业意愿"}
-
-
-def _filter_caption(filters: dict[str, str]) -> list[str]:
-    """What an exported ledger was filtered by, for its title row."""
-    parts = []
-    if filters.get("region"):
-        region = Region.objects.filter(code=filters["region"]).first()
-        parts.append(region.name if region else filters["region"])
-    if filters.get("category") in Category.values:
-        parts.append(Category(filters["category"]).label)
-    if filters.get("intent") in INTENT_CAPTIONS:
-        parts.append(INTENT_CAPTIONS[filters["intent"]])
-    if filters.get("q"):
-        parts.append(f"查询“{filters['q']}”")
-    return parts
 
 
 def _sum_counts(rows: list[dict]) -> dict[str, int]:
@@ -116,8 +97,8 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     scope = request.user.region.full_name if request.user.region else "全部地区"
-    caption = "；".join([*_filter_caption(filters), f"导出于 {timezone.localdate():%Y-%m-%d}"])
-    count = write_ledger(people, path, title=f"{scope} 帮扶劳动力台账（{caption}）")
+    title = ledger_title(scope, filters, timezone.localdate())
+    count = write_ledger(people, path, title=title)
     audit(
         actor=request.user,
         channel=Channel.PAGE,

@@ -2,9 +2,10 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from skillaid.accounts.models import Role, User
-from skillaid.people.exports import write_ledger
+from skillaid.people.exports import ledger_title, write_ledger
 from skillaid.people.selectors import ledger
 from skillaid.regions.models import Region
 
@@ -34,8 +35,9 @@ class Command(BaseCommand):
             self.stderr.write(f"error: --region {region}: not a code in the division table")
             sys.exit(2)
         people = ledger(user, region=region, category=opts["category"], intent=opts["intent"])
-        title = (
-            f"{Region.objects.get(code=region).full_name if region else '全部地区'} 帮扶劳动力台账"
-        )
+        place = Region.objects.get(code=region) if region else user.region
+        scope = place.full_name if place else "全部地区"
+        filters = {"category": opts["category"], "intent": opts["intent"]}
+        title = ledger_title(scope, filters, timezone.localdate())
         n = write_ledger(people, opts["output"], title=title)
         self.stdout.write(f"{n} people written to {opts['output']}")
