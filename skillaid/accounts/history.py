@@ -44,6 +44,8 @@ LABELS = {
     "sort": "排序",
 }
 EMPTY = "（空）"
+# Models whose rows a change shows by name: reference data, not people.
+NAMED = {"regions.Region", "regions.ResettlementSite", "training.Occupation"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,12 @@ def _value(field: models.Field | None, value: object) -> str:
         return "是" if value else "否"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.related_model is not None and field.many_to_one:
+        # A division or resettlement site by its name, with the key the log keeps.
+        if field.related_model._meta.label in NAMED:
+            row = field.related_model._default_manager.filter(pk=value).first()
+            if row is not None:
+                return f"{row}（{value}）"
     if isinstance(value, dict):
         return "，".join(f"{LABELS.get(k, k)}={_value(None, v)}" for k, v in value.items()) or EMPTY
     if isinstance(value, list):

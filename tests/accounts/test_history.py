@@ -21,7 +21,10 @@ def test_fields_take_their_chinese_names_and_choices_their_labels(db):
 
 def test_a_foreign_key_is_found_by_its_column_name(db):
     (change,) = describe("person", {"county_id": ["450122", "450124"]})
-    assert change == Change("所属县（区）", "450122", "450124")
+    assert change == Change("所属县（区）", "武鸣县（450122）", "马山县（450124）")
+    # A key no longer in the table is shown as kept.
+    (gone,) = describe("person", {"county": ["999999", None]})
+    assert gone == Change("所属县（区）", "999999", "（空）")
 
 
 def test_names_that_are_not_fields_have_labels_of_their_own(db):
