@@ -78,7 +78,7 @@ class PersonPage(Schema):
 class PersonIn(Schema):
     id_number: str
     name: str
-    county: str
+    county: str = ""  # a county code; a county clerk's own county when left out
     phone: str = ""
     ethnicity: str = ""
     education: str = ""

@@ -65,6 +65,8 @@ def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> 
                 value = fields.phone(value)
             elif name == "county":
                 code = fields.text(value.code if isinstance(value, Region) else value)
+                if not code:
+                    raise fields.FieldError("必填")
                 region = Region.objects.current().filter(code=code, level=Level.COUNTY).first()
                 if region is None:
                     raise fields.FieldError(f"县级区划代码“{code}”不存在")
@@ -118,6 +120,8 @@ def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> 
         errors["id_number"] = checked.error or ""
     elif Person.objects.with_id_number(checked.number or "").exists():
         errors["id_number"] = "该身份证号已登记，请在台账中查找此人后修改"
+    if not data.get("county") and actor and actor.region and actor.region.level == Level.COUNTY:
+        data = {**data, "county": actor.region_id}  # a county clerk registers in their county
     for required in ("name", "county"):
         if not data.get(required):
             errors[required] = "必填"

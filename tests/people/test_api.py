@@ -115,3 +115,17 @@ def test_a_category_change_over_the_api_takes_its_date_and_reason(client, wei_au
     closed, opened = someone.household.statuses.order_by("start")
     assert closed.end == opened.start == dt.date(2026, 5, 20)
     assert opened.note == "脱贫攻坚成果巩固"
+
+
+def test_a_county_clerk_may_leave_out_the_county_an_administrator_may_not(client, wei_auth):
+    from tests.conftest import LONGAN, make_user
+
+    body = {"id_number": new_id(), "name": "韦小芳"}
+    created = client.post("/api/people", data=body, content_type="application/json", **wei_auth)
+    assert created.status_code == 201 and created.json()["county_code"] == MASHAN
+    _, token = ApiToken.issue(user=make_user("root", "admin", None), name="all")
+    admin = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = {"id_number": new_id(LONGAN), "name": "黄小芳"}
+    refused = client.post("/api/people", data=body, content_type="application/json", **admin)
+    assert refused.status_code == 422 and refused.json()["detail"]["county"] == "必填"
+    assert not Person.objects.filter(name="黄小芳").exists()
