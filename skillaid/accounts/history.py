@@ -6,10 +6,12 @@ it stays exact whatever the pages call them; the pages translate when they show 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 # object_type in the log -> the model whose fields it names
@@ -57,13 +59,59 @@ class Change:
 
 def describe(object_type: str, changes: dict) -> list[Change]:
     """`changes` ({field: [before, after]}) with Chinese field names and values."""
-    model = _model(object_type)
-    described = []
-    for name, pair in (changes or {}).items():
-        before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        field = _field(model, name)
-        described.append(Change(_label(field, name), _value(field, before), _value(field, after)))
-    return described
+    return describe_many([(object_type, changes)])[0]
+
+
+def describe_many(items: list[tuple[str, dict]]) -> list[list[Change]]:
+    """`describe` for many (object_type, changes), with the rows shown by name looked up
+    in one query per model for all of them."""
+    parsed = []
+    for object_type, changes in items:
+        model = _model(object_type)
+        entry = []
+        for name, pair in (changes or {}).items():
+            before, after = (
+                pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+            )
+            entry.append((name, _field(model, name), before, after))
+        parsed.append(entry)
+    names = _names(
+        (field, value)
+        for entry in parsed
+        for _, field, before, after in entry
+        for value in (before, after)
+    )
+    return [
+        [
+            Change(_label(field, name), _value(field, before, names), _value(field, after, names))
+            for name, field, before, after in entry
+        ]
+        for entry in parsed
+    ]
+
+
+def _names(values: Iterable[tuple[models.Field | None, object]]) -> dict[tuple[str, str], str]:
+    """(model label, key) -> the row's name, for the keys of NAMED models among `values`."""
+    wanted: dict[type[models.Model], set[object]] = defaultdict(set)
+    for field, value in values:
+        model = _named_model(field)
+        if model is None or value in (None, ""):
+            continue
+        try:
+            wanted[model].add(model._meta.pk.to_python(value))
+        except ValidationError:  # not a key of that model: shown as kept
+            continue
+    return {
+        (model._meta.label, str(row.pk)): str(row)
+        for model, keys in wanted.items()
+        for row in model._default_manager.filter(pk__in=keys)
+    }
+
+
+def _named_model(field: models.Field | None) -> type[models.Model] | None:
+    if field is None or not field.many_to_one or field.related_model._meta.label not in NAMED:
+        return None
+    return field.related_model
 
 
 def _label(field: models.Field | None, name: str) -> str:
@@ -92,21 +140,22 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
         return None
 
 
-def _value(field: models.Field | None, value: object) -> str:
+def _value(field: models.Field | None, value: object, names: dict[tuple[str, str], str]) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, bool):
         return "是" if value else "否"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field is not None and field.related_model is not None and field.many_to_one:
-        # A division or resettlement site by its name, with the key the log keeps.
-        if field.related_model._meta.label in NAMED:
-            row = field.related_model._default_manager.filter(pk=value).first()
-            if row is not None:
-                return f"{row}（{value}）"
+    model = _named_model(field)
+    if model is not None and (model._meta.label, str(value)) in names:
+        # A division, resettlement site or occupation by its name, with the key the log keeps.
+        return f"{names[(model._meta.label, str(value))]}（{value}）"
     if isinstance(value, dict):
-        return "，".join(f"{LABELS.get(k, k)}={_value(None, v)}" for k, v in value.items()) or EMPTY
+        return (
+            "，".join(f"{LABELS.get(k, k)}={_value(None, v, names)}" for k, v in value.items())
+            or EMPTY
+        )
     if isinstance(value, list):
-        return "、".join(_value(None, v) for v in value) or EMPTY
+        return "、".join(_value(None, v, names) for v in value) or EMPTY
     return str(value)

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
-from .history import Change, describe
+from .history import Change, describe, describe_many
 
 
 class Role(models.TextChoices):
@@ -226,7 +226,17 @@ class AuditEntry(models.Model):
     @property
     def change_list(self) -> list[Change]:
         """The changes with Chinese field names and values, as pages show them."""
-        return describe(self.object_type, self.changes)
+        if not hasattr(self, "_change_list"):
+            self._change_list = describe(self.object_type, self.changes)
+        return self._change_list
+
+    @staticmethod
+    def describe_all(entries: list[AuditEntry]) -> list[AuditEntry]:
+        """Fill `change_list` of each entry of a page at once: one look-up per named model."""
+        described = describe_many([(e.object_type, e.changes) for e in entries])
+        for entry, changes in zip(entries, described, strict=True):
+            entry._change_list = changes
+        return entries
 
 
 def audit_value(value: object) -> object:

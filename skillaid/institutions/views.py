@@ -132,9 +132,13 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "occupation_form": OccupationLinkForm(occupations=Occupation.objects.all())
         if request.user.can_register_institutions
         else None,
-        "log": AuditEntry.objects.filter(object_type="institution", object_id=str(institution.pk))[
-            :50
-        ],
+        "log": AuditEntry.describe_all(
+            list(
+                AuditEntry.objects.filter(object_type="institution", object_id=str(institution.pk))[
+                    :50
+                ]
+            )
+        ),
     }
     return render(request, "institutions/institution_detail.html", context)
 

@@ -125,7 +125,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         statuses = person.household.statuses.order_by("-start")
     history = (
-        AuditEntry.objects.filter(person_id=person.pk)[:100]
+        AuditEntry.describe_all(list(AuditEntry.objects.filter(person_id=person.pk)[:100]))
         if request.user.can_read_audit
         else None
     )

@@ -51,3 +51,28 @@ def test_an_entry_offers_its_changes_translated(db):
         changes={"category": ["ordinary", "lifted"]},
     )
     assert entry.change_list == [Change("家庭类别", "一般户", "脱贫户")]
+
+
+def test_a_page_of_entries_looks_its_named_rows_up_once(db, regions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from skillaid.accounts.models import AuditEntry
+
+    entries = [
+        audit(
+            actor=None,
+            channel="page",
+            action="update",
+            object_type="person",
+            object_id=i,
+            changes={"county": ["450122", "450124"], "resettlement_site": [None, "x"]},
+        )
+        for i in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        AuditEntry.describe_all(entries)
+        shown = [e.change_list for e in entries]
+    assert len(queries) == 1  # the divisions; "x" is no site key and is shown as kept
+    assert shown[4][0] == Change("所属县（区）", "武鸣县（450122）", "马山县（450124）")
+    assert shown[4][1].after == "x"
