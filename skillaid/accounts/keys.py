@@ -266,3 +266,8 @@ def id_key_at_start(stderr=None) -> Sealer:  # noqa: ANN001
     for note in notes:
         (stderr or sys.stderr).write(note + "\n")
     return box
+
+
+def rotation_in_progress() -> bool:
+    """A rotation has started and not finished: some values are sealed under each key."""
+    return IdKey.objects.filter(state=IdKeyState.NEXT).exists()
