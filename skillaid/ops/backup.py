@@ -180,7 +180,11 @@ def backup_write(output: Path) -> dict:
                     )
                 text = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
                 info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode, info.mtime = len(text), 0o600, int(dt.datetime.now().timestamp())
+                info.size, info.mode, info.mtime = (
+                    len(text),
+                    0o600,
+                    int(dt.datetime.now().timestamp()),
+                )
                 tar.addfile(info, _Hashing(_Bytes(text)))
             sealed.close()
             raw.flush()
@@ -260,7 +264,9 @@ def backup_restore(path: Path) -> dict:
         )
         raise RestoreError(
             "恢复后的行数与备份清单不符："
-            + "、".join(f"{t}（清单 {manifest['tables'].get(t)}，实际 {counts.get(t)}）" for t in wrong)
+            + "、".join(
+                f"{t}（清单 {manifest['tables'].get(t)}，实际 {counts.get(t)}）" for t in wrong
+            )
         )
     keys.forget()
     keys.id_key_ready()
@@ -276,7 +282,9 @@ def _unpack(path: Path, box: Sealer, staging: Path) -> dict[str, str]:
                 for member in tar:
                     name = _safe_name(member.name)
                     if not member.isfile():
-                        raise RestoreError(f"备份中有不是普通文件的条目：{member.name}。未做任何更改。")
+                        raise RestoreError(
+                            f"备份中有不是普通文件的条目：{member.name}。未做任何更改。"
+                        )
                     target = staging.joinpath(*name.parts)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     digest = hashlib.sha256()
