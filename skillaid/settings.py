@@ -202,3 +202,8 @@ SKILLAID_CODE_SECONDS = 30
 # This many trainees signed in from one device within this many minutes are flagged for review.
 SKILLAID_DEVICE_FLAG_PEOPLE = int(os.environ.get("SKILLAID_DEVICE_FLAG_PEOPLE", "3"))
 SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES", "5"))
+
+# `skillaid check --ops`: a job waiting longer than this is a warning (is the worker running?),
+# and free disk space under SKILLAID_VAR below this is a failure (below twice this, a warning).
+SKILLAID_CHECK_JOB_MINUTES = int(os.environ.get("SKILLAID_CHECK_JOB_MINUTES", "30"))
+SKILLAID_CHECK_MIN_FREE_MB = int(os.environ.get("SKILLAID_CHECK_MIN_FREE_MB", "1024"))
