@@ -139,7 +139,10 @@ def _write_key_file(path: Path, secret: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Created with its final permissions, and never over an existing file: a key
     # file that is there is somebody's key.
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise IdKeyError(f"密钥文件 {path} 存在但是空的：请放回原密钥或删除该文件。") from exc
     with os.fdopen(handle, "w") as f:
         f.write(secret + "\n")
 

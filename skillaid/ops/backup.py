@@ -315,13 +315,18 @@ def _check_files(manifest: dict, hashes: dict[str, str]) -> None:
 
 def _load_database(dump: Path) -> None:
     if connection.vendor == "sqlite":
-        source = sqlite3.connect(dump)
+        # Into a new file rather than the open, empty one: the copy then takes the page
+        # size of the backup, which a database already in WAL mode could not.
+        target = Path(connection.settings_dict["NAME"])
+        connection.close()
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        source, copy = sqlite3.connect(dump), sqlite3.connect(target)
         try:
-            connection.ensure_connection()
-            source.backup(connection.connection)
+            source.backup(copy)
         finally:
             source.close()
-        connection.close()
+            copy.close()
         return
     args, env = _pg_args()
     connection.close()
