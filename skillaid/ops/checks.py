@@ -166,11 +166,10 @@ def check_id_key() -> Result:
     key = Key(primary.secret)
     if current is None:
         return Result(
-            Status.WARN if not sealed else Status.FAIL,
+            Status.WARN,
             name,
-            "数据库中没有保存密钥校验值：下次启动时保存"
-            if not sealed
-            else "数据库中没有密钥校验值，下次启动会核对数据",
+            "数据库中没有保存密钥校验值：下次启动时"
+            + ("核对加密数据后保存（打不开则拒绝启动）" if sealed else "保存"),
         )
     if key.check == current.check_value:
         if upcoming is not None:
