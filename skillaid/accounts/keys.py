@@ -142,7 +142,10 @@ def _write_key_file(path: Path, secret: str) -> None:
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise IdKeyError(f"密钥文件 {path} 存在但是空的：请放回原密钥或删除该文件。") from exc
+        raise IdKeyError(
+            f"密钥文件 {path} 已存在但读不到密钥（文件为空，或另一个进程刚刚创建它）："
+            "请检查该文件后重试。"
+        ) from exc
     with os.fdopen(handle, "w") as f:
         f.write(secret + "\n")
 
