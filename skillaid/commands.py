@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import User
 from skillaid.lib.sheets import SheetResult, UnreadableFile
 
@@ -25,6 +26,7 @@ class SheetImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, **options) -> None:
+        id_key_at_start(self.stderr)
         actor = None
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()

@@ -31,14 +31,25 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
-# Resident ID numbers are encrypted with a key derived from this one; changing it
-# makes stored numbers unreadable, so production keeps it apart from SECRET_KEY.
-ID_NUMBER_KEY = os.environ.get("SKILLAID_ID_KEY", SECRET_KEY)
+# The ID key seals resident ID numbers (and keys backups); it is never derived from
+# SECRET_KEY, which may be changed at will. Production sets SKILLAID_ID_KEY; the
+# embedded mode keeps it in var/id_key, which `skillaid setup` creates only while the
+# database holds no sealed data (it never replaces a lost key with a new one). The
+# database stores the key's check value and every process refuses to start with
+# another key: see skillaid/accounts/keys.py.
+SKILLAID_ID_KEY = os.environ.get("SKILLAID_ID_KEY", "")
+SKILLAID_ID_KEY_FILE = Path(os.environ.get("SKILLAID_ID_KEY_FILE", VAR_DIR / "id_key"))
+# During `skillaid rotate-id-key`, the key being replaced; readable until the rotation ends.
+SKILLAID_ID_KEY_OLD = os.environ.get("SKILLAID_ID_KEY_OLD", "")
+SKILLAID_ID_KEY_OLD_FILE = Path(os.environ.get("SKILLAID_ID_KEY_OLD_FILE", VAR_DIR / "id_key.old"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    # First: its `check` and `db_worker` commands replace Django's and django-tasks-db's
+    # (the first app to name a command wins). It sits on top of every other app.
+    "skillaid.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,3 +202,8 @@ SKILLAID_CODE_SECONDS = 30
 # This many trainees signed in from one device within this many minutes are flagged for review.
 SKILLAID_DEVICE_FLAG_PEOPLE = int(os.environ.get("SKILLAID_DEVICE_FLAG_PEOPLE", "3"))
 SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES", "5"))
+
+# `skillaid check --ops`: a job waiting longer than this is a warning (is the worker running?),
+# and free disk space under SKILLAID_VAR below this is a failure (below twice this, a warning).
+SKILLAID_CHECK_JOB_MINUTES = int(os.environ.get("SKILLAID_CHECK_JOB_MINUTES", "30"))
+SKILLAID_CHECK_MIN_FREE_MB = int(os.environ.get("SKILLAID_CHECK_MIN_FREE_MB", "1024"))

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.conf import settings
 
 from skillaid.lib import idnumber
 
@@ -19,6 +20,13 @@ from skillaid.lib import idnumber
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.training.fixtures"]
+
+# The ID key of the test databases, set before they are made (migrate stores its check
+# value): never the developer's var/id_key, nor a key made for the occasion.
+TEST_ID_KEY = "test-id-key-not-for-production"
+settings.SKILLAID_ID_KEY = TEST_ID_KEY
+settings.SKILLAID_ID_KEY_OLD = ""
+settings.SKILLAID_ID_KEY_OLD_FILE = settings.VAR_DIR / "no-id-key.old-in-tests"
 
 MASHAN = "450124"
 LONGAN = "450123"

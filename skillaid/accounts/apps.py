@@ -1,6 +1,30 @@
+import sys
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
     name = "skillaid.accounts"
     verbose_name = "用户与审计"
+
+    def ready(self) -> None:
+        # `skillaid setup` (and a bare migrate) proves the ID key right after migrating:
+        # it makes the key of a new database, adopts the key of an old one, or refuses.
+        post_migrate.connect(_id_key_after_migrate, sender=self)
+
+
+def _id_key_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001
+    from django.apps import apps
+    from django.db import connections
+
+    from . import keys
+
+    tables = set(connections[using].introspection.table_names())
+    needed = {apps.get_model("accounts.IdKey")._meta.db_table}
+    needed |= {apps.get_model(c.model)._meta.db_table for c in keys.SEALED}
+    if using != "default" or not needed <= tables:
+        return  # migrated only part of the way: checked when the rest is there
+    keys.id_key_ready()
+    for note in keys.notes:
+        sys.stderr.write(note + "\n")

@@ -272,3 +272,41 @@ def audit(
         changes=changes or {},
         note=note,
     )
+
+
+class IdKeyState(models.TextChoices):
+    CURRENT = "current", "在用"
+    NEXT = "next", "轮换目标"
+    RETIRED = "retired", "已停用"
+
+
+class IdKey(models.Model):
+    """A key that has sealed resident ID numbers here, known by its check value, never itself.
+
+    The check value (HMAC of a fixed label under the key) lets every process prove
+    at start that its key is the one the database was sealed with. During a
+    rotation the key being rotated to is the NEXT one; `progress` holds, per
+    sealed model, the last primary key re-sealed, so that a rotation resumes.
+    """
+
+    key_id = models.CharField("密钥标识", max_length=16)
+    check_value = models.CharField("校验值", max_length=64, unique=True)
+    state = models.CharField("状态", max_length=16, choices=IdKeyState.choices)
+    source = models.CharField("来源", max_length=255, blank=True)
+    created_at = models.DateTimeField("启用时间", default=timezone.now)
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
+    progress = models.JSONField("轮换进度", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "身份证号密钥"
+        verbose_name_plural = "身份证号密钥"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state__in=["current", "next"]),
+                name="one_current_and_one_next_id_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id}（{self.get_state_display()}）"

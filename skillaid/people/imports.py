@@ -25,6 +25,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from skillaid.accounts.keys import rotation_in_progress
 from skillaid.accounts.models import Action, AuditEntry, Channel, User, audit_value
 from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pairs_in
 from skillaid.lib import idnumber
@@ -230,6 +231,12 @@ class LedgerImport:
         parses the other fields and writes in chunks, so no more than one chunk of
         parsed rows is held at a time.
         """
+        if rotation_in_progress():
+            # Matching rows to people by blind index needs one key: wait for the rotation.
+            raise PermissionError(
+                "正在轮换身份证号密钥，轮换完成前不能导入台账；"
+                "请待 skillaid rotate-id-key 运行完毕后再导入"
+            )
         name = name or path.name
         table = open_table(path, name=name)
         result = ImportResult(filename=name, dry_run=self.dry_run)

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from skillaid.accounts import keys
 from skillaid.lib import idnumber
 from skillaid.lib.sealed import Sealer
 
 
-@cache
-def _sealer(secret: str) -> Sealer:
-    return Sealer(secret)
-
-
 def sealer() -> Sealer:
-    return _sealer(settings.ID_NUMBER_KEY)
+    """The ID key's sealer, proved against the database's check value before its first use."""
+    return keys.sealer()
 
 
 class Category(models.TextChoices):
@@ -115,7 +111,11 @@ class Sex(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def with_id_number(self, number: str) -> PersonQuerySet:
-        return self.filter(id_index=sealer().index(number))
+        # During a key rotation a person not yet re-sealed is indexed under the old key.
+        indexes = sealer().indexes(number)
+        if len(indexes) == 1:
+            return self.filter(id_index=indexes[0])
+        return self.filter(id_index__in=indexes)
 
     def search(self, text: str) -> PersonQuerySet:
         """Name, pinyin initials, or a whole ID number."""

@@ -170,7 +170,11 @@ def _sign(
         raise ValueError("a manual mark needs a reason")
     if person is None:
         number, _ = idnumber.normalise(str(id_number or ""))
-        facts = _facts(session, "p.id_index = %s", sealer().index(number))
+        # Under each key while a key rotation runs: the person may not be re-sealed yet.
+        for key in sealer().indexes(number):
+            facts = _facts(session, "p.id_index = %s", key)
+            if facts is not None:
+                break
         if facts is None or (name is not None and "".join(name.split()) != facts.name):
             raise AttendanceRefused(Refusal.UNKNOWN_PERSON, "身份证号或姓名不正确")
         person = Person(pk=facts.person_id, name=facts.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.exceptions import InvalidTag
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from skillaid.lib.sealed import Sealer
@@ -30,3 +30,29 @@ def test_a_token_does_not_open_under_another_key():
     token = box.seal("450122199001011234")
     with pytest.raises(InvalidTag):
         Sealer("another secret").open(token)
+
+
+secrets = st.text(min_size=1, max_size=30)
+
+
+@given(old=secrets, new=secrets, value=st.text(max_size=40))
+def test_a_sealer_with_an_old_key_opens_what_either_key_sealed(old, new, value):
+    rotating = Sealer(new, old)
+    assert rotating.open(Sealer(old).seal(value)) == value
+    assert rotating.open(rotating.seal(value)) == value
+    assert Sealer(new).open(rotating.seal(value)) == value  # it seals with the new key only
+    assert rotating.index(value) == Sealer(new).index(value)
+    assert rotating.indexes(value)[-1] == Sealer(old).index(value)
+
+
+@given(old=secrets, new=secrets, value=st.text(max_size=40))
+def test_what_the_old_key_sealed_does_not_open_under_the_new_key_alone(old, new, value):
+    assume(old != new)
+    with pytest.raises(InvalidTag):
+        Sealer(new).open(Sealer(old).seal(value))
+    assert Sealer(new).index(value) != Sealer(old).index(value)
+
+
+def test_an_empty_key_is_refused():
+    with pytest.raises(ValueError):
+        Sealer("")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role, User
 from skillaid.institutions.models import Institution, InstitutionKind
 from skillaid.people.demo import generate_rows, write_workbook
@@ -117,6 +118,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         from skillaid.people.models import Person
 
+        id_key_at_start(self.stderr)
         ensure_demo_users()
         ensure_demo_catalogue()
         if opts["if_empty"] and Person.objects.exists():

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role, User
 from skillaid.people.exports import ledger_title, write_ledger
 from skillaid.people.selectors import ledger
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="export as this user (their region scope applies)")
 
     def handle(self, *args, **opts) -> None:
+        id_key_at_start(self.stderr)
         if opts["user"]:
             user = User.objects.filter(username=opts["user"]).first()
             if user is None:

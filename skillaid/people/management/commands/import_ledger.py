@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import User
 from skillaid.lib.sheets import UnreadableFile
 from skillaid.people.imports import LedgerImport
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         sys.exit(2)
 
     def handle(self, *args, **opts) -> None:
+        id_key_at_start(self.stderr)
         path: Path = opts["file"]
         if not path.is_file():
             self.fail(f"{path}: no such file")

@@ -5,6 +5,8 @@ import sys
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from skillaid.accounts.keys import id_key_at_start
+
 from .demo_data import DEMO_USERS, demo_password
 
 
@@ -54,6 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: str, workers: int, threads: int | None, **options):
+        # Refused here, before the children start, with the reason on the terminal.
+        id_key_at_start(self.stderr)
         threads = threads or default_threads(connection.vendor)
         connection.close()
         worker = subprocess.Popen(
