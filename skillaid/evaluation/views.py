@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from skillaid.accounts.models import Channel
+from skillaid.people.selectors import sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.uploads import report_download, run_upload
 
@@ -62,6 +63,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": CertificateKind.choices,
             "can_import": can_import(request.user),
+            "person_links": sees_ledger(request.user),
         },
     )
 

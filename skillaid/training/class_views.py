@@ -21,6 +21,7 @@ from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions import exports
+from skillaid.people.selectors import sees_ledger
 
 from . import classes, rollup
 from .attendance import AttendanceRefused, attendance_sign, current_code, window
@@ -171,13 +172,17 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roster_open": officer and classes.roster_open(c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
-            "refusals": RefusedAttendance.objects.filter(session__training_class=c).select_related(
-                "session", "person"
-            )[:20],
+            "refusals": _refusals(
+                RefusedAttendance.objects.filter(session__training_class=c).select_related(
+                    "session", "person"
+                )[:20],
+                {e.person_id for e in enrolments},
+            ),
             "flagged": Attendance.objects.filter(session__training_class=c)
             .exclude(flag="")
             .select_related("person", "session")[:50],
             "certificates": c.enrolments.filter(certificates__isnull=False).count(),
+            "person_links": sees_ledger(request.user),
             "log": log,
         },
     )
@@ -322,6 +327,15 @@ def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, issue)
 
 
+def _refusals(refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001
+    """Refusals as the class's pages show them: a trainee on the roster by name, anyone else
+    by the masked number that was typed, never by a name or anything read from the ledger."""
+    shown = list(refusals)
+    for r in shown:
+        r.who = r.person.name if r.person_id in roster and r.person else r.id_masked or "—"
+    return shown
+
+
 # ----- running a session -----
 
 
@@ -348,7 +362,10 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         "open": c.status == ClassStatus.APPROVED and opens <= now <= closes,
         "opens": opens,
         "closes": closes,
-        "refusals": RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
+        "refusals": _refusals(
+            RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
+            {r["e"].person_id for r in roster},
+        ),
     }
     if officer and state["open"]:
         code, left = current_code(session)

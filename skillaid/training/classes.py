@@ -407,16 +407,19 @@ def roster_add(
     checked = check_id(id_number)
     if not checked.ok:
         raise ValidationError({"id_number": checked.error})
+    # The county is asked for from the number alone, before the ledger is looked at, so
+    # that asking for it says nothing about whether the number is registered.
+    home = county or (checked.number or "")[:6]
+    if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
+        raise ValidationError(
+            {"county": "身份证号前六位不是现行县级区划，请选择其户籍所在县（区）"}
+        )
     person = Person.objects.with_id_number(checked.number or "").first()
     if person is not None and person.name != name:
-        # Said the same way whether the number is unknown or the name differs elsewhere.
+        # The one thing the officer must be told (they typed a wrong name or number); it
+        # names nobody and shows nothing of the record.
         raise ValidationError({"name": "姓名与身份证号不一致，请核对"})
     if person is None:
-        home = county or (checked.number or "")[:6]
-        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
-            raise ValidationError(
-                {"county": "此人尚未登记，身份证号前六位不是现行县级区划，请选择其户籍所在县（区）"}
-            )
         person = person_create(
             actor=None,
             channel=channel,
