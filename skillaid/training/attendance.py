@@ -32,7 +32,6 @@ from .models import (
     RefusedAttendance,
 )
 
-
 # What a caller is told when the number typed is not someone on this class's roster: the
 # same words whether the number is unknown, belongs to someone else's name or to someone
 # in the ledger who is not on the roster, so that a refusal confirms nothing about a
