@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
@@ -103,6 +103,41 @@ def _require(actor: User | None, allowed: bool, what: str) -> None:
         raise PermissionDenied(f"您的角色不能{what}")
 
 
+class InstitutionChange(models.TextChoices):
+    EDIT = "edit", "修改该院校/机构"
+    STATUS = "status", "变更该机构的目录状态"
+    OCCUPATIONS = "occupations", "登记该机构的可培训职业"
+
+
+def can_change_institution(actor: User | None, institution: Institution, change: str) -> bool:
+    """Whether `actor` may make `change` to `institution`: the one rule for every write on an
+    institution, used by the services and by pages and API to show or hide the actions.
+
+    Writes follow the institution's own region, never what the actor sees of it through a
+    pairing: the clerk of 马山县 sees a Nanning city school paired with the county but
+    writes only the institutions of 马山县; city and province reviewers those of their
+    region. A school officer keeps the contact details of their own institution."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.role == Role.SCHOOL_OFFICER:
+        return change == InstitutionChange.EDIT and actor.institution_id == institution.pk
+    role_may = {
+        InstitutionChange.EDIT: actor.can_register_institutions,
+        InstitutionChange.STATUS: actor.is_reviewer,
+        InstitutionChange.OCCUPATIONS: actor.can_register_institutions,
+    }.get(change, False)
+    return role_may and str(institution.region_id or "").startswith(actor.region_prefix)
+
+
+def _require_change(actor: User | None, institution: Institution, change: str) -> None:
+    if not can_change_institution(actor, institution, change):
+        raise PermissionDenied(
+            f"您不能{InstitutionChange(change).label}：院校/机构的信息由其所在地区的人社部门维护"
+        )
+
+
 @transaction.atomic
 def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Institution:
     _require(actor, actor is None or actor.can_register_institutions, "登记院校/机构")
@@ -132,12 +167,7 @@ def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]
 def institution_update(
     *, actor: User | None, channel: str, institution: Institution, data: dict[str, Any]
 ) -> dict[str, list]:
-    allowed = (
-        actor is None
-        or actor.can_register_institutions
-        or (actor.role == Role.SCHOOL_OFFICER and actor.institution_id == institution.pk)
-    )
-    _require(actor, allowed, "修改该院校/机构")
+    _require_change(actor, institution, InstitutionChange.EDIT)
     if actor is not None and actor.role == Role.SCHOOL_OFFICER:
         # An officer keeps the contact details; the name, kind, code and region are the bureau's.
         data = {k: v for k, v in data.items() if k in ("address", "contact", "phone")}
@@ -176,8 +206,8 @@ def institution_set_status(
     reason: str = "",
 ) -> InstitutionStatus:
     """Move an institution in the catalogue; only reviewers may, and only by legal moves."""
-    _require(actor, actor is None or actor.is_reviewer, "变更机构目录状态")
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    _require_change(actor, institution, InstitutionChange.STATUS)
     if status not in CatalogueStatus.values:
         raise ValidationError({"status": "目录状态无法识别"})
     current = CatalogueStatus(institution.status)
@@ -223,7 +253,7 @@ def institution_add_occupation(
     occupation: Occupation,
     level: str,
 ) -> InstitutionOccupation:
-    _require(actor, actor is None or actor.can_register_institutions, "登记可培训职业")
+    _require_change(actor, institution, InstitutionChange.OCCUPATIONS)
     if level not in SkillLevel.values:
         raise ValidationError({"level": "等级无法识别"})
     link, created = InstitutionOccupation.objects.get_or_create(
