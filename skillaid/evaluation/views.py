@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.ints import parse_id
 from skillaid.people.selectors import sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.uploads import report_download, run_upload
@@ -47,8 +48,10 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(number__icontains=q) | Q(holder_name__contains=q))
     if kind:
         rows = rows.filter(kind=kind)
-    if request.GET.get("class", "").isdigit():
-        rows = rows.filter(enrolment__training_class_id=int(request.GET["class"]))
+    if request.GET.get("class"):
+        # A number no class can have (or no number) lists nothing rather than failing.
+        class_id = parse_id(request.GET["class"])
+        rows = rows.filter(enrolment__training_class_id=class_id) if class_id else rows.none()
     page = Paginator(rows.select_related("enrolment__training_class"), 50).get_page(
         request.GET.get("page")
     )

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.ints import BIGINT_MAX
 
 from . import services
 from .models import Person
@@ -130,8 +131,8 @@ def list_people(
     limit: int = 50,
     offset: int = 0,
 ):  # noqa: ANN201
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit must be 1..500 and offset >= 0")
+    if not 1 <= limit <= 500 or not 0 <= offset <= BIGINT_MAX - limit:
+        raise HttpError(422, "limit 应在 1 到 500 之间，offset 不能为负数或超出范围")
     people = ledger(request.user, q=q, region=region, category=category, intent=intent, sort=sort)
     items = [PersonOut.from_person(p) for p in people[offset : offset + limit]]
     return PersonPage(count=people.count(), limit=limit, offset=offset, items=items)
