@@ -431,9 +431,16 @@ def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(
-        ClassSession.objects.select_related("training_class__institution"), pk=pk
+    session = (
+        ClassSession.objects.select_related("training_class__institution")
+        .filter(pk=pk, training_class__status=ClassStatus.APPROVED)
+        .first()
     )
+    if session is None:
+        # Nothing of a class that is not running (draft, under review, returned, rejected,
+        # closed) is shown to someone without a login, and no sign-in is taken; the page is
+        # the same as for a session that does not exist.
+        return render(request, "training/sign_closed.html", status=404)
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
     form = SignForm(
         request.POST or None,
