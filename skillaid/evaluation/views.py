@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django.urls import reverse
 
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
+from skillaid.lib import dates
 from skillaid.lib.ints import parse_id
 from skillaid.people.selectors import sees_ledger
 from skillaid.regions.selectors import counties_visible_to
@@ -76,7 +78,10 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 class RevokeForm(forms.Form):
     revoked_on = forms.DateField(
-        label="注销日期", widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label="注销日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        validators=[MinValueValidator(dates.EARLIEST, dates.TOO_EARLY)],
     )
     revoked_reason = forms.CharField(
         label="注销原因",

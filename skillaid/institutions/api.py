@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
 from skillaid.training.models import DemandEntry
 from skillaid.training.services import demand_entry_save
 
@@ -190,12 +191,12 @@ class PairingIn(Schema):
     school_id: int
     county_code: str = ""
     site_id: int | None = None
-    signed_on: dt.date | None = None
+    signed_on: Day | None = None
     source: str = ""
 
 
 class PairingEndIn(Schema):
-    ended_on: dt.date
+    ended_on: Day
     reason: str
 
 
@@ -295,8 +296,8 @@ class EntryIn(Schema):
     standard_hours: int
     subsidy: str
     region: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     digital: bool = False
     green: bool = False
     urgent: bool = False
@@ -365,8 +366,8 @@ class CapacityIn(Schema):
     occupations: str = ""
     master: str = ""
     apprentices: int | None = None
-    held_on: dt.date | None = None
-    published_on: dt.date | None = None
+    held_on: Day | None = None
+    published_on: Day | None = None
     results: str = ""
 
 

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
-from skillaid.lib import uscc
+from skillaid.lib import dates, uscc
 from skillaid.regions.models import Level, Region, ResettlementSite
 from skillaid.training.models import Occupation, SkillLevel
 
@@ -223,6 +223,8 @@ def institution_set_status(
     if target == CatalogueStatus.LISTED and not institution.uscc:
         raise ValidationError({"status": "列入目录前须登记统一社会信用代码"})
     on = on or timezone.localdate()
+    if dates.too_early(on):
+        raise ValidationError({"on": dates.TOO_EARLY})
     if institution.status_since and on < institution.status_since:
         raise ValidationError(
             {"on": f"日期不能早于当前状态的起始日期 {institution.status_since.isoformat()}"}
@@ -347,6 +349,8 @@ def pairing_create(
             site = None
     if signed_on and signed_on > timezone.localdate():
         errors["signed_on"] = "签订日期不能晚于今天"
+    elif dates.too_early(signed_on):
+        errors["signed_on"] = dates.TOO_EARLY
     if not errors:
         partner = {"county": county} if county else {"site": site}
         existing = Pairing.objects.filter(school=school, **partner).first()
@@ -392,6 +396,8 @@ def pairing_end(
         errors["ended_on"] = "请填写结束日期"
     elif on > today:
         errors["ended_on"] = "结束日期不能晚于今天"
+    elif dates.too_early(on):
+        errors["ended_on"] = dates.TOO_EARLY
     elif pairing.signed_on and on < pairing.signed_on:
         errors["ended_on"] = f"结束日期不能早于协议签订日期 {pairing.signed_on:%Y-%m-%d}"
     if not reason.strip():
@@ -421,6 +427,8 @@ def pairing_record_agreement(
     signed_on = data.get("signed_on")
     if signed_on and signed_on > timezone.localdate():
         errors["signed_on"] = "签订日期不能晚于今天"
+    elif dates.too_early(signed_on):
+        errors["signed_on"] = dates.TOO_EARLY
     if errors:
         raise ValidationError(errors)
     changes = {}
@@ -595,6 +603,9 @@ def _capacity_values(
     values["apprentices"] = data.get("apprentices")
     values["held_on"] = data.get("held_on")
     values["published_on"] = data.get("published_on")
+    for f in ("held_on", "published_on"):
+        if dates.too_early(values[f]):
+            errors[f] = dates.TOO_EARLY
     if kind == CapacityKind.MASTER_STUDIO and not values["master"]:
         errors["master"] = "技能大师工作室须填写领办的技能大师"
     if kind == CapacityKind.COMPETITION and not values["held_on"]:

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
 from skillaid.lib.ints import BIGINT_MAX
 
 from . import services
@@ -93,7 +94,7 @@ class PersonIn(Schema):
     training_occupations: str = ""
     wants_school: bool = False
     wants_job: bool = False
-    surveyed_on: dt.date | None = None
+    surveyed_on: Day | None = None
 
 
 class PersonPatch(Schema):
@@ -107,13 +108,13 @@ class PersonPatch(Schema):
     relation: str | None = None
     category: str | None = None
     monitoring_kind: str | None = None
-    category_on: dt.date | None = None  # when a category change takes effect; today if left out
+    category_on: Day | None = None  # when a category change takes effect; today if left out
     category_note: str | None = None  # why the category changed
     wants_training: bool | None = None
     training_occupations: str | None = None
     wants_school: bool | None = None
     wants_job: bool | None = None
-    surveyed_on: dt.date | None = None
+    surveyed_on: Day | None = None
 
 
 class Error(Schema):

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
 
 from . import classes
 from .attendance import AttendanceRefused, attendance_sign, current_code
@@ -87,8 +88,8 @@ class ClassIn(Schema):
     training_kind: str
     subsidised: bool = True
     county: str
-    start_on: dt.date
-    end_on: dt.date
+    start_on: Day
+    end_on: Day
     planned_size: int = 0
     teachers: str
     teaching_plan: str

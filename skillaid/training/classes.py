@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
-from skillaid.lib import timetable
+from skillaid.lib import dates, timetable
 from skillaid.people.models import Category, Person
 from skillaid.regions.models import Level, Region
 
@@ -91,13 +91,16 @@ def can_review(actor: User, c: TrainingClass) -> bool:
 
 
 def _date(value: object, field: str, errors: dict[str, str]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors[field] = f"日期“{value}”无效，应写成 2026-12-01"
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            errors[field] = f"日期“{value}”无效，应写成 2026-12-01"
+            return None
+    if dates.too_early(value):
+        errors[field] = dates.TOO_EARLY
         return None
+    return value
 
 
 def _clean(
