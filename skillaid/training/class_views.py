@@ -21,7 +21,7 @@ from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions import exports
-from skillaid.people.selectors import sees_ledger
+from skillaid.people.selectors import people_visible_to, sees_ledger
 
 from . import classes, rollup
 from .attendance import AttendanceRefused, attendance_sign, current_code, window
@@ -173,6 +173,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
             "refusals": _refusals(
+                request.user,
                 RefusedAttendance.objects.filter(session__training_class=c).select_related(
                     "session", "person"
                 )[:20],
@@ -327,12 +328,21 @@ def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, issue)
 
 
-def _refusals(refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001
-    """Refusals as the class's pages show them: a trainee on the roster by name, anyone else
-    by the masked number that was typed, never by a name or anything read from the ledger."""
+def _refusals(user, refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001
+    """Refusals as the class's pages show them: a trainee on the roster by name; anyone else
+    by the masked number that was typed, unless the viewer may read that person's ledger
+    record anyway (the county bureau in its region). A school officer never learns a name,
+    or whether the number is in the ledger, from a refusal."""
     shown = list(refusals)
+    others = {r.person_id for r in shown if r.person_id and r.person_id not in roster}
+    readable = (
+        set(people_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+        if others
+        else set()
+    )
     for r in shown:
-        r.who = r.person.name if r.person_id in roster and r.person else r.id_masked or "—"
+        named = r.person_id in roster or r.person_id in readable
+        r.who = r.person.name if named and r.person else r.id_masked or "—"
     return shown
 
 
@@ -363,6 +373,7 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         "opens": opens,
         "closes": closes,
         "refusals": _refusals(
+            request.user,
             RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
             {r["e"].person_id for r in roster},
         ),

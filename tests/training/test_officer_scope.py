@@ -186,3 +186,19 @@ def test_roster_add_asks_for_the_county_whether_or_not_the_number_is_registered(
             roster_add(actor=lu, training_class=c, id_number=number, name=name)
         errors.append(info.value.message_dict)
     assert errors[0] == errors[1] and "county" in errors[0]
+
+
+def test_the_county_bureau_sees_who_was_refused_when_the_person_is_in_its_region(
+    client, lu, wei, running, stranger
+):
+    c, session = running
+    with time_machine.travel(session.starts_at, tick=False):
+        client.post(
+            "/api/attendance",
+            {"session": session.pk, "id_number": stranger.id_number},
+            content_type="application/json",
+            **bearer(lu),
+        )
+    client.force_login(wei)
+    page = client.get(reverse("class_detail", args=[c.pk])).content.decode()
+    assert stranger.name in page
