@@ -49,8 +49,9 @@ def test_a_paired_county_clerk_writes_nothing_on_a_city_school(
     user = request.getfixturevalue(clerk)
     before = snapshot(school)
     auth = bearer(user)
-    # The clerk sees the school...
-    assert client.get(f"/api/institutions/{school.pk}", **auth).status_code == 200
+    # The clerk sees the school, and is told they may change nothing of it...
+    seen = client.get(f"/api/institutions/{school.pk}", **auth)
+    assert seen.status_code == 200 and seen.json()["may"] == []
     # ...but no write route takes their change.
     patched = client.patch(
         f"/api/institutions/{school.pk}",
@@ -106,6 +107,7 @@ def test_reviewers_write_the_institutions_of_their_own_region(
         **bearer(liang),
     )
     assert patched.status_code == 200 and patched.json()["phone"] == "0771-6812345"
+    assert patched.json()["may"] == ["edit", "status", "occupations"]
     mine = services.institution_create(
         actor=wei,
         channel="page",
