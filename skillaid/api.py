@@ -1,13 +1,19 @@
 """The HTTP API for other systems, with its OpenAPI schema at /api/docs."""
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from skillaid.accounts.models import ApiToken
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
+from skillaid.lib.ints import in_range
 from skillaid.people.api import router as people_router
 from skillaid.regions.api import router as regions_router
 from skillaid.training.api import router as training_router
@@ -23,12 +29,35 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class BodyError(ValueError):
+    """A request body that is not one JSON object."""
+
+
+class ObjectParser(Parser):
+    """Every JSON body this API takes is one object. A list, a string or a number would
+    otherwise be read as an object with no fields (a PATCH that changes nothing and says
+    200), so it is refused, as is text that is not JSON, with a message saying why."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BodyError(f"请求体不是有效的 JSON：{exc}") from exc
+        if not isinstance(data, dict):
+            kind = {list: "数组", str: "字符串", bool: "布尔值", type(None): "null"}.get(
+                type(data), "数字"
+            )
+            raise BodyError(f"请求体应为 JSON 对象（{{…}}），收到的是{kind}")
+        return data
+
+
 api = NinjaAPI(
     title="SkillAid API",
     version="1",
     description="技能帮扶与职业技能培训信息系统接口。所有请求都需要 Bearer 令牌，只能访问令牌所属用户管辖范围内的数据。",
     auth=TokenAuth(),
     urls_namespace="api",
+    parser=ObjectParser(),
 )
 api.add_router("/people", people_router)
 api.add_router("/regions", regions_router)
@@ -53,3 +82,39 @@ def permission_error(request: HttpRequest, exc: PermissionError):  # noqa: ANN20
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):  # noqa: ANN201
+    # django-ninja answers any body its parser refuses with 400 "Cannot parse request body";
+    # a body we refuse says why, as an unprocessable request.
+    if isinstance(exc.__cause__, BodyError):
+        return api.create_response(request, {"detail": str(exc.__cause__)}, status=422)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+def _out_of_range(request: HttpRequest):  # noqa: ANN202
+    """A number beyond what the database holds: the ID in the path names nothing (404);
+    a number in the query or the body is refused (422). SQLite raises OverflowError,
+    PostgreSQL an out-of-range DataError; neither is a server error."""
+    match = getattr(request, "resolver_match", None)
+    path_numbers = [v for v in (match.kwargs.values() if match else ()) if isinstance(v, int)]
+    if any(not in_range(v) for v in path_numbers):
+        return api.create_response(request, {"detail": "Not Found"}, status=404)
+    return api.create_response(
+        request, {"detail": "数值超出允许范围（最大 9223372036854775807）"}, status=422
+    )
+
+
+@api.exception_handler(OverflowError)
+def overflow(request: HttpRequest, exc: OverflowError):  # noqa: ANN201
+    return _out_of_range(request)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError):  # noqa: ANN201
+    # Only a number out of range is the caller's doing; any other DataError is a defect.
+    text = str(exc).lower()
+    if "out of range" not in text and "too large" not in text:
+        raise exc
+    return _out_of_range(request)

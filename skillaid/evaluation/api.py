@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
 
 from .models import Certificate
 from .selectors import certificates_visible_to
@@ -90,7 +91,7 @@ def list_certificates(request: HttpRequest, person_id: int | None = None):  # no
 
 class RevokeIn(Schema):
     reason: str
-    on: dt.date | None = None
+    on: Day | None = None
 
 
 @router.post(

@@ -80,3 +80,25 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_on is None
+
+
+class VerifyCount(models.Model):
+    """Public certificate look-ups from one address in one minute.
+
+    Kept in the database, not in a process's memory, so that every web worker and both
+    the /verify/ page and GET /api/certificates/verify count against the one limit."""
+
+    address = models.CharField("地址", max_length=45)
+    minute = models.BigIntegerField("分钟")  # minutes since the Unix epoch
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "minute"], name="verify_count_once")
+        ]
+        indexes = [models.Index(fields=["minute"], name="verify_count_minute")]
+        verbose_name = "证书查验次数"
+        verbose_name_plural = "证书查验次数"
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.count}"

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import time
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.validators import MinValueValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from skillaid.accounts.models import Channel
+from skillaid.db import sqlite_writer
+from skillaid.lib import dates
+from skillaid.lib.ints import parse_id
+from skillaid.people.selectors import sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.uploads import report_download, run_upload
 
 from . import services
 from .imports import import_certificates
-from .models import CertificateKind
+from .models import CertificateKind, VerifyCount
 from .selectors import certificates_visible_to
 from .services import can_import, can_revoke, certificate_verify
 
@@ -46,8 +53,10 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(number__icontains=q) | Q(holder_name__contains=q))
     if kind:
         rows = rows.filter(kind=kind)
-    if request.GET.get("class", "").isdigit():
-        rows = rows.filter(enrolment__training_class_id=int(request.GET["class"]))
+    if request.GET.get("class"):
+        # A number no class can have (or no number) lists nothing rather than failing.
+        class_id = parse_id(request.GET["class"])
+        rows = rows.filter(enrolment__training_class_id=class_id) if class_id else rows.none()
     page = Paginator(rows.select_related("enrolment__training_class"), 50).get_page(
         request.GET.get("page")
     )
@@ -62,13 +71,17 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": CertificateKind.choices,
             "can_import": can_import(request.user),
+            "person_links": sees_ledger(request.user),
         },
     )
 
 
 class RevokeForm(forms.Form):
     revoked_on = forms.DateField(
-        label="注销日期", widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label="注销日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        validators=[MinValueValidator(dates.EARLIEST, dates.TOO_EARLY)],
     )
     revoked_reason = forms.CharField(
         label="注销原因",
@@ -141,14 +154,22 @@ def certificate_report(request: HttpRequest) -> HttpResponse:
 
 
 def throttled(request: HttpRequest) -> bool:
-    """At most VERIFY_PER_MINUTE look-ups a minute from one address, so numbers cannot be trawled."""
-    key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
-    count = cache.get_or_set(key, 0, 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 60)
-        count = 1
+    """At most VERIFY_PER_MINUTE look-ups a minute from one address, so numbers cannot be
+    trawled. Counted in the database by one atomic update, so that all web workers and
+    the page and the API share the limit."""
+    address = request.META.get("REMOTE_ADDR", "")[:45]
+    minute = int(time.time() // 60)
+    with sqlite_writer(), transaction.atomic():
+        counted = VerifyCount.objects.filter(address=address, minute=minute)
+        if not counted.update(count=F("count") + 1):
+            # The first look-up of this minute: forget the minutes gone by, start counting.
+            VerifyCount.objects.filter(minute__lt=minute - 1).delete()
+            try:
+                with transaction.atomic():
+                    VerifyCount.objects.create(address=address, minute=minute, count=1)
+            except IntegrityError:  # another worker started the count first
+                counted.update(count=F("count") + 1)
+        count = counted.values_list("count", flat=True).first() or 0
     return count > VERIFY_PER_MINUTE
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from skillaid.accounts.models import Channel
+from skillaid.accounts.models import Channel, User
+from skillaid.lib.dates import Day
 from skillaid.training.models import DemandEntry
 from skillaid.training.services import demand_entry_save
 
@@ -40,9 +41,12 @@ class InstitutionOut(Schema):
     phone: str
     status: str
     status_since: dt.date | None
+    # What the caller may change (edit, status, occupations): seeing an institution through
+    # a pairing is not editing it, so a client can hide what would be refused.
+    may: list[str]
 
     @staticmethod
-    def of(i: Institution) -> InstitutionOut:
+    def of(i: Institution, user: User) -> InstitutionOut:
         return InstitutionOut(
             id=i.pk,
             name=i.name,
@@ -54,6 +58,9 @@ class InstitutionOut(Schema):
             phone=i.phone,
             status=i.status,
             status_since=i.status_since,
+            may=[
+                c for c in services.InstitutionChange if services.can_change_institution(user, i, c)
+            ],
         )
 
 
@@ -86,18 +93,18 @@ def list_institutions(request: HttpRequest, q: str = "", status: str = ""):  # n
         rows = rows.filter(name__contains=q)
     if status:
         rows = rows.filter(status=status)
-    return [InstitutionOut.of(i) for i in rows[:500]]
+    return [InstitutionOut.of(i, request.user) for i in rows[:500]]
 
 
 @router.get("/institutions/{int:pk}", response=InstitutionOut)
 def read_institution(request: HttpRequest, pk: int):  # noqa: ANN201
-    return InstitutionOut.of(institution_for(request.user, pk))
+    return InstitutionOut.of(institution_for(request.user, pk), request.user)
 
 
 @router.post("/institutions", response={201: InstitutionOut, 422: Error})
 def create_institution(request: HttpRequest, payload: InstitutionIn):  # noqa: ANN201
     inst = services.institution_create(actor=request.user, channel=Channel.API, data=payload.dict())
-    return Status(201, InstitutionOut.of(inst))
+    return Status(201, InstitutionOut.of(inst, request.user))
 
 
 @router.patch("/institutions/{int:pk}", response={200: InstitutionOut, 422: Error})
@@ -109,7 +116,7 @@ def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch)
         institution=inst,
         data=payload.dict(exclude_unset=True),
     )
-    return InstitutionOut.of(institution_for(request.user, pk))
+    return InstitutionOut.of(institution_for(request.user, pk), request.user)
 
 
 class PlanItem(Schema):
@@ -190,12 +197,12 @@ class PairingIn(Schema):
     school_id: int
     county_code: str = ""
     site_id: int | None = None
-    signed_on: dt.date | None = None
+    signed_on: Day | None = None
     source: str = ""
 
 
 class PairingEndIn(Schema):
-    ended_on: dt.date
+    ended_on: Day
     reason: str
 
 
@@ -295,8 +302,8 @@ class EntryIn(Schema):
     standard_hours: int
     subsidy: str
     region: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     digital: bool = False
     green: bool = False
     urgent: bool = False
@@ -365,8 +372,8 @@ class CapacityIn(Schema):
     occupations: str = ""
     master: str = ""
     apprentices: int | None = None
-    held_on: dt.date | None = None
-    published_on: dt.date | None = None
+    held_on: Day | None = None
+    published_on: Day | None = None
     results: str = ""
 
 

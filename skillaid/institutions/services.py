@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
-from skillaid.lib import uscc
+from skillaid.lib import dates, uscc
 from skillaid.regions.models import Level, Region, ResettlementSite
 from skillaid.training.models import Occupation, SkillLevel
 
@@ -103,6 +103,41 @@ def _require(actor: User | None, allowed: bool, what: str) -> None:
         raise PermissionDenied(f"您的角色不能{what}")
 
 
+class InstitutionChange(models.TextChoices):
+    EDIT = "edit", "修改该院校/机构"
+    STATUS = "status", "变更该机构的目录状态"
+    OCCUPATIONS = "occupations", "登记该机构的可培训职业"
+
+
+def can_change_institution(actor: User | None, institution: Institution, change: str) -> bool:
+    """Whether `actor` may make `change` to `institution`: the one rule for every write on an
+    institution, used by the services and by pages and API to show or hide the actions.
+
+    Writes follow the institution's own region, never what the actor sees of it through a
+    pairing: the clerk of 马山县 sees a Nanning city school paired with the county but
+    writes only the institutions of 马山县; city and province reviewers those of their
+    region. A school officer keeps the contact details of their own institution."""
+    if actor is None:
+        return True
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.role == Role.SCHOOL_OFFICER:
+        return change == InstitutionChange.EDIT and actor.institution_id == institution.pk
+    role_may = {
+        InstitutionChange.EDIT: actor.can_register_institutions,
+        InstitutionChange.STATUS: actor.is_reviewer,
+        InstitutionChange.OCCUPATIONS: actor.can_register_institutions,
+    }.get(change, False)
+    return role_may and str(institution.region_id or "").startswith(actor.region_prefix)
+
+
+def _require_change(actor: User | None, institution: Institution, change: str) -> None:
+    if not can_change_institution(actor, institution, change):
+        raise PermissionDenied(
+            f"您不能{InstitutionChange(change).label}：院校/机构的信息由其所在地区的人社部门维护"
+        )
+
+
 @transaction.atomic
 def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Institution:
     _require(actor, actor is None or actor.can_register_institutions, "登记院校/机构")
@@ -132,12 +167,7 @@ def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]
 def institution_update(
     *, actor: User | None, channel: str, institution: Institution, data: dict[str, Any]
 ) -> dict[str, list]:
-    allowed = (
-        actor is None
-        or actor.can_register_institutions
-        or (actor.role == Role.SCHOOL_OFFICER and actor.institution_id == institution.pk)
-    )
-    _require(actor, allowed, "修改该院校/机构")
+    _require_change(actor, institution, InstitutionChange.EDIT)
     if actor is not None and actor.role == Role.SCHOOL_OFFICER:
         # An officer keeps the contact details; the name, kind, code and region are the bureau's.
         data = {k: v for k, v in data.items() if k in ("address", "contact", "phone")}
@@ -176,8 +206,8 @@ def institution_set_status(
     reason: str = "",
 ) -> InstitutionStatus:
     """Move an institution in the catalogue; only reviewers may, and only by legal moves."""
-    _require(actor, actor is None or actor.is_reviewer, "变更机构目录状态")
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    _require_change(actor, institution, InstitutionChange.STATUS)
     if status not in CatalogueStatus.values:
         raise ValidationError({"status": "目录状态无法识别"})
     current = CatalogueStatus(institution.status)
@@ -193,6 +223,8 @@ def institution_set_status(
     if target == CatalogueStatus.LISTED and not institution.uscc:
         raise ValidationError({"status": "列入目录前须登记统一社会信用代码"})
     on = on or timezone.localdate()
+    if dates.too_early(on):
+        raise ValidationError({"on": dates.TOO_EARLY})
     if institution.status_since and on < institution.status_since:
         raise ValidationError(
             {"on": f"日期不能早于当前状态的起始日期 {institution.status_since.isoformat()}"}
@@ -223,7 +255,7 @@ def institution_add_occupation(
     occupation: Occupation,
     level: str,
 ) -> InstitutionOccupation:
-    _require(actor, actor is None or actor.can_register_institutions, "登记可培训职业")
+    _require_change(actor, institution, InstitutionChange.OCCUPATIONS)
     if level not in SkillLevel.values:
         raise ValidationError({"level": "等级无法识别"})
     link, created = InstitutionOccupation.objects.get_or_create(
@@ -317,6 +349,8 @@ def pairing_create(
             site = None
     if signed_on and signed_on > timezone.localdate():
         errors["signed_on"] = "签订日期不能晚于今天"
+    elif dates.too_early(signed_on):
+        errors["signed_on"] = dates.TOO_EARLY
     if not errors:
         partner = {"county": county} if county else {"site": site}
         existing = Pairing.objects.filter(school=school, **partner).first()
@@ -362,6 +396,8 @@ def pairing_end(
         errors["ended_on"] = "请填写结束日期"
     elif on > today:
         errors["ended_on"] = "结束日期不能晚于今天"
+    elif dates.too_early(on):
+        errors["ended_on"] = dates.TOO_EARLY
     elif pairing.signed_on and on < pairing.signed_on:
         errors["ended_on"] = f"结束日期不能早于协议签订日期 {pairing.signed_on:%Y-%m-%d}"
     if not reason.strip():
@@ -391,6 +427,8 @@ def pairing_record_agreement(
     signed_on = data.get("signed_on")
     if signed_on and signed_on > timezone.localdate():
         errors["signed_on"] = "签订日期不能晚于今天"
+    elif dates.too_early(signed_on):
+        errors["signed_on"] = dates.TOO_EARLY
     if errors:
         raise ValidationError(errors)
     changes = {}
@@ -565,6 +603,9 @@ def _capacity_values(
     values["apprentices"] = data.get("apprentices")
     values["held_on"] = data.get("held_on")
     values["published_on"] = data.get("published_on")
+    for f in ("held_on", "published_on"):
+        if dates.too_early(values[f]):
+            errors[f] = dates.TOO_EARLY
     if kind == CapacityKind.MASTER_STUDIO and not values["master"]:
         errors["master"] = "技能大师工作室须填写领办的技能大师"
     if kind == CapacityKind.COMPETITION and not values["held_on"]:

@@ -51,6 +51,7 @@ from .selectors import (
     pairing_for,
     pairings_visible_to,
 )
+from .services import InstitutionChange
 
 # ----- institutions -----
 
@@ -120,17 +121,20 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution = institution_for(request.user, pk)
     pairings = pairings_visible_to(request.user).filter(school=institution)
     links = institution.institutionoccupation_set.select_related("occupation")
+
+    def can(change: str) -> bool:
+        return services.can_change_institution(request.user, institution, change)
+
     context = {
         "institution": institution,
         "pairings": pairings,
         "history": institution.history.select_related("by"),
         "links": links,
         "capacity": capacity_visible_to(request.user).filter(institution=institution),
-        "can_edit": request.user.can_register_institutions
-        or request.user.institution_id == institution.pk,
-        "status_form": StatusForm() if request.user.is_reviewer else None,
+        "can_edit": can(InstitutionChange.EDIT),
+        "status_form": StatusForm() if can(InstitutionChange.STATUS) else None,
         "occupation_form": OccupationLinkForm(occupations=Occupation.objects.all())
-        if request.user.can_register_institutions
+        if can(InstitutionChange.OCCUPATIONS)
         else None,
         "log": AuditEntry.describe_all(
             list(
@@ -143,9 +147,18 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "institutions/institution_detail.html", context)
 
 
+def _require_change(request: HttpRequest, institution, change: str) -> None:  # noqa: ANN001
+    """Refuse the page before any form is shown; the service checks the same rule again."""
+    if not services.can_change_institution(request.user, institution, change):
+        raise PermissionDenied(
+            f"您不能{services.InstitutionChange(change).label}：院校/机构的信息由其所在地区的人社部门维护"
+        )
+
+
 @login_required
 def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     institution = institution_for(request.user, pk)
+    _require_change(request, institution, InstitutionChange.EDIT)
     initial = {
         "name": institution.name,
         "kind": institution.kind,
@@ -179,6 +192,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
     institution = institution_for(request.user, pk)
+    _require_change(request, institution, InstitutionChange.STATUS)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -204,6 +218,7 @@ def institution_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def institution_occupation(request: HttpRequest, pk: int) -> HttpResponse:
     institution = institution_for(request.user, pk)
+    _require_change(request, institution, InstitutionChange.OCCUPATIONS)
     form = OccupationLinkForm(request.POST, occupations=Occupation.objects.all())
     if form.is_valid():
         services.institution_add_occupation(

@@ -9,6 +9,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
+from skillaid.lib.ints import BIGINT_MAX
 
 from . import services
 from .models import Person
@@ -92,7 +94,7 @@ class PersonIn(Schema):
     training_occupations: str = ""
     wants_school: bool = False
     wants_job: bool = False
-    surveyed_on: dt.date | None = None
+    surveyed_on: Day | None = None
 
 
 class PersonPatch(Schema):
@@ -106,13 +108,13 @@ class PersonPatch(Schema):
     relation: str | None = None
     category: str | None = None
     monitoring_kind: str | None = None
-    category_on: dt.date | None = None  # when a category change takes effect; today if left out
+    category_on: Day | None = None  # when a category change takes effect; today if left out
     category_note: str | None = None  # why the category changed
     wants_training: bool | None = None
     training_occupations: str | None = None
     wants_school: bool | None = None
     wants_job: bool | None = None
-    surveyed_on: dt.date | None = None
+    surveyed_on: Day | None = None
 
 
 class Error(Schema):
@@ -130,8 +132,8 @@ def list_people(
     limit: int = 50,
     offset: int = 0,
 ):  # noqa: ANN201
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit must be 1..500 and offset >= 0")
+    if not 1 <= limit <= 500 or not 0 <= offset <= BIGINT_MAX - limit:
+        raise HttpError(422, "limit 应在 1 到 500 之间，offset 不能为负数或超出范围")
     people = ledger(request.user, q=q, region=region, category=category, intent=intent, sort=sort)
     items = [PersonOut.from_person(p) for p in people[offset : offset + limit]]
     return PersonPage(count=people.count(), limit=limit, offset=offset, items=items)

@@ -9,17 +9,20 @@ from skillaid.accounts.models import Role, User
 from .models import Household, Person, PersonQuerySet
 
 
-def people_visible_to(user: User) -> PersonQuerySet:
-    """Clerks and reviewers see the people of their region; a school officer sees their trainees."""
-    if not user.is_authenticated or not user.is_active:
-        return Person.objects.none()
-    if user.role == Role.SCHOOL_OFFICER:
-        from skillaid.training.models import Enrolment
+def sees_ledger(user: User) -> bool:
+    """Whether the user may read ledger records at all (within their region).
 
-        trainees = Enrolment.objects.filter(
-            training_class__institution_id=user.institution_id
-        ).values("person_id")
-        return Person.objects.filter(pk__in=trainees)
+    A school officer never does: putting someone on a roster must not open their phone,
+    household and village to the school. What an officer sees of a trainee (name, masked
+    ID, attendance, completion, certificates of its own classes) is shown by `training`
+    and `evaluation` from the roster, not from the ledger."""
+    return user.is_authenticated and user.is_active and user.role != Role.SCHOOL_OFFICER
+
+
+def people_visible_to(user: User) -> PersonQuerySet:
+    """Clerks and reviewers see the people of their region; a school officer sees none."""
+    if not sees_ledger(user):
+        return Person.objects.none()
     return Person.objects.filter(county__code__startswith=user.region_prefix)
 
 
@@ -36,7 +39,7 @@ def person_for(user: User, pk: object) -> Person:
 
 
 def households_visible_to(user: User):  # noqa: ANN201
-    if not user.is_authenticated or not user.is_active:
+    if not sees_ledger(user):
         return Household.objects.none()
     return Household.objects.filter(county__code__startswith=user.region_prefix)
 

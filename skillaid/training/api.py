@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from skillaid.accounts.models import Channel
+from skillaid.lib.dates import Day
 
 from . import classes
 from .attendance import AttendanceRefused, attendance_sign, current_code
@@ -87,8 +88,8 @@ class ClassIn(Schema):
     training_kind: str
     subsidised: bool = True
     county: str
-    start_on: dt.date
-    end_on: dt.date
+    start_on: Day
+    end_on: Day
     planned_size: int = 0
     teachers: str
     teaching_plan: str
@@ -253,7 +254,8 @@ class Refused(Schema):
     response={201: RecordOut, 409: Refused, 422: Error},
     summary="A sign-in or sign-out from an attendance terminal",
     description="拒绝时返回 409 及原因代码：outside_window、not_on_roster、twice、overlap、"
-    "not_signed_in、class_not_running、unknown_person。",
+    "not_signed_in、class_not_running。身份证号不在本班花名册中（含未登记或姓名不符）一律为 "
+    "not_on_roster，不透露此人是否在台账中。",
 )
 def sign(request: HttpRequest, payload: SignIn):  # noqa: ANN201
     if payload.direction not in ("in", "out"):
@@ -271,7 +273,7 @@ def sign(request: HttpRequest, payload: SignIn):  # noqa: ANN201
             ip=request.META.get("REMOTE_ADDR"),
         )
     except AttendanceRefused as exc:
-        return Status(409, Refused(reason=exc.reason, detail=exc.message))
+        return Status(409, Refused(reason=exc.public_reason, detail=exc.message))
     return Status(201, RecordOut.of(record))
 
 

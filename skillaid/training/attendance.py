@@ -32,12 +32,23 @@ from .models import (
     RefusedAttendance,
 )
 
+# What a caller is told when the number typed is not someone on this class's roster: the
+# same words whether the number is unknown, belongs to someone else's name or to someone
+# in the ledger who is not on the roster, so that a refusal confirms nothing about a
+# person outside the class (the refusal record keeps the true reason for the bureau).
+NOT_ON_ROSTER_MESSAGE = "身份证号或姓名不正确，或不在本班花名册中"
+
 
 class AttendanceRefused(Exception):
     def __init__(self, reason: Refusal, message: str) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+    @property
+    def public_reason(self) -> str:
+        """The reason code a caller is given: unknown people are refused as not on the roster."""
+        return Refusal.NOT_ON_ROSTER if self.reason == Refusal.UNKNOWN_PERSON else self.reason
 
 
 def _key(session: ClassSession) -> str:
@@ -94,6 +105,10 @@ def attendance_sign(
 ) -> Attendance:
     """One sign-in or sign-out, or AttendanceRefused (and the refusal kept) saying why not."""
     found: list[Person] = []
+    typed = ""
+    if person is None:
+        number, _ = idnumber.normalise(str(id_number or ""))
+        typed = idnumber.mask(number)[:18] if number else ""
     try:
         try:
             with sqlite_writer(), transaction.atomic():
@@ -123,6 +138,7 @@ def attendance_sign(
             method=method,
             reason=exc.reason,
             message=exc.message[:255],
+            id_masked=typed,
             device=device[:64],
             ip=ip,
         )
@@ -176,14 +192,14 @@ def _sign(
             if facts is not None:
                 break
         if facts is None or (name is not None and "".join(name.split()) != facts.name):
-            raise AttendanceRefused(Refusal.UNKNOWN_PERSON, "身份证号或姓名不正确")
+            raise AttendanceRefused(Refusal.UNKNOWN_PERSON, NOT_ON_ROSTER_MESSAGE)
         person = Person(pk=facts.person_id, name=facts.name)
     else:
         facts = _facts(session, "p.id = %s", person.pk)
     found.append(person)
     enrolment_id = facts.enrolment_id
     if enrolment_id is None:
-        raise AttendanceRefused(Refusal.NOT_ON_ROSTER, f"{person.name}不在“{c.name}”的花名册中")
+        raise AttendanceRefused(Refusal.NOT_ON_ROSTER, NOT_ON_ROSTER_MESSAGE)
     signed = {
         d for d, on in ((Direction.IN, facts.signed_in), (Direction.OUT, facts.signed_out)) if on
     }
@@ -202,12 +218,18 @@ def _sign(
                 session__starts_at__lt=session.ends_at,
                 session__ends_at__gt=session.starts_at,
             ).exclude(session_id=session.pk)
-            s = overlapping.select_related("session__training_class__institution")[0].session
+            s = overlapping.select_related("session__training_class")[0].session
+            # Another institution's class is named only to its own officers: this one sees
+            # the time that clashes, which is all the trainee needs to be told.
+            where = (
+                f"“{s.training_class.name}”"
+                if s.training_class.institution_id == c.institution_id
+                else "其他机构"
+            )
             raise AttendanceRefused(
                 Refusal.OVERLAP,
-                f"{person.name}已在{s.training_class.institution.name}“{s.training_class.name}”"
-                f"{_local(s.starts_at)}至{timezone.localtime(s.ends_at):%H:%M}的课次签到，"
-                "同一时间不能参加两个课次",
+                f"{person.name}已在{where}{_local(s.starts_at)}至"
+                f"{timezone.localtime(s.ends_at):%H:%M}的课次签到，同一时间不能参加两个课次",
             )
     record = Attendance.objects.create(
         session=session,

@@ -21,6 +21,7 @@ from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions import exports
+from skillaid.people.selectors import people_visible_to, sees_ledger
 
 from . import classes, rollup
 from .attendance import AttendanceRefused, attendance_sign, current_code, window
@@ -171,13 +172,18 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roster_open": officer and classes.roster_open(c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
-            "refusals": RefusedAttendance.objects.filter(session__training_class=c).select_related(
-                "session", "person"
-            )[:20],
+            "refusals": _refusals(
+                request.user,
+                RefusedAttendance.objects.filter(session__training_class=c).select_related(
+                    "session", "person"
+                )[:20],
+                {e.person_id for e in enrolments},
+            ),
             "flagged": Attendance.objects.filter(session__training_class=c)
             .exclude(flag="")
             .select_related("person", "session")[:50],
             "certificates": c.enrolments.filter(certificates__isnull=False).count(),
+            "person_links": sees_ledger(request.user),
             "log": log,
         },
     )
@@ -322,6 +328,24 @@ def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, issue)
 
 
+def _refusals(user, refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001
+    """Refusals as the class's pages show them: a trainee on the roster by name; anyone else
+    by the masked number that was typed, unless the viewer may read that person's ledger
+    record anyway (the county bureau in its region). A school officer never learns a name,
+    or whether the number is in the ledger, from a refusal."""
+    shown = list(refusals)
+    others = {r.person_id for r in shown if r.person_id and r.person_id not in roster}
+    readable = (
+        set(people_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+        if others
+        else set()
+    )
+    for r in shown:
+        named = r.person_id in roster or r.person_id in readable
+        r.who = r.person.name if named and r.person else r.id_masked or "—"
+    return shown
+
+
 # ----- running a session -----
 
 
@@ -348,7 +372,11 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         "open": c.status == ClassStatus.APPROVED and opens <= now <= closes,
         "opens": opens,
         "closes": closes,
-        "refusals": RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
+        "refusals": _refusals(
+            request.user,
+            RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
+            {r["e"].person_id for r in roster},
+        ),
     }
     if officer and state["open"]:
         code, left = current_code(session)
@@ -414,9 +442,16 @@ def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(
-        ClassSession.objects.select_related("training_class__institution"), pk=pk
+    session = (
+        ClassSession.objects.select_related("training_class__institution")
+        .filter(pk=pk, training_class__status=ClassStatus.APPROVED)
+        .first()
     )
+    if session is None:
+        # Nothing of a class that is not running (draft, under review, returned, rejected,
+        # closed) is shown to someone without a login, and no sign-in is taken; the page is
+        # the same as for a session that does not exist.
+        return render(request, "training/sign_closed.html", status=404)
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
     form = SignForm(
         request.POST or None,

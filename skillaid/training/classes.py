@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
-from skillaid.lib import timetable
+from skillaid.lib import dates, timetable
 from skillaid.people.models import Category, Person
 from skillaid.regions.models import Level, Region
 
@@ -91,13 +91,16 @@ def can_review(actor: User, c: TrainingClass) -> bool:
 
 
 def _date(value: object, field: str, errors: dict[str, str]) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors[field] = f"日期“{value}”无效，应写成 2026-12-01"
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            errors[field] = f"日期“{value}”无效，应写成 2026-12-01"
+            return None
+    if dates.too_early(value):
+        errors[field] = dates.TOO_EARLY
         return None
+    return value
 
 
 def _clean(
@@ -407,16 +410,19 @@ def roster_add(
     checked = check_id(id_number)
     if not checked.ok:
         raise ValidationError({"id_number": checked.error})
+    # The county is asked for from the number alone, before the ledger is looked at, so
+    # that asking for it says nothing about whether the number is registered.
+    home = county or (checked.number or "")[:6]
+    if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
+        raise ValidationError(
+            {"county": "身份证号前六位不是现行县级区划，请选择其户籍所在县（区）"}
+        )
     person = Person.objects.with_id_number(checked.number or "").first()
     if person is not None and person.name != name:
-        # Said the same way whether the number is unknown or the name differs elsewhere.
+        # The one thing the officer must be told (they typed a wrong name or number); it
+        # names nobody and shows nothing of the record.
         raise ValidationError({"name": "姓名与身份证号不一致，请核对"})
     if person is None:
-        home = county or (checked.number or "")[:6]
-        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
-            raise ValidationError(
-                {"county": "此人尚未登记，身份证号前六位不是现行县级区划，请选择其户籍所在县（区）"}
-            )
         person = person_create(
             actor=None,
             channel=channel,

@@ -374,6 +374,9 @@ class RefusedAttendance(models.Model):
     method = models.CharField("方式", max_length=10, choices=Method.choices)
     reason = models.CharField("原因", max_length=20, choices=Refusal.choices)
     message = models.CharField("说明", max_length=255)
+    # The number typed, masked: what an officer is shown of someone not on the roster, the
+    # same whether or not the number is in the ledger (the person link is for the bureau).
+    id_masked = models.CharField("身份证号", max_length=18, blank=True)
     device = models.CharField("设备", max_length=64, blank=True)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
 

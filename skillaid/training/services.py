@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.lib import dates
 from skillaid.regions.models import Region
 
 from .models import OCCUPATION_CODE, DemandEntry, Occupation, SkillLevel, TrainingKind
@@ -138,8 +139,12 @@ def _clean(actor: User | None, data: dict[str, Any]) -> tuple[dict[str, Any], di
     start, end = data.get("valid_from"), data.get("valid_to")
     if not isinstance(start, dt.date):
         errors["valid_from"] = "起始日期必填（如 2024-01-01）"
+    elif dates.too_early(start):
+        errors["valid_from"] = dates.TOO_EARLY
     if end is not None and not isinstance(end, dt.date):
         errors["valid_to"] = "截止日期格式不对"
+    elif dates.too_early(end):
+        errors["valid_to"] = dates.TOO_EARLY
     elif end and isinstance(start, dt.date) and end < start:
         errors["valid_to"] = "截止日期不能早于起始日期"
     values["valid_from"], values["valid_to"] = start, end

@@ -71,7 +71,7 @@ def test_revealing_an_id_shows_it_and_logs_the_view(client, wei, person_factory)
     assert entry.actor == wei and entry.person_id == someone.pk
 
 
-def test_a_school_officer_sees_only_their_trainees_and_cannot_reveal_or_edit(
+def test_a_school_officer_reads_no_ledger_record_not_even_of_their_trainees(
     client, lu, person_factory
 ):
     from skillaid.institutions.models import Institution
@@ -92,8 +92,10 @@ def test_a_school_officer_sees_only_their_trainees_and_cannot_reveal_or_edit(
     assert Institution.objects.count() == 1
     client.force_login(lu)
     assert client.get(reverse("person_detail", args=[someone.pk])).status_code == 404
-    assert client.get(reverse("person_detail", args=[trainee.pk])).status_code == 200
-    assert client.post(reverse("person_reveal_id", args=[trainee.pk])).status_code == 403
+    # Being on the school's roster does not open the trainee's phone, household and village.
+    assert client.get(reverse("person_detail", args=[trainee.pk])).status_code == 404
+    assert client.get(reverse("person_record", args=[trainee.pk])).status_code == 404
+    assert client.post(reverse("person_reveal_id", args=[trainee.pk])).status_code == 404
     assert client.get(reverse("person_edit", args=[trainee.pk])).status_code == 403
 
 

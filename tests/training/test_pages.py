@@ -194,9 +194,14 @@ def test_completion_certificates_and_the_lifelong_record(
     ]
 
 
-def test_the_officer_sees_their_trainees_only(client, lu, school, class_factory, person_factory):
+def test_the_officer_sees_trainees_on_the_class_page_not_in_the_ledger(
+    client, lu, school, class_factory, person_factory
+):
     trainee, other = person_factory(category="脱贫户"), person_factory(name="黄天明")
-    class_factory(lu, trainees=[trainee], approve=False)
+    c = class_factory(lu, trainees=[trainee], approve=False)
     client.force_login(lu)
     ledger = client.get(reverse("ledger")).content.decode()
-    assert trainee.name in ledger and other.name not in ledger
+    assert trainee.name not in ledger and other.name not in ledger
+    page = client.get(reverse("class_detail", args=[c.pk])).content.decode()
+    assert trainee.name in page and trainee.id_masked in page
+    assert reverse("person_detail", args=[trainee.pk]) not in page
