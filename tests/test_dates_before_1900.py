@@ -15,7 +15,7 @@ from skillaid.institutions.models import Pairing
 from skillaid.lib.dates import TOO_EARLY
 from skillaid.training.imports import import_catalogue
 from skillaid.training.models import DemandEntry, Occupation, TrainingClass
-from tests.conftest import MASHAN
+from tests.conftest import MASHAN, new_id
 from tests.people.sheets import xlsx
 from tests.training.fixtures import class_data
 from tests.training.test_catalogue import GOOD, HEADERS
@@ -123,3 +123,38 @@ def test_a_person_survey_date_before_1900_is_refused_on_the_api(client, wei, per
     assert answer.status_code == 422
     person.refresh_from_db()
     assert person.surveyed_on != dt.date(1899, 12, 31)
+
+
+def test_a_person_survey_or_category_date_before_1900_is_refused_by_the_ledger_service(
+    wei, person_factory
+):
+    from skillaid.people import services as people
+
+    person = person_factory(category="ordinary")
+    for data in (
+        {"surveyed_on": "1899-12-31"},
+        {"category": "monitored", "category_on": "1899-01-01"},
+    ):
+        with pytest.raises(ValidationError, match="1900"):
+            people.person_update(actor=wei, channel="page", person=person, data=data)
+    person.refresh_from_db()
+    assert person.surveyed_on is None
+    assert person.household.category == "ordinary"
+
+
+def test_a_ledger_row_with_a_survey_date_before_1900_keeps_the_row_without_the_date(
+    wei, regions, tmp_path
+):
+    from skillaid.people.imports import LedgerImport
+    from skillaid.people.models import Person
+
+    number = new_id()
+    path = xlsx(
+        tmp_path / "old.xlsx",
+        [["蓝海燕", number, "1899-05-01"]],
+        headers=["姓名", "身份证号码", "调查日期"],
+    )
+    result = LedgerImport(actor=wei).run(path)
+    assert result.created == 1
+    assert any(TOO_EARLY in w.message for w in result.warnings)
+    assert Person.objects.get().surveyed_on is None

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from skillaid.lib import dates
+
 from .models import Category, MonitoringKind
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -115,4 +117,6 @@ def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
             raise FieldError(f"日期“{raw}”不存在") from exc
     if day > (today or dt.date.today()):
         raise FieldError(f"日期 {day.isoformat()} 晚于今天")
+    if dates.too_early(day):
+        raise FieldError(dates.TOO_EARLY)
     return day
