@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from itertools import groupby
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,13 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from skillaid.accounts.models import Action, AuditEntry, Channel, audit
+from skillaid.accounts.exports import export_response
+from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.training.record import lifelong_record, record_workbook
+from skillaid.training.record import lifelong_record, record_export
 
 from . import services
-from .exports import ledger_title, write_ledger
+from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
 from .models import ASSISTED, Category, ImportJob, JobStatus
 from .selectors import ledger, people_visible_to, person_for
@@ -88,28 +88,21 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger, streamed from a temporary file that is gone once sent."""
     filters = _filters(request)
     people = ledger(request.user, **filters)
-    path = (
-        Path(settings.MEDIA_ROOT)
-        / "exports"
-        / f"ledger-{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
     scope = request.user.region.full_name if request.user.region else "全部地区"
-    title = ledger_title(scope, filters, timezone.localdate())
-    count = write_ledger(people, path, title=title)
-    audit(
+    return export_response(
+        COLUMNS,
+        ledger_rows(people),
+        filename="台账",
+        title=ledger_title(scope, filters, timezone.localdate()),
         actor=request.user,
         channel=Channel.PAGE,
-        action=Action.EXPORT,
         object_type="ledger",
-        changes={"filters": [None, {k: v for k, v in filters.items() if v}], "rows": [None, count]},
+        sheet_name="台账",
+        filters=filters,
     )
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"台账-{timezone.localdate():%Y%m%d}.xlsx"
-    )
-    return response
 
 
 @login_required
@@ -145,21 +138,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_record_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(request.user, pk)
-    audit(
-        actor=request.user,
-        channel=Channel.PAGE,
-        action=Action.EXPORT,
-        object_type="lifelong_record",
-        object_id=person.pk,
-        person_id=person.pk,
-    )
-    response = HttpResponse(
-        record_workbook(person),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = quote(f"终身职业技能培训电子档案-{person.name}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return record_export(person, actor=request.user, channel=Channel.PAGE)
 
 
 @login_required

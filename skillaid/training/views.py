@@ -100,14 +100,25 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
             e.standard_hours,
             float(e.subsidy),
             e.region_id,
-            e.valid_from.isoformat(),
-            e.valid_to.isoformat() if e.valid_to else "",
+            e.valid_from,
+            e.valid_to,
             "是" if o.digital else "否",
             "是" if o.green else "否",
             "是" if o.urgent else "否",
         ]
 
-    return download(HEADERS, (row(e) for e in rows), title="需求指导目录", user=request.user)
+    return download(
+        request,
+        HEADERS,
+        (row(e) for e in rows),
+        subject="需求指导目录",
+        object_type="demand_entry",
+        filters={
+            "查询": request.GET.get("q", "").strip(),
+            "急需紧缺": "是" if request.GET.get("urgent") else "",
+            "现行有效": "是" if request.GET.get("current") else "",
+        },
+    )
 
 
 def _require_keeper(request: HttpRequest) -> None:
