@@ -272,3 +272,7 @@ def audit(
         changes=changes or {},
         note=note,
     )
+
+
+# The job model lives with its mechanism; imported here so that Django registers it.
+from .jobs import Job, JobState  # noqa: E402, F401

@@ -25,6 +25,9 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read; the message says why, in Chinese."""
 
@@ -71,7 +74,7 @@ def check_workbook(path: Path, limits: Limits) -> None:
                             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
         raise UnreadableFile(
-            "文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
+            "无法读取该工作簿：文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
             "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
         ) from None
     ratio = expanded / max(compressed, 1)

@@ -30,6 +30,7 @@ from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pai
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
+    Limits,
     Rejection,
     Table,
     UnreadableFile,
@@ -221,7 +222,9 @@ class LedgerImport:
 
     # ----- reading -----
 
-    def run(self, path: Path, *, name: str | None = None) -> ImportResult:
+    def run(
+        self, path: Path, *, name: str | None = None, limits: Limits | None = None
+    ) -> ImportResult:
         """Read the file, check every row, and write what may be written.
 
         The sheet is held once in memory and walked twice. The first walk sets
@@ -231,7 +234,7 @@ class LedgerImport:
         parsed rows is held at a time.
         """
         name = name or path.name
-        table = open_table(path, name=name)
+        table = open_table(path, name=name, limits=limits)
         result = ImportResult(filename=name, dry_run=self.dry_run)
         self._find_headers(table, result)
         total = max(table.total - result.header_row, 0)

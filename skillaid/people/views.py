@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,23 +10,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.exports import export_response
+from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.record import lifelong_record, record_export
+from skillaid.uploads import start_upload_job, upload_form
 
 from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
-from .models import ASSISTED, Category, ImportJob, JobStatus
+from .models import ASSISTED, Category
 from .selectors import ledger, people_visible_to, person_for
-from .tasks import import_ledger_task
+from .tasks import KIND as LEDGER_IMPORT
 
 FILTERS = ("q", "region", "category", "intent", "sort")
 
@@ -221,58 +222,18 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     counties = list(counties_visible_to(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None, counties=counties)
+    form = upload_form(request, ImportForm, counties=counties)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in {".xlsx", ".xls", ".csv", ".xlsm", ".ods", ".xlsb"}:
-            form.add_error(
-                "file", f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
-            )
-        else:
-            code = form.cleaned_data["county"]
-            job = ImportJob(
-                created_by=request.user,
-                filename=Path(upload.name).name[:255],
-                county=next((c for c in counties if c.code == code), None),
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            job.file.save(
-                f"{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}{suffix}", upload, save=False
-            )
-            job.save()
-            import_ledger_task.enqueue(job.pk)
-            return redirect("import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+        job = start_upload_job(
+            request,
+            form,
+            kind=LEDGER_IMPORT,
+            params={
+                "county": form.cleaned_data["county"] or "",
+                "dry_run": bool(form.cleaned_data["dry_run"]),
+            },
+        )
+        if job is not None:
+            return redirect("job", pk=job.pk)
+    jobs = jobs_of(request.user, LEDGER_IMPORT)
     return render(request, "people/import.html", {"form": form, "jobs": jobs})
-
-
-def _job_for(request: HttpRequest, pk: int) -> ImportJob:
-    # Import jobs are private to the clerk who started them.
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-
-
-@login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
-    template = (
-        "people/_import_progress.html"
-        if request.headers.get("HX-Request")
-        else "people/import_job.html"
-    )
-    return render(
-        request,
-        template,
-        {"job": job, "finished": job.status in (JobStatus.DONE, JobStatus.FAILED)},
-    )
-
-
-@login_required
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
-    if not job.report:
-        raise Http404("没有被拒绝的行")
-    stem = Path(job.filename).stem
-    return FileResponse(
-        job.report.open("rb"), as_attachment=True, filename=f"{stem}-导入问题行.xlsx"
-    )
