@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils import timezone
 
+from skillaid.lib.idnumber import redact
 from skillaid.lib.sheets import Limits, Progress, UnreadableFile, check_size
 
 log = logging.getLogger(__name__)
@@ -217,9 +218,9 @@ def job_run(job_id: int) -> Job:
         runner = RUNNERS[job.kind]
         outcome = runner.run(job, _progress(job.pk))
     except (UnreadableFile, PermissionError, PermissionDenied) as exc:
-        job.state, job.error = JobState.FAILED, str(exc)
+        job.state, job.error = JobState.FAILED, redact(str(exc))
     except ValidationError as exc:
-        job.state, job.error = JobState.FAILED, "；".join(exc.messages)
+        job.state, job.error = JobState.FAILED, redact("；".join(exc.messages))
     except Exception:
         log.exception("job %s (%s) failed", job_id, job.kind)
         job.state = JobState.FAILED
@@ -246,14 +247,18 @@ def jobs_of(owner, kind: str, *, limit: int = 10) -> list[Job]:  # noqa: ANN001
 
 def sheet_outcome(result, *, preview: int = PREVIEW) -> Outcome:  # noqa: ANN001
     """The outcome of a sheet import (anything with summary(), rejected, write_report and
-    perhaps warnings): its counts, the first problems, and the report if any row drew one."""
+    perhaps warnings): its counts, the first problems, and the report if any row drew one.
+
+    The problems are kept on the job for good, after its files are purged, so a message
+    quoting a cell keeps any ID number in it only masked.
+    """
     warnings = list(getattr(result, "warnings", []))
     problems = [
-        {"row": r.row, "column": r.column, "message": r.reason, "rejected": True}
+        {"row": r.row, "column": r.column, "message": redact(r.reason), "rejected": True}
         for r in result.rejected[:preview]
     ]
     problems += [
-        {"row": w.row, "column": w.column, "message": w.message, "rejected": False}
+        {"row": w.row, "column": w.column, "message": redact(w.message), "rejected": False}
         for w in warnings[: preview - len(problems)]
     ]
     return Outcome(
