@@ -272,8 +272,9 @@ def purge_files(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete uploaded files and generated reports past their time.
 
     Jobs keep their row (who, when, counts) but lose their files once `expires_at`
-    passes; any other file under the media folders of uploads, reports and exports is
-    deleted once it is older than the retention period.
+    passes; any other file under the media folders of uploads, reports and exports
+    (left by a job deleted since, or by an earlier version) is deleted once it is older
+    than the retention period.
     """
     now = now or timezone.now()
     counts = {"jobs": 0, "files": 0}
@@ -286,12 +287,23 @@ def purge_files(*, now: dt.datetime | None = None) -> dict[str, int]:
         counts["jobs"] += 1
     cutoff = (now - retention()).timestamp()
     root = Path(settings.MEDIA_ROOT)
+    # The files of jobs still within their time are kept whatever their age on disk.
+    kept = {
+        name
+        for pair in Job.objects.filter(expires_at__gt=now).values_list("file", "report")
+        for name in pair
+        if name
+    }
     for folder in PURGED_FOLDERS:
         base = root / folder
         if not base.is_dir():
             continue
         for path in base.rglob("*"):
-            if path.is_file() and path.stat().st_mtime <= cutoff:
+            if (
+                path.is_file()
+                and path.stat().st_mtime <= cutoff
+                and str(path.relative_to(root)) not in kept
+            ):
                 path.unlink(missing_ok=True)
                 counts["files"] += 1
     return counts
