@@ -236,7 +236,9 @@ def job_run(job_id: int) -> Job:
             job.report = name
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + retention()
-    job.save()
+    # Not done/total: the runner's progress wrote them to the row, not to this object.
+    job.save(update_fields=["state", "result", "report", "error", "finished_at", "expires_at"])
+    job.refresh_from_db(fields=["done", "total"])
     return job
 
 
