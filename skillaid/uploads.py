@@ -63,3 +63,12 @@ def start_upload_job(
     except UnreadableFile as exc:
         form.add_error("file", str(exc))
         return None
+
+
+def upload_note() -> str:
+    """What an import page tells the user about the limits and how long files are kept."""
+    return (
+        f"文件不超过 {settings.SKILLAID_UPLOAD_MAX_MB} MB、{settings.SKILLAID_UPLOAD_MAX_ROWS:,} 行；"
+        "导入在后台进行，可离开本页，稍后在“最近的导入”中查看结果。"
+        f"上传的文件和问题行报告保存 {settings.SKILLAID_FILE_RETENTION_DAYS} 天后自动删除。"
+    )

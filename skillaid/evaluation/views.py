@@ -16,7 +16,7 @@ from django.urls import reverse
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.uploads import start_upload_job, upload_form
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
 from .models import CertificateKind
@@ -131,7 +131,11 @@ def certificate_import(request: HttpRequest) -> HttpResponse:
         if job is not None:
             return redirect("job", pk=job.pk)
     jobs = jobs_of(request.user, CERTIFICATE_IMPORT)
-    return render(request, "evaluation/import.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "evaluation/import.html",
+        {"form": form, "jobs": jobs, "upload_note": upload_note()},
+    )
 
 
 def throttled(request: HttpRequest) -> bool:

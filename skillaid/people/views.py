@@ -21,7 +21,7 @@ from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.record import lifelong_record, record_export
-from skillaid.uploads import start_upload_job, upload_form
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title
@@ -236,4 +236,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
         if job is not None:
             return redirect("job", pk=job.pk)
     jobs = jobs_of(request.user, LEDGER_IMPORT)
-    return render(request, "people/import.html", {"form": form, "jobs": jobs})
+    return render(
+        request, "people/import.html", {"form": form, "jobs": jobs, "upload_note": upload_note()}
+    )

@@ -17,7 +17,7 @@ from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.institutions.exports import download
 from skillaid.regions.selectors import regions_for_choice
-from skillaid.uploads import start_upload_job, upload_form
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from .models import DemandEntry, SkillLevel, TrainingKind
 from .services import demand_entry_save
@@ -180,4 +180,8 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
         if job is not None:
             return redirect("job", pk=job.pk)
     jobs = jobs_of(request.user, CATALOGUE_IMPORT)
-    return render(request, "training/catalogue_import.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "training/catalogue_import.html",
+        {"form": form, "jobs": jobs, "upload_note": upload_note()},
+    )

@@ -90,3 +90,14 @@ def test_a_damaged_workbook_fails_its_job_in_chinese(client, wei, tmp_path, sett
         client.post(reverse("import_start"), {"file": f, "county": ""})
     job = Job.objects.get(owner=wei, kind="ledger_import")
     assert job.state == "failed" and job.error.startswith("无法读取该工作簿：文件已损坏")
+
+
+def test_each_import_page_states_the_limits_and_how_long_files_are_kept(client, wei, qin):
+    for user, name in (
+        (wei, "import_start"),
+        (wei, "certificate_import"),
+        (qin, "catalogue_import"),
+    ):
+        client.force_login(user)
+        body = client.get(reverse(name)).content.decode()
+        assert "文件不超过 20 MB、300,000 行" in body and "保存 30 天后自动删除" in body, name
