@@ -172,6 +172,22 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Uploaded files, generated files and imports run as jobs.
+# Uploaded ledgers and the rejected-rows reports hold whole ID numbers in plain text: they
+# are deleted this many days after their job ends (`skillaid purge-files`), and so is any
+# other file left under MEDIA_ROOT's imports/, reports/ and exports/ folders.
+SKILLAID_FILE_RETENTION_DAYS = int(os.environ.get("SKILLAID_FILE_RETENTION_DAYS", "30"))
+# `skillaid serve` has the task worker purge files past their time at start and then this often.
+SKILLAID_PURGE_INTERVAL_HOURS = float(os.environ.get("SKILLAID_PURGE_INTERVAL_HOURS", "24"))
+# An upload larger than this is refused before it is kept.
+SKILLAID_UPLOAD_MAX_MB = int(os.environ.get("SKILLAID_UPLOAD_MAX_MB", "20"))
+# A file with more rows than this (header included) is refused: split it.
+SKILLAID_UPLOAD_MAX_ROWS = int(os.environ.get("SKILLAID_UPLOAD_MAX_ROWS", "300000"))
+# A workbook (a zip) whose entries expand beyond this, or beyond this many times its own
+# size (above 16 MB expanded), is refused before it is opened: a zip bomb takes gigabytes.
+SKILLAID_UPLOAD_MAX_EXPANDED_MB = int(os.environ.get("SKILLAID_UPLOAD_MAX_EXPANDED_MB", "400"))
+SKILLAID_UPLOAD_MAX_RATIO = float(os.environ.get("SKILLAID_UPLOAD_MAX_RATIO", "100"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SKILLAID_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -1,50 +1,74 @@
-"""Import pages that run a row-by-row import on an uploaded file and keep its rejected-rows report."""
+"""Import pages: an uploaded file becomes a background job; the page shows its progress at once.
+
+The request only checks and keeps the file; reading and writing the rows happens in the
+task worker (skillaid.accounts.jobs), so a 300,000-row file never holds a web worker.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 
-from skillaid.lib.sheets import SheetResult, UnreadableFile
+from skillaid.accounts.jobs import Job, job_start
+from skillaid.lib.sheets import SUFFIXES, UnreadableFile
+
+# The body of a multipart request carries more than the file: boundaries and other fields.
+_FORM_OVERHEAD = 64 * 1024
 
 
-def run_upload(
-    request: HttpRequest,
-    form: forms.Form,
-    run: Callable[[Path, str], SheetResult],
-    *,
-    report: str,
-) -> SheetResult | None:
-    """Run `run(path, original name)` on the form's `file`; an unreadable file is a form error.
+def oversized(request: HttpRequest) -> str:
+    """The refusal of a request whose body is larger than the upload cap, read from its
+    Content-Length before Django reads the body; '' when it is within the cap."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return ""
+    cap = settings.SKILLAID_UPLOAD_MAX_MB * 1024 * 1024
+    if length > cap + _FORM_OVERHEAD:
+        return f"文件大小 {length / 1024 / 1024:.1f} MB，超过上传上限 {settings.SKILLAID_UPLOAD_MAX_MB} MB"
+    return ""
 
-    The rejected rows are written to a workbook kept for this user under `report`.
-    """
+
+def upload_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: object) -> forms.Form:
+    """The import form, bound to the request unless the request is too large to read;
+    then an unbound form carrying the refusal."""
+    if request.method == "POST":
+        refusal = oversized(request)
+        if refusal:
+            form = form_class(data={}, **kwargs)
+            form.is_valid()
+            form.errors.clear()
+            form.add_error("file", refusal)
+            return form
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(**kwargs)
+
+
+def start_upload_job(
+    request: HttpRequest, form: forms.Form, *, kind: str, params: dict | None = None
+) -> Job | None:
+    """Keep the form's file and queue a job of `kind` on it; a refused file is a form error."""
     upload = form.cleaned_data["file"]
-    result = None
-    with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix.lower()) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            result = run(Path(tmp.name), upload.name)
-        except UnreadableFile as exc:
-            form.add_error("file", str(exc))
-    if result is not None and result.rejected:
-        folder = Path(settings.MEDIA_ROOT) / "reports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{report}-{request.user.pk}.xlsx"
-        result.write_report(path)
-        request.session[f"{report}_report"] = str(path)
-    return result
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in SUFFIXES:
+        form.add_error(
+            "file", f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
+        )
+        return None
+    try:
+        return job_start(kind=kind, owner=request.user, upload=upload, params=params)
+    except UnreadableFile as exc:
+        form.add_error("file", str(exc))
+        return None
 
 
-def report_download(request: HttpRequest, report: str, filename: str) -> FileResponse:
-    path = request.session.get(f"{report}_report")
-    if not path or not Path(path).is_file():
-        raise Http404("没有被拒绝的行")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)
+def upload_note() -> str:
+    """What an import page tells the user about the limits and how long files are kept."""
+    return (
+        f"文件不超过 {settings.SKILLAID_UPLOAD_MAX_MB} MB、{settings.SKILLAID_UPLOAD_MAX_ROWS:,} 行；"
+        "导入在后台进行，可离开本页，稍后在“最近的导入”中查看结果。"
+        f"上传的文件和问题行报告保存 {settings.SKILLAID_FILE_RETENTION_DAYS} 天后自动删除。"
+    )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from skillaid.accounts import job_views as jobs
 from skillaid.accounts.views import LoginView
 from skillaid.api import api
 from skillaid.evaluation import views as evaluation
@@ -22,8 +23,11 @@ urlpatterns = [
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/reveal-id/", people.person_reveal_id, name="person_reveal_id"),
     path("imports/", people.import_start, name="import_start"),
-    path("imports/<int:pk>/", people.import_job, name="import_job"),
-    path("imports/<int:pk>/report.xlsx", people.import_report, name="import_report"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/report.xlsx", jobs.job_report, name="job_report"),
+    # The addresses of ledger imports before every import became a job; the same jobs.
+    path("imports/<int:pk>/", jobs.job_detail, name="import_job"),
+    path("imports/<int:pk>/report.xlsx", jobs.job_report, name="import_report"),
     path("institutions/", inst.institution_list, name="institutions"),
     path("institutions/export.xlsx", inst.institution_export, name="institution_export"),
     path("institutions/new/", inst.institution_create, name="institution_create"),
@@ -59,7 +63,6 @@ urlpatterns = [
     path("catalogue/new/", training.catalogue_edit, name="catalogue_create"),
     path("catalogue/<int:pk>/edit/", training.catalogue_edit, name="catalogue_edit"),
     path("catalogue/import/", training.catalogue_import, name="catalogue_import"),
-    path("catalogue/import/report.xlsx", training.catalogue_report, name="catalogue_report"),
     path("classes/", classes.class_list, name="classes"),
     path("classes/new/", classes.class_create, name="class_create"),
     path("classes/export.xlsx", classes.class_export, name="class_export"),
@@ -79,11 +82,6 @@ urlpatterns = [
     path("certificates/", evaluation.certificate_list, name="certificates"),
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
     path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
-    path(
-        "certificates/import/report.xlsx",
-        evaluation.certificate_report,
-        name="certificate_report",
-    ),
     path("verify/", evaluation.verify, name="verify"),
     path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
     path("api/", api.urls),

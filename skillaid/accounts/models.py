@@ -310,3 +310,7 @@ class IdKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id}（{self.get_state_display()}）"
+
+
+# The job model lives with its mechanism; imported here so that Django registers it.
+from .jobs import Job, JobState  # noqa: E402, F401

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.sheets import (
+    Limits,
+    Progress,
     Rejection,
     SheetResult,
     UnreadableFile,
@@ -41,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 LABELS = {k: v[0] for k, v in COLUMNS.items()}
 _ALIASES = {header_key(a): k for k, aliases in COLUMNS.items() for a in aliases}
+PROGRESS_EVERY = 500  # rows between two progress reports of a job
 REQUIRED = ("number", "name", "id_number", "kind", "occupation_name", "issuer", "issued_on")
 
 
@@ -48,7 +51,13 @@ CertificateResult = SheetResult
 
 
 def import_certificates(
-    path: Path, *, actor: User | None, county: str = "", name: str | None = None
+    path: Path,
+    *,
+    actor: User | None,
+    county: str = "",
+    name: str | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> CertificateResult:
     """Each row is one certificate; a bad row is reported with its column and the others are kept.
 
@@ -56,7 +65,8 @@ def import_certificates(
     does not name a current county.
     """
     name = name or path.name
-    table = open_table(path, name=name)
+    table = open_table(path, name=name, limits=limits)
+    progress = progress or (lambda done, total: None)
     result = CertificateResult(filename=name)
     rows = table.rows()
     columns, result.headers, header_row = find_columns(rows, _ALIASES, ("number", "id_number"))
@@ -71,7 +81,10 @@ def import_certificates(
         return f"{column_letter(i)}列“{LABELS[column]}”" if i is not None else LABELS[column]
 
     seen: dict[str, tuple[int, tuple]] = {}
+    total = max(table.total - header_row, 0)
     for row_no, cells in enumerate(rows, start=header_row + 1):
+        if (row_no - header_row) % PROGRESS_EVERY == 0:
+            progress(row_no - header_row, total)
         if all(c in (None, "") for c in cells):
             continue
         result.rows += 1

@@ -16,19 +16,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
 from skillaid.lib import dates
 from skillaid.lib.ints import parse_id
 from skillaid.people.selectors import sees_ledger
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.uploads import report_download, run_upload
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
-from .imports import import_certificates
 from .models import CertificateKind, VerifyCount
 from .selectors import certificates_visible_to
 from .services import can_import, can_revoke, certificate_verify
+from .tasks import KIND as CERTIFICATE_IMPORT
 
 VERIFY_PER_MINUTE = 30
 
@@ -132,25 +133,22 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def certificate_import(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied("您的角色不能导入证书")
-    form = ImportForm(
-        request.POST or None, request.FILES or None, counties=counties_visible_to(request.user)
-    )
-    result = None
+    form = upload_form(request, ImportForm, counties=counties_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        result = run_upload(
+        job = start_upload_job(
             request,
             form,
-            lambda path, name: import_certificates(
-                path, actor=request.user, county=form.cleaned_data.get("county") or "", name=name
-            ),
-            report="certificates",
+            kind=CERTIFICATE_IMPORT,
+            params={"county": form.cleaned_data.get("county") or ""},
         )
-    return render(request, "evaluation/import.html", {"form": form, "result": result})
-
-
-@login_required
-def certificate_report(request: HttpRequest) -> HttpResponse:
-    return report_download(request, "certificates", "证书导入-问题行.xlsx")
+        if job is not None:
+            return redirect("job", pk=job.pk)
+    jobs = jobs_of(request.user, CERTIFICATE_IMPORT)
+    return render(
+        request,
+        "evaluation/import.html",
+        {"form": form, "jobs": jobs, "upload_note": upload_note()},
+    )
 
 
 def throttled(request: HttpRequest) -> bool:

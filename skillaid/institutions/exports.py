@@ -1,16 +1,11 @@
-"""Institutions and capacity as .xlsx workbooks with Chinese headers; every export is logged."""
+"""Institutions and capacity as rows for the export function, under Chinese headers."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from urllib.parse import quote
+from django.http import HttpRequest, HttpResponse
 
-import xlsxwriter
-from django.http import HttpResponse
-from django.utils import timezone
-
-from skillaid.accounts.models import Action, Channel, User, audit
+from skillaid.accounts.exports import export_response, export_title, user_scope
+from skillaid.accounts.models import Channel
 
 from .models import Capacity, Institution
 
@@ -41,8 +36,29 @@ CAPACITY_HEADERS = [
 ]
 
 
-def _date(value: object) -> str:
-    return value.isoformat() if value else ""
+def download(
+    request: HttpRequest,
+    headers: list[str],
+    rows,  # noqa: ANN001
+    *,
+    subject: str,
+    object_type: str,
+    filters: dict[str, str] | None = None,
+) -> HttpResponse:
+    """An export of a list page: titled with the user's scope and the filters it was given."""
+    filters = filters if filters is not None else {}
+    shown = [f"{k}：{v}" for k, v in filters.items() if v]
+    return export_response(
+        headers,
+        rows,
+        filename=subject,
+        title=export_title(subject, scope=user_scope(request.user), filters=shown),
+        actor=request.user,
+        channel=Channel.PAGE,
+        object_type=object_type,
+        sheet_name=subject,
+        filters=filters,
+    )
 
 
 def institution_row(i: Institution) -> list[object]:
@@ -55,7 +71,7 @@ def institution_row(i: Institution) -> list[object]:
         i.contact,
         i.phone,
         i.get_status_display(),
-        _date(i.status_since),
+        i.status_since,
     ]
 
 
@@ -70,42 +86,7 @@ def capacity_row(c: Capacity) -> list[object]:
         c.occupations,
         c.master,
         c.apprentices if c.apprentices is not None else "",
-        _date(c.held_on),
-        _date(c.published_on),
+        c.held_on,
+        c.published_on,
         c.results,
     ]
-
-
-def workbook(
-    headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str
-) -> tuple[bytes, int]:
-    buffer = io.BytesIO()
-    count = 0
-    with xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "strings_to_numbers": False}
-    ) as book:
-        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        sheet = book.add_worksheet(title[:31])
-        sheet.write_row(0, 0, headers, bold)
-        sheet.set_column(0, len(headers) - 1, 18)
-        sheet.freeze_panes(1, 0)
-        for count, row in enumerate(rows, start=1):
-            sheet.write_row(count, 0, row)
-    return buffer.getvalue(), count
-
-
-def download(headers, rows, *, title: str, user: User) -> HttpResponse:  # noqa: ANN001
-    data, count = workbook(headers, rows, title=title)
-    audit(
-        actor=user,
-        channel=Channel.PAGE,
-        action=Action.EXPORT,
-        object_type=title,
-        note=f"导出 {count} 行",
-    )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -89,12 +89,22 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def institution_export(request: HttpRequest) -> HttpResponse:
-    rows, _ = _institution_list(request)
+    rows, filters = _institution_list(request)
     return exports.download(
+        request,
         exports.INSTITUTION_HEADERS,
         (exports.institution_row(i) for i in rows),
-        title="院校与培训机构目录",
-        user=request.user,
+        subject="院校与培训机构目录",
+        object_type="institution",
+        filters={
+            "查询": filters["q"],
+            "类型": InstitutionKind(filters["kind"]).label
+            if filters["kind"] in InstitutionKind.values
+            else "",
+            "目录状态": CatalogueStatus(filters["status"]).label
+            if filters["status"] in CatalogueStatus.values
+            else "",
+        },
     )
 
 
@@ -361,7 +371,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
             p.site.name if p.site_id else "",
             p.category,
             p.school.name,
-            p.signed_on.isoformat() if p.signed_on else "",
+            p.signed_on,
             p.plan.planned_trainees if p.plan else "",
             p.plan.planned_enrolments if p.plan else "",
             "、".join(p.overdue),
@@ -379,7 +389,9 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         f"{year}年计划招收两后生（人）",
         "逾期未报送",
     ]
-    return exports.download(headers, rows, title="技工院校结对帮扶", user=request.user)
+    return exports.download(
+        request, headers, rows, subject="技工院校结对帮扶", object_type="pairing"
+    )
 
 
 @login_required
@@ -599,12 +611,20 @@ def capacity_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def capacity_export(request: HttpRequest) -> HttpResponse:
-    rows, _ = _capacity_rows(request)
+    rows, filters = _capacity_rows(request)
     return exports.download(
+        request,
         exports.CAPACITY_HEADERS,
         (exports.capacity_row(c) for c in rows),
-        title="能力建设登记",
-        user=request.user,
+        subject="能力建设登记",
+        object_type="capacity",
+        filters={
+            "类别": CapacityKind(filters["kind"]).label
+            if filters["kind"] in CapacityKind.values
+            else "",
+            "年度": filters["year"],
+            "查询": filters["q"],
+        },
     )
 
 

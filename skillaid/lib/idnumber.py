@@ -145,3 +145,27 @@ def make_number(county: str, birth: dt.date, order: int) -> str:
     """Build a valid number (for demo data and tests)."""
     body = f"{county}{birth:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+# A run of 15 or more digits (an X may close it), possibly typed with full-width digits
+# or spaces between groups: anything that may be a whole or nearly whole ID number.
+_ID_LIKE = re.compile(
+    r"(?<![0-9０-９])[0-9０-９](?:[\s\u3000]?[0-9０-９]){13,}(?:[\s\u3000]?[0-9０-９XxＸｘ])(?![0-9０-９])"
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every ID-number-like run masked (450124********1234), for logs and titles.
+
+    A clerk may type a whole ID number into a search; the search itself uses the blind
+    index, but what is written down about it (audit log, an export's title, a log line)
+    keeps only the masked form.
+    """
+    if not text or not any(ch.isdigit() for ch in text):
+        return text
+
+    def masked(match: re.Match[str]) -> str:
+        digits = _SPACES.sub("", unicodedata.normalize("NFKC", match.group(0))).upper()
+        return mask(digits)
+
+    return _ID_LIKE.sub(masked, text)

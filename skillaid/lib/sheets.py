@@ -12,8 +12,10 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,76 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
 class UnreadableFile(Exception):
     """The file as a whole cannot be read; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an uploaded file may hold before it is read: one request or job must not be
+    able to take the server's memory or time. None means no limit (the benchmarks)."""
+
+    max_bytes: int | None = None  # the file as uploaded
+    max_rows: int | None = None  # rows of the first sheet, header included
+    max_expanded: int | None = None  # a workbook's zip entries, all together, uncompressed
+    max_ratio: float | None = None  # uncompressed / compressed size of a workbook
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+
+
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+# Below this, a high ratio is harmless (a small workbook of repeated cells compresses well).
+RATIO_FLOOR = 16 * 1024 * 1024
+
+
+def check_workbook(path: Path, limits: Limits) -> None:
+    """Refuse a zip-based workbook that is damaged or expands beyond the limits, before
+    calamine opens it.
+
+    The entries are inflated as a stream and counted, not trusted by the sizes their
+    headers declare: an entry that claims less than it holds fails its CRC check here.
+    """
+    compressed = path.stat().st_size
+    expanded = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as entry:
+                    while chunk := entry.read(1 << 20):
+                        expanded += len(chunk)
+                        if limits.max_expanded is not None and expanded > limits.max_expanded:
+                            raise UnreadableFile(
+                                f"工作簿解压后超过 {_mb(limits.max_expanded)} 的上限"
+                                f"（文件本身 {_mb(compressed)}），不予读取；请拆分后分批导入"
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
+        raise UnreadableFile(
+            "无法读取该工作簿：文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+        ) from None
+    ratio = expanded / max(compressed, 1)
+    if limits.max_ratio is not None and expanded > RATIO_FLOOR and ratio > limits.max_ratio:
+        raise UnreadableFile(
+            f"工作簿解压后是文件大小的 {ratio:.0f} 倍，超过 {limits.max_ratio:.0f} 倍的上限"
+            "（可能是压缩炸弹），不予读取"
+        )
+
+
+def check_size(size: int, limits: Limits) -> None:
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        raise UnreadableFile(f"文件大小 {_mb(size)}，超过上传上限 {_mb(limits.max_bytes)}")
+
+
+def check_rows(rows: int, limits: Limits) -> None:
+    if limits.max_rows is not None and rows > limits.max_rows:
+        raise UnreadableFile(
+            f"文件有 {rows:,} 行，超过每次导入 {limits.max_rows:,} 行的上限；请拆分后分批导入"
+        )
 
 
 @dataclass
@@ -45,23 +115,33 @@ def _decode_csv(data: bytes) -> str:
     raise UnreadableFile("CSV 文件编码无法识别（支持 UTF-8 和 GB18030/GBK）")
 
 
-def open_table(path: Path, *, name: str | None = None) -> Table:
+def open_table(path: Path, *, name: str | None = None, limits: Limits | None = None) -> Table:
+    """The first sheet of the file; with `limits`, a file beyond them is refused first."""
     name = name or path.name
+    limits = limits or Limits()
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(
             f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
         )
+    check_size(path.stat().st_size, limits)
     if suffix == ".csv":
         text = _decode_csv(path.read_bytes())
         rows = list(csv.reader(io.StringIO(text)))
+        check_rows(len(rows), limits)
         return Table(rows=lambda: iter(rows), total=len(rows), sheet="")
+    if suffix in ZIP_SUFFIXES and (limits.max_expanded is not None or limits.max_ratio is not None):
+        check_workbook(path, limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises several kinds for damaged files
-        raise UnreadableFile(f"无法读取该工作簿（文件可能已损坏或不是 Excel 文件）：{exc}") from exc
+    except Exception:  # calamine raises several kinds, in English, for damaged files
+        raise UnreadableFile(
+            "无法读取该工作簿：文件可能已损坏或不是 Excel 文件；"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+        ) from None
     total = sheet.height
+    check_rows(total, limits)
     return Table(rows=sheet.iter_rows, total=total, sheet=sheet.name)
 
 
@@ -95,6 +175,43 @@ def cell_text(cell: object) -> str:
     return str(cell)
 
 
+TEXT_OPTIONS = {
+    # User text is data, never a formula, a number or a link, whatever it begins with
+    # (=HYPERLINK(...), +1, -2+3, @SUM(A1)): every string goes through write_string.
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "constant_memory": True,
+}
+
+
+class CellWriter:
+    """Writes one value into a cell by its type: text always as text, numbers as numbers,
+    dates as dates. The one place every workbook SkillAid writes puts its values."""
+
+    def __init__(self, book: Any) -> None:  # an xlsxwriter.Workbook
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+
+    def write(self, sheet: Any, row: int, col: int, value: object, fmt: Any = None) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            sheet.write_string(row, col, "是" if value else "否", fmt)
+        elif isinstance(value, int | float | Decimal):
+            sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(row, col, value.replace(tzinfo=None), fmt or self.datetime)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, col, value, fmt or self.date)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    def write_row(self, sheet: Any, row: int, values: Iterable[object], fmt: Any = None) -> None:
+        for col, value in enumerate(values):
+            self.write(sheet, row, col, value, fmt)
+
+
 def write_rejections(
     path: Path,
     headers: Sequence[str],
@@ -108,13 +225,12 @@ def write_rejections(
     """
     import xlsxwriter
 
-    with xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_numbers": False}
-    ) as book:
+    with xlsxwriter.Workbook(str(path), TEXT_OPTIONS) as book:
         bold = book.add_format({"bold": True, "bg_color": "#FDE9D9"})
         text = book.add_format({"num_format": "@"})
         sheet = book.add_worksheet("被拒绝的行")
-        sheet.write_row(0, 0, ["源文件行号", "出错列", "原因", *headers], bold)
+        cells = CellWriter(book)
+        cells.write_row(sheet, 0, ["源文件行号", "出错列", "原因", *headers], bold)
         sheet.set_column(0, 1, 12)
         sheet.set_column(2, 2, 60)
         sheet.set_column(3, 3 + len(headers), 18, text)
@@ -128,7 +244,7 @@ def write_rejections(
                 # Written as text so that long numbers keep their digits on the way back.
                 sheet.write_string(i, 3 + j, cell if isinstance(cell, str) else cell_text(cell))
         notes = book.add_worksheet("警告")
-        notes.write_row(0, 0, ["源文件行号", "列", "说明"], bold)
+        cells.write_row(notes, 0, ["源文件行号", "列", "说明"], bold)
         notes.set_column(2, 2, 70)
         for i, n in enumerate(warnings, start=1):
             notes.write_number(i, 0, n.row)

@@ -8,4 +8,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from skillaid.accounts.keys import register_sealed
 
+        from .tasks import register_jobs
+
         register_sealed("people.Person", "id_sealed", "id_index")
+        register_jobs()

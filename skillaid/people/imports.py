@@ -31,6 +31,7 @@ from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pai
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
+    Limits,
     Rejection,
     Table,
     UnreadableFile,
@@ -222,7 +223,9 @@ class LedgerImport:
 
     # ----- reading -----
 
-    def run(self, path: Path, *, name: str | None = None) -> ImportResult:
+    def run(
+        self, path: Path, *, name: str | None = None, limits: Limits | None = None
+    ) -> ImportResult:
         """Read the file, check every row, and write what may be written.
 
         The sheet is held once in memory and walked twice. The first walk sets
@@ -238,7 +241,7 @@ class LedgerImport:
                 "请待 skillaid rotate-id-key 运行完毕后再导入"
             )
         name = name or path.name
-        table = open_table(path, name=name)
+        table = open_table(path, name=name, limits=limits)
         result = ImportResult(filename=name, dry_run=self.dry_run)
         self._find_headers(table, result)
         total = max(table.total - result.header_row, 0)

@@ -243,55 +243,7 @@ class Person(models.Model):
         self.birth_date = idnumber.birth_date(number)
 
 
-def import_upload_path(instance: ImportJob, filename: str) -> str:
+def import_upload_path(instance: object, filename: str) -> str:
+    """Where the ledger import jobs of migration 0001 kept their uploads; imports are now
+    accounts.Job, and this stays only because that migration names it."""
     return f"imports/{timezone.now():%Y%m}/{filename}"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "导入中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
-
-
-class ImportJob(models.Model):
-    """One ledger import started from a page or a command, with its progress and result."""
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    filename = models.CharField("文件名", max_length=255)
-    file = models.FileField(upload_to=import_upload_path, max_length=255)
-    county = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
-    result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    report = models.FileField(max_length=255, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "台账导入"
-        verbose_name_plural = "台账导入"
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_status_display()})"
-
-    @property
-    def problem_count(self) -> int:
-        """Rejected rows and warnings of a finished import."""
-        return int(self.result.get("rejected", 0)) + int(self.result.get("warnings", 0))
-
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(self.rows_done * 100 / self.rows_total))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,22 +10,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from skillaid.accounts.models import Action, AuditEntry, Channel, audit
+from skillaid.accounts.exports import export_response
+from skillaid.accounts.jobs import jobs_of
+from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.training.record import lifelong_record, record_workbook
+from skillaid.training.record import lifelong_record, record_export
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
-from .exports import ledger_title, write_ledger
+from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
-from .models import ASSISTED, Category, ImportJob, JobStatus
+from .models import ASSISTED, Category
 from .selectors import ledger, people_visible_to, person_for
-from .tasks import import_ledger_task
+from .tasks import KIND as LEDGER_IMPORT
 
 FILTERS = ("q", "region", "category", "intent", "sort")
 
@@ -88,28 +89,21 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger, streamed from a temporary file that is gone once sent."""
     filters = _filters(request)
     people = ledger(request.user, **filters)
-    path = (
-        Path(settings.MEDIA_ROOT)
-        / "exports"
-        / f"ledger-{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}.xlsx"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
     scope = request.user.region.full_name if request.user.region else "全部地区"
-    title = ledger_title(scope, filters, timezone.localdate())
-    count = write_ledger(people, path, title=title)
-    audit(
+    return export_response(
+        COLUMNS,
+        ledger_rows(people),
+        filename="台账",
+        title=ledger_title(scope, filters, timezone.localdate()),
         actor=request.user,
         channel=Channel.PAGE,
-        action=Action.EXPORT,
         object_type="ledger",
-        changes={"filters": [None, {k: v for k, v in filters.items() if v}], "rows": [None, count]},
+        sheet_name="台账",
+        filters=filters,
     )
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"台账-{timezone.localdate():%Y%m%d}.xlsx"
-    )
-    return response
 
 
 @login_required
@@ -145,21 +139,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_record_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(request.user, pk)
-    audit(
-        actor=request.user,
-        channel=Channel.PAGE,
-        action=Action.EXPORT,
-        object_type="lifelong_record",
-        object_id=person.pk,
-        person_id=person.pk,
-    )
-    response = HttpResponse(
-        record_workbook(person),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = quote(f"终身职业技能培训电子档案-{person.name}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return record_export(person, actor=request.user, channel=Channel.PAGE)
 
 
 @login_required
@@ -242,58 +222,20 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_start(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
     counties = list(counties_visible_to(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None, counties=counties)
+    form = upload_form(request, ImportForm, counties=counties)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in {".xlsx", ".xls", ".csv", ".xlsm", ".ods", ".xlsb"}:
-            form.add_error(
-                "file", f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
-            )
-        else:
-            code = form.cleaned_data["county"]
-            job = ImportJob(
-                created_by=request.user,
-                filename=Path(upload.name).name[:255],
-                county=next((c for c in counties if c.code == code), None),
-                dry_run=form.cleaned_data["dry_run"],
-            )
-            job.file.save(
-                f"{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}{suffix}", upload, save=False
-            )
-            job.save()
-            import_ledger_task.enqueue(job.pk)
-            return redirect("import_job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
-    return render(request, "people/import.html", {"form": form, "jobs": jobs})
-
-
-def _job_for(request: HttpRequest, pk: int) -> ImportJob:
-    # Import jobs are private to the clerk who started them.
-    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-
-
-@login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
-    template = (
-        "people/_import_progress.html"
-        if request.headers.get("HX-Request")
-        else "people/import_job.html"
-    )
+        job = start_upload_job(
+            request,
+            form,
+            kind=LEDGER_IMPORT,
+            params={
+                "county": form.cleaned_data["county"] or "",
+                "dry_run": bool(form.cleaned_data["dry_run"]),
+            },
+        )
+        if job is not None:
+            return redirect("job", pk=job.pk)
+    jobs = jobs_of(request.user, LEDGER_IMPORT)
     return render(
-        request,
-        template,
-        {"job": job, "finished": job.status in (JobStatus.DONE, JobStatus.FAILED)},
-    )
-
-
-@login_required
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job_for(request, pk)
-    if not job.report:
-        raise Http404("没有被拒绝的行")
-    stem = Path(job.filename).stem
-    return FileResponse(
-        job.report.open("rb"), as_attachment=True, filename=f"{stem}-导入问题行.xlsx"
+        request, "people/import.html", {"form": form, "jobs": jobs, "upload_note": upload_note()}
     )

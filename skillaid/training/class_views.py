@@ -85,9 +85,17 @@ def class_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def class_export(request: HttpRequest) -> HttpResponse:
     """The listed classes with how far each has come, as an .xlsx workbook (logged)."""
-    rows, _, _ = _listed(request)
+    rows, status, q = _listed(request)
     return exports.download(
-        rollup.EXPORT_HEADERS, rollup.export_rows(rows), title="培训班", user=request.user
+        request,
+        rollup.EXPORT_HEADERS,
+        rollup.export_rows(rows),
+        subject="培训班",
+        object_type="class",
+        filters={
+            "状态": ClassStatus(status).label if status in ClassStatus.values else "",
+            "查询": q,
+        },
     )
 
 

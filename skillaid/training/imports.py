@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.sheets import (
+    Limits,
+    Progress,
     Rejection,
     SheetResult,
     UnreadableFile,
@@ -39,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 LABELS = {k: v[0] for k, v in COLUMNS.items()}
 _ALIASES = {header_key(a): k for k, aliases in COLUMNS.items() for a in aliases}
+PROGRESS_EVERY = 500  # rows between two progress reports of a job
 REQUIRED = ("name", "training_kind", "level", "standard_hours", "subsidy", "valid_from")
 
 
@@ -46,14 +49,21 @@ CatalogueResult = SheetResult
 
 
 def import_catalogue(
-    path: Path, *, actor: User | None, region: str = "", name: str | None = None
+    path: Path,
+    *,
+    actor: User | None,
+    region: str = "",
+    name: str | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> CatalogueResult:
     """Each row is one catalogue line; a bad row is reported and the others are kept.
 
     `region` is the region code used where the file has no 适用地区 column.
     """
     name = name or path.name
-    table = open_table(path, name=name)
+    table = open_table(path, name=name, limits=limits)
+    progress = progress or (lambda done, total: None)
     result = CatalogueResult(filename=name)
     rows = table.rows()
     columns, result.headers, header_row = find_columns(rows, _ALIASES, ("name", "subsidy"))
@@ -69,7 +79,10 @@ def import_catalogue(
         i = columns.get(column)
         return f"{column_letter(i)}列“{LABELS[column]}”" if i is not None else LABELS[column]
 
+    total = max(table.total - header_row, 0)
     for row_no, cells in enumerate(rows, start=header_row + 1):
+        if (row_no - header_row) % PROGRESS_EVERY == 0:
+            progress(row_no - header_row, total)
         if all(c in (None, "") for c in cells):
             continue
         result.rows += 1

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils import timezone
 
-from skillaid.accounts.models import AuditEntry
+from skillaid.accounts.exports import Column, export_response, export_title
+from skillaid.accounts.models import AuditEntry, User
 from skillaid.people.models import Person
 
 from .classes import rate, sessions_attended
@@ -105,20 +105,30 @@ def lifelong_record(person: Person) -> list[Event]:
     return sorted(events, key=lambda ev: ev.on)
 
 
-def record_workbook(person: Person) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("终身职业技能培训电子档案")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, ["姓名", person.name, "身份证号", person.id_masked], bold)
-    sheet.write_row(
-        1, 0, ["所属县（区）", person.county.name, "导出日期", f"{timezone.localdate():%Y-%m-%d}"]
+RECORD_COLUMNS = [
+    Column("日期", 12),
+    Column("事项", 12),
+    Column("内容", 50),
+    Column("机构/地点", 28),
+    Column("结果", 28),
+]
+
+
+def record_export(person: Person, *, actor: User, channel: str) -> HttpResponse:
+    """The record as an .xlsx through the export function, which logs it against the person."""
+    title = export_title(
+        "终身职业技能培训电子档案",
+        scope=f"{person.name}（{person.id_masked}，{person.county.name}）",
     )
-    sheet.write_row(3, 0, ["日期", "事项", "内容", "机构/地点", "结果"], bold)
-    for row, ev in enumerate(lifelong_record(person), start=4):
-        sheet.write_row(row, 0, [f"{ev.on:%Y-%m-%d}", ev.kind, ev.what, ev.where, ev.result])
-    sheet.set_column(0, 1, 12)
-    sheet.set_column(2, 2, 50)
-    sheet.set_column(3, 4, 28)
-    book.close()
-    return out.getvalue()
+    return export_response(
+        RECORD_COLUMNS,
+        ([ev.on, ev.kind, ev.what, ev.where, ev.result] for ev in lifelong_record(person)),
+        filename=f"终身职业技能培训电子档案-{person.name}",
+        title=title,
+        actor=actor,
+        channel=channel,
+        object_type="lifelong_record",
+        sheet_name="终身职业技能培训电子档案",
+        object_id=person.pk,
+        person_id=person.pk,
+    )

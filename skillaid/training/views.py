@@ -12,15 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.institutions.exports import download
 from skillaid.regions.selectors import regions_for_choice
-from skillaid.uploads import report_download, run_upload
+from skillaid.uploads import start_upload_job, upload_form, upload_note
 
-from .imports import import_catalogue
 from .models import DemandEntry, SkillLevel, TrainingKind
 from .services import demand_entry_save
+from .tasks import KIND as CATALOGUE_IMPORT
 
 DATE = forms.DateInput(attrs={"type": "date"})
 HEADERS = [
@@ -100,14 +101,25 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
             e.standard_hours,
             float(e.subsidy),
             e.region_id,
-            e.valid_from.isoformat(),
-            e.valid_to.isoformat() if e.valid_to else "",
+            e.valid_from,
+            e.valid_to,
             "是" if o.digital else "否",
             "是" if o.green else "否",
             "是" if o.urgent else "否",
         ]
 
-    return download(HEADERS, (row(e) for e in rows), title="需求指导目录", user=request.user)
+    return download(
+        request,
+        HEADERS,
+        (row(e) for e in rows),
+        subject="需求指导目录",
+        object_type="demand_entry",
+        filters={
+            "查询": request.GET.get("q", "").strip(),
+            "急需紧缺": "是" if request.GET.get("urgent") else "",
+            "现行有效": "是" if request.GET.get("current") else "",
+        },
+    )
 
 
 def _require_keeper(request: HttpRequest) -> None:
@@ -162,19 +174,14 @@ def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     _require_keeper(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    form = upload_form(request, ImportForm)
     if request.method == "POST" and form.is_valid():
-        result = run_upload(
-            request,
-            form,
-            lambda path, name: import_catalogue(path, actor=request.user, name=name),
-            report="catalogue",
-        )
-    return render(request, "training/catalogue_import.html", {"form": form, "result": result})
-
-
-@login_required
-def catalogue_report(request: HttpRequest) -> HttpResponse:
-    _require_keeper(request)
-    return report_download(request, "catalogue", "需求指导目录-导入问题行.xlsx")
+        job = start_upload_job(request, form, kind=CATALOGUE_IMPORT)
+        if job is not None:
+            return redirect("job", pk=job.pk)
+    jobs = jobs_of(request.user, CATALOGUE_IMPORT)
+    return render(
+        request,
+        "training/catalogue_import.html",
+        {"form": form, "jobs": jobs, "upload_note": upload_note()},
+    )

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from skillaid.accounts.jobs import Job
 from skillaid.evaluation.imports import import_certificates
 from skillaid.evaluation.models import Certificate
 from skillaid.evaluation.services import (
@@ -318,9 +319,11 @@ def test_the_import_page_reports_and_offers_the_rejected_rows(
     path = write_xlsx(tmp_path / "c.xlsx", rows)
     client.force_login(wei)
     with path.open("rb") as f:
-        page = client.post(reverse("certificate_import"), {"file": f}).content.decode()
-    assert "新增 1" in page and "拒绝 1" in page and "I列“发证日期”" in page
-    report = client.get(reverse("certificate_report"))
+        page = client.post(reverse("certificate_import"), {"file": f}, follow=True)
+    job = Job.objects.get(kind="certificate_import", owner=wei)
+    assert (job.state, job.result["created"], job.result["rejected"]) == ("done", 1, 1)
+    assert "I列“发证日期”" in page.content.decode()
+    report = client.get(reverse("job_report", args=[job.pk]))
     assert report.status_code == 200
     sheet = (
         CalamineWorkbook.from_filelike(__import__("io").BytesIO(b"".join(report.streaming_content)))

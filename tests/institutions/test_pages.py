@@ -1,11 +1,11 @@
 import datetime as dt
 
 import pytest
-from python_calamine import CalamineWorkbook
 
 from skillaid.institutions import services
 from skillaid.institutions.models import Capacity, Institution, Pairing, WorkPlan
 from tests.conftest import LONGAN, MASHAN
+from tests.exports import export_rows
 
 
 @pytest.fixture
@@ -129,13 +129,11 @@ def test_institution_pages_create_edit_and_export(as_user, regions, wei, qin, tm
     c.post(f"/institutions/{inst.pk}/status/", {"status": "listed"})
     inst.refresh_from_db()
     assert inst.status == "listed"
-    export = c.get("/institutions/export.xlsx")
-    path = tmp_path / "i.xlsx"
-    path.write_bytes(b"".join(export.streaming_content) if export.streaming else export.content)
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    rows = export_rows(c.get("/institutions/export.xlsx"))
+    assert rows[0][0].startswith("广西壮族自治区 院校与培训机构目录（导出于 ")
     assert (
-        rows[0][:3] == ["名称", "类型", "统一社会信用代码"]
-        and rows[1][0] == "马山县阳光职业培训学校"
+        rows[1][:3] == ["名称", "类型", "统一社会信用代码"]
+        and rows[2][0] == "马山县阳光职业培训学校"
     )
 
 
@@ -163,12 +161,10 @@ def test_capacity_registry_counts_and_scopes(as_user, regions, wei, huang, liang
 
 
 def test_the_pairing_export_holds_only_the_callers_pairings(as_user, pairings, wei, tmp_path):
-    response = as_user(wei).get("/pairings/export.xlsx")
-    path = tmp_path / "p.xlsx"
-    path.write_bytes(response.content)
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    assert rows[0][:5] == ["市", "县", "安置区", "类别", "结对院校"]
-    assert {r[1] for r in rows[1:]} == {"马山县"} and len(rows) == 3  # the county and its site
+    rows = export_rows(as_user(wei).get("/pairings/export.xlsx"))
+    assert rows[0][0].startswith("广西壮族自治区南宁市马山县 技工院校结对帮扶（导出于 ")
+    assert rows[1][:5] == ["市", "县", "安置区", "类别", "结对院校"]
+    assert {r[1] for r in rows[2:]} == {"马山县"} and len(rows) == 4  # the county and its site
 
 
 def test_key_schools_published_after_april_are_marked_late(regions, qin, pairings):

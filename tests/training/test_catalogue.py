@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from skillaid.accounts.jobs import Job
 from skillaid.training.imports import import_catalogue
 from skillaid.training.models import DemandEntry, Occupation
 from skillaid.training.services import parse_money
@@ -194,8 +195,11 @@ def test_only_province_reviewers_keep_the_catalogue(client, regions, wei, qin, t
         headers=HEADERS,
     )
     with open(path, "rb") as fh:
-        response = client.post("/catalogue/import/", {"file": fh})
+        response = client.post("/catalogue/import/", {"file": fh}, follow=True)
     body = response.content.decode()
-    assert "新增 3" in body and "拒绝 1" in body and "负数" in body
-    report = client.get("/catalogue/import/report.xlsx")
+    job = Job.objects.get(kind="catalogue_import")
+    assert response.redirect_chain[-1][0] == f"/jobs/{job.pk}/"
+    assert (job.state, job.result["created"], job.result["rejected"]) == ("done", 3, 1)
+    assert "<th>新增</th><td>3</td>" in body and "负数" in body
+    report = client.get(f"/jobs/{job.pk}/report.xlsx")
     assert report.status_code == 200

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 import time_machine
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from skillaid.evaluation.models import Certificate
 from skillaid.training.attendance import current_code
 from skillaid.training.models import Attendance, ClassStatus, TrainingClass
+from tests.exports import export_rows
 from tests.training.fixtures import class_data
 
 pytestmark = pytest.mark.django_db
@@ -183,10 +182,9 @@ def test_completion_certificates_and_the_lifelong_record(
     assert "出勤1/1课次（100.0%）" in person_page
     export = client.get(reverse("person_record", args=[trainee.pk]))
     assert export.status_code == 200
-    rows = (
-        CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
-    )
-    kinds = [row[1] for row in rows[4:]]
+    rows = export_rows(export)
+    assert rows[0][0].startswith(f"{trainee.name}（{trainee.id_masked}，")
+    kinds = [row[1] for row in rows[2:]]
     assert kinds == ["参加培训", "结业", "取得证书"] or kinds[-3:] == [
         "参加培训",
         "结业",

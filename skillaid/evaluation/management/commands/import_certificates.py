@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from skillaid.accounts.jobs import upload_limits
 from skillaid.accounts.models import User
 from skillaid.commands import SheetImportCommand
 from skillaid.evaluation.imports import import_certificates
@@ -14,4 +15,6 @@ class Command(SheetImportCommand):
         parser.add_argument("--county", default="", help="home county of holders not in the ledger")
 
     def run_import(self, path: Path, actor: User | None, options: dict) -> SheetResult:
-        return import_certificates(path, actor=actor, county=options["county"])
+        return import_certificates(
+            path, actor=actor, county=options["county"], limits=upload_limits()
+        )

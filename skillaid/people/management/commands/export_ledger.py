@@ -4,9 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from skillaid.accounts.exports import export
 from skillaid.accounts.keys import id_key_at_start
-from skillaid.accounts.models import Role, User
-from skillaid.people.exports import ledger_title, write_ledger
+from skillaid.accounts.models import Channel, Role, User
+from skillaid.people.exports import COLUMNS, ledger_rows, ledger_title
 from skillaid.people.selectors import ledger
 from skillaid.regions.models import Region
 
@@ -39,7 +40,18 @@ class Command(BaseCommand):
         people = ledger(user, region=region, category=opts["category"], intent=opts["intent"])
         place = Region.objects.get(code=region) if region else user.region
         scope = place.full_name if place else "全部地区"
-        filters = {"category": opts["category"], "intent": opts["intent"]}
-        title = ledger_title(scope, filters, timezone.localdate())
-        n = write_ledger(people, opts["output"], title=title)
+        filters = {"region": region, "category": opts["category"], "intent": opts["intent"]}
+        title = ledger_title(scope, {**filters, "region": ""}, timezone.localdate())
+        # Logged like an export from the page, under the --user or as the system.
+        n = export(
+            COLUMNS,
+            ledger_rows(people),
+            target=opts["output"],
+            title=title,
+            actor=user if user.pk else None,
+            channel=Channel.COMMAND,
+            object_type="ledger",
+            sheet_name="台账",
+            filters=filters,
+        )
         self.stdout.write(f"{n} people written to {opts['output']}")

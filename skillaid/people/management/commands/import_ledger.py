@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from skillaid.accounts.jobs import upload_limits
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import User
 from skillaid.lib.sheets import UnreadableFile
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         try:
             result = LedgerImport(
                 actor=actor, county=county, dry_run=opts["dry_run"], progress=progress
-            ).run(path)
+            ).run(path, limits=upload_limits())
         except UnreadableFile as exc:
             self.fail(f"{path}: {exc}")
         except PermissionError as exc:

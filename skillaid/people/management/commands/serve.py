@@ -1,11 +1,15 @@
+import logging
 import signal
 import subprocess
 import sys
+import threading
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 from skillaid.accounts.keys import id_key_at_start
+from skillaid.accounts.tasks import purge_files_task
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -33,6 +37,30 @@ def server_command(
         log_level,
         "skillaid.wsgi:application",
     ]
+
+
+log = logging.getLogger(__name__)
+
+
+def schedule_purge(stop: threading.Event, hours: float) -> threading.Thread:
+    """Enqueue the purge of files past their time now and then every `hours`, for the task
+    worker to run: django-tasks has no scheduler of its own. Deployments whose workers run
+    elsewhere (RQ, Celery) run `skillaid purge-files` from cron or a systemd timer instead."""
+
+    def loop() -> None:
+        while True:
+            try:
+                purge_files_task.enqueue()
+            except Exception:  # the database may be down for a moment; try again next time
+                log.exception("could not enqueue the purge of old files")
+            finally:
+                connection.close()
+            if stop.wait(hours * 3600):
+                return
+
+    thread = threading.Thread(target=loop, name="purge-files", daemon=True)
+    thread.start()
+    return thread
 
 
 def default_threads(vendor: str) -> int:
@@ -64,6 +92,8 @@ class Command(BaseCommand):
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
         )
         server = subprocess.Popen(server_command(host, port, workers, threads))
+        stop = threading.Event()
+        schedule_purge(stop, settings.SKILLAID_PURGE_INTERVAL_HOURS)
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
@@ -77,6 +107,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            stop.set()
             for process in (server, worker):
                 process.terminate()
             for process in (server, worker):

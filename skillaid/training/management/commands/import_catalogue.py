@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from skillaid.accounts.jobs import upload_limits
 from skillaid.accounts.models import User
 from skillaid.commands import SheetImportCommand
 from skillaid.lib.sheets import SheetResult
@@ -14,4 +15,4 @@ class Command(SheetImportCommand):
         parser.add_argument("--region", default="", help="region code for rows without 适用地区")
 
     def run_import(self, path: Path, actor: User | None, options: dict) -> SheetResult:
-        return import_catalogue(path, actor=actor, region=options["region"])
+        return import_catalogue(path, actor=actor, region=options["region"], limits=upload_limits())

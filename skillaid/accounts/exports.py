@@ -1,0 +1,139 @@
+"""The one export function: every .xlsx a user takes out of SkillAid is written and logged here.
+
+An export writes a title row (what, whose, which filters, when), Chinese headers, and
+the rows with each value by its type: user text always as text, never as a formula
+(a cell typed `=HYPERLINK(...)` comes back as those characters), numbers as numbers,
+dates as dates. It writes its own EXPORT audit entry. Whole ID numbers a user typed
+into a filter are masked in the title and in the log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+import xlsxwriter
+from django.http import FileResponse
+from django.utils import timezone
+
+from skillaid.lib.idnumber import redact
+from skillaid.lib.sheets import TEXT_OPTIONS, CellWriter
+
+from .models import Action, User, audit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its Chinese header and its width in characters."""
+
+    header: str
+    width: int = 16
+
+
+def export_title(
+    subject: str, *, scope: str = "", filters: Iterable[str] = (), on: dt.date | None = None
+) -> str:
+    """'马山县 帮扶劳动力台账（脱贫户；查询“韦”；导出于 2026-03-01）'."""
+    parts = [p for p in filters if p]
+    parts.append(f"导出于 {(on or timezone.localdate()):%Y-%m-%d}")
+    head = f"{scope} {subject}" if scope else subject
+    return f"{head}（{'；'.join(parts)}）"
+
+
+def user_scope(user: User | None) -> str:
+    """Whose data an export holds, for its title: the user's region or institution."""
+    if user is None or not user.pk:
+        return "全部地区"
+    if getattr(user, "institution_id", None):
+        return user.institution.name
+    return user.region.full_name if user.region_id else "全部地区"
+
+
+def _redact_filters(filters: Mapping[str, object]) -> dict[str, object]:
+    return {
+        k: redact(v) if isinstance(v, str) else v for k, v in filters.items() if v not in ("", None)
+    }
+
+
+def export(
+    columns: Sequence[str | Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str,
+    actor: User | None,
+    channel: str,
+    object_type: str,
+    target: Path | IO[bytes],
+    filters: Mapping[str, object] | None = None,
+    sheet_name: str = "",
+    object_id: object = "",
+    person_id: int | None = None,
+) -> int:
+    """Write `rows` under `columns` into `target` and log the export; returns the row count.
+
+    `title` is the first row; `filters` (what the user asked for) go into the audit entry.
+    Both are passed through `redact`, so a whole ID number typed into a search is kept
+    only masked.
+    """
+    title = redact(title)
+    columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+    count = 0
+    options = {**TEXT_OPTIONS, "in_memory": False}
+    book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target, options)
+    try:
+        cells = CellWriter(book)
+        head = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
+        title_format = book.add_format({"bold": True, "font_size": 14})
+        sheet = book.add_worksheet((sheet_name or object_type)[:31])
+        for i, column in enumerate(columns):
+            sheet.set_column(i, i, column.width)
+        sheet.freeze_panes(2, 0)
+        sheet.write_string(0, 0, title, title_format)
+        cells.write_row(sheet, 1, [c.header for c in columns], head)
+        for count, row in enumerate(rows, start=1):
+            cells.write_row(sheet, count + 1, row)
+    finally:
+        book.close()
+    audit(
+        actor=actor if actor is not None and actor.pk else None,
+        channel=channel,
+        action=Action.EXPORT,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        changes={"filters": [None, _redact_filters(filters or {})], "rows": [None, count]},
+        note=f"导出 {count} 行：{title}"[:255],
+    )
+    return count
+
+
+def export_response(
+    columns: Sequence[str | Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    filename: str,
+    **kwargs: object,
+) -> FileResponse:
+    """`export` into a temporary file streamed to the browser and gone once sent.
+
+    Nothing is kept on disk: the file is unlinked as soon as it is made and lives only
+    as the open handle the response reads and closes.
+    """
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    try:
+        export(columns, rows, target=handle, **kwargs)  # type: ignore[arg-type]
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    name = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

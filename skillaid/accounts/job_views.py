@@ -1,0 +1,34 @@
+"""The progress and result page of every job, and its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .jobs import Job
+
+
+def job_for(request: HttpRequest, pk: int) -> Job:
+    # A job, its file and its report are private to the user who started it.
+    return get_object_or_404(Job, pk=pk, owner=request.user)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_for(request, pk)
+    template = (
+        "accounts/_job_progress.html" if request.headers.get("HX-Request") else "accounts/job.html"
+    )
+    return render(request, template, {"job": job, "finished": job.finished})
+
+
+@login_required
+def job_report(request: HttpRequest, pk: int) -> FileResponse:
+    job = job_for(request, pk)
+    if not job.report or not job.report.storage.exists(job.report.name):
+        raise Http404("没有问题行报告，或报告已超过保存期限被删除")
+    stem = Path(job.filename).stem or job.kind_label
+    return FileResponse(job.report.open("rb"), as_attachment=True, filename=f"{stem}-问题行.xlsx")
