@@ -11,6 +11,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.test import Client
 
 from skillaid.lib import idnumber
 
@@ -25,6 +26,60 @@ LONGAN = "450123"
 NANNING = "450100"
 GUANGXI = "450000"
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    """The suite serves plain http on 127.0.0.1, as the embedded mode does (SKILLAID_HTTPS=0).
+
+    Settings are read before this file, so the switch is applied here, before the live
+    server loads its middleware; test_security.py checks the production defaults.
+    """
+    from django.conf import settings
+
+    settings.SKILLAID_HTTPS = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
+def totp_device(user):  # noqa: ANN001, ANN201
+    """The user's confirmed TOTP device, enrolled now if they have none (as at the enrolment page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="验证器", confirmed=True)
+
+
+def totp_code(device, offset: int = 0) -> str:  # noqa: ANN001
+    """The code the user's authenticator app shows now (offset in steps), from the device's key."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+class VerifiedClient(Client):
+    """`force_login` leaves the session a real login leaves: for a user who needs or has a
+    second factor, past the code step (as `django_otp.login` marks it). Tests of the code
+    step itself log in through the pages."""
+
+    def force_login(self, user, backend=None) -> None:  # noqa: ANN001
+        from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+        super().force_login(user, backend)
+        if user.needs_second_factor or user_has_device(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> Client:
+    return VerifiedClient()
 
 
 @pytest.fixture(autouse=True)

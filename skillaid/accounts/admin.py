@@ -1,18 +1,35 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.admin import OTPAdminSite
 
 from .models import AuditEntry, User
+
+# The admin site, like every page, needs a user who has passed the code step (django-otp).
+admin.site.__class__ = OTPAdminSite
 
 
 @admin.register(User)
 class SkillAidUserAdmin(UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("SkillAid", {"fields": ("full_name", "role", "region", "institution")}),
+        (
+            "SkillAid",
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "role",
+                    "region",
+                    "institution",
+                    "must_change_password",
+                    "password_changed_at",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,
-        ("SkillAid", {"fields": ("full_name", "role", "region", "institution")}),
+        ("SkillAid", {"fields": ("full_name", "phone", "role", "region", "institution")}),
     )
     list_display = ("username", "full_name", "role", "region", "is_active")
     list_filter = ("role", "is_active")
