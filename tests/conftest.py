@@ -2,7 +2,9 @@
 
 Personas: 韦丽 (wei), clerk of 马山县; 黄强 (huang), clerk of the neighbouring
 隆安县; 陆敏 (lu), officer of a Nanning school; 梁峰 (liang), Nanning city
-reviewer; 覃芳 (qin), province reviewer.
+reviewer; 覃芳 (qin), province reviewer; 周静 (zhou), system administrator.
+Reviewers and the administrator log in with a second factor: `client.force_login` passes
+the code step for them (VerifiedClient), the browser `login` helper types the code.
 """
 
 from __future__ import annotations
@@ -157,6 +159,15 @@ def liang(regions):
 @pytest.fixture
 def qin(regions):
     return make_user("qin", "province_reviewer", GUANGXI, "覃芳")
+
+
+@pytest.fixture
+def zhou(regions):
+    """周静, the system administrator: keeps users, holds no region."""
+    user = make_user("zhou", "admin", None, "周静")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
 
 
 _orders = iter(range(1, 999))

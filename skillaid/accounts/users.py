@@ -24,6 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Action, Role, User, audit, audit_value
 
+# The TOTP device `skillaid demo-data` enrols for demo users; `skillaid otp-code` reads only these.
+DEMO_DEVICE_NAME = "演示验证器"
 FIELDS = ("full_name", "phone", "role", "region", "institution")
 # Unambiguous characters for passwords read out over the phone (no 0/O, 1/l/I).
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")

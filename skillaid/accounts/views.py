@@ -110,6 +110,16 @@ def _throttle_message(user: User) -> str | None:
     return None
 
 
+def _match_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
+    """Six digits are a TOTP code, anything else a recovery code: a recovery code never counts
+    as a failed TOTP code. Each device applies its own throttle (django-otp)."""
+    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    for device in model.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            return device
+    return None
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -117,8 +127,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        waiting = _throttle_message(user)
-        device = None if waiting else django_otp.match_token(user, form.cleaned_data["code"])
+        device = _match_code(user, form.cleaned_data["code"])
         if device is not None:
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
@@ -127,7 +136,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                     request, f"已使用一个恢复码，还剩 {left} 个。请尽快在“我的账号”中重新生成。"
                 )
             return redirect(_next_url(request))
-        form.add_error("code", waiting or _throttle_message(user) or "验证码不正确。")
+        form.add_error("code", f"验证码不正确。{_throttle_message(user) or ''}")
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
@@ -152,7 +161,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": _next_url(request)},
             )
-        form.add_error("code", _throttle_message(user) or "验证码不正确，请核对手机时间后重试。")
+        form.add_error(
+            "code", f"验证码不正确，请核对手机时间后重试。{_throttle_message(user) or ''}"
+        )
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
     return render(
         request,
