@@ -43,6 +43,12 @@ def pytest_configure(config) -> None:  # noqa: ANN001
     settings.CSRF_COOKIE_SECURE = False
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 0
+    # Tests log in and then move the clock by hours or days (to a class's session, through
+    # a class from sign-in to completion): the timeouts would end those sessions, so the
+    # suite lifts them and test_sessions.py sets the ones it checks.
+    settings.SKILLAID_SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+    settings.SKILLAID_SESSION_MAX_HOURS = 10 * 365 * 24
+    settings.SESSION_COOKIE_AGE = settings.SKILLAID_SESSION_MAX_HOURS * 3600
 
 
 def totp_device(user):  # noqa: ANN001, ANN201
