@@ -32,6 +32,24 @@ class SkillAidUserAdmin(UserAdmin):
         ("SkillAid", {"fields": ("full_name", "phone", "role", "region", "institution")}),
     )
     list_display = ("username", "full_name", "role", "region", "is_active")
+
+    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+        # An account an administrator creates, or whose password they set here, starts
+        # with a password someone else knows: the user changes it at the next login.
+        if not change or ("password" in form.changed_data and obj.pk != request.user.pk):
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):  # noqa: ANN001, A002
+        response = super().user_change_password(request, id, form_url)
+        if (
+            request.method == "POST"
+            and response.status_code == 302
+            and str(request.user.pk) != str(id)
+        ):
+            User.objects.filter(pk=id).update(must_change_password=True)
+        return response
+
     list_filter = ("role", "is_active")
     raw_id_fields = ("region",)
 

@@ -25,7 +25,7 @@ from skillaid.errors import apply_errors
 
 from . import users as services
 from .forms import CodeForm, EnrolForm, PasswordChangeForm, UserForm
-from .models import Role, User
+from .models import AuditEntry, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -246,10 +246,16 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存 {target.username} 的角色与管辖范围。")
             return redirect("users")
+    log = AuditEntry.objects.filter(object_type="user", object_id=str(target.pk))[:30]
     return render(
         request,
         "accounts/user_edit.html",
-        {"form": form, "target": target, "title": f"编辑用户 {target.username}"},
+        {
+            "form": form,
+            "target": target,
+            "title": f"编辑用户 {target.username}",
+            "log": AuditEntry.describe_all(list(log)),
+        },
     )
 
 

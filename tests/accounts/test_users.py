@@ -178,6 +178,8 @@ def test_the_administrator_edits_role_and_region_and_it_is_audited(client, zhou,
     assert wei.region_id == LONGAN and wei.username == "wei"
     entry = AuditEntry.objects.get(object_type="user", object_id=str(wei.pk), action="update")
     assert entry.changes["region"] == [MASHAN, LONGAN]
+    log = client.get(reverse("user_edit", args=[wei.pk])).content.decode()
+    assert "管辖区域：马山县（450124） → 隆安县（450123）" in log and "周静" in log
 
 
 def test_the_actions_on_the_edit_page(client, zhou, qin):
@@ -197,3 +199,33 @@ def test_the_actions_on_the_edit_page(client, zhou, qin):
     client.post(reverse("user_action", args=[qin.pk, "deactivate"]))
     qin.refresh_from_db()
     assert not qin.is_active and qin.must_change_password
+
+
+def test_a_user_added_in_the_admin_site_changes_the_password_at_first_login(client, zhou):
+    client.force_login(zhou)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "mo",
+            "password1": "Mashan-2026-ok",
+            "password2": "Mashan-2026-ok",
+            "usable_password": "true",
+            "full_name": "莫小兰",
+            "phone": "13800000001",
+            "role": "county_clerk",
+            "region": MASHAN,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(username="mo").must_change_password
+
+
+def test_a_password_set_in_the_admin_site_is_changed_at_next_login(client, zhou, wei):
+    client.force_login(zhou)
+    response = client.post(
+        f"/admin/accounts/user/{wei.pk}/password/",
+        {"password1": "Mashan-2026-ok", "password2": "Mashan-2026-ok", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    wei.refresh_from_db()
+    assert wei.must_change_password and wei.check_password("Mashan-2026-ok")
