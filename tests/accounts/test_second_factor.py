@@ -96,6 +96,7 @@ def test_a_required_role_without_a_device_cannot_skip_enrolment(client, liang):
     assert response.status_code == 200 and "每个恢复码只能使用一次" in page
     shown = re.findall(r"<li>([a-z0-9]{10})</li>", page)
     assert len(shown) == 10
+    assert '<a class="button" href="/">我已保存，继续</a>' in page
     assert TOTPDevice.objects.get(user=liang).confirmed
     assert client.get(reverse("ledger")).status_code == 200
 
