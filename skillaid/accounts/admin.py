@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django_otp.admin import OTPAdminSite
 
 from .models import AuditEntry, User
@@ -8,8 +10,34 @@ from .models import AuditEntry, User
 admin.site.__class__ = OTPAdminSite
 
 
+class SegregationMixin:
+    """The admin site keeps segregation of duties as the user pages do."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        from .users import check_segregation
+
+        if self.instance.is_active:
+            try:
+                check_segregation(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error.message_dict["role"])
+
+
+class SkillAidUserCreationForm(SegregationMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+
+class SkillAidUserChangeForm(SegregationMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
 @admin.register(User)
 class SkillAidUserAdmin(UserAdmin):
+    form = SkillAidUserChangeForm
+    add_form = SkillAidUserCreationForm
     fieldsets = (
         *UserAdmin.fieldsets,
         (

@@ -68,7 +68,8 @@ def segregation_conflicts(*, user: User) -> list[User]:
     return [other for other in same_person if _overlaps(user.region_id, other.region_id)]
 
 
-def _check_segregation(user: User) -> None:
+def check_segregation(user: User) -> None:
+    """Refuses, with a Chinese message on the role, a user who would check their own work."""
     conflicts = segregation_conflicts(user=user)
     if conflicts:
         other = conflicts[0]
@@ -95,7 +96,7 @@ def user_create(*, actor: User, data: dict, channel: str = "page") -> tuple[User
     user = User(username=data["username"], **{k: data.get(k) for k in FIELDS})
     user.full_name = user.full_name or ""
     user.phone = user.phone or ""
-    _check_segregation(user)
+    check_segregation(user)
     password = initial_password()
     user.set_password(password)
     user.must_change_password = True
@@ -124,7 +125,7 @@ def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -
     user.full_name = user.full_name or ""
     user.phone = user.phone or ""
     if user.is_active:
-        _check_segregation(user)
+        check_segregation(user)
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
     user.full_clean()
     user.save()
@@ -152,7 +153,7 @@ def user_set_active(*, actor: User, user: User, active: bool, channel: str = "pa
     if user.is_active == active:
         return user
     if active:
-        _check_segregation(user)
+        check_segregation(user)
     user.is_active = active
     user.session_epoch = F("session_epoch") + 1
     user.save(update_fields=["is_active", "session_epoch"])

@@ -229,3 +229,29 @@ def test_a_password_set_in_the_admin_site_is_changed_at_next_login(client, zhou,
     assert response.status_code == 302
     wei.refresh_from_db()
     assert wei.must_change_password and wei.check_password("Mashan-2026-ok")
+
+
+def test_the_admin_site_keeps_segregation_of_duties_too(client, zhou):
+    new_user(zhou, "mo", "county_clerk", MASHAN)
+    client.force_login(zhou)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "mo_city",
+            "password1": "Mashan-2026-ok",
+            "password2": "Mashan-2026-ok",
+            "usable_password": "true",
+            "full_name": "莫小兰",
+            "phone": "13800000001",
+            "role": "city_reviewer",
+            "region": NANNING,
+        },
+    )
+    assert response.status_code == 200 and "岗位分离" in response.content.decode()
+    assert not User.objects.filter(username="mo_city").exists()
+
+
+def test_the_admin_sites_user_pages_open(client, zhou, wei):
+    client.force_login(zhou)
+    assert client.get(f"/admin/accounts/user/{wei.pk}/change/").status_code == 200
+    assert client.get("/admin/accounts/user/add/").status_code == 200
