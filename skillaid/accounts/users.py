@@ -247,6 +247,9 @@ def user_confirm_totp(*, user: User, device: TOTPDevice, channel: str = "page") 
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save()
+    # Sessions opened without the code end: from now on every login types one.
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
     return _issue_recovery_codes(user, channel, note="绑定验证器")
 
 

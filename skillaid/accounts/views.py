@@ -25,6 +25,7 @@ from skillaid.errors import apply_errors
 
 from . import users as services
 from .forms import CodeForm, EnrolForm, PasswordChangeForm, UserForm
+from .middleware import EPOCH, HAS_DEVICE
 from .models import AuditEntry, Role, User
 
 
@@ -156,6 +157,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.user_confirm_totp(user=user, device=device)
             django_otp.login(request, device)
+            # This session typed the code: it goes on under the new epoch.
+            request.session[EPOCH] = user.session_epoch
+            request.session[HAS_DEVICE] = True
             return render(
                 request,
                 "accounts/recovery_codes.html",

@@ -109,12 +109,16 @@ def test_an_optional_role_logs_in_without_a_code(client, wei, lu):
 
 
 def test_a_clerk_may_enrol_and_then_needs_the_code(client, wei):
+    earlier = type(client)()
+    password_step(earlier, "wei")  # a session opened without a code, elsewhere
     client.force_login(wei)
     assert "绑定验证器" in client.get(reverse("account")).content.decode()
     client.get(reverse("otp_enrol"))
     device = TOTPDevice.objects.get(user=wei)
     client.post(reverse("otp_enrol"), {"code": totp_code(device)})
     assert TOTPDevice.objects.get(user=wei).confirmed
+    assert client.get(reverse("ledger")).status_code == 200
+    assert earlier.get(reverse("ledger"))["Location"].startswith(reverse("login"))
 
     other = type(client)()
     response = password_step(other, "wei")
@@ -122,9 +126,9 @@ def test_a_clerk_may_enrol_and_then_needs_the_code(client, wei):
 
 
 def test_the_admin_site_needs_a_verified_user(client, zhou):
+    device = totp_device(zhou)
     password_step(client, "zhou")
     assert client.get("/admin/").status_code == 302
-    device = totp_device(zhou)
     client.post(reverse("otp_verify"), {"code": totp_code(device)})
     assert client.get("/admin/").status_code == 200
 
