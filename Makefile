@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(BIN)/skillaid setup
 
+# The embedded server speaks plain http on this machine; SKILLAID_HTTPS=0 keeps a server with
+# DEBUG off from redirecting to https and marking cookies Secure (a deployment leaves it on).
 run: setup
 	$(BIN)/skillaid demo-data --people 5000 --if-empty
-	$(BIN)/skillaid serve --host $(HOST) --port $(PORT)
+	SKILLAID_HTTPS=$${SKILLAID_HTTPS:-0} $(BIN)/skillaid serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest -q

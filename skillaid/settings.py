@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "skillaid.regions",
@@ -76,9 +79,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After the user and their device are known: timeouts, logout everywhere, the code
+    # step and a password that must be changed stand before every other page.
+    "skillaid.accounts.middleware.AccountGateMiddleware",
 ]
 
 ROOT_URLCONF = "skillaid.urls"
@@ -133,9 +140,19 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# 等保 2.0 level 3: at least 10 characters of three of the four classes, not a common
+# password, not like the username or the name. Checked wherever a person chooses a password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "skillaid.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "skillaid.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "skillaid.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "skillaid.accounts.passwords.UserAttributeSimilarityValidator"},
 ]
+# A password older than this many days must be changed at the next login; 0 = never expires.
+SKILLAID_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SKILLAID_PASSWORD_MAX_AGE_DAYS", "90"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -147,6 +164,45 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 # Lock the account, whatever address the guesses come from: county offices share one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions end after this many minutes without a request, and this many hours after the
+# login whatever the activity (checked by AccountGateMiddleware).
+SKILLAID_SESSION_IDLE_MINUTES = int(os.environ.get("SKILLAID_SESSION_IDLE_MINUTES", "30"))
+SKILLAID_SESSION_MAX_HOURS = int(os.environ.get("SKILLAID_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SKILLAID_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor: city and province reviewers and administrators must use one (see
+# skillaid.accounts.models.User.needs_second_factor). A wrong code makes the device wait
+# 1, 2, 4, 8 ... seconds before the next try (django-otp's throttle, kept in the database).
+OTP_TOTP_ISSUER = os.environ.get("SKILLAID_OTP_ISSUER", "SkillAid 技能帮扶")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# HTTPS. A deployment serves SkillAid behind HTTPS, so with DEBUG off cookies are Secure,
+# plain http is redirected and HSTS is sent. The embedded mode on 127.0.0.1 (`make run`,
+# the tests) serves plain http and says so with SKILLAID_HTTPS=0.
+SKILLAID_HTTPS = env_bool("SKILLAID_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = SKILLAID_HTTPS
+CSRF_COOKIE_SECURE = SKILLAID_HTTPS
+SECURE_SSL_REDIRECT = SKILLAID_HTTPS
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SKILLAID_HSTS_SECONDS", str(365 * 24 * 3600 if SKILLAID_HTTPS else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SKILLAID_HSTS_SUBDOMAINS", True)
+# Preloading binds the whole domain (often a shared gov.cn one) in browsers for years: the
+# operator of the domain decides it, so it is off unless asked for, and its check is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SKILLAID_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS.append("security.W021")
+# Behind a proxy that ends TLS: SKILLAID_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO makes
+# Django trust that header's "https" (only set it when the proxy always sets the header).
+if os.environ.get("SKILLAID_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SKILLAID_PROXY_SSL_HEADER"], "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

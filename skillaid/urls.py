@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
 from skillaid.accounts import job_views as jobs
-from skillaid.accounts.views import LoginView
+from skillaid.accounts import views as accounts
 from skillaid.api import api
 from skillaid.evaluation import views as evaluation
 from skillaid.institutions import views as inst
@@ -14,8 +15,22 @@ from skillaid.training import views as training
 
 urlpatterns = [
     path("", people.home, name="home"),
-    path("login/", LoginView.as_view(), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", accounts.account, name="account"),
+    path("account/password/", accounts.password_change, name="password_change"),
+    path("account/otp/", accounts.otp_verify, name="otp_verify"),
+    path("account/otp/enrol/", accounts.otp_enrol, name="otp_enrol"),
+    path("account/otp/recovery-codes/", accounts.recovery_codes, name="recovery_codes"),
+    path("account/logout-everywhere/", accounts.logout_everywhere, name="logout_everywhere"),
+    path("users/", accounts.user_list, name="users"),
+    path("users/new/", accounts.user_create, name="user_create"),
+    path("users/<int:pk>/edit/", accounts.user_edit, name="user_edit"),
+    path(
+        "users/<int:pk>/<slug:action>/",
+        accounts.user_action,
+        name="user_action",
+    ),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),
@@ -85,6 +100,12 @@ urlpatterns = [
     path("verify/", evaluation.verify, name="verify"),
     path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
     path("api/", api.urls),
+    # The admin signs in through SkillAid's own login and code step, never a second form.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,9 @@
 
 Personas: 韦丽 (wei), clerk of 马山县; 黄强 (huang), clerk of the neighbouring
 隆安县; 陆敏 (lu), officer of a Nanning school; 梁峰 (liang), Nanning city
-reviewer; 覃芳 (qin), province reviewer.
+reviewer; 覃芳 (qin), province reviewer; 周静 (zhou), system administrator.
+Reviewers and the administrator log in with a second factor: `client.force_login` passes
+the code step for them (VerifiedClient), the browser `login` helper types the code.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from skillaid.lib import idnumber
 
@@ -33,6 +36,66 @@ LONGAN = "450123"
 NANNING = "450100"
 GUANGXI = "450000"
 PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    """The suite serves plain http on 127.0.0.1, as the embedded mode does (SKILLAID_HTTPS=0).
+
+    Settings are read before this file, so the switch is applied here, before the live
+    server loads its middleware; test_security.py checks the production defaults.
+    """
+    from django.conf import settings
+
+    settings.SKILLAID_HTTPS = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    # Tests log in and then move the clock by hours or days (to a class's session, through
+    # a class from sign-in to completion): the timeouts would end those sessions, so the
+    # suite lifts them and test_sessions.py sets the ones it checks.
+    settings.SKILLAID_SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+    settings.SKILLAID_SESSION_MAX_HOURS = 10 * 365 * 24
+    settings.SESSION_COOKIE_AGE = settings.SKILLAID_SESSION_MAX_HOURS * 3600
+
+
+def totp_device(user):  # noqa: ANN001, ANN201
+    """The user's confirmed TOTP device, enrolled now if they have none (as at the enrolment page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="验证器", confirmed=True)
+
+
+def totp_code(device, offset: int = 0) -> str:  # noqa: ANN001
+    """The code the user's authenticator app shows now (offset in steps), from the device's key."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+class VerifiedClient(Client):
+    """`force_login` leaves the session a real login leaves: for a user who needs or has a
+    second factor, past the code step (as `django_otp.login` marks it). Tests of the code
+    step itself log in through the pages."""
+
+    def force_login(self, user, backend=None) -> None:  # noqa: ANN001
+        from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+        super().force_login(user, backend)
+        if user.needs_second_factor or user_has_device(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client() -> Client:
+    return VerifiedClient()
 
 
 @pytest.fixture(autouse=True)
@@ -110,6 +173,15 @@ def liang(regions):
 @pytest.fixture
 def qin(regions):
     return make_user("qin", "province_reviewer", GUANGXI, "覃芳")
+
+
+@pytest.fixture
+def zhou(regions):
+    """周静, the system administrator: keeps users, holds no region."""
+    user = make_user("zhou", "admin", None, "周静")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
 
 
 _orders = iter(range(1, 999))

@@ -25,6 +25,8 @@ def test_serve_answers_and_stops_its_children(tmp_path):
         **os.environ,
         "SKILLAID_VAR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        # Plain http on this machine, as `make run` serves it.
+        "SKILLAID_HTTPS": "0",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     cli = [sys.executable, "-m", "skillaid"]
@@ -51,5 +53,6 @@ def test_serve_answers_and_stops_its_children(tmp_path):
         serve.send_signal(signal.SIGTERM)
         out, _ = serve.communicate(timeout=30)
     assert "Demo logins" in out
+    assert "skillaid otp-code reviewer_gx" in out  # how a demo reviewer passes the code step
     with pytest.raises(OSError):  # the web server went with it
         urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)

@@ -12,6 +12,11 @@ class AccountsConfig(AppConfig):
         # `skillaid setup` (and a bare migrate) proves the ID key right after migrating:
         # it makes the key of a new database, adopts the key of an old one, or refuses.
         post_migrate.connect(_id_key_after_migrate, sender=self)
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_session
+
+        user_logged_in.connect(start_session, dispatch_uid="skillaid_start_session")
 
 
 def _id_key_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001

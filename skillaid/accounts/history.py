@@ -27,6 +27,7 @@ MODELS = {
     "work_plan": "institutions.WorkPlan",
     "pairing_summary": "institutions.PairingSummary",
     "capacity": "institutions.Capacity",
+    "user": "accounts.User",
 }
 # Names the log uses that are not a field of the object's model.
 LABELS = {

@@ -42,6 +42,13 @@ class User(AbstractUser):
         related_name="officers",
     )
     full_name = models.CharField("姓名", max_length=64, blank=True)
+    # With the name, tells one staff member's accounts apart from another's: segregation
+    # of duties is checked per person, not per account (skillaid.accounts.users).
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    # Raised by "logout everywhere": a session that carries an older epoch is ended.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "用户"
@@ -52,6 +59,24 @@ class User(AbstractUser):
                 condition=models.Q(role="admin") | models.Q(region__isnull=False),
             ),
         ]
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Reviewers above the county and administrators must log in with a TOTP code."""
+        return self.is_staff or self.role in {
+            Role.CITY_REVIEWER,
+            Role.PROVINCE_REVIEWER,
+            Role.ADMIN,
+        }
+
+    def password_expired(self, max_age_days: int) -> bool:
+        if max_age_days <= 0:
+            return False
+        return timezone.now() - self.password_changed_at > dt.timedelta(days=max_age_days)
 
     @property
     def display_name(self) -> str:

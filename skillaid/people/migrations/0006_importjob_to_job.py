@@ -68,7 +68,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("accounts", "0003_job"),
+        ("accounts", "0004_job"),
         ("people", "0005_person_id_index_constraint"),
     ]
 

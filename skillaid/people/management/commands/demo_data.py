@@ -8,6 +8,7 @@ from django.db import transaction
 
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role, User
+from skillaid.accounts.users import DEMO_DEVICE_NAME
 from skillaid.institutions.models import Institution, InstitutionKind
 from skillaid.people.demo import generate_rows, write_workbook
 from skillaid.people.imports import LedgerImport
@@ -26,6 +27,21 @@ DEMO_USERS = [
 
 def demo_password() -> str:
     return os.environ.get("SKILLAID_DEMO_PASSWORD", "skillaid-demo")
+
+
+def ensure_demo_second_factor(user: User) -> tuple[str, bool]:
+    """Demo users whose role needs a second factor are enrolled with a TOTP device named
+    DEMO_DEVICE_NAME, whose current code `skillaid otp-code` prints; returns its secret (base32)
+    and whether it was made now."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    created = device is None
+    if created:
+        device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=True)
+    return base64.b32encode(device.bin_key).decode(), created
 
 
 @transaction.atomic
@@ -48,8 +64,13 @@ def ensure_demo_users() -> list[User]:
             },
         )
         if created:
+            # The shared demo password predates the password rules and is printed by
+            # `make run`: demo accounts are not asked to change it at the first login.
             user.set_password(demo_password())
+            user.must_change_password = False
             user.save()
+        if user.needs_second_factor:
+            ensure_demo_second_factor(user)
         users.append(user)
     return users
 
@@ -119,7 +140,13 @@ class Command(BaseCommand):
         from skillaid.people.models import Person
 
         id_key_at_start(self.stderr)
-        ensure_demo_users()
+        for user in ensure_demo_users():
+            if user.needs_second_factor:
+                secret, _ = ensure_demo_second_factor(user)
+                self.stdout.write(
+                    f"demo second factor of {user.username}: TOTP secret {secret} "
+                    f"(or run `skillaid otp-code {user.username}`)"
+                )
         ensure_demo_catalogue()
         if opts["if_empty"] and Person.objects.exists():
             self._classes()

@@ -9,9 +9,13 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from skillaid.accounts.keys import id_key_at_start
+from skillaid.accounts.models import Role
 from skillaid.accounts.tasks import purge_files_task
 
 from .demo_data import DEMO_USERS, demo_password
+
+# Demo roles that log in with a second factor (User.needs_second_factor).
+CODE_ROLES = {Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
 
 
 def server_command(
@@ -97,8 +101,19 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
-        for username, full_name, _role, _region in DEMO_USERS:
-            self.stdout.write(f"  {username:<18} {full_name}")
+        for username, full_name, role, _region in DEMO_USERS:
+            code = "  + 6-digit code: skillaid otp-code " + username if role in CODE_ROLES else ""
+            self.stdout.write(f"  {username:<18} {full_name}{code}")
+        self.stdout.write(
+            "Reviewers and admin also type a second-factor code: run the command shown in\n"
+            "another terminal, or add the TOTP secret printed by `skillaid demo-data` to an\n"
+            "authenticator app."
+        )
+        if settings.SKILLAID_HTTPS:
+            self.stdout.write(
+                "HTTPS is on (SKILLAID_HTTPS): plain http is redirected to https and cookies are\n"
+                "Secure. Serve behind a TLS proxy, or set SKILLAID_HTTPS=0 on this machine only."
+            )
         self.stdout.write("Press Ctrl+C to stop.\n")
         # Stopped by a service manager: leave through `finally`, which stops both children.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

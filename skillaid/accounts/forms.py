@@ -1,0 +1,92 @@
+"""Forms of the account pages: password change, the code step, and users kept by an administrator."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+
+from .models import Role, User
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    error_messages = {
+        **DjangoPasswordChangeForm.error_messages,
+        "password_incorrect": "旧密码不正确。",
+        "password_mismatch": "两次输入的新密码不一致。",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "旧密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password1"].help_text = "；".join(
+            v.get_help_text() for v in password_validation.get_default_password_validators()
+        )
+        self.fields["new_password2"].label = "确认新密码"
+        self.fields["new_password2"].help_text = ""
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data.get("new_password1", "")
+        if password and password == self.data.get("old_password"):
+            raise forms.ValidationError("新密码不能与旧密码相同。")
+        return password
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态验证码或恢复码",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label="验证器应用显示的 6 位验证码",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class UserForm(forms.ModelForm):
+    """Who a user is and what they may see; the password is never typed here."""
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "role", "region", "institution"]
+        labels = {"username": "用户名", "region": "管辖区域（区划代码）"}
+        help_texts = {
+            "username": "登录用，字母、数字和 @.+-_",
+            "phone": "与姓名一起识别同一工作人员的各个账号（用于岗位分离检查）",
+            "region": "6 位区划代码，如 450124（马山县）；系统管理员可留空表示全国",
+            "institution": "仅院校/培训机构管理员填写",
+        }
+        widgets = {"region": forms.TextInput(attrs={"placeholder": "450124"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["phone"].required = True
+        self.fields["region"].error_messages["invalid_choice"] = "没有这个区划代码。"
+        if self.instance.pk:
+            self.fields["username"].disabled = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        role = data.get("role")
+        if role and role != Role.ADMIN and not data.get("region"):
+            self.add_error("region", "除系统管理员外，每个账号都须有管辖区域。")
+        if role == Role.SCHOOL_OFFICER and not data.get("institution"):
+            self.add_error("institution", "院校/培训机构管理员须选择所属院校或机构。")
+        if role != Role.SCHOOL_OFFICER and data.get("institution"):
+            self.add_error("institution", "只有院校/培训机构管理员属于某个院校或机构。")
+        return data

@@ -1,0 +1,121 @@
+"""What stands between a logged-in session and the pages: timeouts, logout everywhere, the
+second factor and a password that must be changed (等保 2.0 level 3).
+
+Sessions carry three numbers set at login (`start_session`): when the login happened, when
+the session was last used and the user's session epoch at the time. A session past either
+timeout, or from before the user's "logout everywhere", is ended here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
+from django_otp import user_has_device
+
+AUTH_AT = "skillaid_auth_at"
+SEEN_AT = "skillaid_seen_at"
+EPOCH = "skillaid_epoch"
+# Whether the user had a second-factor device at login: read from the session, it spares
+# the clerks without one two device queries per page. Enrolling or resetting a device
+# raises the session epoch, so no session outlives a change of this answer.
+HAS_DEVICE = "skillaid_has_device"
+# The last-seen time is written at most this often: one session write a minute, not one
+# per request, at the cost of an idle timeout that may run up to a minute long.
+SEEN_RESOLUTION = 60
+
+
+def start_session(sender, request: HttpRequest, user, **kwargs) -> None:  # noqa: ANN001
+    """Connected to `user_logged_in`."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[AUTH_AT] = now
+    request.session[SEEN_AT] = now
+    request.session[EPOCH] = user.session_epoch
+    request.session[HAS_DEVICE] = user_has_device(user)
+
+
+# Pages a user may reach before each step is done (besides static files).
+OTP_VERIFY_PATHS = ("otp_verify", "logout")
+OTP_ENROL_PATHS = ("otp_enrol", "logout")
+PASSWORD_PATHS = ("password_change", "logout")
+
+
+class AccountGateMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response = self.gate(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def gate(self, request: HttpRequest, user) -> HttpResponse | None:  # noqa: ANN001
+        session = request.session
+        now = int(time.time())
+        auth_at = session.get(AUTH_AT)
+        seen_at = session.get(SEEN_AT)
+        if auth_at is None or seen_at is None:
+            return self.end(request, "会话已失效，请重新登录。")
+        if now - auth_at > settings.SKILLAID_SESSION_MAX_HOURS * 3600:
+            return self.end(
+                request, f"登录已超过 {settings.SKILLAID_SESSION_MAX_HOURS} 小时，请重新登录。"
+            )
+        if now - seen_at > settings.SKILLAID_SESSION_IDLE_MINUTES * 60:
+            return self.end(
+                request,
+                f"已有 {settings.SKILLAID_SESSION_IDLE_MINUTES} 分钟没有操作，为安全起见已退出，请重新登录。",
+            )
+        if session.get(EPOCH) != user.session_epoch:
+            return self.end(request, "您的账号已在所有设备上退出，请重新登录。")
+        if now - seen_at >= SEEN_RESOLUTION:
+            session[SEEN_AT] = now
+
+        if request.path_info.startswith(settings.STATIC_URL):
+            return None
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            name = None
+        if not user.is_verified():
+            if session.get(HAS_DEVICE):
+                if name not in OTP_VERIFY_PATHS:
+                    return self.redirect(request, "otp_verify", "请输入动态验证码。")
+                return None
+            if user.needs_second_factor:
+                if name not in OTP_ENROL_PATHS:
+                    return self.redirect(request, "otp_enrol", "您的角色须启用双因素认证。")
+                return None
+        if user.must_change_password or user.password_expired(
+            settings.SKILLAID_PASSWORD_MAX_AGE_DAYS
+        ):
+            if name not in PASSWORD_PATHS:
+                return self.redirect(request, "password_change", "请先修改密码。")
+        return None
+
+    def end(self, request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=401)
+        messages.info(request, message)
+        return HttpResponseRedirect(
+            reverse("login") + "?" + urlencode({"next": request.get_full_path()})
+        )
+
+    def redirect(self, request: HttpRequest, to: str, message: str) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=403)
+        url = reverse(to)
+        if request.method == "GET" and request.path_info != "/":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(url)
