@@ -409,12 +409,14 @@ class AuditAnchor(models.Model):
 
 
 def chained_values(row: dict) -> list[object]:
-    """An entry's fields as the chain hashes them, from a model's __dict__ or a values() row."""
+    """An entry's fields as the chain hashes them, from a model's __dict__, a values() row
+    or an archive's line (whose `at` is already the chain's text)."""
     changes = row["changes"]
     # Through JSON and back, as the database returns it: tuples become lists, number keys text.
     value = json.loads(changes) if isinstance(changes, str) else json.loads(json.dumps(changes))
+    at = row["at"]
     return [
-        chain.moment(row["at"]),
+        at if isinstance(at, str) else chain.moment(at),
         row["actor_id"],
         row["actor_name"],
         row["channel"],
