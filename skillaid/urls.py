@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from skillaid.accounts import views as accounts
 from skillaid.accounts.views import LoginView
 from skillaid.api import api
 from skillaid.evaluation import views as evaluation
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", people.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", accounts.token_list, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke_view, name="token_revoke"),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),
