@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/tokens/", accounts.token_list, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke_view, name="token_revoke"),
+    path("audit/", accounts.audit_list, name="audit_list"),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from .models import MAX_TOKEN_DAYS, TokenScope
+from .models import MAX_TOKEN_DAYS, Action, TokenScope
 
 
 class TokenForm(forms.Form):
@@ -18,3 +18,22 @@ class TokenForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["days"].initial = settings.SKILLAID_TOKEN_DAYS
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label="操作人（用户名或姓名）", required=False, max_length=150)
+    action = forms.ChoiceField(
+        label="操作", required=False, choices=[("", "全部"), *Action.choices]
+    )
+    since = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "截止日期不能早于起始日期")
+        return data

@@ -27,6 +27,7 @@ MODELS = {
     "work_plan": "institutions.WorkPlan",
     "pairing_summary": "institutions.PairingSummary",
     "capacity": "institutions.Capacity",
+    "api_token": "accounts.ApiToken",
 }
 # Names the log uses that are not a field of the object's model.
 LABELS = {
@@ -44,6 +45,15 @@ LABELS = {
     "region": "地区",
     "intent": "意愿",
     "sort": "排序",
+    # logins, tokens and the log's own archiving
+    "username": "用户名",
+    "address": "IP 地址",
+    "user": "用户",
+    "archived": "归档条数",
+    "first_id": "起始条目",
+    "last_id": "截止条目",
+    "before": "早于",
+    "file": "文件",
 }
 EMPTY = "（空）"
 # Models whose rows a change shows by name: reference data, not people.

@@ -302,6 +302,32 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
 
+    def matching(
+        self,
+        *,
+        user: str = "",
+        action: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> AuditQuerySet:
+        """Entries by an actor (username or name), of an action, between two local dates."""
+        entries = self
+        if user:
+            entries = entries.filter(models.Q(actor__username=user) | models.Q(actor_name=user))
+        if action:
+            entries = entries.filter(action=action)
+        zone = timezone.get_current_timezone()
+        if since:
+            entries = entries.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+        if until:
+            next_day = until + dt.timedelta(days=1)
+            entries = entries.filter(at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=zone))
+        return entries
+
+    def bulk_create(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        # bulk_create would skip the hash chain; the bulk path is audit_bulk_insert.
+        raise AppendOnlyError("审计日志须逐条链接哈希：请用 audit() 或 audit_bulk_insert()")
+
 
 # Fields in the order the chain hashes them, which is also the bulk path's column order.
 CHAINED_FIELDS = (
