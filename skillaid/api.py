@@ -1,6 +1,7 @@
 """The HTTP API for other systems, with its OpenAPI schema at /api/docs."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -15,6 +16,7 @@ from skillaid.accounts.models import (
     TokenScope,
     audit,
 )
+from skillaid.db import sqlite_writer
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
 from skillaid.people.api import router as people_router
@@ -41,16 +43,19 @@ class TokenAuth(HttpBearer):
         if refusal:
             raise HttpError(403, refusal)
         request.user = user
-        if use.stale and ApiToken.objects.touch(use.token_id):
+        if use.stale:
             # The first use in each interval is logged with its route: who called what, when.
-            audit(
-                actor=user,
-                channel=Channel.API,
-                action=Action.TOKEN_USE,
-                object_type="api_token",
-                object_id=use.token_id,
-                note=f"{request.method} /{route}"[:255],
-            )
+            # Queued like the terminals' own writes on SQLite; one transaction for both rows.
+            with sqlite_writer(), transaction.atomic():
+                if ApiToken.objects.touch(use.token_id):
+                    audit(
+                        actor=user,
+                        channel=Channel.API,
+                        action=Action.TOKEN_USE,
+                        object_type="api_token",
+                        object_id=use.token_id,
+                        note=f"{request.method} /{route}"[:255],
+                    )
         return user
 
 

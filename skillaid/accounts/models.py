@@ -501,11 +501,9 @@ def audit_bulk_insert(rows: list[list[object]], *, at: dt.datetime) -> None:
                 )
                 previous = hashes[-1]
                 start = end
-        bulk_insert(
-            AuditEntry._meta.db_table,
-            (*CHAINED_FIELDS, "hash"),
-            [[*r, h] for r, h in zip(rows, hashes, strict=True)],
-        )
+        for row, digest in zip(rows, hashes, strict=True):
+            row.append(digest)  # the caller's rows are written once and dropped
+        bulk_insert(AuditEntry._meta.db_table, (*CHAINED_FIELDS, "hash"), rows)
 
 
 def audit_value(value: object) -> object:
