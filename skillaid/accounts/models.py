@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import secrets
@@ -14,10 +15,10 @@ from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
-from skillaid.db import adapt, bulk_insert
+from skillaid.db import adapter, bulk_insert
 from skillaid.lib import chain
 
 from .history import Change, describe, describe_many
@@ -147,32 +148,35 @@ class ApiTokenQuerySet(models.QuerySet):
         A token is live if it is neither revoked nor expired and its user is active and
         not locked out by django-axes (failed logins under that username within the
         cool-off time). Terminals authenticate many times a second: one statement,
-        written out, which spares the ORM's compiling of a join on every request.
+        planned once per connection, whose row becomes a User the way the ORM builds
+        one, without compiling a query or a raw query's column mapping each time.
         """
-        users = User._meta.db_table
-        tokens = self.model._meta.db_table
-        attempts = AccessAttempt._meta.db_table
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        sql, fields, names = _token_plan(wrapper)
         now = timezone.now()
         limit, since = _lockout_rule(now)
-        found = User.objects.raw(
-            f"SELECT u.*, t.id AS token_id, t.scope AS token_scope, "
-            f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END "
-            f"AS token_stale FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
-            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active "
-            f"AND (SELECT coalesce(sum(a.failures_since_start), 0) FROM {attempts} a "
-            "WHERE a.username = u.username AND a.attempt_time >= %s) < %s",
-            [
-                adapt(now - dt.timedelta(seconds=settings.SKILLAID_TOKEN_USE_SECONDS)),
-                _hash_token(token),
-                adapt(now),
-                adapt(since),
-                limit,
-            ],
-        )
-        for user in found:
-            user.token_use = TokenUse(user.token_id, user.token_scope, bool(user.token_stale))
-            return user
-        return None
+        to_db = adapter()
+        params = [
+            to_db(now - dt.timedelta(seconds=settings.SKILLAID_TOKEN_USE_SECONDS)),
+            _hash_token(token),
+            to_db(now),
+            to_db(since),
+            limit,
+        ]
+        with wrapper.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (column, converters) in zip(row, fields, strict=False):
+            for convert in converters:
+                value = convert(value, column, wrapper)
+            values.append(value)
+        user = User.from_db(wrapper.alias, names, values)
+        token_id, scope, stale = row[len(names) :]
+        user.token_use = TokenUse(token_id, scope, bool(stale))
+        return user
 
     def touch(self, token_id: int, *, now: dt.datetime | None = None) -> bool:
         """Record a use of the token unless one was recorded within SKILLAID_TOKEN_USE_SECONDS.
@@ -189,6 +193,32 @@ class ApiTokenQuerySet(models.QuerySet):
         """An administrator sees everyone's tokens; anyone else their own."""
         tokens = self.select_related("user")
         return tokens if user.role == Role.ADMIN else tokens.filter(user=user)
+
+
+@functools.lru_cache(maxsize=64)
+def _token_plan(wrapper):  # noqa: ANN001, ANN202
+    """The token look-up's statement and the User columns' converters, for one connection."""
+    quote = wrapper.ops.quote_name
+    fields = []
+    columns = []
+    for f in User._meta.concrete_fields:
+        column = f.get_col("u")
+        fields.append(
+            (column, wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper))
+        )
+        columns.append(f"u.{quote(f.column)}")
+    sql = (
+        f"SELECT {', '.join(columns)}, t.id, t.scope, "
+        "CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END "
+        f"FROM {quote(User._meta.db_table)} u "
+        f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active "
+        # django-axes' lockout by username: its failures within the cool-off time.
+        "AND (SELECT coalesce(sum(a.failures_since_start), 0) "
+        f"FROM {quote(AccessAttempt._meta.db_table)} a "
+        "WHERE a.username = u.username AND a.attempt_time >= %s) < %s"
+    )
+    return sql, fields, [f.attname for f in User._meta.concrete_fields]
 
 
 def _lockout_rule(now: dt.datetime) -> tuple[int, dt.datetime]:
