@@ -260,6 +260,15 @@ LOGGING = {
 
 SKILLAID_PAGE_SIZE = 50
 
+# API tokens: the days a new token lasts unless its issuer chooses (1 to 3650), and how
+# often a token's use is recorded (its "last used" time and one audit entry with the route):
+# at most once per this many seconds, so that a terminal's sign-ins cost no write each.
+SKILLAID_TOKEN_DAYS = int(os.environ.get("SKILLAID_TOKEN_DAYS", "365"))
+SKILLAID_TOKEN_USE_SECONDS = int(os.environ.get("SKILLAID_TOKEN_USE_SECONDS", "60"))
+# The audit log is kept at least this many days before `skillaid audit archive` may move
+# entries to a file (等保 2.0 asks for six months; the PostgreSQL trigger refuses younger deletes).
+SKILLAID_AUDIT_KEEP_DAYS = max(int(os.environ.get("SKILLAID_AUDIT_KEEP_DAYS", "183")), 183)
+
 # Training classes. Each can be overridden per deployment; other provinces set other numbers.
 SKILLAID_CLASS_LEAD_DAYS = int(os.environ.get("SKILLAID_CLASS_LEAD_DAYS", "7"))
 SKILLAID_ATTENDANCE_THRESHOLD = int(os.environ.get("SKILLAID_ATTENDANCE_THRESHOLD", "80"))

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from skillaid.accounts import audit_views, token_views
 from skillaid.accounts import job_views as jobs
 from skillaid.accounts import views as accounts
 from skillaid.api import api
@@ -31,6 +32,9 @@ urlpatterns = [
         accounts.user_action,
         name="user_action",
     ),
+    path("account/tokens/", token_views.token_list, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),

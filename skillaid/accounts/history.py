@@ -28,6 +28,7 @@ MODELS = {
     "pairing_summary": "institutions.PairingSummary",
     "capacity": "institutions.Capacity",
     "user": "accounts.User",
+    "api_token": "accounts.ApiToken",
 }
 # Names the log uses that are not a field of the object's model.
 LABELS = {
@@ -45,6 +46,15 @@ LABELS = {
     "region": "地区",
     "intent": "意愿",
     "sort": "排序",
+    # logins, tokens and the log's own archiving
+    "username": "用户名",
+    "address": "IP 地址",
+    "user": "用户",
+    "archived": "归档条数",
+    "first_id": "起始条目",
+    "last_id": "截止条目",
+    "before": "早于",
+    "file": "文件",
 }
 EMPTY = "（空）"
 # Models whose rows a change shows by name: reference data, not people.

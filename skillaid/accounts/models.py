@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import secrets
 from decimal import Decimal
+from typing import NamedTuple
 
+from axes.conf import settings as axes_settings
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
+
+from skillaid.db import adapter, bulk_insert
+from skillaid.lib import chain
 
 from .history import Change, describe, describe_many
 
@@ -136,20 +146,113 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "只读"
+    READ_WRITE = "read_write", "读写"
+    # Attendance terminals sign trainees in and read their sessions; nothing else.
+    TERMINAL = "terminal", "考勤终端"
+
+
+# What a terminal token may call: (method, route under /api/ as Django resolves it).
+TERMINAL_ROUTES = (("POST", "api/attendance"), ("GET", "api/sessions/"))
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenUse(NamedTuple):
+    """What the token look-up learns besides the user, from the same statement."""
+
+    token_id: int
+    scope: str
+    stale: bool  # last use recorded longer ago than SKILLAID_TOKEN_USE_SECONDS
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def user_for(self, token: str) -> User | None:
-        # Terminals authenticate many times a second: one statement written out, which
-        # spares the ORM's compiling of a join on every request.
-        users = User._meta.db_table
-        tokens = self.model._meta.db_table
-        found = User.objects.raw(
-            f"SELECT u.* FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
-            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active",
-            [_hash_token(token)],
+        """The user a live token belongs to, with `.token_use` set; None otherwise.
+
+        A token is live if it is neither revoked nor expired and its user is active and
+        not locked out by django-axes (failed logins under that username within the
+        cool-off time). Terminals authenticate many times a second: one statement,
+        planned once per connection, whose row becomes a User the way the ORM builds
+        one, without compiling a query or a raw query's column mapping each time.
+        """
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        sql, fields, names = _token_plan(wrapper)
+        now = timezone.now()
+        limit, since = _lockout_rule(now)
+        to_db = adapter()
+        params = [
+            to_db(now - dt.timedelta(seconds=settings.SKILLAID_TOKEN_USE_SECONDS)),
+            _hash_token(token),
+            to_db(now),
+            to_db(since),
+            limit,
+        ]
+        with wrapper.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = []
+        for value, (column, converters) in zip(row, fields, strict=False):
+            for convert in converters:
+                value = convert(value, column, wrapper)
+            values.append(value)
+        user = User.from_db(wrapper.alias, names, values)
+        token_id, scope, stale = row[len(names) :]
+        user.token_use = TokenUse(token_id, scope, bool(stale))
+        return user
+
+    def touch(self, token_id: int, *, now: dt.datetime | None = None) -> bool:
+        """Record a use of the token unless one was recorded within SKILLAID_TOKEN_USE_SECONDS.
+
+        True if this call recorded it. The condition is in the UPDATE itself, so of
+        several workers serving the same token at once exactly one records the use.
+        """
+        now = now or timezone.now()
+        since = now - dt.timedelta(seconds=settings.SKILLAID_TOKEN_USE_SECONDS)
+        stale = models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=since)
+        return bool(self.filter(pk=token_id).filter(stale).update(last_used_at=now))
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        """An administrator sees everyone's tokens; anyone else their own."""
+        tokens = self.select_related("user")
+        return tokens if user.role == Role.ADMIN else tokens.filter(user=user)
+
+
+@functools.lru_cache(maxsize=64)
+def _token_plan(wrapper):  # noqa: ANN001, ANN202
+    """The token look-up's statement and the User columns' converters, for one connection."""
+    quote = wrapper.ops.quote_name
+    fields = []
+    columns = []
+    for f in User._meta.concrete_fields:
+        column = f.get_col("u")
+        fields.append(
+            (column, wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper))
         )
-        for user in found:
-            return user
-        return None
+        columns.append(f"u.{quote(f.column)}")
+    sql = (
+        f"SELECT {', '.join(columns)}, t.id, t.scope, "
+        "CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END "
+        f"FROM {quote(User._meta.db_table)} u "
+        f"JOIN {quote(ApiToken._meta.db_table)} t ON t.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active "
+        # django-axes' lockout by username: its failures within the cool-off time.
+        "AND (SELECT coalesce(sum(a.failures_since_start), 0) "
+        f"FROM {quote(AccessAttempt._meta.db_table)} a "
+        "WHERE a.username = u.username AND a.attempt_time >= %s) < %s"
+    )
+    return sql, fields, [f.attname for f in User._meta.concrete_fields]
+
+
+def _lockout_rule(now: dt.datetime) -> tuple[int, dt.datetime]:
+    """django-axes' rule, as (failures that lock, counted since): locked out by username."""
+    if not getattr(settings, "AXES_ENABLED", True) or not axes_settings.AXES_LOCK_OUT_AT_FAILURE:
+        return 2**31 - 1, now
+    cool_off = get_cool_off()
+    since = now - cool_off if cool_off is not None else dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+    return get_failure_limit(None, None), since
 
 
 class ApiToken(models.Model):
@@ -158,26 +261,67 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=64)
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField("前缀", max_length=8)
+    scope = models.CharField(
+        "权限范围", max_length=16, choices=TokenScope.choices, default=TokenScope.READ_WRITE
+    )
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.name} ({self.prefix}…)"
 
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls,
+        *,
+        user: User,
+        name: str,
+        scope: str = TokenScope.READ_WRITE,
+        days: int | None = None,
+    ) -> tuple[ApiToken, str]:
+        """A new token row and the token itself, which is shown once and never stored."""
+        days = settings.SKILLAID_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= MAX_TOKEN_DAYS:
+            raise ValueError(f"有效天数应在 1 到 {MAX_TOKEN_DAYS} 天之间")
+        if scope not in TokenScope.values:
+            raise ValueError(f"权限范围应为 {'、'.join(TokenScope.values)} 之一")
         token = "sk_" + secrets.token_urlsafe(32)
+        now = timezone.now()
         row = cls.objects.create(
-            user=user, name=name, key_hash=_hash_token(token), prefix=token[:8]
+            user=user,
+            name=name,
+            key_hash=_hash_token(token),
+            prefix=token[:8],
+            scope=scope,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
         )
         return row, token
+
+
+MAX_TOKEN_DAYS = 3650
 
 
 class Channel(models.TextChoices):
@@ -193,6 +337,13 @@ class Action(models.TextChoices):
     DELETE = "delete", "删除"
     REVEAL_ID = "reveal_id", "查看完整身份证号"
     EXPORT = "export", "导出"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKOUT = "lockout", "账号锁定"
+    LOGOUT = "logout", "退出登录"
+    TOKEN_ISSUE = "token_issue", "签发令牌"
+    TOKEN_REVOKE = "token_revoke", "吊销令牌"
+    TOKEN_USE = "token_use", "使用令牌"
 
 
 class AppendOnlyError(Exception):
@@ -206,9 +357,57 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
 
+    def matching(
+        self,
+        *,
+        user: str = "",
+        action: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> AuditQuerySet:
+        """Entries by an actor (username or name), of an action, between two local dates."""
+        entries = self
+        if user:
+            entries = entries.filter(models.Q(actor__username=user) | models.Q(actor_name=user))
+        if action:
+            entries = entries.filter(action=action)
+        zone = timezone.get_current_timezone()
+        if since:
+            entries = entries.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
+        if until:
+            next_day = until + dt.timedelta(days=1)
+            entries = entries.filter(at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=zone))
+        return entries
+
+    def bulk_create(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        # bulk_create would skip the hash chain; the bulk path is audit_bulk_insert.
+        raise AppendOnlyError("审计日志须逐条链接哈希：请用 audit() 或 audit_bulk_insert()")
+
+
+# Fields in the order the chain hashes them, which is also the bulk path's column order.
+CHAINED_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "action",
+    "object_type",
+    "object_id",
+    "person_id",
+    "changes",
+    "note",
+)
+# Any number unlikely to be chosen by another lock in the same database: "skillaid audit" in ASCII.
+AUDIT_CHAIN_LOCK = 0x736B696C6C617564
+
 
 class AuditEntry(models.Model):
-    """One change or one sensitive read. Rows are never updated or deleted."""
+    """One change or one sensitive read. Rows are never updated or deleted.
+
+    `hash` chains the entries in id order: SHA-256 over the entry's fields and the
+    hash of the entry before it (see skillaid.lib.chain), so that `skillaid audit
+    verify` finds an entry changed, removed or inserted behind the application's back.
+    """
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -227,6 +426,7 @@ class AuditEntry(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.CharField("说明", max_length=255, blank=True)
+    hash = models.CharField("链式哈希", max_length=64, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -243,7 +443,10 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            previous = chain_head()
+            self.hash = chain.link(chained_values(self.__dict__), previous)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
@@ -262,6 +465,100 @@ class AuditEntry(models.Model):
         for entry, changes in zip(entries, described, strict=True):
             entry._change_list = changes
         return entries
+
+
+class AuditAnchor(models.Model):
+    """Where the chain continues after `skillaid audit archive` moved older entries to a file.
+
+    The newest anchor's `last_hash` is the hash the first remaining entry chains onto.
+    """
+
+    at = models.DateTimeField("归档时间", default=timezone.now)
+    last_id = models.BigIntegerField("归档至条目")
+    last_at = models.DateTimeField("归档至时间")
+    last_hash = models.CharField("归档末条哈希", max_length=64)
+    entries = models.PositiveIntegerField("归档条数")
+    file = models.CharField("归档文件", max_length=255)
+
+    class Meta:
+        ordering = ["-last_id"]
+        verbose_name = "审计日志归档点"
+        verbose_name_plural = "审计日志归档点"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entries} 条，至 #{self.last_id}"
+
+
+def chained_values(row: dict) -> list[object]:
+    """An entry's fields as the chain hashes them, from a model's __dict__, a values() row
+    or an archive's line (whose `at` is already the chain's text)."""
+    changes = row["changes"]
+    # Through JSON and back, as the database returns it: tuples become lists, number keys text.
+    value = json.loads(changes) if isinstance(changes, str) else json.loads(json.dumps(changes))
+    at = row["at"]
+    return [
+        at if isinstance(at, str) else chain.moment(at),
+        row["actor_id"],
+        row["actor_name"],
+        row["channel"],
+        row["action"],
+        row["object_type"],
+        str(row["object_id"]),
+        row["person_id"],
+        chain.canonical_json(value),
+        row["note"],
+    ]
+
+
+def chain_head() -> str:
+    """The hash the next audit entry chains onto; call inside the transaction that writes it.
+
+    On PostgreSQL a transaction-level advisory lock is taken first and held to the
+    commit, so concurrent writers chain one after the other and the entries' ids
+    follow the chain. On SQLite the open transaction (begun IMMEDIATE) already holds
+    the database's only write lock.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("chain_head needs the transaction that writes the entry")
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    anchor = AuditAnchor.objects.order_by("-last_id").values_list("last_hash", flat=True).first()
+    return anchor or chain.GENESIS
+
+
+def audit_bulk_insert(rows: list[list[object]], *, at: dt.datetime) -> None:
+    """Append entries through the bulk path, chained: the ledger import's thousands a chunk.
+
+    Each row holds CHAINED_FIELDS in order, with `at` already adapted for the bulk path
+    and `changes` as text written by `chain.canonical_json`; all rows share the time `at`.
+    The chain is computed in one pass under the same lock as `audit()` takes.
+    """
+    if not rows:
+        return
+    with transaction.atomic():
+        previous = chain_head()
+        stamp = chain.moment(at)
+        hashes: list[str] = []
+        # Rows come in runs of one kind (actor, channel, action, object type): each run's
+        # shared fields are serialised once.
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end == len(rows) or rows[end][1:6] != rows[start][1:6]:
+                run = rows[start:end]
+                hashes += chain.link_many(
+                    [stamp, *run[0][1:6]], ((r[6], r[7], r[8], r[9]) for r in run), previous
+                )
+                previous = hashes[-1]
+                start = end
+        for row, digest in zip(rows, hashes, strict=True):
+            row.append(digest)  # the caller's rows are written once and dropped
+        bulk_insert(AuditEntry._meta.db_table, (*CHAINED_FIELDS, "hash"), rows)
 
 
 def audit_value(value: object) -> object:
@@ -285,10 +582,14 @@ def audit(
     person_id: int | None = None,
     changes: dict | None = None,
     note: str = "",
+    actor_name: str | None = None,
 ) -> AuditEntry:
+    """Append one entry to the chained log; `actor_name` names an actor who is not a user."""
+    if actor_name is None:
+        actor_name = actor.display_name if actor else "系统"
     return AuditEntry.objects.create(
         actor=actor,
-        actor_name=actor.display_name if actor else "系统",
+        actor_name=actor_name[:150],
         channel=channel,
         action=action,
         object_type=object_type,

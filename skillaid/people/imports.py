@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import json
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -26,9 +25,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillaid.accounts.keys import rotation_in_progress
-from skillaid.accounts.models import Action, AuditEntry, Channel, User, audit_value
+from skillaid.accounts.models import (
+    Action,
+    AuditEntry,
+    Channel,
+    User,
+    audit_bulk_insert,
+    audit_value,
+)
 from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pairs_in
 from skillaid.lib import idnumber
+from skillaid.lib.chain import canonical_json
 from skillaid.lib.names import initials
 from skillaid.lib.sheets import (
     Limits,
@@ -665,7 +672,9 @@ class LedgerImport:
         """Write one chunk of parsed rows."""
         box = sealer()
         self._adapt = adapter()
-        now = self._adapt(timezone.now())
+        # The audit chain hashes the time itself, the bulk path takes it adapted.
+        self._now = timezone.now()
+        now = self._adapt(self._now)
         actor_id = self.actor.pk if self.actor else None
         index = {r.key: r for r in records}
         existing = self._existing(list(index))
@@ -762,7 +771,7 @@ class LedgerImport:
                 )
             if digests:
                 cursor.executemany(f"UPDATE {table} SET import_digest = %s WHERE id = %s", digests)
-        bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
+        audit_bulk_insert(audit_rows, at=self._now)
 
     def _existing(self, keys: list[str]) -> dict[str, dict]:
         """The stored people among `keys` (blind-index values), with the fields an import sets."""
@@ -846,7 +855,7 @@ class LedgerImport:
             ("household_id", "category", "monitoring_kind", "start", "end", "note"),
             status_rows,
         )
-        bulk_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS, audit_rows)
+        audit_bulk_insert(audit_rows, at=self._now)
         return {hk: row["id"] for hk, row in found.items()}, {key for _, key, _ in changes}
 
     def _change_categories(self, changes, existing, result, now):  # noqa: ANN001, ANN202
@@ -911,17 +920,17 @@ class LedgerImport:
     def _audit_row(
         self, now, action, object_type, object_id, person_id, changes, result, note=None
     ) -> list[object]:  # noqa: ANN001
-        """One row for AUDIT_COLUMNS, written through the bulk path."""
+        """One row of the audit log's CHAINED_FIELDS, written through the chained bulk path."""
         return [
             *self._audit_head(now, action, object_type),
             str(object_id),
             person_id,
-            json.dumps(changes, ensure_ascii=False) if changes else "{}",
+            canonical_json(changes) if changes else "{}",
             note if note is not None else result.filename[:200],
         ]
 
     def _audit_head(self, now: object, action: str, object_type: str) -> list[object]:
-        """The AUDIT_COLUMNS up to object_type: the same for every entry of one kind in a chunk."""
+        """The CHAINED_FIELDS up to object_type: the same for every entry of one kind in a chunk."""
         return [
             now,
             self.actor.pk if self.actor else None,
@@ -992,18 +1001,6 @@ PERSON_INSERT_COLUMNS = (
     "created_at",
     "updated_at",
     "import_digest",
-)
-AUDIT_COLUMNS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "channel",
-    "action",
-    "object_type",
-    "object_id",
-    "person_id",
-    "changes",
-    "note",
 )
 
 

@@ -22,6 +22,9 @@ def test_the_audit_log_refuses_changes_and_deletions(db):
         AuditEntry.objects.all().update(note="x")
     with pytest.raises(AppendOnlyError):
         AuditEntry.objects.all().delete()
+    # bulk_create would append entries outside the hash chain.
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.bulk_create([AuditEntry(channel="page", action="update")])
 
 
 def test_the_database_refuses_them_too(db):

@@ -1,18 +1,24 @@
-from django.core.management.base import BaseCommand, CommandError
+"""`skillaid issue-token USER --name N`: kept for scripts; `skillaid token issue` does more."""
 
-from skillaid.accounts.models import ApiToken, User
+from django.core.management.base import BaseCommand
+
+from skillaid.accounts.models import TokenScope
+
+from .token import issue
 
 
 class Command(BaseCommand):
     help = "Issue an API token for a user; the token is printed once and only its hash is kept."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("username")
         parser.add_argument("--name", default="command line", help="what the token is for")
+        parser.add_argument("--scope", choices=TokenScope.values, default=TokenScope.READ_WRITE)
+        parser.add_argument(
+            "--days", type=int, help="days until it expires (default SKILLAID_TOKEN_DAYS)"
+        )
 
-    def handle(self, *args, username: str, name: str, **options) -> None:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"no user named {username!r}")
-        _, token = ApiToken.issue(user=user, name=name)
-        self.stdout.write(token)
+    def handle(
+        self, *args, username: str, name: str, scope: str, days: int | None, **options
+    ) -> None:
+        issue(self, username, name, scope, days)

@@ -1,0 +1,77 @@
+"""Issuing and revoking API tokens, from the token page and the `skillaid token` command."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import MAX_TOKEN_DAYS, Action, ApiToken, Role, TokenScope, User, audit
+
+
+def token_issue(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    scope: str = TokenScope.READ_WRITE,
+    days: int | None = None,
+    channel: str,
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, logged; returns the row and the token, which is shown once.
+
+    Users issue their own tokens; an administrator may issue anyone's. `actor` None
+    is the command line, run by whoever holds the server.
+    """
+    if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
+        raise PermissionDenied("只能为自己签发令牌")
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "请填写令牌用途，例如“考勤终端 1 号”"
+    if scope not in TokenScope.values:
+        errors["scope"] = "请选择权限范围：只读、读写或考勤终端"
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = f"有效天数应在 1 到 {MAX_TOKEN_DAYS} 天之间"
+    if not user.is_active:
+        errors["__all__"] = f"用户 {user.username} 已停用，不能签发令牌"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, token = ApiToken.issue(user=user, name=name[:64], scope=scope, days=days)
+        audit(
+            actor=actor,
+            channel=channel,
+            action=Action.TOKEN_ISSUE,
+            object_type="api_token",
+            object_id=row.pk,
+            changes={
+                "user": user.username,
+                "name": row.name,
+                "prefix": row.prefix,
+                "scope": row.scope,
+                "expires_at": row.expires_at.isoformat(),
+            },
+        )
+    return row, token
+
+
+def token_revoke(*, actor: User | None, token: ApiToken, channel: str) -> ApiToken:
+    """Revoke `token` (its owner or an administrator); revoking twice changes nothing."""
+    if actor is not None and actor.pk != token.user_id and actor.role != Role.ADMIN:
+        raise PermissionDenied("只能吊销自己的令牌")
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit(
+            actor=actor,
+            channel=channel,
+            action=Action.TOKEN_REVOKE,
+            object_type="api_token",
+            object_id=token.pk,
+            changes={"user": token.user.username, "name": token.name, "prefix": token.prefix},
+        )
+    return token
