@@ -4,9 +4,9 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
@@ -125,6 +125,23 @@ api.add_router("/", training_router)
 api.add_router("/", evaluation_router)
 
 
+# What the API answers in Chinese where django-ninja would answer in English.
+NOT_FOUND = "未找到，或不在您的管辖范围内"
+UNAUTHORIZED = "需要有效的 API 令牌（Authorization: Bearer …）：令牌缺失、已过期、已吊销，或其用户已停用或被锁定"
+FORBIDDEN = "您没有进行此操作的权限"
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):  # noqa: ANN201
+    # The same words whether the record is missing or outside the caller's scope.
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError):  # noqa: ANN201
+    return api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):  # noqa: ANN201
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -140,7 +157,7 @@ def permission_error(request: HttpRequest, exc: PermissionError):  # noqa: ANN20
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied):  # noqa: ANN201
-    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
 
 
 @api.exception_handler(HttpError)
@@ -159,7 +176,7 @@ def _out_of_range(request: HttpRequest):  # noqa: ANN202
     match = getattr(request, "resolver_match", None)
     path_numbers = [v for v in (match.kwargs.values() if match else ()) if isinstance(v, int)]
     if any(not in_range(v) for v in path_numbers):
-        return api.create_response(request, {"detail": "Not Found"}, status=404)
+        return api.create_response(request, {"detail": NOT_FOUND}, status=404)
     return api.create_response(
         request, {"detail": "数值超出允许范围（最大 9223372036854775807）"}, status=422
     )

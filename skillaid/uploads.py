@@ -6,6 +6,7 @@ task worker (skillaid.accounts.jobs), so a 300,000-row file never holds a web wo
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from django import forms
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from skillaid.accounts.jobs import Job, job_start
-from skillaid.lib.sheets import SUFFIXES, UnreadableFile
+from skillaid.lib.sheets import NOT_A_WORKBOOK, SUFFIXES, ZIP_SUFFIXES, UnreadableFile
 
 # The body of a multipart request carries more than the file: boundaries and other fields.
 _FORM_OVERHEAD = 64 * 1024
@@ -58,11 +59,22 @@ def start_upload_job(
             "file", f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
         )
         return None
+    if suffix in ZIP_SUFFIXES and not _is_zip(upload):
+        # Only the zip's directory is read here; the job inflates and checks the rest.
+        form.add_error("file", NOT_A_WORKBOOK)
+        return None
     try:
         return job_start(kind=kind, owner=request.user, upload=upload, params=params)
     except UnreadableFile as exc:
         form.add_error("file", str(exc))
         return None
+
+
+def _is_zip(upload: object) -> bool:
+    try:
+        return zipfile.is_zipfile(upload)
+    finally:
+        upload.seek(0)
 
 
 def upload_note() -> str:

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
 from skillaid.accounts import audit_views, token_views
 from skillaid.accounts import job_views as jobs
@@ -105,11 +104,7 @@ urlpatterns = [
     path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
     path("api/", api.urls),
     # The admin signs in through SkillAid's own login and code step, never a second form.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="login", query_string=True),
-        name="admin_login",
-    ),
+    path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -110,3 +110,22 @@ def test_a_body_that_is_not_a_json_object_is_422_and_changes_nothing(client, wei
         assert says in answer.json()["detail"]
     school.refresh_from_db()
     assert school.name == "马山县阳光职业培训学校"
+
+
+def test_a_missing_or_revoked_token_and_a_record_out_of_scope_are_answered_in_chinese(
+    client, wei, huang, person_factory
+):
+    from skillaid.accounts.models import ApiToken
+
+    assert "令牌" in client.get("/api/people").json()["detail"]
+    row, token = ApiToken.issue(user=huang, name="probe")
+    row.revoked_at = row.created_at
+    row.save()
+    answer = client.get("/api/people", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 401 and "令牌" in answer.json()["detail"]
+    stranger = person_factory()  # in 马山县, outside huang's 隆安县
+    _, token = ApiToken.issue(user=huang, name="probe")
+    for url in (f"/api/people/{stranger.pk}", "/api/people/99999999"):
+        answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == "未找到，或不在您的管辖范围内"

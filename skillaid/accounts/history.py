@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 # object_type in the log -> the model whose fields it names
 MODELS = {
@@ -56,6 +58,12 @@ LABELS = {
     "before": "早于",
     "file": "文件",
 }
+# object_type in the log that names no model: what the entry is about.
+OBJECTS = {
+    "ledger": "台账",
+    "lifelong_record": "终身职业技能培训电子档案",
+    "audit_log": "审计日志",
+}
 EMPTY = "（空）"
 # Models whose rows a change shows by name: reference data, not people.
 NAMED = {"regions.Region", "regions.ResettlementSite", "training.Occupation"}
@@ -92,13 +100,25 @@ def describe_many(items: list[tuple[str, dict]]) -> list[list[Change]]:
         for _, field, before, after in entry
         for value in (before, after)
     )
-    return [
-        [
-            Change(_label(field, name), _value(field, before, names), _value(field, after, names))
-            for name, field, before, after in entry
-        ]
-        for entry in parsed
-    ]
+    described = []
+    for entry in parsed:
+        changes = []
+        for name, field, before, after in entry:
+            change = Change(
+                _label(field, name), _value(field, before, names), _value(field, after, names)
+            )
+            if change.before != change.after:  # an empty field of a new row says nothing
+                changes.append(change)
+        described.append(changes)
+    return described
+
+
+def object_label(object_type: str) -> str:
+    """What an entry is about, in Chinese: the model's name, or the log's own word for it."""
+    model = _model(object_type)
+    if model is not None:
+        return str(model._meta.verbose_name)
+    return OBJECTS.get(object_type, LABELS.get(object_type, object_type))
 
 
 def _names(values: Iterable[tuple[models.Field | None, object]]) -> dict[tuple[str, str], str]:
@@ -158,6 +178,11 @@ def _value(field: models.Field | None, value: object, names: dict[tuple[str, str
         return "是" if value else "否"
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        # Kept as UTC ISO text; read in local time, as the time column beside it.
+        moment = parse_datetime(value)
+        if moment is not None:
+            return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
     model = _named_model(field)
     if model is not None and (model._meta.label, str(value)) in names:
         # A division, resettlement site or occupation by its name, with the key the log keeps.

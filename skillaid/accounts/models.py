@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import secrets
+import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -15,13 +16,14 @@ from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from skillaid.db import adapter, bulk_insert
-from skillaid.lib import chain
+from skillaid.lib import chain, phones
 
-from .history import Change, describe, describe_many
+from .history import Change, describe, describe_many, object_label
 
 
 class Role(models.TextChoices):
@@ -88,6 +90,16 @@ class User(AbstractUser):
             return False
         return timezone.now() - self.password_changed_at > dt.timedelta(days=max_age_days)
 
+    def clean(self) -> None:
+        """One spelling of the name and phone that tell a staff member's accounts apart:
+        full-width digits, spaces or dashes must not make the same person look like two."""
+        super().clean()
+        self.full_name = "".join(unicodedata.normalize("NFKC", self.full_name or "").split())
+        try:
+            self.phone = phones.normalize(self.phone)
+        except ValueError as exc:
+            raise ValidationError({"phone": str(exc)}) from exc
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
@@ -127,6 +139,12 @@ class User(AbstractUser):
             Role.PROVINCE_REVIEWER,
             Role.ADMIN,
         }
+
+    @property
+    def reads_ledger(self) -> bool:
+        """Ledger records are for the bureaus: a school officer sees trainees only on its
+        classes, never their phone, household or village."""
+        return self.role != Role.SCHOOL_OFFICER
 
     @property
     def can_edit_ledger(self) -> bool:
@@ -450,6 +468,11 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    @property
+    def object_label(self) -> str:
+        """What the entry is about, in Chinese (培训班, 用户, 台账 …)."""
+        return object_label(self.object_type)
 
     @property
     def change_list(self) -> list[Change]:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 class MinimumLengthValidator(django_validation.MinimumLengthValidator):
     def get_error_message(self) -> str:
-        return f"密码太短：至少需要 {self.min_length} 个字符。"
+        return f"密码太短：至少需要 {self.min_length} 个字符"
 
     def get_help_text(self) -> str:
         return f"至少 {self.min_length} 个字符"
@@ -37,7 +37,7 @@ class CharacterClassesValidator:
         if len(present) < self.min_classes:
             raise ValidationError(
                 f"密码须包含大写字母、小写字母、数字、符号中的至少 {self.min_classes} 类"
-                f"（现有：{'、'.join(n for n, _ in CLASSES if n in present) or '无'}）。",
+                f"（现有：{'、'.join(n for n, _ in CLASSES if n in present) or '无'}）",
                 code="password_too_simple",
             )
 
@@ -47,7 +47,7 @@ class CharacterClassesValidator:
 
 class CommonPasswordValidator(django_validation.CommonPasswordValidator):
     def get_error_message(self) -> str:
-        return "这个密码过于常见，容易被猜中，请换一个。"
+        return "这个密码过于常见，容易被猜中，请换一个"
 
     def get_help_text(self) -> str:
         return "不能是常见密码"
@@ -64,12 +64,12 @@ class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarity
             super().validate(password, user)
         except ValidationError as error:
             raise ValidationError(
-                "密码与用户名、姓名或手机号太相近，请换一个。", code="password_too_similar"
+                "密码与用户名、姓名或手机号太相近，请换一个", code="password_too_similar"
             ) from error
         # Django's similarity misses a username inside a longer password (wei → Wei2026!!ab).
         username = str(getattr(user, "username", "") or "")
         if len(username) >= 3 and username.lower() in password.lower():
-            raise ValidationError("密码不能包含用户名。", code="password_too_similar")
+            raise ValidationError("密码不能包含用户名", code="password_too_similar")
 
     def get_help_text(self) -> str:
         return "不能与用户名、姓名或手机号相近"

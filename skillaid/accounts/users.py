@@ -94,8 +94,7 @@ def _snapshot(user: User) -> dict:
 def user_create(*, actor: User, data: dict, channel: str = "page") -> tuple[User, str]:
     """A new account with a one-time password, which the user must change at the first login."""
     user = User(username=data["username"], **{k: data.get(k) for k in FIELDS})
-    user.full_name = user.full_name or ""
-    user.phone = user.phone or ""
+    user.clean()
     check_segregation(user)
     password = initial_password()
     user.set_password(password)
@@ -122,8 +121,7 @@ def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -
     for name in FIELDS:
         if name in data:
             setattr(user, name, data[name] if data[name] is not None else None)
-    user.full_name = user.full_name or ""
-    user.phone = user.phone or ""
+    user.clean()
     if user.is_active:
         check_segregation(user)
     user.is_staff = user.is_superuser = user.role == Role.ADMIN

@@ -34,6 +34,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site's login: SkillAid's own login and code step, never a second form.
+
+    A signed-in user the admin site turned away (not staff) is told so here; sending
+    them to the login page would send them straight back to the admin site, and round.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied("管理后台只供系统管理员使用。")
+    return redirect(f"{resolve_url('login')}?{request.GET.urlencode()}")
+
+
 def _next_url(request: HttpRequest) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
     if url and url_has_allowed_host_and_scheme(
@@ -248,7 +259,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"已保存 {target.username} 的角色与管辖范围。")
+            messages.success(request, f"已保存 {target.username} 的账号信息。")
             return redirect("users")
     log = AuditEntry.objects.filter(object_type="user", object_id=str(target.pk))[:30]
     return render(

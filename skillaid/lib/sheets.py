@@ -48,6 +48,10 @@ def _mb(n: float) -> str:
 
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+NOT_A_WORKBOOK = (
+    "无法读取该工作簿：文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
+    "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+)
 # Below this, a high ratio is harmless (a small workbook of repeated cells compresses well).
 RATIO_FLOOR = 16 * 1024 * 1024
 
@@ -73,10 +77,7 @@ def check_workbook(path: Path, limits: Limits) -> None:
                                 f"（文件本身 {_mb(compressed)}），不予读取；请拆分后分批导入"
                             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
-        raise UnreadableFile(
-            "无法读取该工作簿：文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
-            "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
-        ) from None
+        raise UnreadableFile(NOT_A_WORKBOOK) from None
     ratio = expanded / max(compressed, 1)
     if limits.max_ratio is not None and expanded > RATIO_FLOOR and ratio > limits.max_ratio:
         raise UnreadableFile(

@@ -6,12 +6,9 @@ import datetime as dt
 import re
 import unicodedata
 
-from skillaid.lib import dates
+from skillaid.lib import dates, phones
 
 from .models import Category, MonitoringKind
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 class FieldError(ValueError):
@@ -29,14 +26,10 @@ def text(value: object) -> str:
 
 
 def phone(value: object) -> str:
-    raw = text(value).replace(" ", "")
-    if not raw:
-        return ""
-    if raw.startswith("+86"):
-        raw = raw[3:]
-    if _MOBILE.match(raw) or _LANDLINE.match(raw):
-        return raw
-    raise FieldError(f"联系电话“{raw}”不是11位手机号或带区号的固定电话")
+    try:
+        return phones.normalize(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from exc
 
 
 _YES = {"是", "有", "y", "yes", "1", "√", "✓", "true", "愿意", "需要"}

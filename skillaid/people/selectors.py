@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from skillaid.accounts.models import Role, User
+from skillaid.accounts.models import User
 
 from .models import Household, Person, PersonQuerySet
 
@@ -16,7 +16,7 @@ def sees_ledger(user: User) -> bool:
     household and village to the school. What an officer sees of a trainee (name, masked
     ID, attendance, completion, certificates of its own classes) is shown by `training`
     and `evaluation` from the roster, not from the ledger."""
-    return user.is_authenticated and user.is_active and user.role != Role.SCHOOL_OFFICER
+    return user.is_authenticated and user.is_active and user.reads_ledger
 
 
 def people_visible_to(user: User) -> PersonQuerySet:

@@ -56,3 +56,25 @@ def test_a_reversed_date_range_is_refused_beside_the_field(client, regions):
 def test_only_administrators_see_the_whole_log(client, qin):
     client.force_login(qin)
     assert client.get("/audit/").status_code == 403
+
+
+def test_the_log_names_objects_and_times_in_chinese_and_leaves_out_empty_fields(client, wei):
+    admin = make_user("root", "admin", None, "管理员")
+    audit(
+        actor=admin,
+        channel="page",
+        action=Action.CREATE,
+        object_type="api_token",
+        object_id=7,
+        changes={
+            "expires_at": [None, "2027-12-02T05:29:50.626562+00:00"],
+            "revoked_at": [None, None],
+        },
+    )
+    audit(actor=wei, channel="page", action=Action.EXPORT, object_type="ledger")
+    client.force_login(admin)
+    text = client.get("/audit/").content.decode()
+    assert "API 令牌 7" in text and "台账" in text
+    assert "api_token" not in text and ">ledger<" not in text
+    assert "2027-12-02 13:29" in text and "+00:00" not in text
+    assert "（空） → （空）" not in text

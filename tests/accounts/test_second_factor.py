@@ -158,3 +158,21 @@ def test_resetting_the_second_factor_removes_devices_and_asks_for_enrolment(clie
     assert not TOTPDevice.objects.filter(user=qin).exists()
     assert not StaticDevice.objects.filter(user=qin).exists()
     assert password_step(client, "qin")["Location"].startswith(reverse("otp_enrol"))
+
+
+def test_a_signed_in_user_who_is_not_staff_is_refused_by_the_admin_site_not_sent_round(client, wei):
+    client.force_login(wei)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2
+    assert "管理后台只供系统管理员使用" in response.content.decode()
+
+
+def test_the_code_page_shows_no_menu_but_a_way_out(client, qin):
+    device = totp_device(qin)
+    password_step(client, "qin")
+    page = client.get(reverse("otp_verify")).content.decode()
+    assert 'href="/ledger/"' not in page and "<nav>" not in page
+    assert 'action="/logout/"' in page
+    client.post(reverse("otp_verify"), {"code": totp_code(device)})
+    assert "<nav>" in client.get(reverse("home")).content.decode()

@@ -70,6 +70,18 @@ def test_one_person_cannot_check_where_they_make(zhou):
         new_user(zhou, "mo_admin", "admin", None)
 
 
+def test_the_same_phone_typed_another_way_is_still_the_same_person(zhou):
+    """Full-width digits, spaces or dashes in the phone must not let 莫小兰 pass for someone else."""
+    clerk, _ = new_user(zhou, "mo", "county_clerk", MASHAN)
+    assert clerk.phone == "13800000001"
+    for typed in ("１３８０００００００１", "138-0000-0001", "+86 138 0000 0001"):
+        with pytest.raises(ValidationError, match="岗位分离"):
+            new_user(zhou, f"mo_{len(typed)}", "city_reviewer", NANNING, phone=typed)
+    with pytest.raises(ValidationError) as refused:
+        new_user(zhou, "mo_x", "county_clerk", LONGAN, phone="1380000")
+    assert "phone" in refused.value.message_dict
+
+
 def test_the_same_person_may_check_elsewhere_or_hold_the_same_role(zhou):
     new_user(zhou, "mo", "county_clerk", MASHAN)
     new_user(zhou, "mo_lz", "city_reviewer", LIUZHOU)  # 柳州 does not cover 马山

@@ -81,10 +81,28 @@ def test_a_file_over_the_row_cap_is_refused_with_the_cap(client, wei, tmp_path, 
     assert job.state == "failed" and "文件有 21 行，超过每次导入 10 行的上限" in job.error
 
 
-def test_a_damaged_workbook_fails_its_job_in_chinese(client, wei, tmp_path, settings):
+def test_a_file_that_is_no_workbook_is_refused_on_the_form_at_once(client, wei, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     path = tmp_path / "台账.xlsx"
-    path.write_bytes(b"PK\x03\x04 broken")
+    path.write_bytes("姓名,身份证号\n蓝海燕,450124199506150011\n".encode())
+    client.force_login(wei)
+    with path.open("rb") as f:
+        page = client.post(reverse("import_start"), {"file": f, "county": ""})
+    assert page.status_code == 200 and "无法读取该工作簿：文件已损坏" in page.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_damaged_workbook_fails_its_job_in_chinese(client, wei, tmp_path, settings):
+    """The zip's directory is whole, but an entry's data is not: found when the job reads it."""
+    import zipfile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + "x" * 1000 + "</worksheet>")
+    data = bytearray(path.read_bytes())
+    data[100:110] = b"0123456789"  # inside the stored entry: its CRC no longer matches
+    path.write_bytes(bytes(data))
     client.force_login(wei)
     with path.open("rb") as f:
         client.post(reverse("import_start"), {"file": f, "county": ""})

@@ -265,3 +265,9 @@ def test_a_household_leaves_monitoring_on_the_date_the_clerk_gives(client, wei, 
     page = client.get(reverse("person_detail", args=[someone.pk])).content.decode()
     assert "风险消除，解除监测" in page
     assert "家庭类别</span>：监测户 → 一般户" in page and "日期</span>：（空） → 2026-06-30" in page
+
+
+def test_a_school_officers_menu_has_no_ledger(client, lu):
+    client.force_login(lu)
+    page = client.get("/").content.decode()
+    assert 'href="/ledger/"' not in page and 'href="/classes/"' in page
