@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    # Listed so that /api/docs serves Swagger UI from our static files, not a CDN:
+    # the users' networks are often closed.
+    "ninja",
     "skillaid.regions",
     "skillaid.accounts",
     "skillaid.institutions",

@@ -129,3 +129,10 @@ def test_a_missing_or_revoked_token_and_a_record_out_of_scope_are_answered_in_ch
         answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
         assert answer.status_code == 404
         assert answer.json()["detail"] == "未找到，或不在您的管辖范围内"
+
+
+def test_the_api_docs_load_their_scripts_from_our_own_static_files(client):
+    page = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
