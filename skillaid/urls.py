@@ -14,6 +14,9 @@ from skillaid.training import class_views as classes
 from skillaid.training import views as training
 
 urlpatterns = [
+    # First: attendance terminals call the API many times a second, and each request
+    # tries the patterns in order.
+    path("api/", api.urls),
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -102,7 +105,6 @@ urlpatterns = [
     path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
     path("verify/", evaluation.verify, name="verify"),
     path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
-    path("api/", api.urls),
     # The admin signs in through SkillAid's own login and code step, never a second form.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

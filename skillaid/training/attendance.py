@@ -105,10 +105,6 @@ def attendance_sign(
 ) -> Attendance:
     """One sign-in or sign-out, or AttendanceRefused (and the refusal kept) saying why not."""
     found: list[Person] = []
-    typed = ""
-    if person is None:
-        number, _ = idnumber.normalise(str(id_number or ""))
-        typed = idnumber.mask(number)[:18] if number else ""
     try:
         try:
             with sqlite_writer(), transaction.atomic():
@@ -131,6 +127,10 @@ def attendance_sign(
             label = Direction(direction).label if direction in Direction.values else direction
             raise AttendanceRefused(Refusal.TWICE, f"本课次已{label}，不能重复{label}") from exc
     except AttendanceRefused as exc:
+        typed = ""
+        if person is None:  # the number as typed, masked: all an officer is shown of it
+            number, _ = idnumber.normalise(str(id_number or ""))
+            typed = idnumber.mask(number)[:18] if number else ""
         RefusedAttendance.objects.create(
             session=session,
             person=found[0] if found else None,
