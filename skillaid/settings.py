@@ -8,6 +8,9 @@ import dj_database_url
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(os.environ.get("SKILLAID_VAR", BASE_DIR / "var"))
+# Everything SkillAid writes (the SQLite database, uploaded ledgers, problem-row reports,
+# backups, keys) holds personal data or what unlocks it: readable by its own user only.
+os.umask(0o077)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -181,6 +184,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # 1, 2, 4, 8 ... seconds before the next try (django-otp's throttle, kept in the database).
 OTP_TOTP_ISSUER = os.environ.get("SKILLAID_OTP_ISSUER", "SkillAid 技能帮扶")
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The admin site never shows a device's secret or recovery codes: whoever sees them can
+# pass that user's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_STATIC_THROTTLE_FACTOR = 1
 
 # HTTPS. A deployment serves SkillAid behind HTTPS, so with DEBUG off cookies are Secure,
@@ -228,6 +234,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

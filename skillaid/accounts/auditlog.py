@@ -91,7 +91,27 @@ def audit_verify() -> Verdict:
             broken = Broken(stray["id"], chain.moment(stray["at"]), reason)
             return Verdict(0, start, previous, broken)
         entries = entries.filter(id__gt=anchor.last_id)
-    return _walk(entries.values(*_VALUES).iterator(chunk_size=5000), previous, start)
+    verdict = _walk(entries.values(*_VALUES).iterator(chunk_size=5000), previous, start)
+    if anchor is not None and verdict.intact and not _confirmed(anchor, entries):
+        # An anchor is a row anyone with write access could add after deleting the oldest
+        # entries; the archiving itself is logged in the chain, so the two must agree.
+        reason = "the archive anchor is not confirmed by a logged archiving of the same entries"
+        verdict.broken = Broken(anchor.last_id, chain.moment(anchor.last_at), reason)
+    return verdict
+
+
+def _confirmed(anchor: AuditAnchor, entries) -> bool:  # noqa: ANN001
+    """Whether the chain after `anchor` holds the entry `audit_archive` wrote for it."""
+    for changes in entries.filter(
+        object_type="audit_log", action=Action.DELETE, object_id=str(anchor.last_id)
+    ).values_list("changes", flat=True):
+        if (
+            changes.get("last_id") == anchor.last_id
+            and changes.get("archived") == anchor.entries
+            and changes.get("last_hash") == anchor.last_hash
+        ):
+            return True
+    return False
 
 
 def archive_verify(path: Path) -> Verdict:
@@ -197,6 +217,7 @@ def audit_archive(
                 "archived": count,
                 "first_id": first["id"],
                 "last_id": last["id"],
+                "last_hash": last["hash"],
                 "before": before.isoformat(),
                 "file": str(output),
             },

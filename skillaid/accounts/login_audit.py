@@ -10,6 +10,8 @@ from __future__ import annotations
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
+from skillaid.lib import idnumber
+
 from .models import Action, Channel, User, audit
 
 
@@ -41,15 +43,20 @@ def logged_in(
 def login_failed(
     sender, credentials: dict | None = None, request: HttpRequest | None = None, **kwargs
 ) -> None:  # noqa: ANN001
-    # Only the username tried and where from: the password never reaches the log.
+    # Only the username tried and where from: the password never reaches the log. A name
+    # that is no account's may be a password typed in the wrong box, or an ID number:
+    # only its first characters are kept.
     username = str((credentials or {}).get("username") or "")[:150]
+    user_id = _user_id(username) if username else ""
+    if username and not user_id:
+        username = idnumber.redact(username)[:3] + "…（无此用户）"
     audit(
         actor=None,
         actor_name=username or "（未填用户名）",
         channel=Channel.PAGE,
         action=Action.LOGIN_FAILED,
         object_type="user",
-        object_id=_user_id(username) if username else "",
+        object_id=user_id,
         changes={"username": username, "address": _address(request)},
     )
 

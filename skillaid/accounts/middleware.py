@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django_otp import user_has_device
 
 AUTH_AT = "skillaid_auth_at"
@@ -54,11 +55,14 @@ class AccountGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            response = self.gate(request, user)
-            if response is not None:
-                return response
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        response = self.gate(request, user) or self.get_response(request)
+        # A signed-in page holds personal data or a secret shown once (a new token, an
+        # initial password, recovery codes): no browser or proxy may keep a copy.
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
     def gate(self, request: HttpRequest, user) -> HttpResponse | None:  # noqa: ANN001
         session = request.session
@@ -84,7 +88,9 @@ class AccountGateMiddleware:
         if request.path_info.startswith(settings.STATIC_URL):
             return None
         try:
-            name = resolve(request.path_info).url_name
+            # The view's full name: the admin site's own password_change is
+            # "admin:password_change", not ours.
+            name = resolve(request.path_info).view_name
         except Resolver404:
             name = None
         # A step still to do: only its own page opens, and pages leave out the menu.

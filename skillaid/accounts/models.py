@@ -34,6 +34,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
 
 
+# The level of division each role's region must be (regions.Level values).
+ROLE_LEVELS = {
+    Role.COUNTY_CLERK: "county",
+    Role.CITY_REVIEWER: "city",
+    Role.PROVINCE_REVIEWER: "province",
+}
+LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+
+
 class User(AbstractUser):
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.COUNTY_CLERK)
     region = models.ForeignKey(
@@ -94,11 +103,29 @@ class User(AbstractUser):
         """One spelling of the name and phone that tell a staff member's accounts apart:
         full-width digits, spaces or dashes must not make the same person look like two."""
         super().clean()
-        self.full_name = "".join(unicodedata.normalize("NFKC", self.full_name or "").split())
+        # Spaces and invisible format characters (zero-width space, joiners) dropped too.
+        self.full_name = "".join(
+            c
+            for c in unicodedata.normalize("NFKC", self.full_name or "")
+            if not c.isspace() and unicodedata.category(c) != "Cf"
+        )
+        errors = {}
         try:
             self.phone = phones.normalize(self.phone)
         except ValueError as exc:
-            raise ValidationError({"phone": str(exc)}) from exc
+            errors["phone"] = str(exc)
+        # A role's scope is a division of its own level: a clerk over a whole province
+        # would keep every county's ledger.
+        level = ROLE_LEVELS.get(self.role)
+        if level and self.region_id and self.region.level != level:
+            errors["region"] = (
+                f"{self.get_role_display()}的管辖区域应为{LEVEL_NAMES[level]}区划，"
+                f"{self.region.name}（{self.region_id}）不是"
+            )
+        if self.role == Role.SCHOOL_OFFICER and not self.institution_id:
+            errors["institution"] = "院校/培训机构管理员须选择所属院校或机构"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def display_name(self) -> str:

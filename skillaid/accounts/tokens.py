@@ -75,3 +75,31 @@ def token_revoke(*, actor: User | None, token: ApiToken, channel: str) -> ApiTok
             changes={"user": token.user.username, "name": token.name, "prefix": token.prefix},
         )
     return token
+
+
+def tokens_revoke_all(*, actor: User | None, user: User, channel: str, why: str) -> int:
+    """Revoke every live token of `user`, each logged with `why`; the number revoked.
+
+    Ending a user's sessions is not enough when an account may be compromised: a token
+    issued from a stolen session would outlive them. So a password or second-factor
+    reset, a change of role or scope, a deactivation and "logout everywhere" all end the
+    user's tokens too.
+    """
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True).select_for_update()
+    count = 0
+    with transaction.atomic():
+        now = timezone.now()
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit(
+                actor=actor,
+                channel=channel,
+                action=Action.TOKEN_REVOKE,
+                object_type="api_token",
+                object_id=token.pk,
+                changes={"user": user.username, "name": token.name, "prefix": token.prefix},
+                note=why[:255],
+            )
+            count += 1
+    return count

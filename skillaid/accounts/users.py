@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Action, Role, User, audit, audit_value
+from .tokens import tokens_revoke_all
 
 # The TOTP device `skillaid demo-data` enrols for demo users; `skillaid otp-code` reads only these.
 DEMO_DEVICE_NAME = "演示验证器"
@@ -140,6 +141,7 @@ def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -
             object_id=user.pk,
             changes=changes,
         )
+        tokens_revoke_all(actor=actor, user=user, channel=channel, why="用户角色或管辖范围变更")
     return user
 
 
@@ -165,6 +167,8 @@ def user_set_active(*, actor: User, user: User, active: bool, channel: str = "pa
         changes={"is_active": [not active, active]},
         note="启用账号" if active else "停用账号",
     )
+    if not active:
+        tokens_revoke_all(actor=actor, user=user, channel=channel, why="账号停用")
     return user
 
 
@@ -185,6 +189,7 @@ def user_reset_password(*, actor: User, user: User, channel: str = "page") -> st
         object_id=user.pk,
         note="重置密码（须在下次登录时修改）",
     )
+    tokens_revoke_all(actor=actor, user=user, channel=channel, why="重置密码")
     return password
 
 
@@ -203,11 +208,13 @@ def user_reset_second_factor(*, actor: User, user: User, channel: str = "page") 
         object_id=user.pk,
         note="重置双因素认证（须重新绑定验证器）",
     )
+    tokens_revoke_all(actor=actor, user=user, channel=channel, why="重置双因素认证")
 
 
 @transaction.atomic
-def user_logout_everywhere(*, user: User, channel: str = "page") -> None:
-    """Ends every session of the user, on every device, this one included."""
+def user_logout_everywhere(*, user: User, channel: str = "page") -> int:
+    """Ends every session of the user, on every device, this one included, and revokes their
+    API tokens; returns how many tokens were revoked."""
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     audit(
         actor=user,
@@ -217,6 +224,7 @@ def user_logout_everywhere(*, user: User, channel: str = "page") -> None:
         object_id=user.pk,
         note="退出所有设备",
     )
+    return tokens_revoke_all(actor=user, user=user, channel=channel, why="退出所有设备")
 
 
 @transaction.atomic

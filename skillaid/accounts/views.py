@@ -102,9 +102,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    services.user_logout_everywhere(user=request.user)
+    revoked = services.user_logout_everywhere(user=request.user)
     logout(request)
-    messages.info(request, "已在所有设备上退出登录。")
+    messages.info(
+        request,
+        "已在所有设备上退出登录" + (f"，并吊销了您的 {revoked} 个 API 令牌。" if revoked else "。"),
+    )
     return redirect("login")
 
 

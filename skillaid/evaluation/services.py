@@ -15,6 +15,8 @@ from skillaid.training.models import ClassStatus, Completion, Enrolment, SkillLe
 
 from .models import NUMBER_PREFIX, Certificate, CertificateKind, Source
 
+OUT_OF_SCOPE = "此人不在您的管辖范围内"
+
 
 def next_number(kind: str, county: str, year: int) -> str:
     """`S2026450124000017`: kind letter, year, county code and a six-digit serial."""
@@ -300,10 +302,12 @@ def certificate_record(
         raise ValidationError(errors)
     person = Person.objects.with_id_number(checked.number or "").first()
     if person is not None:
+        # Scope before the name, in the same words as for someone not in the ledger: a
+        # refusal must not confirm a name and number of a person outside the actor's scope.
+        if actor is not None and not people_visible_to(actor).filter(pk=person.pk).exists():
+            raise ValidationError({"id_number": OUT_OF_SCOPE})
         if person.name != name:
             raise ValidationError({"name": "姓名与台账中该身份证号的姓名不一致"})
-        if actor is not None and not people_visible_to(actor).filter(pk=person.pk).exists():
-            raise ValidationError({"id_number": "此人不在您的管辖范围内"})
     else:
         home = str(data.get("county") or "").strip() or (checked.number or "")[:6]
         if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
@@ -313,9 +317,7 @@ def certificate_record(
                 }
             )
         if actor is not None and not home.startswith(actor.region_prefix):
-            raise ValidationError(
-                {"id_number": "此人未在台账登记，其户籍县（区）不在您的管辖范围内"}
-            )
+            raise ValidationError({"id_number": OUT_OF_SCOPE})
         person = person_create(
             actor=actor,
             channel=channel,

@@ -112,3 +112,23 @@ def test_an_altered_archive_file_fails_its_check(history, tmp_path):
     with pytest.raises(SystemExit) as exit_code:
         call_command("audit", "verify", "--archive", str(path), stderr=StringIO())
     assert exit_code.value.code == 1
+
+
+def test_an_anchor_added_by_hand_after_deleting_old_entries_is_reported(history):
+    """Deleting the oldest entries and adding an anchor where they ended is not an archiving:
+    the archiving is logged in the chain itself, and verify wants the two to agree."""
+    from django.db import connection
+
+    old, young = history
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id <= %s", [old[-1].pk])
+    AuditAnchor.objects.create(
+        last_id=old[-1].pk,
+        last_at=old[-1].at,
+        last_hash=old[-1].hash,
+        entries=3,
+        file="/nonexistent.jsonl.gz",
+    )
+    verdict = audit_verify()
+    assert not verdict.intact
+    assert verdict.broken.entry_id == old[-1].pk and "not confirmed" in verdict.broken.reason

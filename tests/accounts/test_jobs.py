@@ -112,3 +112,11 @@ def test_accounts_imports_none_of_the_apps_above_it():
             for a in n.names
         ]
         assert not [m for m in imported if m and m.startswith(above)], name
+
+
+def test_an_uploaded_file_and_its_report_are_readable_by_skillaids_own_user_only(echo_kind, wei):
+    job = job_start(kind="echo", owner=wei, upload=upload())
+    job.refresh_from_db()
+    for path in (Path(job.file.path), Path(job.report.path)):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert Path(job.file.path).parent.stat().st_mode & 0o077 == 0

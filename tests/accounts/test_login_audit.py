@@ -22,10 +22,15 @@ def test_a_failed_login_keeps_the_username_and_address_never_the_password(client
     assert "guess-Secret-123" not in str(entry.__dict__)
 
 
-def test_a_failed_login_under_an_unknown_name_is_logged_too(client, regions):
-    client.post("/login/", {"username": "nobody", "password": "x"})
-    entry = AuditEntry.objects.get(action=Action.LOGIN_FAILED)
-    assert entry.changes["username"] == "nobody" and entry.object_id == ""
+def test_a_failed_login_under_an_unknown_name_keeps_only_its_first_characters(client, regions):
+    """A name that is no account's may be a password typed in the wrong box, or an ID number."""
+    for typed in ("Mashan-2026-ok", "450124199506150011"):
+        client.post("/login/", {"username": typed, "password": "x"})
+    first, second = AuditEntry.objects.filter(action=Action.LOGIN_FAILED).order_by("id")
+    assert first.changes["username"] == "Mas…（无此用户）" and first.object_id == ""
+    assert second.changes["username"] == "450…（无此用户）"
+    logged = str([e.__dict__ for e in (first, second)])
+    assert "Mashan-2026-ok" not in logged and "199506150011" not in logged
 
 
 def test_a_lockout_is_logged(client, wei, settings):

@@ -132,3 +132,23 @@ def test_check_deploy_warns_when_https_is_switched_off(tmp_path):
     result = deploy_check(tmp_path, SKILLAID_HTTPS="0")
     assert result.returncode != 0
     assert "security.W008" in result.stderr and "security.W012" in result.stderr
+
+
+def test_signed_in_pages_and_secrets_shown_once_are_never_cached(client, wei):
+    from skillaid.accounts.models import ApiToken
+
+    client.force_login(wei)
+    issued = client.post(
+        "/account/tokens/", {"name": "考勤终端 1 号", "scope": "terminal", "days": 30}
+    )
+    assert ApiToken.objects.filter(user=wei).exists()
+    for response in (issued, client.get("/ledger/")):
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_admin_sites_own_password_page_waits_for_the_required_change(client, zhou):
+    zhou.must_change_password = True
+    zhou.save()
+    client.force_login(zhou)
+    answer = client.get("/admin/password_change/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/account/password/")

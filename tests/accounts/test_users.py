@@ -213,57 +213,92 @@ def test_the_actions_on_the_edit_page(client, zhou, qin):
     assert not qin.is_active and qin.must_change_password
 
 
-def test_a_user_added_in_the_admin_site_changes_the_password_at_first_login(client, zhou):
-    client.force_login(zhou)
-    response = client.post(
-        "/admin/accounts/user/add/",
-        {
-            "username": "mo",
-            "password1": "Mashan-2026-ok",
-            "password2": "Mashan-2026-ok",
-            "usable_password": "true",
-            "full_name": "莫小兰",
-            "phone": "13800000001",
-            "role": "county_clerk",
-            "region": MASHAN,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert User.objects.get(username="mo").must_change_password
-
-
-def test_a_password_set_in_the_admin_site_is_changed_at_next_login(client, zhou, wei):
-    client.force_login(zhou)
-    response = client.post(
-        f"/admin/accounts/user/{wei.pk}/password/",
-        {"password1": "Mashan-2026-ok", "password2": "Mashan-2026-ok", "usable_password": "true"},
-    )
-    assert response.status_code == 302
-    wei.refresh_from_db()
-    assert wei.must_change_password and wei.check_password("Mashan-2026-ok")
-
-
-def test_the_admin_site_keeps_segregation_of_duties_too(client, zhou):
-    new_user(zhou, "mo", "county_clerk", MASHAN)
-    client.force_login(zhou)
-    response = client.post(
-        "/admin/accounts/user/add/",
-        {
-            "username": "mo_city",
-            "password1": "Mashan-2026-ok",
-            "password2": "Mashan-2026-ok",
-            "usable_password": "true",
-            "full_name": "莫小兰",
-            "phone": "13800000001",
-            "role": "city_reviewer",
-            "region": NANNING,
-        },
-    )
-    assert response.status_code == 200 and "岗位分离" in response.content.decode()
-    assert not User.objects.filter(username="mo_city").exists()
-
-
-def test_the_admin_sites_user_pages_open(client, zhou, wei):
+def test_the_admin_site_shows_users_but_changes_none(client, zhou, wei):
+    """Accounts are kept on the user pages, audited and held to segregation of duties; the
+    admin site cannot make a clerk a superuser or a password that never expires."""
     client.force_login(zhou)
     assert client.get(f"/admin/accounts/user/{wei.pk}/change/").status_code == 200
-    assert client.get("/admin/accounts/user/add/").status_code == 200
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    answer = client.post(
+        f"/admin/accounts/user/{wei.pk}/change/",
+        {"username": "wei", "is_superuser": "on", "is_staff": "on", "role": "county_clerk"},
+    )
+    assert answer.status_code == 403
+    assert client.post(f"/admin/accounts/user/{wei.pk}/password/", {}).status_code == 403
+    wei.refresh_from_db()
+    assert not wei.is_staff and not wei.is_superuser
+
+
+def test_the_admin_site_hides_second_factor_secrets(client, zhou, liang):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from tests.conftest import totp_device
+
+    device = totp_device(liang)
+    codes = StaticDevice.objects.create(user=liang, name="恢复码")
+    codes.token_set.create(token="k7q2m9x4")
+    client.force_login(zhou)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    page = client.get(f"/admin/otp_static/staticdevice/{codes.pk}/change/").content.decode()
+    assert "k7q2m9x4" not in page
+
+
+def test_a_reset_deactivation_or_change_of_scope_revokes_the_users_api_tokens(client, zhou, wei):
+    """A token issued from a stolen session must not outlive the administrator's response."""
+    from skillaid.accounts.models import ApiToken, Role
+    from skillaid.regions.models import Region
+
+    def live_token() -> str:
+        return ApiToken.issue(user=wei, name="stolen")[1]
+
+    def works(token: str) -> bool:
+        return client.get("/api/people", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+    for respond in (
+        lambda: services.user_reset_password(actor=zhou, user=wei),
+        lambda: services.user_reset_second_factor(actor=zhou, user=wei),
+        lambda: services.user_update(
+            actor=zhou, user=wei, data={"region": Region.objects.get(pk=LONGAN)}
+        ),
+        lambda: services.user_logout_everywhere(user=wei),
+    ):
+        token = live_token()
+        assert works(token)
+        respond()
+        wei.refresh_from_db()
+        assert not works(token)
+    token = live_token()
+    services.user_set_active(actor=zhou, user=wei, active=False)
+    services.user_set_active(actor=zhou, user=wei, active=True)
+    assert not works(token)
+    assert wei.role == Role.COUNTY_CLERK
+    assert not ApiToken.objects.filter(user=wei, revoked_at__isnull=True).exists()
+
+
+def test_an_invisible_character_in_the_name_does_not_make_another_person(zhou):
+    new_user(zhou, "mo", "county_clerk", MASHAN)
+    with pytest.raises(ValidationError, match="岗位分离"):
+        services.user_create(
+            actor=zhou,
+            data={
+                "username": "mo_city",
+                "full_name": "莫\u200b小兰",
+                "phone": "13800000001",
+                "role": "city_reviewer",
+                "region": User._meta.get_field("region").related_model.objects.get(pk=NANNING),
+                "institution": None,
+            },
+        )
+
+
+def test_a_roles_region_is_a_division_of_its_level(zhou):
+    with pytest.raises(ValidationError) as refused:
+        new_user(zhou, "mo", "county_clerk", "450000")  # a clerk over the whole province
+    assert "县级" in refused.value.message_dict["region"][0]
+    with pytest.raises(ValidationError):
+        new_user(zhou, "mo", "city_reviewer", MASHAN)
+    with pytest.raises(ValidationError) as refused:
+        new_user(zhou, "mo", "school_officer", NANNING)
+    assert "institution" in refused.value.message_dict
+    assert new_user(zhou, "mo", "province_reviewer", "450000")[0].pk
