@@ -18,13 +18,13 @@ from typing import IO
 from urllib.parse import quote
 
 import xlsxwriter
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from skillaid.lib.idnumber import redact
 from skillaid.lib.sheets import TEXT_OPTIONS, CellWriter
 
-from .models import Action, User, audit
+from .models import Action, Channel, User, audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -137,3 +137,28 @@ def export_response(
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+def download(
+    request: HttpRequest,
+    headers: list[str],
+    rows,  # noqa: ANN001
+    *,
+    subject: str,
+    object_type: str,
+    filters: dict[str, str] | None = None,
+) -> HttpResponse:
+    """An export of a list page: titled with the user's scope and the filters it was given."""
+    filters = filters if filters is not None else {}
+    shown = [f"{k}：{v}" for k, v in filters.items() if v]
+    return export_response(
+        headers,
+        rows,
+        filename=subject,
+        title=export_title(subject, scope=user_scope(request.user), filters=shown),
+        actor=request.user,
+        channel=Channel.PAGE,
+        object_type=object_type,
+        sheet_name=subject,
+        filters=filters,
+    )

@@ -21,44 +21,65 @@ def _address(request: HttpRequest | None) -> str:
     return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "") or ""
 
 
-def _user_id(username: str) -> object:
-    return User.objects.filter(username=username).values_list("pk", flat=True).first() or ""
+def _tried(username: str) -> tuple[str, object]:
+    """The username tried, as the log keeps it, and its account's id ('' if none).
+
+    A name that is no account's may be a password typed in the wrong box, or an ID
+    number: only its first characters are kept.
+    """
+    username = username[:150]
+    if not username:
+        return "", ""
+    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    if user_id is None:
+        return idnumber.redact(username)[:3] + "…（无此用户）", ""
+    return username, user_id
 
 
-def logged_in(
-    sender, request: HttpRequest | None = None, user: User | None = None, **kwargs
-) -> None:  # noqa: ANN001
+def _signed(action: str, request: HttpRequest | None, user: User | None) -> None:
     if user is None:
         return
     audit(
         actor=user,
         channel=Channel.PAGE,
-        action=Action.LOGIN,
+        action=action,
         object_type="user",
         object_id=user.pk,
         changes={"address": _address(request)},
     )
 
 
+def _refused(action: str, username: str, address: str) -> None:
+    # Only the username tried and where from: the password never reaches the log.
+    name, user_id = _tried(username)
+    audit(
+        actor=None,
+        actor_name=name or "（未填用户名）",
+        channel=Channel.PAGE,
+        action=action,
+        object_type="user",
+        object_id=user_id,
+        changes={"username": name, "address": address},
+    )
+
+
+def logged_in(
+    sender, request: HttpRequest | None = None, user: User | None = None, **kwargs
+) -> None:  # noqa: ANN001
+    _signed(Action.LOGIN, request, user)
+
+
+def logged_out(
+    sender, request: HttpRequest | None = None, user: User | None = None, **kwargs
+) -> None:  # noqa: ANN001
+    _signed(Action.LOGOUT, request, user)
+
+
 def login_failed(
     sender, credentials: dict | None = None, request: HttpRequest | None = None, **kwargs
 ) -> None:  # noqa: ANN001
-    # Only the username tried and where from: the password never reaches the log. A name
-    # that is no account's may be a password typed in the wrong box, or an ID number:
-    # only its first characters are kept.
-    username = str((credentials or {}).get("username") or "")[:150]
-    user_id = _user_id(username) if username else ""
-    if username and not user_id:
-        username = idnumber.redact(username)[:3] + "…（无此用户）"
-    audit(
-        actor=None,
-        actor_name=username or "（未填用户名）",
-        channel=Channel.PAGE,
-        action=Action.LOGIN_FAILED,
-        object_type="user",
-        object_id=user_id,
-        changes={"username": username, "address": _address(request)},
-    )
+    username = str((credentials or {}).get("username") or "")
+    _refused(Action.LOGIN_FAILED, username, _address(request))
 
 
 def locked_out(
@@ -68,28 +89,4 @@ def locked_out(
     ip_address: str | None = None,
     **kwargs,
 ) -> None:  # noqa: ANN001
-    username = str(username or "")[:150]
-    audit(
-        actor=None,
-        actor_name=username or "（未填用户名）",
-        channel=Channel.PAGE,
-        action=Action.LOCKOUT,
-        object_type="user",
-        object_id=_user_id(username) if username else "",
-        changes={"username": username, "address": ip_address or _address(request)},
-    )
-
-
-def logged_out(
-    sender, request: HttpRequest | None = None, user: User | None = None, **kwargs
-) -> None:  # noqa: ANN001
-    if user is None:
-        return
-    audit(
-        actor=user,
-        channel=Channel.PAGE,
-        action=Action.LOGOUT,
-        object_type="user",
-        object_id=user.pk,
-        changes={"address": _address(request)},
-    )
+    _refused(Action.LOCKOUT, str(username or ""), ip_address or _address(request))

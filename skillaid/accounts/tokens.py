@@ -56,12 +56,12 @@ def token_issue(
     return row, token
 
 
-def token_revoke(*, actor: User | None, token: ApiToken, channel: str) -> ApiToken:
+def token_revoke(*, actor: User | None, token: ApiToken, channel: str, why: str = "") -> ApiToken:
     """Revoke `token` (its owner or an administrator); revoking twice changes nothing."""
     if actor is not None and actor.pk != token.user_id and actor.role != Role.ADMIN:
         raise PermissionDenied("只能吊销自己的令牌")
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
         if token.revoked_at is not None:
             return token
         token.revoked_at = timezone.now()
@@ -73,6 +73,7 @@ def token_revoke(*, actor: User | None, token: ApiToken, channel: str) -> ApiTok
             object_type="api_token",
             object_id=token.pk,
             changes={"user": token.user.username, "name": token.name, "prefix": token.prefix},
+            note=why[:255],
         )
     return token
 
@@ -85,21 +86,7 @@ def tokens_revoke_all(*, actor: User | None, user: User, channel: str, why: str)
     reset, a change of role or scope, a deactivation and "logout everywhere" all end the
     user's tokens too.
     """
-    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True).select_for_update()
-    count = 0
-    with transaction.atomic():
-        now = timezone.now()
-        for token in live:
-            token.revoked_at = now
-            token.save(update_fields=["revoked_at"])
-            audit(
-                actor=actor,
-                channel=channel,
-                action=Action.TOKEN_REVOKE,
-                object_type="api_token",
-                object_id=token.pk,
-                changes={"user": user.username, "name": token.name, "prefix": token.prefix},
-                note=why[:255],
-            )
-            count += 1
-    return count
+    live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in live:
+        token_revoke(actor=actor, token=token, channel=channel, why=why)
+    return len(live)

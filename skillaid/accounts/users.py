@@ -172,6 +172,21 @@ def user_set_active(*, actor: User, user: User, active: bool, channel: str = "pa
     return user
 
 
+def _end_access(*, actor: User, user: User, channel: str, note: str) -> int:
+    """End every session of `user` and revoke their API tokens, logged with `note`;
+    returns how many tokens were revoked."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type="user",
+        object_id=user.pk,
+        note=note,
+    )
+    return tokens_revoke_all(actor=actor, user=user, channel=channel, why=note)
+
+
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User, channel: str = "page") -> str:
     """A new one-time password; the user's sessions end and the next login must change it."""
@@ -179,17 +194,8 @@ def user_reset_password(*, actor: User, user: User, channel: str = "page") -> st
     password = initial_password()
     user.set_password(password)
     user.must_change_password = True
-    user.session_epoch += 1
     user.save()
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.UPDATE,
-        object_type="user",
-        object_id=user.pk,
-        note="重置密码（须在下次登录时修改）",
-    )
-    tokens_revoke_all(actor=actor, user=user, channel=channel, why="重置密码")
+    _end_access(actor=actor, user=user, channel=channel, note="重置密码（须在下次登录时修改）")
     return password
 
 
@@ -199,32 +205,14 @@ def user_reset_second_factor(*, actor: User, user: User, channel: str = "page") 
     second factor enrols again at the next login."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.UPDATE,
-        object_type="user",
-        object_id=user.pk,
-        note="重置双因素认证（须重新绑定验证器）",
-    )
-    tokens_revoke_all(actor=actor, user=user, channel=channel, why="重置双因素认证")
+    _end_access(actor=actor, user=user, channel=channel, note="重置双因素认证（须重新绑定验证器）")
 
 
 @transaction.atomic
 def user_logout_everywhere(*, user: User, channel: str = "page") -> int:
     """Ends every session of the user, on every device, this one included, and revokes their
     API tokens; returns how many tokens were revoked."""
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
-    audit(
-        actor=user,
-        channel=channel,
-        action=Action.UPDATE,
-        object_type="user",
-        object_id=user.pk,
-        note="退出所有设备",
-    )
-    return tokens_revoke_all(actor=user, user=user, channel=channel, why="退出所有设备")
+    return _end_access(actor=user, user=user, channel=channel, note="退出所有设备")
 
 
 @transaction.atomic

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-
-from skillaid.accounts.exports import export_response, export_title, user_scope
-from skillaid.accounts.models import Channel
-
 from .models import Capacity, Institution
 
 INSTITUTION_HEADERS = [
@@ -34,31 +29,6 @@ CAPACITY_HEADERS = [
     "公布日期",
     "成果",
 ]
-
-
-def download(
-    request: HttpRequest,
-    headers: list[str],
-    rows,  # noqa: ANN001
-    *,
-    subject: str,
-    object_type: str,
-    filters: dict[str, str] | None = None,
-) -> HttpResponse:
-    """An export of a list page: titled with the user's scope and the filters it was given."""
-    filters = filters if filters is not None else {}
-    shown = [f"{k}：{v}" for k, v in filters.items() if v]
-    return export_response(
-        headers,
-        rows,
-        filename=subject,
-        title=export_title(subject, scope=user_scope(request.user), filters=shown),
-        actor=request.user,
-        channel=Channel.PAGE,
-        object_type=object_type,
-        sheet_name=subject,
-        filters=filters,
-    )
 
 
 def institution_row(i: Institution) -> list[object]:

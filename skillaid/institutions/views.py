@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.regions.models import KeyCounty, Level, Region, ResettlementSite
@@ -90,7 +91,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def institution_export(request: HttpRequest) -> HttpResponse:
     rows, filters = _institution_list(request)
-    return exports.download(
+    return download(
         request,
         exports.INSTITUTION_HEADERS,
         (exports.institution_row(i) for i in rows),
@@ -389,9 +390,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         f"{year}年计划招收两后生（人）",
         "逾期未报送",
     ]
-    return exports.download(
-        request, headers, rows, subject="技工院校结对帮扶", object_type="pairing"
-    )
+    return download(request, headers, rows, subject="技工院校结对帮扶", object_type="pairing")
 
 
 @login_required
@@ -612,7 +611,7 @@ def capacity_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def capacity_export(request: HttpRequest) -> HttpResponse:
     rows, filters = _capacity_rows(request)
-    return exports.download(
+    return download(
         request,
         exports.CAPACITY_HEADERS,
         (exports.capacity_row(c) for c in rows),

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
 from skillaid.evaluation.services import certificates_issue
-from skillaid.institutions import exports
 from skillaid.people.selectors import people_visible_to, sees_ledger
 
 from . import classes, rollup
@@ -86,7 +86,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 def class_export(request: HttpRequest) -> HttpResponse:
     """The listed classes with how far each has come, as an .xlsx workbook (logged)."""
     rows, status, q = _listed(request)
-    return exports.download(
+    return download(
         request,
         rollup.EXPORT_HEADERS,
         rollup.export_rows(rows),
