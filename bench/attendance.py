@@ -49,16 +49,11 @@ def prepare(people: int, classes: int) -> tuple[str, list[tuple[int, str]]]:
     from django.utils import timezone
 
     from skillaid.accounts.models import ApiToken, User
+    from skillaid.catalogue.models import Occupation
     from skillaid.institutions.models import Institution
     from skillaid.lib import idnumber
     from skillaid.people.models import Person
-    from skillaid.training.models import (
-        ClassSession,
-        ClassStatus,
-        Enrolment,
-        Occupation,
-        TrainingClass,
-    )
+    from skillaid.training.models import ClassSession, ClassStatus, Enrolment, TrainingClass
 
     call_command("setup", verbosity=0)
     run = secrets.token_hex(3)
@@ -192,7 +187,7 @@ def main() -> None:
 
     vendor = connection.vendor
     connection.close()
-    from skillaid.people.management.commands.serve import default_threads, server_command
+    from skillaid.ops.management.commands.serve import default_threads, server_command
 
     if args.threads is None:
         args.threads = default_threads(vendor)

@@ -147,7 +147,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from skillaid.people.demo import generate_rows, write_workbook
+    from skillaid.ops.demo_people import generate_rows, write_workbook
     from skillaid.people.imports import LedgerImport
     from skillaid.regions.models import KeyCounty
 

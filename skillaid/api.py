@@ -19,10 +19,12 @@ from skillaid.accounts.models import (
     TokenScope,
     audit,
 )
+from skillaid.catalogue.api import router as catalogue_router
 from skillaid.db import sqlite_writer
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
 from skillaid.lib.ints import in_range
+from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
 from skillaid.regions.api import router as regions_router
 from skillaid.training.api import router as training_router
@@ -120,7 +122,9 @@ api = NinjaAPI(
 )
 api.add_router("/people", people_router)
 api.add_router("/regions", regions_router)
+api.add_router("/", catalogue_router)
 api.add_router("/", institutions_router)
+api.add_router("/", pairings_router)
 api.add_router("/", training_router)
 api.add_router("/", evaluation_router)
 

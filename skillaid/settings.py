@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "ninja",
     "skillaid.regions",
     "skillaid.accounts",
-    "skillaid.institutions",
     "skillaid.people",
+    "skillaid.catalogue",
+    "skillaid.institutions",
+    "skillaid.pairings",
     "skillaid.training",
     "skillaid.evaluation",
 ]

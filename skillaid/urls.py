@@ -6,12 +6,14 @@ from skillaid.accounts import audit_views, token_views
 from skillaid.accounts import job_views as jobs
 from skillaid.accounts import views as accounts
 from skillaid.api import api
+from skillaid.catalogue import views as catalogue
 from skillaid.evaluation import views as evaluation
+from skillaid.institutions import capacity_views as capacity
 from skillaid.institutions import views as inst
+from skillaid.pairings import views as pairings
 from skillaid.people import views as people
 from skillaid.regions import views as regions
 from skillaid.training import class_views as classes
-from skillaid.training import views as training
 
 urlpatterns = [
     # First: attendance terminals call the API many times a second, and each request
@@ -60,30 +62,30 @@ urlpatterns = [
         inst.institution_occupation,
         name="institution_occupation",
     ),
-    path("pairings/", inst.pairing_map, name="pairings"),
-    path("pairings/export.xlsx", inst.pairing_export, name="pairing_export"),
-    path("pairings/new/", inst.pairing_create, name="pairing_create"),
-    path("pairings/<int:pk>/", inst.pairing_detail, name="pairing_detail"),
-    path("pairings/<int:pk>/end/", inst.pairing_end, name="pairing_end"),
-    path("pairings/<int:pk>/plan/", inst.pairing_plan, name="pairing_plan"),
-    path("pairings/<int:pk>/summary/", inst.pairing_summary, name="pairing_summary"),
-    path("pairings/<int:pk>/agreement/", inst.pairing_agreement, name="pairing_agreement"),
+    path("pairings/", pairings.pairing_map, name="pairings"),
+    path("pairings/export.xlsx", pairings.pairing_export, name="pairing_export"),
+    path("pairings/new/", pairings.pairing_create, name="pairing_create"),
+    path("pairings/<int:pk>/", pairings.pairing_detail, name="pairing_detail"),
+    path("pairings/<int:pk>/end/", pairings.pairing_end, name="pairing_end"),
+    path("pairings/<int:pk>/plan/", pairings.pairing_plan, name="pairing_plan"),
+    path("pairings/<int:pk>/summary/", pairings.pairing_summary, name="pairing_summary"),
+    path("pairings/<int:pk>/agreement/", pairings.pairing_agreement, name="pairing_agreement"),
     path(
         "pairings/<int:pk>/agreement/file",
-        inst.pairing_agreement_file,
+        pairings.pairing_agreement_file,
         name="pairing_agreement_file",
     ),
-    path("counties/<str:code>/", inst.county_page, name="county"),
+    path("counties/<str:code>/", pairings.county_page, name="county"),
     path("regions/", regions.region_search, name="regions"),
-    path("capacity/", inst.capacity_list, name="capacity_list"),
-    path("capacity/export.xlsx", inst.capacity_export, name="capacity_export"),
-    path("capacity/new/", inst.capacity_create, name="capacity_create"),
-    path("capacity/<int:pk>/edit/", inst.capacity_edit, name="capacity_edit"),
-    path("catalogue/", training.catalogue_list, name="catalogue"),
-    path("catalogue/export.xlsx", training.catalogue_export, name="catalogue_export"),
-    path("catalogue/new/", training.catalogue_edit, name="catalogue_create"),
-    path("catalogue/<int:pk>/edit/", training.catalogue_edit, name="catalogue_edit"),
-    path("catalogue/import/", training.catalogue_import, name="catalogue_import"),
+    path("capacity/", capacity.capacity_list, name="capacity_list"),
+    path("capacity/export.xlsx", capacity.capacity_export, name="capacity_export"),
+    path("capacity/new/", capacity.capacity_create, name="capacity_create"),
+    path("capacity/<int:pk>/edit/", capacity.capacity_edit, name="capacity_edit"),
+    path("catalogue/", catalogue.catalogue_list, name="catalogue"),
+    path("catalogue/export.xlsx", catalogue.catalogue_export, name="catalogue_export"),
+    path("catalogue/new/", catalogue.catalogue_edit, name="catalogue_create"),
+    path("catalogue/<int:pk>/edit/", catalogue.catalogue_edit, name="catalogue_edit"),
+    path("catalogue/import/", catalogue.catalogue_import, name="catalogue_import"),
     path("classes/", classes.class_list, name="classes"),
     path("classes/new/", classes.class_create, name="class_create"),
     path("classes/export.xlsx", classes.class_export, name="class_export"),
@@ -95,7 +97,9 @@ urlpatterns = [
     path("roster/<int:pk>/remove/", classes.roster_remove, name="roster_remove"),
     path("classes/<int:pk>/completion/", classes.class_completion, name="class_completion"),
     path("classes/<int:pk>/close/", classes.class_close, name="class_close"),
-    path("classes/<int:pk>/certificates/", classes.class_certificates, name="class_certificates"),
+    path(
+        "classes/<int:pk>/certificates/", evaluation.class_certificates, name="class_certificates"
+    ),
     path("sessions/<int:pk>/", classes.session_run, name="session_run"),
     path("sessions/<int:pk>/live/", classes.session_live, name="session_live"),
     path("sessions/<int:pk>/mark/", classes.session_mark, name="session_mark"),
@@ -104,7 +108,7 @@ urlpatterns = [
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
     path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
     path("verify/", evaluation.verify, name="verify"),
-    path("people/<int:pk>/record.xlsx", people.person_record_export, name="person_record"),
+    path("people/<int:pk>/record.xlsx", evaluation.person_record_export, name="person_record"),
     # The admin signs in through SkillAid's own login and code step, never a second form.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -119,7 +119,7 @@ def regions(db):
 @pytest.fixture
 def pairings(regions):
     """The Guangxi pairing tables, loaded as `skillaid setup` loads them."""
-    from skillaid.institutions.loading import load_pairings
+    from skillaid.pairings.loading import load_pairings
 
     return load_pairings()
 

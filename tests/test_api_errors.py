@@ -51,7 +51,7 @@ def test_out_of_range_numbers_in_api_reads_are_404_or_422(client, wei, url):
 
 
 def test_an_out_of_range_number_in_a_body_is_422(client, lu, regions):
-    from skillaid.training.models import Occupation
+    from skillaid.catalogue.models import Occupation
     from tests.training.fixtures import class_data
 
     occupation = Occupation.objects.create(code="4-10-01-01", name="家政服务员")

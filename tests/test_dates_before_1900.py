@@ -10,15 +10,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import ApiToken
+from skillaid.catalogue.imports import import_catalogue
+from skillaid.catalogue.models import DemandEntry, Occupation
 from skillaid.institutions import services as institutions
-from skillaid.institutions.models import Pairing
 from skillaid.lib.dates import TOO_EARLY
-from skillaid.training.imports import import_catalogue
-from skillaid.training.models import DemandEntry, Occupation, TrainingClass
+from skillaid.pairings import services as pairing_services
+from skillaid.pairings.models import Pairing
+from skillaid.training.models import TrainingClass
+from tests.catalogue.test_catalogue import GOOD, HEADERS
 from tests.conftest import MASHAN, new_id
 from tests.people.sheets import xlsx
 from tests.training.fixtures import class_data
-from tests.training.test_catalogue import GOOD, HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +83,7 @@ def test_pairing_capacity_and_status_dates_before_1900_are_refused(
     pairing.refresh_from_db()
     assert pairing.ended_on is None
     with pytest.raises(ValidationError, match="1900"):
-        institutions.pairing_end(
+        pairing_services.pairing_end(
             actor=liang, channel="page", pairing=pairing, on=dt.date(1899, 6, 1), reason="调整"
         )
     item = {

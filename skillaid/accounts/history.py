@@ -22,12 +22,12 @@ MODELS = {
     "household": "people.Household",
     "class": "training.TrainingClass",
     "enrolment": "training.Enrolment",
-    "demand_entry": "training.DemandEntry",
+    "demand_entry": "catalogue.DemandEntry",
     "certificate": "evaluation.Certificate",
     "institution": "institutions.Institution",
-    "pairing": "institutions.Pairing",
-    "work_plan": "institutions.WorkPlan",
-    "pairing_summary": "institutions.PairingSummary",
+    "pairing": "pairings.Pairing",
+    "work_plan": "pairings.WorkPlan",
+    "pairing_summary": "pairings.PairingSummary",
     "capacity": "institutions.Capacity",
     "user": "accounts.User",
     "api_token": "accounts.ApiToken",
@@ -66,7 +66,7 @@ OBJECTS = {
 }
 EMPTY = "（空）"
 # Models whose rows a change shows by name: reference data, not people.
-NAMED = {"regions.Region", "regions.ResettlementSite", "training.Occupation"}
+NAMED = {"regions.Region", "regions.ResettlementSite", "catalogue.Occupation"}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = "技能评价与证书"
 
     def ready(self) -> None:
+        from skillaid.accounts.sections import section_register
+
         from .tasks import register_jobs
+        from .views import lifelong_record_section
 
         register_jobs()
+        section_register("person_detail", lifelong_record_section)

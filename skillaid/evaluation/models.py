@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from skillaid.training.models import SkillLevel
+from skillaid.catalogue.models import SkillLevel
 
 
 class CertificateKind(models.TextChoices):
@@ -42,7 +42,7 @@ class Certificate(models.Model):
     # The holder's name as printed, checked by the public verification page.
     holder_name = models.CharField("持证人姓名", max_length=64)
     occupation = models.ForeignKey(
-        "training.Occupation",
+        "catalogue.Occupation",
         verbose_name="职业（工种）",
         null=True,
         blank=True,

@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit
+from skillaid.catalogue.models import SkillLevel
 from skillaid.training.classes import is_officer_of
-from skillaid.training.models import ClassStatus, Completion, Enrolment, SkillLevel, TrainingClass
+from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
 
 from .models import NUMBER_PREFIX, Certificate, CertificateKind, Source
 
@@ -246,13 +247,13 @@ def certificate_record(
     *, actor: User | None, data: dict, channel: str = "import"
 ) -> tuple[Certificate, str]:
     """A certificate issued elsewhere; `created`, `updated` or `unchanged`. Errors name their field."""
+    from skillaid.catalogue.models import Occupation
+    from skillaid.catalogue.services import parse_level
     from skillaid.people import fields
     from skillaid.people.models import Person
     from skillaid.people.selectors import people_visible_to
     from skillaid.people.services import check_id, person_create
     from skillaid.regions.models import Level, Region
-    from skillaid.training.models import Occupation
-    from skillaid.training.services import parse_level
 
     if actor is not None and not can_import(actor):
         raise PermissionDenied("您的角色不能导入证书")

@@ -14,19 +14,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
 from skillaid.lib import dates
 from skillaid.lib.ints import parse_id
-from skillaid.people.selectors import sees_ledger
+from skillaid.people.models import Person
+from skillaid.people.selectors import person_for, sees_ledger
 from skillaid.regions.selectors import counties_visible_to
+from skillaid.training.class_views import class_act
 from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
 from .models import CertificateKind, VerifyCount
+from .record import lifelong_record, record_export
 from .selectors import certificates_visible_to
 from .services import can_import, can_revoke, certificate_verify
 from .tasks import KIND as CERTIFICATE_IMPORT
@@ -188,3 +193,32 @@ def verify(request: HttpRequest) -> HttpResponse:
         {"number": number, "name": name, "verdict": verdict, "throttled": status == 429},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """为合格学员发证: the class page's button, for the class's officer."""
+
+    def issue(c) -> str:  # noqa: ANN001
+        issued = services.certificates_issue(
+            actor=request.user, training_class=c, channel=Channel.PAGE
+        )
+        return f"已颁发{len(issued)}张证书"
+
+    return class_act(request, pk, issue)
+
+
+def lifelong_record_section(request: HttpRequest, person: Person) -> str:
+    """The person page's 终身职业技能培训电子档案: classes and certificates."""
+    return render_to_string(
+        "evaluation/_lifelong_record.html",
+        {"person": person, "record": lifelong_record(person)},
+        request=request,
+    )
+
+
+@login_required
+def person_record_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_for(request.user, pk)
+    return record_export(person, actor=request.user, channel=Channel.PAGE)

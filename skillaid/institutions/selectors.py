@@ -1,18 +1,30 @@
-"""Who may see which institutions, pairings and capacity: the one place the scope is applied.
+"""Who may see which institutions and capacity: the one place the scope is applied.
 
-A school officer sees their own institution and its pairings. Everyone else sees
-what lies in their region, and the schools paired with a county or site in it
-(a provincial school paired with 马山县 is seen by 马山县's clerk).
+A school officer sees their own institution. Everyone else sees what lies in their
+region, and the schools that apps above tie to it (pairings: a provincial school paired
+with 马山县 is seen by 马山县's clerk).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from skillaid.accounts.models import Role, User
 
-from .models import Capacity, Institution, Pairing
+from .models import Capacity, Institution
+
+# Apps above this one that tie an institution to a region (a school paired with a county)
+# add the institutions a region sees through them: a function from a region prefix to a
+# query of institution ids, registered from that app's ready().
+_REACHES: list[Callable[[str], QuerySet]] = []
+
+
+def reach_register(reach: Callable[[str], QuerySet]) -> None:
+    if reach not in _REACHES:
+        _REACHES.append(reach)
 
 
 def _anonymous(user: User) -> bool:
@@ -27,10 +39,10 @@ def institutions_visible_to(user: User) -> QuerySet[Institution]:
     prefix = user.region_prefix
     if not prefix:
         return Institution.objects.all()
-    paired = Pairing.objects.filter(
-        Q(county__code__startswith=prefix) | Q(site__county__code__startswith=prefix)
-    ).values("school_id")
-    return Institution.objects.filter(Q(region__code__startswith=prefix) | Q(pk__in=paired))
+    seen = Q(region__code__startswith=prefix)
+    for reach in _REACHES:
+        seen |= Q(pk__in=reach(prefix))
+    return Institution.objects.filter(seen)
 
 
 def institution_for(user: User, pk: object) -> Institution:
@@ -38,29 +50,6 @@ def institution_for(user: User, pk: object) -> Institution:
         return institutions_visible_to(user).select_related("region").get(pk=int(pk))
     except (Institution.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到该院校/机构") from exc
-
-
-def pairings_visible_to(user: User) -> QuerySet[Pairing]:
-    if _anonymous(user):
-        return Pairing.objects.none()
-    base = Pairing.objects.select_related("school", "county", "site", "site__county")
-    if user.role == Role.SCHOOL_OFFICER:
-        return base.filter(school_id=user.institution_id)
-    prefix = user.region_prefix
-    if not prefix:
-        return base
-    return base.filter(
-        Q(county__code__startswith=prefix)
-        | Q(site__county__code__startswith=prefix)
-        | Q(school__region__code__startswith=prefix)
-    )
-
-
-def pairing_for(user: User, pk: object) -> Pairing:
-    try:
-        return pairings_visible_to(user).get(pk=int(pk))
-    except (Pairing.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该结对关系") from exc
 
 
 def capacity_visible_to(user: User) -> QuerySet[Capacity]:

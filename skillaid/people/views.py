@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from skillaid.accounts.exports import export_response
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import AuditEntry, Channel
+from skillaid.accounts.sections import sections
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.training.record import lifelong_record, record_export
 from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
@@ -131,15 +131,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "statuses": statuses,
             "history": history,
-            "record": lifelong_record(person),
+            "sections": sections("person_detail", request, person),
         },
     )
-
-
-@login_required
-def person_record_export(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_for(request.user, pk)
-    return record_export(person, actor=request.user, channel=Channel.PAGE)
 
 
 @login_required

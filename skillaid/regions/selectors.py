@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from skillaid.accounts.models import User
+from typing import Protocol
 
 from .models import Level, Region, RegionQuerySet
 
 
-def regions_visible_to(user: User) -> RegionQuerySet:
+class Placed(Protocol):
+    """Anyone with a region: a user (accounts, above this app) passes its own prefix."""
+
+    region_prefix: str
+
+
+def regions_visible_to(user: Placed) -> RegionQuerySet:
     return Region.objects.current().filter(code__startswith=user.region_prefix)
 
 
-def regions_for_choice(user: User) -> list[Region]:
+def regions_for_choice(user: Placed) -> list[Region]:
     """The province, cities and counties a user may pick for something of theirs."""
     return list(
         regions_visible_to(user)
@@ -21,7 +27,7 @@ def regions_for_choice(user: User) -> list[Region]:
     )
 
 
-def counties_visible_to(user: User) -> RegionQuerySet:
+def counties_visible_to(user: Placed) -> RegionQuerySet:
     return regions_visible_to(user).filter(level=Level.COUNTY).exclude(name="市辖区")
 
 

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel, Role
 from skillaid.errors import apply_errors
-from skillaid.evaluation.services import certificates_issue
 from skillaid.people.selectors import people_visible_to, sees_ledger
 
 from . import classes, rollup
@@ -197,7 +196,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
+def class_act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
     c = class_for(request.user, pk)
     try:
         message = action(c)
@@ -216,7 +215,7 @@ def class_declare(request: HttpRequest, pk: int) -> HttpResponse:
         classes.class_declare(actor=request.user, training_class=c, channel=Channel.PAGE)
         return "已申报，等待培训地县（区）人社部门审核"
 
-    return _act(request, pk, declare)
+    return class_act(request, pk, declare)
 
 
 @login_required
@@ -236,7 +235,7 @@ def class_review(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return f"审核完成：{c.get_status_display()}"
 
-    return _act(request, pk, review)
+    return class_act(request, pk, review)
 
 
 @login_required
@@ -250,7 +249,7 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
         e = classes.roster_add(actor=request.user, training_class=c, **form.cleaned_data)
         return f"{e.person.name}已加入花名册"
 
-    return _act(request, pk, add)
+    return class_act(request, pk, add)
 
 
 @login_required
@@ -262,7 +261,7 @@ def roster_remove(request: HttpRequest, pk: int) -> HttpResponse:
         classes.roster_remove(actor=request.user, enrolment=e)
         return f"{e.person.name}已移出花名册"
 
-    return _act(request, e.training_class_id, remove)
+    return class_act(request, e.training_class_id, remove)
 
 
 @login_required
@@ -323,17 +322,7 @@ def class_close(request: HttpRequest, pk: int) -> HttpResponse:
         classes.class_close(actor=request.user, training_class=c, channel=Channel.PAGE)
         return "培训班已结业"
 
-    return _act(request, pk, close)
-
-
-@login_required
-@require_POST
-def class_certificates(request: HttpRequest, pk: int) -> HttpResponse:
-    def issue(c) -> str:  # noqa: ANN001
-        issued = certificates_issue(actor=request.user, training_class=c, channel=Channel.PAGE)
-        return f"已颁发{len(issued)}张证书"
-
-    return _act(request, pk, issue)
+    return class_act(request, pk, close)
 
 
 def _refusals(user, refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001

@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_value
+from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
 from skillaid.lib import dates, timetable
 from skillaid.people.models import Category, Person
 from skillaid.regions.models import Level, Region
@@ -28,12 +29,8 @@ from .models import (
     ClassSession,
     ClassStatus,
     Completion,
-    DemandEntry,
     Enrolment,
-    Occupation,
-    SkillLevel,
     TrainingClass,
-    TrainingKind,
 )
 
 CLASS_FIELDS = (

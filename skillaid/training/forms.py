@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from skillaid.accounts.models import User
+from skillaid.catalogue.models import Occupation, SkillLevel, TrainingKind
 from skillaid.regions.models import Level, Region
 
-from .models import Basis, Occupation, SkillLevel, TrainingKind
+from .models import Basis
 
 TIMETABLE_HELP = (
     "每行一个课次：日期 开始-结束 地点 教师，例如“2026-12-01 09:00-12:00 实训楼201 韦老师”。"

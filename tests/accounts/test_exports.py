@@ -97,7 +97,7 @@ def test_the_capacity_export_writes_text_as_text(client, wei):
 
 
 def test_the_pairing_export_writes_text_as_text(client, pairings, wei):
-    from skillaid.institutions.models import Pairing
+    from skillaid.pairings.models import Pairing
 
     pairing = Pairing.objects.filter(county_id=MASHAN).first()
     pairing.school.name = PAYLOADS[0]

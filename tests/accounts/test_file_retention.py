@@ -111,7 +111,7 @@ def test_uploads_and_reports_are_deleted_after_the_retention_period(
 
 
 def test_serve_enqueues_the_purge_at_start_and_then_periodically(monkeypatch):
-    from skillaid.people.management.commands import serve
+    from skillaid.ops.management.commands import serve
 
     calls = []
 

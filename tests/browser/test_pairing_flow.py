@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from skillaid.institutions.models import Pairing, WorkPlan
+from skillaid.pairings.models import Pairing, WorkPlan
 from tests.conftest import MASHAN, PASSWORD
 from tests.people.sheets import xlsx
 

@@ -2,8 +2,8 @@ import datetime as dt
 import json
 
 from skillaid.accounts.models import ApiToken
-from skillaid.institutions.models import Pairing
 from skillaid.lib.uscc import make_code
+from skillaid.pairings.models import Pairing
 from tests.conftest import LONGAN, MASHAN
 
 

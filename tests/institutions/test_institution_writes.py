@@ -10,10 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from skillaid.accounts.models import ApiToken
+from skillaid.catalogue.models import Occupation
 from skillaid.institutions import services
-from skillaid.institutions.models import Institution, InstitutionOccupation, Pairing
+from skillaid.institutions.models import Institution, InstitutionOccupation
 from skillaid.institutions.services import InstitutionChange, can_change_institution
-from skillaid.training.models import Occupation
+from skillaid.pairings.models import Pairing
 from tests.conftest import MASHAN
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,10 @@ import datetime as dt
 
 import pytest
 
-from skillaid.institutions import services
-from skillaid.institutions.models import Capacity, Institution, Pairing, WorkPlan
+from skillaid.institutions import capacity
+from skillaid.institutions.models import Capacity, Institution
+from skillaid.pairings import services as pairing_services
+from skillaid.pairings.models import Pairing, WorkPlan
 from tests.conftest import LONGAN, MASHAN
 from tests.exports import export_rows
 
@@ -56,7 +58,10 @@ def test_a_clerk_sees_their_county_and_its_school_but_not_the_neighbours_pairing
     assert c.get(f"/counties/{LONGAN}/").status_code == 404
     body = c.get("/pairings/").content.decode()
     assert "马山县" in body and "隆安县" not in body
-    assert c.get(f"/institutions/{mashan.school_id}/").status_code == 200
+    school_page = c.get(f"/institutions/{mashan.school_id}/").content.decode()
+    # The school's page carries the pairings section, within the clerk's scope.
+    assert 'id="school-pairings"' in school_page
+    assert f"/pairings/{mashan.pk}/" in school_page and f"/pairings/{longan.pk}/" not in school_page
     rongshui = Pairing.objects.get(county__name__startswith="融水")
     assert c.get(f"/institutions/{rongshui.school_id}/").status_code == 404
 
@@ -86,7 +91,7 @@ def test_overdue_summaries_show_on_both_sides(as_user, pairings, lu, wei):
         pytest.skip("no summary is due yet this year")
     for user in (lu, wei):
         assert "逾期未报送" in as_user(user).get(f"/pairings/{mashan.pk}/").content.decode()
-    services.summary_submit(
+    pairing_services.summary_submit(
         actor=lu,
         channel="page",
         pairing=mashan,
@@ -170,7 +175,7 @@ def test_the_pairing_export_holds_only_the_callers_pairings(as_user, pairings, w
 def test_key_schools_published_after_april_are_marked_late(regions, qin, pairings):
     year = dt.date.today().year
     school = Institution.objects.get(name="广西南宁技师学院")
-    on_time = services.capacity_create(
+    on_time = capacity.capacity_create(
         actor=qin,
         channel="page",
         data={
@@ -182,7 +187,7 @@ def test_key_schools_published_after_april_are_marked_late(regions, qin, pairing
             "published_on": dt.date(year, 4, 28),
         },
     )
-    late = services.capacity_create(
+    late = capacity.capacity_create(
         actor=qin,
         channel="page",
         data={

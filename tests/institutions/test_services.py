@@ -4,15 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from skillaid.accounts.models import AuditEntry
-from skillaid.institutions import services
-from skillaid.institutions.models import (
-    CatalogueStatus,
-    Institution,
-    Pairing,
-    PairingSummary,
-    WorkPlan,
-)
+from skillaid.institutions import capacity, services
+from skillaid.institutions.models import CatalogueStatus, Institution
 from skillaid.lib.uscc import make_code
+from skillaid.pairings import services as pairing_services
+from skillaid.pairings.models import Pairing, PairingSummary, WorkPlan
 from tests.conftest import LONGAN, MASHAN
 
 GOOD = make_code("52450124MJ0000001")
@@ -87,7 +83,7 @@ def test_the_school_files_its_work_plan_and_the_county_cannot(pairings, lu, wei)
         {"occupation": "电工", "month": 5, "trainees": 30},
     ]
     with pytest.raises(PermissionDenied):
-        services.work_plan_file(
+        pairing_services.work_plan_file(
             actor=wei,
             channel="page",
             pairing=pairing,
@@ -95,12 +91,12 @@ def test_the_school_files_its_work_plan_and_the_county_cannot(pairings, lu, wei)
             planned_enrolments=10,
             items=items,
         )
-    plan = services.work_plan_file(
+    plan = pairing_services.work_plan_file(
         actor=lu, channel="page", pairing=pairing, year=year, planned_enrolments=10, items=items
     )
     assert plan.planned_trainees == 70
     # Filing again replaces the year's plan instead of adding a second one.
-    services.work_plan_file(
+    pairing_services.work_plan_file(
         actor=lu, channel="page", pairing=pairing, year=year, planned_enrolments=12, items=items[:1]
     )
     plan = WorkPlan.objects.get(pairing=pairing, year=year)
@@ -110,7 +106,7 @@ def test_the_school_files_its_work_plan_and_the_county_cannot(pairings, lu, wei)
 def test_a_work_plan_item_must_be_whole(pairings, lu):
     pairing = Pairing.objects.get(county_id=MASHAN)
     with pytest.raises(ValidationError) as exc:
-        services.work_plan_file(
+        pairing_services.work_plan_file(
             actor=lu,
             channel="page",
             pairing=pairing,
@@ -124,7 +120,7 @@ def test_a_work_plan_item_must_be_whole(pairings, lu):
 def test_a_late_summary_is_marked_late(pairings, lu):
     pairing = Pairing.objects.get(county_id=MASHAN)
     year = dt.date.today().year - 1
-    summary = services.summary_submit(
+    summary = pairing_services.summary_submit(
         actor=lu, channel="page", pairing=pairing, year=year, period="half", text="完成培训120人"
     )
     assert summary.due == dt.date(year, 6, 30) and summary.late
@@ -134,13 +130,13 @@ def test_a_late_summary_is_marked_late(pairings, lu):
 def test_capacity_rules_per_kind(wei):
     year = dt.date.today().year
     with pytest.raises(ValidationError) as exc:
-        services.capacity_create(
+        capacity.capacity_create(
             actor=wei,
             channel="page",
             data={"kind": "master_studio", "name": "韦师傅工作室", "region": MASHAN, "year": year},
         )
     assert "技能大师" in exc.value.message_dict["master"][0]
-    item = services.capacity_create(
+    item = capacity.capacity_create(
         actor=wei,
         channel="page",
         data={
@@ -153,7 +149,7 @@ def test_capacity_rules_per_kind(wei):
         },
     )
     with pytest.raises(ValidationError, match="同名"):
-        services.capacity_create(
+        capacity.capacity_create(
             actor=wei,
             channel="page",
             data={
@@ -164,7 +160,7 @@ def test_capacity_rules_per_kind(wei):
                 "master": "韦建国",
             },
         )
-    changed = services.capacity_update(
+    changed = capacity.capacity_update(
         actor=wei, channel="page", item=item, data={"apprentices": 15}
     )
     assert changed == {"apprentices": [12, 15]}

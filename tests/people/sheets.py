@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skillaid.people.demo import write_workbook
+from skillaid.ops.demo_people import write_workbook
 
 HEADERS = [
     "姓名",

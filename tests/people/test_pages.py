@@ -74,8 +74,9 @@ def test_revealing_an_id_shows_it_and_logs_the_view(client, wei, person_factory)
 def test_a_school_officer_reads_no_ledger_record_not_even_of_their_trainees(
     client, lu, person_factory
 ):
+    from skillaid.catalogue.models import Occupation
     from skillaid.institutions.models import Institution
-    from skillaid.training.models import Enrolment, Occupation, TrainingClass
+    from skillaid.training.models import Enrolment, TrainingClass
 
     someone, trainee = person_factory(), person_factory(name="蓝海燕")
     c = TrainingClass.objects.create(

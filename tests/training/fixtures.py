@@ -17,14 +17,14 @@ from tests.conftest import MASHAN, make_user
 
 @pytest.fixture
 def occupation(db):
-    from skillaid.training.models import Occupation
+    from skillaid.catalogue.models import Occupation
 
     return Occupation.objects.get_or_create(code="4-10-01-01", name="家政服务员")[0]
 
 
 @pytest.fixture
 def entry(regions, occupation):
-    from skillaid.training.models import DemandEntry
+    from skillaid.catalogue.models import DemandEntry
 
     return DemandEntry.objects.get_or_create(
         occupation=occupation,

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import skillaid.training.models
+import skillaid.catalogue.models
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Occupation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=16, validators=[skillaid.training.models.validate_occupation_code], verbose_name='职业编码')),
+                ('code', models.CharField(blank=True, max_length=16, validators=[skillaid.catalogue.models.validate_occupation_code], verbose_name='职业编码')),
                 ('name', models.CharField(max_length=64, verbose_name='职业（工种）名称')),
                 ('digital', models.BooleanField(default=False, verbose_name='数字职业（S）')),
                 ('green', models.BooleanField(default=False, verbose_name='绿色职业（L）')),

@@ -13,10 +13,16 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.institutions.models import (
+    CatalogueStatus,
+    Institution,
+    InstitutionKind,
+    InstitutionStatus,
+)
 from skillaid.regions.loading import DATA_DIR, Problem, _city, find_county
 from skillaid.regions.models import Level, Region, ResettlementSite
 
-from .models import CatalogueStatus, Institution, InstitutionKind, InstitutionStatus, Pairing
+from .models import Pairing
 
 PROVINCE = "450000"
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from skillaid.accounts.exports import Column, export_response, export_title
 from skillaid.accounts.models import AuditEntry, User
 from skillaid.people.models import Person
-
-from .classes import rate, sessions_attended
-from .models import Attendance, ClassSession, Completion, Enrolment
+from skillaid.training.classes import rate, sessions_attended
+from skillaid.training.models import Attendance, ClassSession, Completion, Enrolment
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from skillaid.institutions.loading import load_pairings
-from skillaid.institutions.models import Pairing
+from skillaid.pairings.loading import load_pairings
+from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
 

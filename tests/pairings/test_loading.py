@@ -3,8 +3,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from skillaid.institutions.loading import load_pairings
-from skillaid.institutions.models import CatalogueStatus, Institution, Pairing
+from skillaid.institutions.models import CatalogueStatus, Institution
+from skillaid.pairings.loading import load_pairings
+from skillaid.pairings.models import Pairing
 from tests.conftest import MASHAN
 
 

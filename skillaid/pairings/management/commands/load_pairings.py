@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from skillaid.institutions.loading import load_pairings
+from skillaid.pairings.loading import load_pairings
 
 
 class Command(BaseCommand):

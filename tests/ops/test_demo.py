@@ -7,11 +7,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_classes_cover_each_stage_once(regions, person_factory):
     from skillaid.evaluation.models import Certificate
-    from skillaid.people.management.commands.demo_data import (
+    from skillaid.ops.demo_classes import ensure_demo_classes
+    from skillaid.ops.management.commands.demo_data import (
         ensure_demo_catalogue,
         ensure_demo_users,
     )
-    from skillaid.training.demo import ensure_demo_classes
     from skillaid.training.models import TrainingClass
 
     ensure_demo_users()

@@ -9,20 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import User
+from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions.models import Institution, InstitutionOccupation
 from skillaid.lib import uscc
 from skillaid.people.models import Category, Person
-
-from . import classes
-from .models import (
+from skillaid.training import classes
+from skillaid.training.models import (
     Attendance,
     ClassSession,
     ClassStatus,
     Direction,
     Enrolment,
     Method,
-    Occupation,
     TrainingClass,
 )
 

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from skillaid.accounts.models import ApiToken, AuditEntry
-from skillaid.institutions import services
-from skillaid.institutions.models import Institution, Pairing
+from skillaid.institutions.models import Institution
+from skillaid.pairings import services as pairing_services
+from skillaid.pairings.models import Pairing
 from skillaid.regions.models import ResettlementSite
 from tests.conftest import MASHAN
 
@@ -19,11 +20,11 @@ LIUNAN = "450204"  # 柳州市柳南区: outside 梁峰's city
 
 
 def create(actor, school, **partner):
-    return services.pairing_create(actor=actor, channel="page", school=school, **partner)
+    return pairing_services.pairing_create(actor=actor, channel="page", school=school, **partner)
 
 
 def end(actor, pairing, on=None, reason="学校撤并"):
-    return services.pairing_end(
+    return pairing_services.pairing_end(
         actor=actor,
         channel="page",
         pairing=pairing,
@@ -105,7 +106,7 @@ def test_an_ended_pairing_keeps_its_history_and_takes_no_new_plans(pairings, lu,
         end(liang, pairing)
     assert "已于" in exc.value.message_dict["ended_on"][0]
     with pytest.raises(ValidationError, match="不能再报备工作计划"):
-        services.work_plan_file(
+        pairing_services.work_plan_file(
             actor=lu,
             channel="page",
             pairing=pairing,

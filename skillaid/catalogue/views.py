@@ -82,7 +82,7 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "training/catalogue_list.html",
+        "catalogue/catalogue_list.html",
         {"page": page, "filters": filters, "query": request.GET.urlencode()},
     )
 
@@ -182,6 +182,6 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     jobs = jobs_of(request.user, CATALOGUE_IMPORT)
     return render(
         request,
-        "training/catalogue_import.html",
+        "catalogue/catalogue_import.html",
         {"form": form, "jobs": jobs, "upload_note": upload_note()},
     )

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from skillaid.accounts.jobs import Job
-from skillaid.training.imports import import_catalogue
-from skillaid.training.models import DemandEntry, Occupation
-from skillaid.training.services import parse_money
+from skillaid.catalogue.imports import import_catalogue
+from skillaid.catalogue.models import DemandEntry, Occupation
+from skillaid.catalogue.services import parse_money
 from tests.people.sheets import xlsx
 
 HEADERS = [

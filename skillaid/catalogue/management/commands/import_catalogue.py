@@ -2,9 +2,9 @@ from pathlib import Path
 
 from skillaid.accounts.jobs import upload_limits
 from skillaid.accounts.models import User
+from skillaid.catalogue.imports import import_catalogue
 from skillaid.commands import SheetImportCommand
 from skillaid.lib.sheets import SheetResult
-from skillaid.training.imports import import_catalogue
 
 
 class Command(SheetImportCommand):

@@ -10,7 +10,7 @@ from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role, User
 from skillaid.accounts.users import DEMO_DEVICE_NAME
 from skillaid.institutions.models import Institution, InstitutionKind
-from skillaid.people.demo import generate_rows, write_workbook
+from skillaid.ops.demo_people import generate_rows, write_workbook
 from skillaid.people.imports import LedgerImport
 from skillaid.regions.models import KeyCounty
 
@@ -97,8 +97,8 @@ DEMO_CAPACITY = [
 def ensure_demo_catalogue() -> None:
     from decimal import Decimal
 
+    from skillaid.catalogue.models import DemandEntry, Occupation
     from skillaid.institutions.models import Capacity
-    from skillaid.training.models import DemandEntry, Occupation
 
     start = dt.date(dt.date.today().year, 1, 1)
     for code, name, kind, level, hours, amount, digital, green, urgent in DEMO_CATALOGUE:
@@ -174,7 +174,7 @@ class Command(BaseCommand):
         self._classes()
 
     def _classes(self) -> None:
-        from skillaid.training.demo import ensure_demo_classes
+        from skillaid.ops.demo_classes import ensure_demo_classes
 
         if ensure_demo_classes():
             self.stdout.write(

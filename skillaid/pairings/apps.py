@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PairingsConfig(AppConfig):
+    name = "skillaid.pairings"
+    verbose_name = "结对帮扶"
+
+    def ready(self) -> None:
+        from skillaid.accounts.sections import section_register
+        from skillaid.institutions.selectors import reach_register
+
+        from .selectors import schools_reached
+        from .views import school_pairings
+
+        reach_register(schools_reached)
+        section_register("institution_detail", school_pairings)
