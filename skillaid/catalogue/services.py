@@ -205,7 +205,7 @@ def demand_entry_save(
             actor=actor,
             channel=channel,
             action=Action.CREATE if outcome == "created" else Action.UPDATE,
-            object_type="demand_entry",
+            object_type="catalogue.demandentry",
             object_id=entry.pk,
             changes=changes,
         )

@@ -104,7 +104,7 @@ def capacity_create(*, actor: User | None, channel: str, data: dict[str, Any]) -
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="capacity",
+        object_type="institutions.capacity",
         object_id=item.pk,
         changes={k: [None, audit_value(v)] for k, v in values.items()},
     )
@@ -135,7 +135,7 @@ def capacity_update(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="capacity",
+            object_type="institutions.capacity",
             object_id=item.pk,
             changes=changed,
         )
@@ -162,7 +162,7 @@ def competition_record_result(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="capacity",
+        object_type="institutions.capacity",
         object_id=competition.pk,
         person_id=person.pk,
         changes={"placing": [None, placing]},

@@ -147,7 +147,7 @@ def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="institution",
+        object_type="institutions.institution",
         object_id=institution.pk,
         changes={k: [None, audit_value(v)] for k, v in values.items()},
     )
@@ -179,7 +179,7 @@ def institution_update(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="institution",
+            object_type="institutions.institution",
             object_id=institution.pk,
             changes=changed,
         )
@@ -229,7 +229,7 @@ def institution_set_status(
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="institution",
+        object_type="institutions.institution",
         object_id=institution.pk,
         changes={"status": [current.value, target.value], "on": [None, on.isoformat()]},
         note=reason,
@@ -257,7 +257,7 @@ def institution_add_occupation(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="institution",
+            object_type="institutions.institution",
             object_id=institution.pk,
             changes={"occupations": [None, f"{occupation} {SkillLevel(level).label}"]},
         )

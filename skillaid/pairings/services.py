@@ -115,7 +115,7 @@ def pairing_create(
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="pairing",
+        object_type="pairings.pairing",
         object_id=pairing.pk,
         changes={
             "school": [None, school.pk],
@@ -155,7 +155,7 @@ def pairing_end(
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="pairing",
+        object_type="pairings.pairing",
         object_id=pairing.pk,
         changes={"ended_on": [None, audit_value(on)], "end_reason": ["", pairing.end_reason]},
     )
@@ -190,7 +190,7 @@ def pairing_record_agreement(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="pairing",
+            object_type="pairings.pairing",
             object_id=pairing.pk,
             changes=changes,
         )
@@ -253,7 +253,7 @@ def work_plan_file(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="work_plan",
+        object_type="pairings.workplan",
         object_id=plan.pk,
         changes={
             "year": [None, year],
@@ -292,7 +292,7 @@ def summary_submit(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="pairing_summary",
+        object_type="pairings.pairingsummary",
         object_id=summary.pk,
         changes={"year": [None, year], "period": [None, period]},
         note=str(pairing),

@@ -739,7 +739,9 @@ class LedgerImport:
                 if f not in ("updated_at", "surveyed_by_id", "import_digest")
             }
             audit_rows.append(
-                self._audit_row(now, Action.UPDATE, "person", old["id"], old["id"], diff, result)
+                self._audit_row(
+                    now, Action.UPDATE, "people.person", old["id"], old["id"], diff, result
+                )
             )
         if new:
             ids = reserve_ids(Person._meta.db_table, len(new))
@@ -756,7 +758,7 @@ class LedgerImport:
             # A creation is logged with its source row; the values are the person's own
             # until a later change, which is logged field by field.
             name = result.filename[:150]
-            head = self._audit_head(now, Action.CREATE, "person")
+            head = self._audit_head(now, Action.CREATE, "people.person")
             audit_rows.extend(
                 [*head, str(pk), pk, "{}", f"{name} 第{r.row}行"]
                 for pk, (_, r, _) in zip(ids, new, strict=True)
@@ -888,7 +890,7 @@ class LedgerImport:
                 self._audit_row(
                     now,
                     Action.UPDATE,
-                    "household",
+                    "people.household",
                     row["id"],
                     person["id"] if person else None,
                     diff,

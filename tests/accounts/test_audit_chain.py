@@ -24,7 +24,7 @@ def entries(n: int) -> list[AuditEntry]:
             actor=None,
             channel="page",
             action="update",
-            object_type="person",
+            object_type="people.person",
             object_id=i,
             person_id=i,
             changes={"phone": ["1", str(i)], "b": (1, 2), 3: None},
@@ -129,8 +129,8 @@ def test_the_ledger_imports_bulk_entries_are_chained_with_the_rest(tmp_path, reg
     rows[0][3] = "监测户"  # a household category change: the import's other audit insert
     LedgerImport(actor=None, county=county).run(xlsx(tmp_path / "b.xlsx", rows))
     kinds = list(AuditEntry.objects.order_by("id").values_list("object_type", "action"))
-    assert kinds.count(("person", "create")) == 3
-    assert ("household", "update") in kinds and ("person", "update") in kinds
+    assert kinds.count(("people.person", "create")) == 3
+    assert ("people.household", "update") in kinds and ("people.person", "update") in kinds
     verdict = audit_verify()
     assert verdict.intact and verdict.entries == len(kinds)
 
@@ -147,7 +147,7 @@ def test_concurrent_writers_keep_one_chain(regions):
                         actor=None,
                         channel="api",
                         action="update",
-                        object_type="t",
+                        object_type="accounts.user",
                         object_id=f"{n}-{i}",
                     )
         except Exception as exc:  # noqa: BLE001

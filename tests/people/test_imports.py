@@ -114,7 +114,9 @@ def test_a_changed_row_updates_only_what_differs_and_audits_it(tmp_path, good):
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     p = Person.objects.with_id_number(rows[0][1]).get()
     assert p.phone == "13900001111"
-    entry = AuditEntry.objects.filter(person_id=p.pk, action="update", object_type="person").get()
+    entry = AuditEntry.objects.filter(
+        person_id=p.pk, action="update", object_type="people.person"
+    ).get()
     assert entry.changes["phone"] == ["13812345678", "13900001111"]
     # The household's category changed with its history kept.
     statuses = list(p.household.statuses.order_by("id"))
