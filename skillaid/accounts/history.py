@@ -102,7 +102,7 @@ def describe_many(items: list[tuple[str, dict]]) -> list[list[Change]]:
 
 def object_type_of(subject: object) -> str:
     """The object_type the log stores for `subject`: a model, one of its rows, a model's label
-    (either case) or a word of DOCUMENTS. Anything else is a mistake in the caller."""
+    (the model name in either case) or a word of DOCUMENTS. Anything else is a mistake in the caller."""
     if isinstance(subject, models.Model) or (
         isinstance(subject, type) and issubclass(subject, models.Model)
     ):

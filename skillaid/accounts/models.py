@@ -678,7 +678,8 @@ def audit_changes(
     each side); a row not yet saved logs every value as new (action CREATE). Nothing
     changed: nothing is saved and nothing logged. `prepare` sees the changes before
     the save, to set what follows from them and the log leaves out (a name's
-    initials, who last surveyed). Runs inside the caller's transaction, if any; the
+    initials, who last surveyed). The entry concerns `person_id`, or the person the row
+    names by an `audit_person_id` attribute. Runs inside the caller's transaction, if any; the
     caller has validated `values` (the database's constraints still hold on save).
     """
     adding = obj._state.adding
@@ -694,6 +695,9 @@ def audit_changes(
         if prepare is not None:
             prepare(changes)
         obj.save()
+        if person_id is None:
+            # A row about a person names them (Person.audit_person_id), once it has a key.
+            person_id = getattr(obj, "audit_person_id", None)
         audit(
             actor=actor,
             channel=channel,

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User, audit
+from skillaid.accounts.models import Action, Role, User, audit, audit_changes
 from skillaid.catalogue.models import SkillLevel
 from skillaid.training.classes import is_officer_of
 from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
@@ -143,16 +143,12 @@ def certificate_revoke(
         errors["revoked_reason"] = "注销原因不能超过255个字"
     if errors:
         raise ValidationError(errors)
-    cert.revoked_on, cert.revoked_reason = on, reason
-    cert.save(update_fields=["revoked_on", "revoked_reason"])
-    audit(
+    audit_changes(
+        cert,
+        {"revoked_on": on, "revoked_reason": reason},
         actor=actor,
         channel=channel,
-        action=Action.UPDATE,
-        object_type="evaluation.certificate",
-        object_id=cert.pk,
         person_id=cert.person_id,
-        changes={"revoked_on": [None, on.isoformat()], "revoked_reason": ["", reason]},
     )
     return cert
 
@@ -340,34 +336,14 @@ def certificate_record(
     }
     existing = Certificate.objects.select_for_update().filter(number=number).first()
     if existing is None:
-        cert = Certificate.objects.create(
-            number=number, source=Source.IMPORTED, created_by=actor, **values
-        )
-        outcome = "created"
-        changes = {"number": [None, number]}
+        cert, outcome = Certificate(source=Source.IMPORTED, created_by=actor), "created"
+        values = {"number": number, **values}
     else:
         if existing.person_id != person.pk:
             raise ValidationError({"number": f"证书编号{number}已登记在他人名下"})
         if existing.source == Source.ISSUED:
             raise ValidationError({"number": f"证书{number}由本系统颁发，不能用导入覆盖"})
-        changes = {
-            k: [str(getattr(existing, k)), str(v)]
-            for k, v in values.items()
-            if getattr(existing, k) != v
-        }
-        if not changes:
-            return existing, "unchanged"
-        for k, v in values.items():
-            setattr(existing, k, v)
-        existing.save()
         cert, outcome = existing, "updated"
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE if outcome == "created" else Action.UPDATE,
-        object_type="evaluation.certificate",
-        object_id=cert.pk,
-        person_id=person.pk,
-        changes=changes,
-    )
+    if not audit_changes(cert, values, actor=actor, channel=channel, person_id=person.pk):
+        outcome = "unchanged"
     return cert, outcome

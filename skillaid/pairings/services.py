@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User, audit, audit_value
+from skillaid.accounts.models import Action, Role, User, audit, audit_changes, audit_value
 from skillaid.institutions.models import SCHOOL_KINDS, Institution
 from skillaid.institutions.services import _region_in_scope
 from skillaid.lib import dates
@@ -149,15 +149,11 @@ def pairing_end(
         errors["end_reason"] = "请填写结束原因"
     if errors:
         raise ValidationError(errors)
-    pairing.ended_on, pairing.end_reason = on, reason.strip()[:255]
-    pairing.save(update_fields=["ended_on", "end_reason"])
-    audit(
+    audit_changes(
+        pairing,
+        {"ended_on": on, "end_reason": reason.strip()[:255]},
         actor=actor,
         channel=channel,
-        action=Action.UPDATE,
-        object_type="pairings.pairing",
-        object_id=pairing.pk,
-        changes={"ended_on": [None, audit_value(on)], "end_reason": ["", pairing.end_reason]},
     )
     return pairing
 

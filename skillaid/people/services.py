@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Channel, User, audit, audit_value
+from skillaid.accounts.models import Action, Channel, User, audit, audit_changes
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.regions.models import Level, Region, ResettlementSite
@@ -129,14 +129,11 @@ def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> 
     category = _category(data, errors)
     if errors:
         raise ValidationError(errors)
-    person = Person(**values)
+    person = Person()
     person.set_id_number(checked.number or "")
-    person.name_initials = initials(person.name)
-    if any(f in values for f in INTENT_FIELDS):
-        person.surveyed_by = actor
     household_number = fields.text(data.get("household_number")) or "自动-" + person.id_index[:12]
     household, _ = Household.objects.get_or_create(
-        county=person.county,
+        county=values["county"],
         number=household_number,
         defaults={
             "category": category[0] if category else Category.ORDINARY,
@@ -152,17 +149,13 @@ def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> 
             start=household.category_since or timezone.localdate(),
         )
     person.household = household
-    person.save()
-    snapshot = {k: [None, audit_value(v)] for k, v in values.items()}
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE,
-        object_type="people.person",
-        object_id=person.pk,
-        person_id=person.pk,
-        changes=snapshot,
-    )
+
+    def prepare(changes: dict[str, list]) -> None:
+        person.name_initials = initials(person.name)
+        if any(f in values for f in INTENT_FIELDS):
+            person.surveyed_by = actor
+
+    audit_changes(person, values, actor=actor, channel=channel, prepare=prepare)
     if category and household.category != category[0]:
         household_set_category(
             actor=actor,
@@ -205,28 +198,15 @@ def person_update(
     if errors:
         raise ValidationError(errors)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    changed: dict[str, list] = {}
-    for name, value in values.items():
-        old = getattr(person, name)
-        if old != value:
-            changed[name] = [audit_value(old), audit_value(value)]
-            setattr(person, name, value)
-    if "name" in changed:
-        person.name_initials = initials(person.name)
-    if any(f in changed for f in INTENT_FIELDS):
-        person.surveyed_by = actor
-    if changed:
+
+    def prepare(changed: dict[str, list]) -> None:
+        if "name" in changed:
+            person.name_initials = initials(person.name)
+        if any(f in changed for f in INTENT_FIELDS):
+            person.surveyed_by = actor
         person.updated_at = timezone.now()
-        person.save()
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.UPDATE,
-            object_type="people.person",
-            object_id=person.pk,
-            person_id=person.pk,
-            changes=changed,
-        )
+
+    changed = audit_changes(person, values, actor=actor, channel=channel, prepare=prepare)
     if (
         category
         and person.household
