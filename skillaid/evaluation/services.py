@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from skillaid.accounts.models import Action, Role, User, audit, audit_changes
 from skillaid.catalogue.models import SkillLevel
+from skillaid.lib.names import normalise, same_name
 from skillaid.training.classes import is_officer_of
 from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
 
@@ -193,7 +194,7 @@ def certificate_verify(number: str, name: str = "") -> Verdict:
     cert = Certificate.objects.filter(number=number).first()
     if cert is None:
         return Verdict(False, f"查无此证书：编号“{number}”不存在")
-    if name and name != cert.holder_name:
+    if name and not same_name(name, cert.holder_name):
         return Verdict(False, "证书编号与持证人姓名不符")
     if cert.revoked_on:
         return Verdict(False, f"该证书已于{cert.revoked_on:%Y-%m-%d}注销", cert)
@@ -246,10 +247,7 @@ def certificate_record(
     from skillaid.catalogue.models import Occupation
     from skillaid.catalogue.services import parse_level
     from skillaid.people import fields
-    from skillaid.people.models import Person
-    from skillaid.people.selectors import people_visible_to
-    from skillaid.people.services import check_id, person_create
-    from skillaid.regions.models import Level, Region
+    from skillaid.people.services import check_id, person_match_or_register
 
     if actor is not None and not can_import(actor):
         raise PermissionDenied("您的角色不能导入证书")
@@ -259,7 +257,7 @@ def certificate_record(
         errors["number"] = "证书编号为空"
     elif len(number) > 40:
         errors["number"] = "证书编号超过40位"
-    name = "".join(str(data.get("name") or "").split())
+    name = normalise(data.get("name"))
     if not name:
         errors["name"] = "姓名为空"
     kind = ""
@@ -297,29 +295,14 @@ def certificate_record(
         errors["id_number"] = checked.error or "身份证号无效"
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.with_id_number(checked.number or "").first()
-    if person is not None:
-        # Scope before the name, in the same words as for someone not in the ledger: a
-        # refusal must not confirm a name and number of a person outside the actor's scope.
-        if actor is not None and not people_visible_to(actor).filter(pk=person.pk).exists():
-            raise ValidationError({"id_number": OUT_OF_SCOPE})
-        if person.name != name:
-            raise ValidationError({"name": "姓名与台账中该身份证号的姓名不一致"})
-    else:
-        home = str(data.get("county") or "").strip() or (checked.number or "")[:6]
-        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
-            raise ValidationError(
-                {
-                    "id_number": "此人未在台账登记，且身份证号前六位不是现行县级区划，无法确定所属县（区）"
-                }
-            )
-        if actor is not None and not home.startswith(actor.region_prefix):
-            raise ValidationError({"id_number": OUT_OF_SCOPE})
-        person = person_create(
-            actor=actor,
-            channel=channel,
-            data={"id_number": checked.number, "name": name, "county": home},
-        )
+    person = person_match_or_register(
+        id_number=checked.number,
+        name=name,
+        county=data.get("county") or "",
+        actor=actor,
+        channel=channel,
+        source="证书导入",
+    ).person_or_raise()
     occupation = None
     if code:
         occupation = Occupation.objects.filter(code=code).first()

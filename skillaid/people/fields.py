@@ -113,3 +113,15 @@ def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
     if dates.too_early(day):
         raise FieldError(dates.TOO_EARLY)
     return day
+
+
+def category_date(
+    value: object, *, current_start: dt.date | None, today: dt.date
+) -> dt.date:
+    """When a household's category change takes effect: `value` (today if empty), never after
+    today and never before the category it ends began, so the past is never rewritten.
+    The one rule of the edit page, the API, registering and the ledger import."""
+    day = date(value, today=today) or today
+    if current_start is not None and day < current_start:
+        raise FieldError(f"变更日期不能早于当前类别的起始日期 {current_start.isoformat()}")
+    return day

@@ -36,7 +36,7 @@ from skillaid.accounts.models import (
 from skillaid.db import adapter, bulk_insert, reserve_ids, select_in, select_pairs_in
 from skillaid.lib import idnumber
 from skillaid.lib.chain import canonical_json
-from skillaid.lib.names import initials
+from skillaid.lib.names import initials, normalise
 from skillaid.lib.sheets import (
     Limits,
     Rejection,
@@ -1048,7 +1048,7 @@ def _memo(parse: Callable[[object], object], limit: int = 4096) -> Callable[[obj
 
 
 def _name(value: object) -> str:
-    return fields.text(value).replace(" ", "")
+    return normalise(value)
 
 
 def _own_key(index_key: str) -> str:
