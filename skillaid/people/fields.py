@@ -115,9 +115,7 @@ def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
     return day
 
 
-def category_date(
-    value: object, *, current_start: dt.date | None, today: dt.date
-) -> dt.date:
+def category_date(value: object, *, current_start: dt.date | None, today: dt.date) -> dt.date:
     """When a household's category change takes effect: `value` (today if empty), never after
     today and never before the category it ends began, so the past is never rewritten.
     The one rule of the edit page, the API, registering and the ledger import."""
