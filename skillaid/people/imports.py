@@ -209,8 +209,8 @@ class LedgerImport(Importer):
         for i, (column, reason) in refused.items():
             result.reject(frame.numbers[i], column, reason, [])
         self._duplicates(frame, plan, result, where_id)
-        self._optional(frame, header, plan, result, ids)
         self._unchanged(frame, plan, result)
+        self._optional(frame, header, plan, result, ids)
         return plan
 
     def _check_id(self, raw: object) -> idnumber.IdCheck:
@@ -324,9 +324,28 @@ class LedgerImport(Importer):
                     message = f"与第{line}行身份证号相同、内容不同，以第{line}行为准"
                     result.warn(frame.numbers[i], where_id, message, plan.person(i))
 
+    def _parse(self, name: str, parse) -> tuple[list[object] | None, list[tuple[int, str]]]:  # noqa: ANN001
+        """`parse` on each distinct cell of a column among the rows to write: each row's value
+        (by its index in the frame) and (row index, reason) of each refused cell."""
+        column = self._todo_df.get_column(name) if name in self._todo_df.columns else None
+        if column is None:
+            return None, []
+        values, bad = parse_column(column, parse)
+        todo = self._todo
+        refused = [(todo[k], reason) for k, reason in refused_rows(column, bad)]
+        if len(todo) == self._size:
+            return values, refused
+        full: list[object] = [None] * self._size
+        for k, i in enumerate(todo):
+            full[i] = values[k]
+        return full, refused
+
     def _optional(self, frame, header, plan, result, ids) -> None:  # noqa: ANN001
-        """The optional fields, each distinct cell parsed once: a bad value is left out with
-        a warning and the row is kept."""
+        """The optional fields of the rows to write, each distinct cell parsed once: a bad
+        value is left out with a warning and the row is kept."""
+        self._size = len(frame)
+        self._todo = plan.todo
+        self._todo_df = frame.df if len(plan.todo) == len(frame) else frame.df[plan.todo]
         today = self.today
         parsers = {
             "phone": fields.phone,
@@ -337,15 +356,15 @@ class LedgerImport(Importer):
         }
         values: dict[str, list[object]] = {}
         for name, parse in parsers.items():
-            column = frame.column(name)
-            if column is None:
+            parsed, bad = self._parse(name, parse)
+            if parsed is None:
                 continue
-            values[name], bad = parse_column(column, parse)
+            values[name] = parsed
             where = header.where(name)
-            for i, reason in refused_rows(column, bad):
+            for i, reason in bad:
                 if name in FLAGS:
                     # Neither yes nor no: the answer is kept unknown, never taken for 否.
-                    values[name][i] = _UNKNOWN
+                    parsed[i] = _UNKNOWN
                     self._warn(result, frame, plan, i, where, f"{reason}，按“未知”导入")
                 else:
                     self._warn(
@@ -357,25 +376,17 @@ class LedgerImport(Importer):
         self._sex(frame, header, plan, result, ids)
 
     def _categories(self, frame, header, plan, result) -> None:  # noqa: ANN001
-        column = frame.column("category")
-        if column is None:
+        categories, bad = self._parse("category", fields.category)
+        if categories is None:
             return
-        categories, bad = parse_column(column, fields.category)
-        for i, reason in refused_rows(column, bad):
+        for i, reason in bad:
             self._warn(result, frame, plan, i, header.where("category"), f"{reason}，该项未导入")
-        kinds_column = frame.column("monitoring_kind")
-        if kinds_column is not None:
-            kinds, bad = parse_column(kinds_column, fields.monitoring_kind)
-            for i, reason in refused_rows(kinds_column, bad):
+        kinds, bad = self._parse("monitoring_kind", fields.monitoring_kind)
+        if kinds is not None:
+            for i, reason in bad:
                 if categories[i] is not None:
-                    self._warn(
-                        result,
-                        frame,
-                        plan,
-                        i,
-                        header.where("monitoring_kind"),
-                        f"{reason}，该项未导入",
-                    )
+                    where = header.where("monitoring_kind")
+                    self._warn(result, frame, plan, i, where, f"{reason}，该项未导入")
             monitored = str(Category.MONITORED)
             for i, kind in enumerate(kinds):
                 category = categories[i]
@@ -384,36 +395,33 @@ class LedgerImport(Importer):
         plan.categories = categories
 
     def _sites_and_households(self, frame, header, plan, result) -> None:  # noqa: ANN001
-        column = frame.column("resettlement_site")
-        if column is not None:
+        def site(raw: str) -> int | None:
+            name = fields.text(raw)
+            if not name:
+                return None
+            if name not in self._sites:
+                raise FieldError(f"安置区“{name}”不在安置区名录中，该项未导入")
+            return self._sites[name]
 
-            def site(raw: str) -> int | None:
-                name = fields.text(raw)
-                if not name:
-                    return None
-                if name not in self._sites:
-                    raise FieldError(f"安置区“{name}”不在安置区名录中，该项未导入")
-                return self._sites[name]
-
-            plan.values["resettlement_site_id"], bad = parse_column(column, site)
-            for i, reason in refused_rows(column, bad):
+        sites, bad = self._parse("resettlement_site", site)
+        if sites is not None:
+            plan.values["resettlement_site_id"] = sites
+            for i, reason in bad:
                 self._warn(result, frame, plan, i, header.where("resettlement_site"), reason)
-        column = frame.column("household_number")
-        numbers = column.to_list() if column is not None else [None] * len(frame)
-        households = [fields.text(v)[:64] or None if v else None for v in numbers]
-        heads = frame.column("head_number")
-        if heads is not None:
-            box = sealer()
+        households, _ = self._parse("household_number", lambda v: fields.text(v)[:64] or None)
+        households = households or [None] * len(frame)
+        box = sealer()
 
-            def head(raw: str) -> str:
-                checked = idnumber.check(raw, provinces=self._provinces)
-                if not checked.ok:
-                    raise FieldError(f"户主身份证号有误：{checked.error}，未据此归户")
-                number = checked.number or ""
-                return "户主" + idnumber.mask(number) + "-" + box.index(number)[:8]
+        def head(raw: str) -> str:
+            checked = idnumber.check(raw, provinces=self._provinces)
+            if not checked.ok:
+                raise FieldError(f"户主身份证号有误：{checked.error}，未据此归户")
+            number = checked.number or ""
+            return "户主" + idnumber.mask(number) + "-" + box.index(number)[:8]
 
-            keys, bad = parse_column(heads, head)
-            for i, reason in refused_rows(heads, bad):
+        keys, bad = self._parse("head_number", head)
+        if keys is not None:
+            for i, reason in bad:
                 if households[i] is None:
                     self._warn(result, frame, plan, i, header.where("head_number"), reason)
             households = [h or k for h, k in zip(households, keys, strict=True)]
@@ -421,37 +429,35 @@ class LedgerImport(Importer):
 
     def _sex(self, frame, header, plan, result, ids) -> None:  # noqa: ANN001
         """A 性别 column is not stored (the ID number says it) but compared with it."""
-        column = frame.column("sex")
-        if column is None:
+        given, bad = self._parse("sex", fields.sex)
+        if given is None:
             return
-        given, bad = parse_column(column, fields.sex)
         where = header.where("sex")
-        for i, reason in refused_rows(column, bad):
+        for i, reason in bad:
             self._warn(result, frame, plan, i, where, reason)
         from_id = sexes(ids.get_column("number")).to_list()
         label = {"M": "男", "F": "女"}
-        for i, (said, known) in enumerate(zip(given, from_id, strict=True)):
+        for i in plan.todo:
+            said, known = given[i], from_id[i]
             if said and known and said != known:
-                self._warn(
-                    result,
-                    frame,
-                    plan,
-                    i,
-                    where,
-                    f"性别“{label[said]}”与身份证号（{label[known]}）不符，以身份证号为准",
-                )
+                message = f"性别“{label[said]}”与身份证号（{label[known]}）不符，以身份证号为准"
+                self._warn(result, frame, plan, i, where, message)
 
     def _unchanged(self, frame: LedgerFrame, plan: _Plan, result: ImportResult) -> None:
         """Rows identical to the one an import last wrote for someone in scope, who has not
-        changed since, are unchanged: nothing more is done with them."""
+        changed since, are unchanged: nothing more is done with them. The others are the
+        rows to write."""
         candidates = [
             i
             for i in range(len(frame))
             if i not in plan.refused and i not in plan.dropped and i not in plan.warned
         ]
         stored = self._stored_digests([frame.digests[i] for i in candidates])
-        plan.unchanged = {i for i in candidates if frame.digests[i] in stored}
+        digests = frame.digests
+        plan.unchanged = {i for i in candidates if digests[i] in stored}
         result.unchanged += len(plan.unchanged)
+        skip = plan.refused | plan.dropped | plan.unchanged
+        plan.todo = [i for i in range(len(frame)) if i not in skip]
 
     def _stored_digests(self, digests: list[str]) -> set[str]:
         """The digests among `digests` of people in scope whose last imported row had them."""
@@ -465,8 +471,7 @@ class LedgerImport(Importer):
     # ----- writing -----
 
     def _write(self, frame, header, plan, result, total) -> None:  # noqa: ANN001
-        skip = plan.refused | plan.dropped | plan.unchanged
-        todo = [i for i in range(len(frame)) if i not in skip]
+        todo = plan.todo
         if not todo:
             return
         writer = LedgerWriter(
@@ -533,6 +538,7 @@ class _Plan:
         self.dropped: set[int] = set()  # earlier rows of a person listed again
         self.warned: set[int] = set()  # rows that drew a warning: their digest is not kept
         self.unchanged: set[int] = set()
+        self.todo: list[int] = []  # rows to write, in file order
         self.values: dict[str, list[object]] = {}
         self.categories: list[tuple[str, str] | None] = []
         self.households: list[str | None] = []
