@@ -106,6 +106,19 @@ class Table:
     rows: Callable[[], Iterator[list[object]]]
     total: int  # number of rows, for progress
     sheet: str
+    reopen: Callable[[], Table] | None = None
+
+    def release(self) -> None:
+        """Let go of the sheet held in memory (a 200,000-row sheet holds 200 MB); a later
+        `rows()` reads the file again."""
+        reopen = self.reopen
+        if reopen is None:
+            return
+
+        def rows() -> Iterator[list[object]]:
+            return reopen().rows()
+
+        self.rows = rows
 
 
 def file_sha256(path: Path) -> str:
@@ -140,7 +153,12 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
         text = _decode_csv(path.read_bytes())
         rows = list(csv.reader(io.StringIO(text)))
         check_rows(len(rows), limits)
-        return Table(rows=lambda: iter(rows), total=len(rows), sheet="")
+        return Table(
+            rows=lambda: iter(rows),
+            total=len(rows),
+            sheet="",
+            reopen=lambda: open_table(path, name=name),
+        )
     if suffix in ZIP_SUFFIXES and (limits.max_expanded is not None or limits.max_ratio is not None):
         check_workbook(path, limits)
     try:
@@ -153,7 +171,12 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
         ) from None
     total = sheet.height
     check_rows(total, limits)
-    return Table(rows=sheet.iter_rows, total=total, sheet=sheet.name)
+    return Table(
+        rows=sheet.iter_rows,
+        total=total,
+        sheet=sheet.name,
+        reopen=lambda: open_table(path, name=name),
+    )
 
 
 _DECOR = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")

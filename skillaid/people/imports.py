@@ -158,6 +158,7 @@ class LedgerImport(Importer):
         ).encode()
         with _rare_cycle_collection():
             frame = read_frame(table, header, seed)
+            table.release()  # read again only to quote the cells of a refused row
             result.rows = len(frame)
             self.progress(total // 4, total)
             plan = self._check(frame, header, result)
@@ -319,7 +320,7 @@ class LedgerImport(Importer):
             for i in rows[:-1]:
                 plan.dropped.add(i)  # not written, and not refused either
                 result.duplicates += 1
-                if frame.digests[i] != frame.digests[last]:
+                if frame.digest(i) != frame.digest(last):
                     line = frame.numbers[last]
                     message = f"与第{line}行身份证号相同、内容不同，以第{line}行为准"
                     result.warn(frame.numbers[i], where_id, message, plan.person(i))
@@ -452,9 +453,10 @@ class LedgerImport(Importer):
             for i in range(len(frame))
             if i not in plan.refused and i not in plan.dropped and i not in plan.warned
         ]
-        stored = self._stored_digests([frame.digests[i] for i in candidates])
-        digests = frame.digests
-        plan.unchanged = {i for i in candidates if digests[i] in stored}
+        digests = {i: frame.digest(i) for i in candidates}
+        stored = self._stored_digests(list(digests.values()))
+        plan.unchanged = {i for i, digest in digests.items() if digest in stored}
+        del digests
         result.unchanged += len(plan.unchanged)
         skip = plan.refused | plan.dropped | plan.unchanged
         plan.todo = [i for i in range(len(frame)) if i not in skip]
@@ -517,7 +519,7 @@ class LedgerImport(Importer):
             county=plan.counties[i],
             values=values,
             key=key,
-            digest="" if i in plan.warned else frame.digests[i],
+            digest="" if i in plan.warned else frame.digest(i),
             category=plan.categories[i] if plan.categories else None,
             household_key=plan.households[i] if plan.households else None,
             person=plan.person(i),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,19 +15,24 @@ import polars as pl
 from skillaid.lib.columns import FieldError, Header
 from skillaid.lib.sheets import Table
 
-FLUSH_ROWS = 20_000  # rows gathered as Python strings before they go into polars
+FLUSH_ROWS = 5_000  # rows gathered as Python strings before they go into polars
 
 
 @dataclass
 class LedgerFrame:
     """The data rows of a sheet: their numbers in the file, digests and declared columns."""
 
-    numbers: list[int]  # row number in the file of each data row
-    digests: list[str]  # of each whole row as read, with the import's columns and county
+    # Row numbers and digests are kept packed, not as 200,000 small Python objects: made
+    # during the walk, those would pin the memory of every row read beside them.
+    numbers: array  # row number in the file of each data row
+    digests: bytes  # 8 bytes a row: of the whole row as read, with the import's columns
     df: pl.DataFrame  # one text column per declared column found (null for an empty cell)
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    def digest(self, i: int) -> str:
+        return self.digests[8 * i : 8 * i + 8].hex()
 
     def column(self, name: str) -> pl.Series | None:
         return self.df.get_column(name) if name in self.df.columns else None
@@ -59,8 +65,8 @@ def read_frame(table: Table, header: Header, seed: bytes) -> LedgerFrame:
     positions = sorted(header.positions.items(), key=lambda item: item[1])
     gathered: list[list[str | None]] = [[] for _ in positions]
     slots = [(i, gathered[k]) for k, (_, i) in enumerate(positions)]
-    numbers: list[int] = []
-    digests: list[str] = []
+    numbers = array("L")
+    digests = bytearray()
     blank = "\x1f"
     chunks: list[pl.DataFrame] = []
 
@@ -104,9 +110,9 @@ def read_frame(table: Table, header: Header, seed: bytes) -> LedgerFrame:
                 cell = cells[i] if i < width else None
                 values.append(cell or None)
         numbers.append(number)
-        digests.append(h.hexdigest())
+        digests += h.digest()
     flush()
-    return LedgerFrame(numbers=numbers, digests=digests, df=pl.concat(chunks, rechunk=True))
+    return LedgerFrame(numbers=numbers, digests=bytes(digests), df=pl.concat(chunks, rechunk=False))
 
 
 Parsed = tuple[pl.Series, dict[str, str]]  # the values, and each refused cell's reason
