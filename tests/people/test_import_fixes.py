@@ -42,7 +42,13 @@ def test_an_answer_neither_yes_nor_no_is_kept_unknown_and_warned(tmp_path, regio
 
 def test_the_ledger_page_shows_an_unknown_answer_as_unknown(tmp_path, regions, wei, client):
     number = new_id()
-    run(xlsx(tmp_path / "a.xlsx", [["韦一", number, "也许"]], headers=["姓名", "身份证号", "培训意愿"]))
+    run(
+        xlsx(
+            tmp_path / "a.xlsx",
+            [["韦一", number, "也许"]],
+            headers=["姓名", "身份证号", "培训意愿"],
+        )
+    )
     client.force_login(wei)
     person = Person.objects.get()
     page = client.get(f"/people/{person.pk}/").content.decode()
