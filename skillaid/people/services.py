@@ -368,8 +368,8 @@ def household_set_category(
     household = Household.objects.select_for_update().get(pk=household.pk)
     current = household.statuses.filter(end__isnull=True).first()
     try:
-        on = fields.category_date(
-            on, current_start=current.start if current else None, today=timezone.localdate()
+        on = fields.category_start(
+            on, current.start if current else None, today=timezone.localdate()
         )
     except fields.FieldError as exc:
         raise ValidationError({"on": str(exc)}) from exc

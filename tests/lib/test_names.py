@@ -32,7 +32,7 @@ def test_every_middle_dot_of_a_minority_name_is_the_same_dot(first, last, a, b):
 def test_normalising_twice_changes_nothing_and_keeps_no_space(text):
     once = normalise(text)
     assert normalise(once) == once
-    assert not any(c.isspace() or unicodedata.category(c) == "Cf" for c in once)
+    assert not any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in once)
 
 
 @given(HAN, HAN)
@@ -47,3 +47,13 @@ def test_an_empty_name_matches_nobody(blank):
 
 def test_full_width_letters_are_the_plain_ones():
     assert same_name("ＡＢＣ", "ABC") and not same_name("阿依古丽", "阿依古")
+
+
+@given(st.lists(st.text(max_size=8), max_size=20))
+def test_the_column_form_of_the_rule_gives_the_same_names(values):
+    import polars as pl
+
+    from skillaid.lib.names import normalise_column
+
+    column = normalise_column(pl.Series(values, dtype=pl.String))
+    assert column.to_list() == [normalise(v) for v in values]

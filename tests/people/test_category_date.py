@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillaid.people.fields import FieldError, category_date
+from skillaid.people.fields import FieldError, category_start
 from skillaid.people.services import household_set_category
 
 DAYS = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2035, 12, 31))
@@ -18,28 +18,12 @@ def test_a_date_is_taken_exactly_when_it_is_neither_after_today_nor_before_the_c
 ):
     allowed = day <= today and (current_start is None or day >= current_start)
     try:
-        taken = category_date(day, current_start=current_start, today=today)
+        taken = category_start(day, current_start, today=today)
     except FieldError as exc:
         assert not allowed
         assert "晚于今天" in str(exc) or f"起始日期 {current_start}" in str(exc)
     else:
         assert allowed and taken == day
-
-
-@given(st.one_of(st.none(), DAYS), DAYS)
-def test_no_date_means_today(current_start, today):
-    if current_start is not None and current_start > today:
-        with pytest.raises(FieldError):
-            category_date("", current_start=current_start, today=today)
-    else:
-        assert category_date(None, current_start=current_start, today=today) == today
-
-
-def test_typed_dates_are_read_as_the_ledger_reads_them():
-    today = dt.date(2026, 6, 1)
-    assert category_date("2026年3月1日", current_start=None, today=today) == dt.date(2026, 3, 1)
-    with pytest.raises(FieldError, match="格式不对"):
-        category_date("三月", current_start=None, today=today)
 
 
 def test_the_service_refuses_a_change_dated_in_the_future(wei, person_factory):

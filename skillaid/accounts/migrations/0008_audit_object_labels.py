@@ -37,6 +37,7 @@ LEGACY = {
     "user": "accounts.user",
     "api_token": "accounts.apitoken",
     "audit_log": "accounts.auditentry",
+    "import": "accounts.importrecord",
 }
 FIELDS = (
     "id",
@@ -142,7 +143,7 @@ def relabel(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_tokens_audit_chain")]
+    dependencies = [("accounts", "0007_job_scope_import_record")]
 
     operations = [
         # Going back leaves the labels: the code before this migration shows them as stored.
