@@ -97,7 +97,7 @@ def forwards(apps, schema_editor):  # noqa: ANN001, ANN201
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0007_review_steps"),
+        ("accounts", "0008_review_steps"),
         ("training", "0004_catalogue_moved"),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_tokens_audit_chain'),
+        ('accounts', '0007_job_scope_import_record'),
     ]
 
     operations = [
