@@ -33,7 +33,7 @@ def test_the_migration_chains_existing_entries_and_expires_existing_tokens(regio
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    # Migration 0008 relabels the three and records that it did: one entry more.
+    # Migration 0009 relabels the three and records that it did: one entry more.
     verdict = audit_verify()
     assert verdict.intact and verdict.entries == 4
     assert AuditEntry.objects.exclude(hash="").count() == 4

@@ -1,4 +1,4 @@
-"""Migration 0008 names audit objects by model label and keeps the chain verifiable."""
+"""Migration 0009 names audit objects by model label and keeps the chain verifiable."""
 
 import datetime as dt
 
@@ -16,7 +16,7 @@ OLD_WORDS = ["person", "class", "pairing", "audit_log", "ledger", "household"]
 
 
 def _log_old_entries() -> None:
-    """Entries as the log held them before 0008, chained by 0006."""
+    """Entries as the log held them before 0009, chained by 0006."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE_CHAIN)
     with connection.cursor() as cursor:

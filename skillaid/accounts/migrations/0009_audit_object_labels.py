@@ -143,7 +143,7 @@ def relabel(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0007_job_scope_import_record")]
+    dependencies = [("accounts", "0008_review_steps")]
 
     operations = [
         # Going back leaves the labels: the code before this migration shows them as stored.
