@@ -113,7 +113,7 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
         HEADERS,
         (row(e) for e in rows),
         subject="需求指导目录",
-        object_type="demand_entry",
+        object_type="catalogue.demandentry",
         filters={
             "查询": request.GET.get("q", "").strip(),
             "急需紧缺": "是" if request.GET.get("urgent") else "",

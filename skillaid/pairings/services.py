@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User, audit, audit_value
+from skillaid.accounts.models import Action, Role, User, audit, audit_changes, audit_value
 from skillaid.institutions.models import SCHOOL_KINDS, Institution
 from skillaid.institutions.services import _region_in_scope
 from skillaid.lib import dates
@@ -115,7 +115,7 @@ def pairing_create(
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="pairing",
+        object_type="pairings.pairing",
         object_id=pairing.pk,
         changes={
             "school": [None, school.pk],
@@ -149,15 +149,11 @@ def pairing_end(
         errors["end_reason"] = "请填写结束原因"
     if errors:
         raise ValidationError(errors)
-    pairing.ended_on, pairing.end_reason = on, reason.strip()[:255]
-    pairing.save(update_fields=["ended_on", "end_reason"])
-    audit(
+    audit_changes(
+        pairing,
+        {"ended_on": on, "end_reason": reason.strip()[:255]},
         actor=actor,
         channel=channel,
-        action=Action.UPDATE,
-        object_type="pairing",
-        object_id=pairing.pk,
-        changes={"ended_on": [None, audit_value(on)], "end_reason": ["", pairing.end_reason]},
     )
     return pairing
 
@@ -190,7 +186,7 @@ def pairing_record_agreement(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="pairing",
+            object_type="pairings.pairing",
             object_id=pairing.pk,
             changes=changes,
         )
@@ -253,7 +249,7 @@ def work_plan_file(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="work_plan",
+        object_type="pairings.workplan",
         object_id=plan.pk,
         changes={
             "year": [None, year],
@@ -292,7 +288,7 @@ def summary_submit(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="pairing_summary",
+        object_type="pairings.pairingsummary",
         object_id=summary.pk,
         changes={"year": [None, year], "period": [None, period]},
         note=str(pairing),

@@ -171,7 +171,9 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         f"{year}年计划招收两后生（人）",
         "逾期未报送",
     ]
-    return download(request, headers, rows, subject="技工院校结对帮扶", object_type="pairing")
+    return download(
+        request, headers, rows, subject="技工院校结对帮扶", object_type="pairings.pairing"
+    )
 
 
 @login_required

@@ -31,6 +31,7 @@ from skillaid.db import select_in
 from skillaid.lib import idnumber
 from skillaid.lib.columns import Column, Columns, FieldError, Header, person_label
 from skillaid.lib.idcolumn import check_ids, sexes
+from skillaid.lib.names import normalise_column
 from skillaid.lib.sheets import ImportResult, Table
 from skillaid.regions.models import Level, Region, ResettlementSite
 
@@ -177,13 +178,7 @@ class LedgerImport(Importer):
             today=self.today,
         )
         raw_ids = df.get_column("id_number")
-        names = (
-            df.get_column("name")
-            .fill_null("")
-            .str.normalize("NFKC")
-            .str.strip_chars()
-            .str.replace_all(" ", "", literal=True)
-        )
+        names = normalise_column(df.get_column("name"))
         numbers = ids.get_column("number")
         refused: dict[int, tuple[str, str]] = {}  # row index -> (column, reason)
         where_id = header.where("id_number")

@@ -370,7 +370,7 @@ def test_a_certificate_is_revoked_with_a_date_and_a_reason(lu, wei, huang, finis
     verdict = certificate_verify(cert.number, "蓝海燕")
     assert not verdict.genuine and "2027-01-10注销" in verdict.message
     entry = AuditEntry.objects.get(
-        object_type="certificate", object_id=str(cert.pk), action="update"
+        object_type="evaluation.certificate", object_id=str(cert.pk), action="update"
     )
     assert entry.person_id == good.pk and entry.actor == wei
     assert entry.changes["revoked_reason"] == ["", "冒名顶替参加考核"]

@@ -50,7 +50,9 @@ def test_it_creates_people_households_and_intents(good):
     assert p.name_initials == "wxb"
     # The creations are logged once for the import; each person keeps the import and the
     # row of its file that made them.
-    entry = AuditEntry.objects.get(action="create", channel="import", object_type="import")
+    entry = AuditEntry.objects.get(
+        action="create", channel="import", object_type="accounts.importrecord"
+    )
     assert entry.changes == {"created": 3} and entry.note == "ledger.xlsx"
     for row_no, row in enumerate(rows, start=2):
         person = Person.objects.with_id_number(row[1]).get()
@@ -117,7 +119,9 @@ def test_a_changed_row_updates_only_what_differs_and_audits_it(tmp_path, good):
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     p = Person.objects.with_id_number(rows[0][1]).get()
     assert p.phone == "13900001111"
-    entry = AuditEntry.objects.filter(person_id=p.pk, action="update", object_type="person").get()
+    entry = AuditEntry.objects.filter(
+        person_id=p.pk, action="update", object_type="people.person"
+    ).get()
     assert entry.changes["phone"] == ["13812345678", "13900001111"]
     # The household's category changed with its history kept.
     statuses = list(p.household.statuses.order_by("id"))

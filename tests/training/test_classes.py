@@ -30,7 +30,9 @@ def test_it_saves_a_draft_with_its_timetable(lu, school, occupation):
     assert c.status == ClassStatus.DRAFT
     assert c.institution == school
     assert c.sessions.count() == 3
-    assert AuditEntry.objects.filter(object_type="class", object_id=str(c.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="training.trainingclass", object_id=str(c.pk)
+    ).exists()
 
 
 def test_it_names_the_bad_timetable_lines(lu, school, occupation):
