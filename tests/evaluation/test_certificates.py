@@ -290,8 +290,10 @@ def test_the_command_exits_3_and_prints_json(tmp_path, wei, person_factory):
         "updated": 0,
         "unchanged": 0,
         "rejected": 1,
+        "warnings": 0,
+        "duplicates": 0,
     }
-    assert "row 3, G列“等级”" in err.getvalue()
+    assert "c.xlsx row 3 G列“等级”: rejected:" in err.getvalue()
     assert Certificate.objects.filter(number="S9").exists()
 
 
