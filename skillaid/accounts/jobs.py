@@ -104,6 +104,10 @@ class Job(models.Model):
         runner = RUNNERS.get(self.kind)
         return runner.label if runner else self.kind
 
+    def report_open_to(self, user) -> bool:  # noqa: ANN001
+        """As ImportRecord.report_open_to: the report of an import holds whole ID numbers."""
+        return bool(self.report) and (self.owner_id == user.pk or user.can_reveal_ids)
+
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
