@@ -688,6 +688,8 @@ class IdKey(models.Model):
         return f"{self.key_id}（{self.get_state_display()}）"
 
 
-# The job model lives with its mechanism; imported here so that Django registers it.
+# The import-record, job and review-step models live with their mechanisms; imported here so
+# that Django registers them.
 from .imports.records import ImportRecord  # noqa: E402, F401
 from .jobs import Job, JobState  # noqa: E402, F401
+from .review import ReviewStep  # noqa: E402, F401

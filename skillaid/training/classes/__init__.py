@@ -1,0 +1,46 @@
+"""Every change to a training class: declaration, review, roster, completion and closing.
+
+Pages, the API and commands call these functions alike; each refuses a move its
+caller may not make, or that the class's state does not allow, with a message
+in Chinese. One module per idea; the names are re-exported here, so callers write
+`classes.class_declare(...)`.
+"""
+
+from .completion import attendance_counts, class_close, enrolment_complete, rate, sessions_attended
+from .eligibility import eligibility
+from .lifecycle import (
+    CLASS_FIELDS,
+    class_declare,
+    class_log,
+    class_save,
+    declaration_check,
+    entry_for,
+    timetable_text,
+)
+from .officers import is_officer_of, require_officer
+from .review import CLASS_REVIEW, Decision, class_review
+from .roster import roster_add, roster_open, roster_remove
+
+__all__ = [
+    "CLASS_FIELDS",
+    "CLASS_REVIEW",
+    "Decision",
+    "attendance_counts",
+    "class_close",
+    "class_declare",
+    "class_log",
+    "class_review",
+    "class_save",
+    "declaration_check",
+    "eligibility",
+    "enrolment_complete",
+    "entry_for",
+    "is_officer_of",
+    "rate",
+    "require_officer",
+    "roster_add",
+    "roster_open",
+    "roster_remove",
+    "sessions_attended",
+    "timetable_text",
+]
