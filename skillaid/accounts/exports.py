@@ -104,6 +104,31 @@ def export(
             cells.write_row(sheet, count + 1, row)
     finally:
         book.close()
+    log_export(
+        actor=actor,
+        channel=channel,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        filters=filters,
+        rows=count,
+        note=f"导出 {count} 行：{title}",
+    )
+    return count
+
+
+def log_export(
+    *,
+    actor: User | None,
+    channel: str,
+    object_type: str,
+    rows: int,
+    note: str,
+    object_id: object = "",
+    person_id: int | None = None,
+    filters: Mapping[str, object] | None = None,
+) -> None:
+    """The EXPORT audit entry of a file taken out of SkillAid: what, by whom, how many rows."""
     audit(
         actor=actor if actor is not None and actor.pk else None,
         channel=channel,
@@ -111,10 +136,34 @@ def export(
         object_type=kind,
         object_id=object_id,
         person_id=person_id,
-        changes={"filters": [None, _redact_filters(filters or {})], "rows": [None, count]},
-        note=f"导出 {count} 行：{title}"[:255],
+        changes={"filters": [None, _redact_filters(filters or {})], "rows": [None, rows]},
+        note=redact(note)[:255],
     )
-    return count
+
+
+def kept_file_response(
+    request: HttpRequest,
+    file: IO[bytes],
+    *,
+    filename: str,
+    object_type: str,
+    object_id: object,
+    rows: int,
+    subject: str,
+) -> FileResponse:
+    """A file SkillAid already keeps (an import's problem-row report), sent to the user and
+    logged as an export like any other."""
+    log_export(
+        actor=request.user,
+        channel=Channel.PAGE,
+        object_type=object_type,
+        object_id=object_id,
+        rows=rows,
+        note=f"下载 {rows} 行：{subject}",
+    )
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def export_response(

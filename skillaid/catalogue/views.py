@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from skillaid.accounts.exports import download
+from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import regions_for_choice
-from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from .models import DemandEntry, SkillLevel, TrainingKind
 from .services import demand_entry_save

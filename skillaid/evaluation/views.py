@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
@@ -27,7 +28,6 @@ from skillaid.people.models import Person
 from skillaid.people.selectors import person_for, sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.class_views import class_act
-from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
 from .models import CertificateKind, VerifyCount

@@ -180,6 +180,17 @@ def test_the_same_id_twice_with_the_same_data_counts_once(tmp_path, regions):
     assert result.summary()["created"] == 1 and result.duplicates == 1 and not result.rejected
 
 
+def test_a_row_imported_before_listed_twice_is_unchanged_once_and_a_duplicate_once(
+    tmp_path, regions
+):
+    row = ["韦一", new_id(), "13812345678", "脱贫户", "是", "", "", ""]
+    other = ["覃二", new_id(), "", "一般户", "否", "", "", ""]
+    run(xlsx(tmp_path / "first.xlsx", [row, other]))
+    result = run(xlsx(tmp_path / "again.xlsx", [row, other, list(row)]))
+    assert (result.rows, result.unchanged, result.duplicates) == (3, 2, 1)
+    assert not result.rejected and not result.warnings and result.updated == 0
+
+
 def test_a_row_imported_before_still_conflicts_with_a_new_row_of_its_id(tmp_path, regions):
     # The unchanged row is recognised by its digest without its ID being checked again;
     # a second row with the same ID and another name must still refuse both.
