@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import User
+from skillaid.accounts.system import system_user
 from skillaid.lib.sheets import SheetResult, UnreadableFile
 
 
@@ -22,12 +23,13 @@ class SheetImportCommand(BaseCommand):
         parser.add_argument("--user", help="username the changes are logged under")
         parser.add_argument("--json", action="store_true", help="print one JSON object last")
 
-    def run_import(self, path: Path, actor: User | None, options: dict) -> SheetResult:
+    def run_import(self, path: Path, actor: User, options: dict) -> SheetResult:
         raise NotImplementedError
 
     def handle(self, *args, **options) -> None:
         id_key_at_start(self.stderr)
-        actor = None
+        # Without --user the changes are the system user's (accounts.system), never no one's.
+        actor = system_user()
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:

@@ -133,7 +133,7 @@ class ArchiveRefused(Exception):
 
 
 def audit_archive(
-    *, before: dt.date, output: Path, actor: User | None = None
+    *, before: dt.date, output: Path, actor: User
 ) -> AuditAnchor | None:
     """Move the entries older than `before` to `output` (gzip, JSON lines) and delete them.
 

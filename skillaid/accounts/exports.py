@@ -67,7 +67,7 @@ def export(
     rows: Iterable[Sequence[object]],
     *,
     title: str,
-    actor: User | None,
+    actor: User,
     channel: str,
     object_type: str,
     target: Path | IO[bytes],
@@ -102,7 +102,7 @@ def export(
     finally:
         book.close()
     audit(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         channel=channel,
         action=Action.EXPORT,
         object_type=object_type,

@@ -41,6 +41,9 @@ ROLE_LEVELS = {
     Role.PROVINCE_REVIEWER: "province",
 }
 LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+# The user jobs and commands act as (accounts.system.system_user).
+SYSTEM_USERNAME = "system"
+SYSTEM_FULL_NAME = "系统（自动任务）"
 
 
 class User(AbstractUser):
@@ -141,50 +144,51 @@ class User(AbstractUser):
         return code_prefix(self.region_id)
 
     @property
+    def is_system(self) -> bool:
+        """The named user jobs and commands act as (accounts.system): never logs in."""
+        return self.username == SYSTEM_USERNAME and not self.has_usable_password()
+
+    @property
+    def acts(self) -> bool:
+        """Whether this user's actions are taken: an active user, or the system user."""
+        return self.is_active or self.is_system
+
+    # What pages ask of a role, answered by the capability table (accounts.capabilities).
+    def can(self, capability: str, obj: object = None) -> bool:
+        from .capabilities import can
+
+        return can(self, capability, obj)  # type: ignore[arg-type]
+
+    @property
     def can_reveal_ids(self) -> bool:
-        return self.role in {
-            Role.COUNTY_CLERK,
-            Role.CITY_REVIEWER,
-            Role.PROVINCE_REVIEWER,
-            Role.ADMIN,
-        }
+        return self.can("ledger.reveal_id")
 
     @property
     def is_reviewer(self) -> bool:
-        """City and province reviewers and administrators: they keep the catalogues."""
-        return self.role in {Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
+        """City and province reviewers and administrators: they move the institution catalogue."""
+        return self.can("institution.set_status")
 
     @property
     def can_keep_demand_catalogue(self) -> bool:
-        return self.role in {Role.PROVINCE_REVIEWER, Role.ADMIN}
+        return self.can("catalogue.edit")
 
     @property
     def can_register_institutions(self) -> bool:
-        return self.role in {
-            Role.COUNTY_CLERK,
-            Role.CITY_REVIEWER,
-            Role.PROVINCE_REVIEWER,
-            Role.ADMIN,
-        }
+        return self.can("institution.create")
 
     @property
     def reads_ledger(self) -> bool:
         """Ledger records are for the bureaus: a school officer sees trainees only on its
         classes, never their phone, household or village."""
-        return self.role != Role.SCHOOL_OFFICER
+        return self.can("ledger.read")
 
     @property
     def can_edit_ledger(self) -> bool:
-        return self.role in {Role.COUNTY_CLERK, Role.ADMIN}
+        return self.can("ledger.edit")
 
     @property
     def can_read_audit(self) -> bool:
-        return self.role in {
-            Role.CITY_REVIEWER,
-            Role.PROVINCE_REVIEWER,
-            Role.ADMIN,
-            Role.COUNTY_CLERK,
-        }
+        return self.can("audit.read")
 
 
 def _hash_token(token: str) -> str:

@@ -51,7 +51,7 @@ CatalogueResult = SheetResult
 def import_catalogue(
     path: Path,
     *,
-    actor: User | None,
+    actor: User,
     region: str = "",
     name: str | None = None,
     limits: Limits | None = None,

@@ -53,7 +53,7 @@ CertificateResult = SheetResult
 def import_certificates(
     path: Path,
     *,
-    actor: User | None,
+    actor: User,
     county: str = "",
     name: str | None = None,
     limits: Limits | None = None,

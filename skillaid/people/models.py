@@ -58,6 +58,10 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.number}（{self.get_category_display()}）"
 
+    def within(self, scope) -> bool:  # noqa: ANN001
+        """In a scope (accounts.scope) if its county is: the capability table asks."""
+        return scope.contains_region(self.county_id)
+
     @property
     def is_assisted(self) -> bool:
         return self.category in ASSISTED
@@ -216,6 +220,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
+
+    def within(self, scope) -> bool:  # noqa: ANN001
+        """In a scope (accounts.scope) if its county is: the capability table asks."""
+        return scope.contains_region(self.county_id)
 
     def save(self, *args, **kwargs) -> None:
         self.import_digest = ""

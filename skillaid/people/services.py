@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, Channel, User, audit, audit_value
+from skillaid.accounts.scope import Scope
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials
 from skillaid.regions.models import Level, Region, ResettlementSite
@@ -46,10 +48,10 @@ INTENT_FIELDS = (
 )
 
 
-def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    """Turn raw input into model values; a bad value goes into `errors` under its field."""
+def _clean(scope: Scope, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """Turn raw input into model values; a bad value goes into `errors` under its field.
+    The county must lie in `scope`."""
     out: dict[str, Any] = {}
-    scope = actor.region_prefix if actor else ""
     for name in EDITABLE:
         if name not in data:
             continue
@@ -70,7 +72,7 @@ def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> 
                 region = Region.objects.current().filter(code=code, level=Level.COUNTY).first()
                 if region is None:
                     raise fields.FieldError(f"县级区划代码“{code}”不存在")
-                if not code.startswith(scope):
+                if not scope.contains_region(code):
                     raise fields.FieldError(f"{region.name}不在您的管辖范围内")
                 value = region
             elif name == "resettlement_site":
@@ -113,19 +115,43 @@ def check_id(raw: object) -> idnumber.IdCheck:
 
 
 @transaction.atomic
-def person_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Person:
+def person_create(*, actor: User, channel: str, data: dict[str, Any]) -> Person:
+    """Register a person in the ledger of a county of the actor's region."""
+    require(actor, "ledger.edit")
+    return _person_create(actor=actor, channel=channel, data=data, scope=Scope.of(actor))
+
+
+@transaction.atomic
+def person_register(
+    *, actor: User, channel: str, id_number: str, name: str, county: str
+) -> Person:
+    """Register someone met on another record (a roster, an imported certificate) who is not
+    yet in the ledger, in their home county, whichever region the actor keeps: a school's
+    trainees come from anywhere. The caller has checked the record's own capability."""
+    require(actor, "person.register")
+    return _person_create(
+        actor=actor,
+        channel=channel,
+        data={"id_number": id_number, "name": name, "county": county},
+        scope=Scope(region_prefix=""),
+    )
+
+
+def _person_create(
+    *, actor: User, channel: str, data: dict[str, Any], scope: Scope
+) -> Person:
     errors: dict[str, str] = {}
     checked = check_id(data.get("id_number"))
     if not checked.ok:
         errors["id_number"] = checked.error or ""
     elif Person.objects.with_id_number(checked.number or "").exists():
         errors["id_number"] = "该身份证号已登记，请在台账中查找此人后修改"
-    if not data.get("county") and actor and actor.region and actor.region.level == Level.COUNTY:
+    if not data.get("county") and actor.region and actor.region.level == Level.COUNTY:
         data = {**data, "county": actor.region_id}  # a county clerk registers in their county
     for required in ("name", "county"):
         if not data.get(required):
             errors[required] = "必填"
-    values = _clean(actor, data, errors)
+    values = _clean(scope, data, errors)
     category = _category(data, errors)
     if errors:
         raise ValidationError(errors)
@@ -195,11 +221,12 @@ def _category(data: dict[str, Any], errors: dict[str, str]) -> tuple[str, str] |
 
 @transaction.atomic
 def person_update(
-    *, actor: User | None, channel: str, person: Person, data: dict[str, Any]
+    *, actor: User, channel: str, person: Person, data: dict[str, Any]
 ) -> dict[str, list]:
     """Apply the given fields; returns what changed as {field: [old, new]}."""
+    require(actor, "ledger.edit", person)
     errors: dict[str, str] = {}
-    values = _clean(actor, data, errors)
+    values = _clean(Scope.of(actor), data, errors)
     category = _category(data, errors)
     category_on, category_note = _category_change(data, errors)
     if errors:
@@ -268,7 +295,7 @@ def _category_change(data: dict[str, Any], errors: dict[str, str]) -> tuple[dt.d
 @transaction.atomic
 def household_set_category(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     household: Household,
     category: str,
@@ -278,6 +305,7 @@ def household_set_category(
     person_id: int | None = None,
 ) -> HouseholdStatus:
     """Close the open status on `on` and open a new one; the past stays queryable."""
+    require(actor, "ledger.edit", household)
     if category not in Category.values:
         raise ValidationError({"category": "家庭类别无法识别"})
     if category != Category.MONITORED:
@@ -318,8 +346,7 @@ def household_set_category(
 
 def person_reveal_id(*, actor: User, person: Person, channel: str = Channel.PAGE) -> str:
     """The whole number for a role that needs it; every view is logged."""
-    if not actor.can_reveal_ids:
-        raise PermissionError("您的角色不能查看完整身份证号")
+    require(actor, "ledger.reveal_id", person)
     audit(
         actor=actor,
         channel=channel,

@@ -14,5 +14,5 @@ class Command(SheetImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--region", default="", help="region code for rows without 适用地区")
 
-    def run_import(self, path: Path, actor: User | None, options: dict) -> SheetResult:
+    def run_import(self, path: Path, actor: User, options: dict) -> SheetResult:
         return import_catalogue(path, actor=actor, region=options["region"], limits=upload_limits())

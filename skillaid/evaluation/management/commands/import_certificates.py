@@ -14,7 +14,7 @@ class Command(SheetImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--county", default="", help="home county of holders not in the ledger")
 
-    def run_import(self, path: Path, actor: User | None, options: dict) -> SheetResult:
+    def run_import(self, path: Path, actor: User, options: dict) -> SheetResult:
         return import_certificates(
             path, actor=actor, county=options["county"], limits=upload_limits()
         )

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from skillaid.accounts.jobs import upload_limits
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import User
+from skillaid.accounts.system import system_user
 from skillaid.lib.sheets import UnreadableFile
 from skillaid.people.imports import LedgerImport
 from skillaid.regions.models import Region
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             county = Region.objects.filter(code=opts["county"], level="county").first()
             if county is None:
                 self.fail(f"--county {opts['county']}: not a county code in the division table")
-        actor = None
+        actor = system_user()  # without --user, the changes are the system user's
         if opts["user"]:
             actor = User.objects.filter(username=opts["user"]).first()
             if actor is None:
