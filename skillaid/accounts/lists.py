@@ -13,19 +13,32 @@ from collections.abc import Mapping
 from typing import Self
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationError
 
 
 class Filters(Schema):
-    """Text filters, stripped; a filter left out or empty filters nothing."""
+    """Filters, text stripped; a filter left out or empty filters nothing."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
 
     @classmethod
     def parse(cls, query: Mapping[str, object]) -> Self:
-        return cls.model_validate(
-            {name: str(query.get(name) or "") for name in cls.model_fields if name in query}
-        )
+        """The filters of a page's query string. A value the filter cannot take (a date
+        that is no date) filters nothing on a page; the API answers it with a 422."""
+        values = {
+            name: query.get(name)
+            for name in cls.model_fields
+            if query.get(name) not in (None, "")
+        }
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+            return cls.model_validate({k: v for k, v in values.items() if k not in bad})
 
     def as_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.model_dump().items()}
+        """Each filter as text ('' for none): a page's form, an export's audit entry."""
+        return {
+            k: "" if v in (None, False) else "1" if v is True else str(v)
+            for k, v in self.model_dump().items()
+        }

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from skillaid.accounts import keys
+from skillaid.accounts.scope import Scope
 from skillaid.lib import idnumber
 from skillaid.lib.sealed import Sealer
 
@@ -58,7 +59,7 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"{self.number}（{self.get_category_display()}）"
 
-    def within(self, scope) -> bool:  # noqa: ANN001
+    def within(self, scope: Scope) -> bool:
         """In a scope (accounts.scope) if its county is: the capability table asks."""
         return scope.contains_region(self.county_id)
 
@@ -221,7 +222,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
 
-    def within(self, scope) -> bool:  # noqa: ANN001
+    def within(self, scope: Scope) -> bool:
         """In a scope (accounts.scope) if its county is: the capability table asks."""
         return scope.contains_region(self.county_id)
 

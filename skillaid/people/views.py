@@ -206,7 +206,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require(request.user, "ledger.import")
     counties = list(counties_visible_to(request.user))
     form = upload_form(request, ImportForm, counties=counties)
     if request.method == "POST" and form.is_valid():
