@@ -60,10 +60,25 @@ _TABLE = [
     Capability("catalogue.edit", {PROVINCE, ADMIN}, "需求指导目录由省级审核人员维护"),
     # Institutions, the institution catalogue and the capacity registry.
     Capability("institution.create", BUREAUS, "您的角色不能登记院校/机构"),
-    Capability("institution.edit", BUREAUS | {OFFICER}, "您的角色不能修改该院校/机构"),
-    Capability("institution.set_status", REVIEWERS, "您的角色不能变更机构的目录状态"),
-    Capability("institution.occupations", BUREAUS, "您的角色不能登记机构的可培训职业"),
-    Capability("capacity.edit", BUREAUS, "您的角色不能登记能力建设项目"),
+    Capability(
+        "institution.edit",
+        BUREAUS | {OFFICER},
+        "您不能修改该院校/机构",
+        "您不能修改该院校/机构：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability(
+        "institution.set_status",
+        REVIEWERS,
+        "您不能变更该机构的目录状态",
+        "您不能变更该机构的目录状态：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability(
+        "institution.occupations",
+        BUREAUS,
+        "您不能登记该机构的可培训职业",
+        "您不能登记该机构的可培训职业：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability("capacity.edit", BUREAUS, "您的角色不能登记或修改能力建设项目"),
     # Pairings: set up and ended by city and region bureaus; plans and summaries filed by
     # the school; the agreement recorded by either side.
     Capability("pairing.manage", REVIEWERS, "结对关系由市、自治区人力资源社会保障部门建立和结束"),

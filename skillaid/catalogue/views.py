@@ -19,7 +19,8 @@ from skillaid.regions.selectors import regions_for_choice
 from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from .models import DemandEntry, SkillLevel, TrainingKind
-from .selectors import DemandFilters, catalogue_list
+from . import selectors
+from .selectors import DemandFilters
 from .services import demand_entry_save
 from .tasks import KIND as CATALOGUE_IMPORT
 
@@ -66,7 +67,7 @@ class ImportForm(forms.Form):
 
 def _rows(request: HttpRequest):  # noqa: ANN202
     filters = DemandFilters.parse(request.GET)
-    return catalogue_list(request.user, filters=filters), filters
+    return selectors.catalogue_list(request.user, filters=filters), filters
 
 
 @login_required
