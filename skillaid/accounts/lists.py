@@ -25,11 +25,8 @@ class Filters(Schema):
     def parse(cls, query: Mapping[str, object]) -> Self:
         """The filters of a page's query string. A value the filter cannot take (a date
         that is no date) filters nothing on a page; the API answers it with a 422."""
-        values = {
-            name: query.get(name)
-            for name in cls.model_fields
-            if query.get(name) not in (None, "")
-        }
+        keys = [field.alias or name for name, field in cls.model_fields.items()]
+        values = {key: query.get(key) for key in keys if query.get(key) not in (None, "")}
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
@@ -40,5 +37,5 @@ class Filters(Schema):
         """Each filter as text ('' for none): a page's form, an export's audit entry."""
         return {
             k: "" if v in (None, False) else "1" if v is True else str(v)
-            for k, v in self.model_dump().items()
+            for k, v in self.model_dump(by_alias=True).items()
         }
