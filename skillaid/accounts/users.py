@@ -36,6 +36,8 @@ def _require_manager(actor: User, user: User | None = None) -> None:
     require(actor, "users.manage")
     if user is not None and user.is_system:
         raise PermissionDenied("系统用户（自动任务）不能修改、启用或重置")
+
+
 # Unambiguous characters for passwords read out over the phone (no 0/O, 1/l/I).
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 

@@ -18,8 +18,8 @@ from skillaid.errors import apply_errors
 from skillaid.regions.selectors import regions_for_choice
 from skillaid.uploads import start_upload_job, upload_form, upload_note
 
-from .models import DemandEntry, SkillLevel, TrainingKind
 from . import selectors
+from .models import DemandEntry, SkillLevel, TrainingKind
 from .selectors import DemandFilters
 from .services import demand_entry_save
 from .tasks import KIND as CATALOGUE_IMPORT

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils import timezone
 
 from skillaid.accounts.scope import Scope
-
 from skillaid.catalogue.models import SkillLevel
 
 

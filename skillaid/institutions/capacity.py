@@ -37,9 +37,7 @@ CAPACITY_FIELDS = (
 )
 
 
-def _capacity_values(
-    actor: User, data: dict[str, Any], errors: dict[str, str]
-) -> dict[str, Any]:
+def _capacity_values(actor: User, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     kind = data.get("kind")
     if kind not in CapacityKind.values:

@@ -222,16 +222,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
 
-    def within(self, scope: Scope) -> bool:
-        """In a scope (accounts.scope) if its county is: the capability table asks."""
-        return scope.contains_region(self.county_id)
-
     def save(self, *args, **kwargs) -> None:
         self.import_digest = ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "import_digest"}
         super().save(*args, **kwargs)
+
+    def within(self, scope: Scope) -> bool:
+        """In a scope (accounts.scope) if its county is: the capability table asks."""
+        return scope.contains_region(self.county_id)
 
     @property
     def id_number(self) -> str:

@@ -122,9 +122,7 @@ def person_create(*, actor: User, channel: str, data: dict[str, Any]) -> Person:
 
 
 @transaction.atomic
-def person_register(
-    *, actor: User, channel: str, id_number: str, name: str, county: str
-) -> Person:
+def person_register(*, actor: User, channel: str, id_number: str, name: str, county: str) -> Person:
     """Register someone met on another record (a roster, an imported certificate) who is not
     yet in the ledger, in their home county, whichever region the actor keeps: a school's
     trainees come from anywhere. The caller has checked the record's own capability."""
@@ -137,9 +135,7 @@ def person_register(
     )
 
 
-def _person_create(
-    *, actor: User, channel: str, data: dict[str, Any], scope: Scope
-) -> Person:
+def _person_create(*, actor: User, channel: str, data: dict[str, Any], scope: Scope) -> Person:
     errors: dict[str, str] = {}
     checked = check_id(data.get("id_number"))
     if not checked.ok:

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         )
         p.add_argument("--before", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
         p.add_argument("--output", type=Path, required=True, help="a new .jsonl.gz file")
-        p.add_argument("--user", help="username the archiving is logged under (default: the system user)")
+        p.add_argument(
+            "--user", help="username the archiving is logged under (default: the system user)"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "verify":

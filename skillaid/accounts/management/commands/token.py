@@ -18,7 +18,12 @@ def issue(command: BaseCommand, username: str, name: str, scope: str, days: int 
         raise CommandError(f"no user named {username!r}")
     try:
         row, token = token_issue(
-            actor=system_user(), user=user, name=name, scope=scope, days=days, channel=Channel.COMMAND
+            actor=system_user(),
+            user=user,
+            name=name,
+            scope=scope,
+            days=days,
+            channel=Channel.COMMAND,
         )
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from exc
