@@ -5,6 +5,7 @@ from django.urls import path
 from skillaid.accounts import audit_views, token_views
 from skillaid.accounts import job_views as jobs
 from skillaid.accounts import views as accounts
+from skillaid.accounts.imports import views as import_views
 from skillaid.api import api
 from skillaid.catalogue import views as catalogue
 from skillaid.evaluation import views as evaluation
@@ -46,6 +47,13 @@ urlpatterns = [
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/reveal-id/", people.person_reveal_id, name="person_reveal_id"),
     path("imports/", people.import_start, name="import_start"),
+    path("imports/history/", import_views.import_history, name="import_history"),
+    path("imports/history/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path(
+        "imports/history/<int:pk>/report.xlsx",
+        import_views.import_report,
+        name="import_record_report",
+    ),
     path("jobs/<int:pk>/", jobs.job_detail, name="job"),
     path("jobs/<int:pk>/report.xlsx", jobs.job_report, name="job_report"),
     # The addresses of ledger imports before every import became a job; the same jobs.

@@ -61,6 +61,7 @@ LABELS = {
 # object_type in the log that names no model: what the entry is about.
 OBJECTS = {
     "ledger": "台账",
+    "import": "导入",
     "lifelong_record": "终身职业技能培训电子档案",
     "audit_log": "审计日志",
 }

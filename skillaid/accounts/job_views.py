@@ -8,12 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .jobs import Job
+from .jobs import Job, jobs_visible_to
 
 
 def job_for(request: HttpRequest, pk: int) -> Job:
-    # A job, its file and its report are private to the user who started it.
-    return get_object_or_404(Job, pk=pk, owner=request.user)
+    # A job and its report are seen by the user who started it and by those whose scope
+    # holds the scope it was started in; to anyone else it does not exist.
+    return get_object_or_404(jobs_visible_to(request.user), pk=pk)
 
 
 @login_required

@@ -69,6 +69,12 @@ class Job(models.Model):
     state = models.CharField(
         "状态", max_length=16, choices=JobState.choices, default=JobState.QUEUED
     )
+    # The owner's scope when the job started (their region's code prefix, '' for all;
+    # their institution for a school officer), so that the job and what it wrote are
+    # listed within scope even after the owner's scope changes. A plain id, not a key
+    # to institutions: that app stands above this one.
+    scope_region = models.CharField("范围", max_length=12, blank=True, db_index=True)
+    scope_institution = models.PositiveIntegerField("范围（院校）", null=True, blank=True)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     # What the runner is asked to do (county, dry run, region ...), as plain JSON.
@@ -148,6 +154,7 @@ class Outcome:
     counts: dict[str, int]
     problems: list[dict[str, object]] = field(default_factory=list)
     write_report: Callable[[Path], None] | None = None
+    report: str = ""  # a report already written (under MEDIA_ROOT), instead of write_report
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,7 @@ def job_start(
         owner=owner,
         params=params or {},
         expires_at=timezone.now() + retention(),
+        **scope_of(owner),
     )
     if upload is not None:
         check_size(upload.size, upload_limits())
@@ -197,6 +205,35 @@ def job_start(
 
     run_job_task.enqueue(job.pk)
     return job
+
+
+def scope_of(user) -> dict[str, object]:  # noqa: ANN001
+    """The scope a job or an import record keeps of the user who started it."""
+    if user is None:
+        return {"scope_region": "", "scope_institution": None}
+    return {
+        "scope_region": user.region_prefix,
+        "scope_institution": user.institution_id if user.role == "school_officer" else None,
+    }
+
+
+def within_scope(user, queryset):  # noqa: ANN001, ANN201
+    """The rows of `queryset` (jobs or import records, with scope_region and
+    scope_institution) that `user` may see: their own, and those started within their
+    scope; a school officer's scope is their institution."""
+    mine = models.Q(owner=user)
+    if user.role == "school_officer":
+        if user.institution_id is None:
+            return queryset.filter(mine)
+        return queryset.filter(mine | models.Q(scope_institution=user.institution_id))
+    prefix = user.region_prefix
+    if prefix == "":
+        return queryset
+    return queryset.filter(mine | models.Q(scope_region__startswith=prefix))
+
+
+def jobs_visible_to(user) -> models.QuerySet:  # noqa: ANN001
+    return within_scope(user, Job.objects.all())
 
 
 def _progress(job_id: int) -> Progress:
@@ -234,6 +271,8 @@ def job_run(job_id: int) -> Job:
             path.parent.mkdir(parents=True, exist_ok=True)
             outcome.write_report(path)
             job.report = name
+        elif outcome.report:
+            job.report = outcome.report
     job.finished_at = timezone.now()
     job.expires_at = job.finished_at + retention()
     # Not done/total: the runner's progress wrote them to the row, not to this object.
@@ -287,15 +326,26 @@ def purge_files(*, now: dt.datetime | None = None) -> dict[str, int]:
                 counts["files"] += 1
         job.save(update_fields=["file", "report"])
         counts["jobs"] += 1
+    from .imports.records import ImportRecord  # the import history keeps reports too
+
+    for record in ImportRecord.objects.filter(expires_at__lte=now).exclude(report=""):
+        record.report.delete(save=False)
+        record.save(update_fields=["report"])
+        counts["files"] += 1
     cutoff = (now - retention()).timestamp()
     root = Path(settings.MEDIA_ROOT)
-    # The files of jobs still within their time are kept whatever their age on disk.
+    # The files of jobs and imports still within their time are kept whatever their age.
     kept = {
         name
         for pair in Job.objects.filter(expires_at__gt=now).values_list("file", "report")
         for name in pair
         if name
     }
+    kept |= set(
+        ImportRecord.objects.filter(expires_at__gt=now)
+        .exclude(report="")
+        .values_list("report", flat=True)
+    )
     for folder in PURGED_FOLDERS:
         base = root / folder
         if not base.is_dir():

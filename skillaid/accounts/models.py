@@ -693,4 +693,5 @@ class IdKey(models.Model):
 
 
 # The job model lives with its mechanism; imported here so that Django registers it.
+from .imports.records import ImportRecord  # noqa: E402, F401
 from .jobs import Job, JobState  # noqa: E402, F401

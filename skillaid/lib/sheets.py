@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import unicodedata
@@ -105,6 +106,28 @@ class Table:
     rows: Callable[[], Iterator[list[object]]]
     total: int  # number of rows, for progress
     sheet: str
+    reopen: Callable[[], Table] | None = None
+
+    def release(self) -> None:
+        """Let go of the sheet held in memory (a 200,000-row sheet holds 200 MB); a later
+        `rows()` reads the file again."""
+        reopen = self.reopen
+        if reopen is None:
+            return
+
+        def rows() -> Iterator[list[object]]:
+            return reopen().rows()
+
+        self.rows = rows
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, kept with each import: the same file imported twice is seen as such."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _decode_csv(data: bytes) -> str:
@@ -130,7 +153,12 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
         text = _decode_csv(path.read_bytes())
         rows = list(csv.reader(io.StringIO(text)))
         check_rows(len(rows), limits)
-        return Table(rows=lambda: iter(rows), total=len(rows), sheet="")
+        return Table(
+            rows=lambda: iter(rows),
+            total=len(rows),
+            sheet="",
+            reopen=lambda: open_table(path, name=name),
+        )
     if suffix in ZIP_SUFFIXES and (limits.max_expanded is not None or limits.max_ratio is not None):
         check_workbook(path, limits)
     try:
@@ -143,7 +171,12 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
         ) from None
     total = sheet.height
     check_rows(total, limits)
-    return Table(rows=sheet.iter_rows, total=total, sheet=sheet.name)
+    return Table(
+        rows=sheet.iter_rows,
+        total=total,
+        sheet=sheet.name,
+        reopen=lambda: open_table(path, name=name),
+    )
 
 
 _DECOR = re.compile(r"[\s*＊:：]|[（(][^）)]*[）)]")
@@ -245,12 +278,16 @@ def write_rejections(
                 # Written as text so that long numbers keep their digits on the way back.
                 sheet.write_string(i, 3 + j, cell if isinstance(cell, str) else cell_text(cell))
         notes = book.add_worksheet("警告")
-        cells.write_row(notes, 0, ["源文件行号", "列", "说明"], bold)
+        cells.write_row(notes, 0, ["源文件行号", "列", "说明", "人员"], bold)
+        notes.set_column(1, 1, 16)
         notes.set_column(2, 2, 70)
+        notes.set_column(3, 3, 30)
         for i, n in enumerate(warnings, start=1):
             notes.write_number(i, 0, n.row)
             notes.write_string(i, 1, n.column)
             notes.write_string(i, 2, n.message)
+            if getattr(n, "person", ""):
+                notes.write_string(i, 3, n.person)
 
 
 @dataclass(slots=True)
@@ -261,19 +298,35 @@ class Rejection:
     column: str
     reason: str
     cells: list[object]
+    person: str = ""  # the person the row names: 韦一（450124********1234）
+
+
+@dataclass(slots=True)
+class Notice:
+    """A warning about a row that was imported all the same, or about the file (row 0)."""
+
+    row: int
+    column: str
+    message: str
+    person: str = ""
 
 
 @dataclass
-class SheetResult:
-    """What a row-by-row import did: counts, each rejected row, and the header it read."""
+class ImportResult:
+    """What an import did: counts, each rejected row and each warning, and the header it read."""
 
     filename: str
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    header_row: int = 1
+    dry_run: bool = False
+    sha256: str = ""
 
     def summary(self) -> dict[str, int]:
         return {
@@ -282,13 +335,35 @@ class SheetResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": len(self.rejected),
+            "warnings": len(self.warnings),
+            "duplicates": self.duplicates,
         }
 
     def count(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
+    def reject(
+        self, row: int, column: str, reason: str, cells: Sequence[object], person: str = ""
+    ) -> None:
+        self.rejected.append(Rejection(row, column, reason, list(cells), person))
+
+    def warn(self, row: int, column: str, message: str, person: str = "") -> None:
+        self.warnings.append(Notice(row, column, message, person))
+
     def write_report(self, path: Path) -> None:
-        write_rejections(path, self.headers, self.rejected)
+        """The rejected rows with their original cells, row numbers and reasons; warnings on
+        a second sheet."""
+        write_rejections(path, self.headers, self.rejected, self.warnings)
+
+
+class SheetResult(ImportResult):
+    """The result of the row-by-row importers not yet on the framework: their summary has
+    no warnings or duplicates."""
+
+    def summary(self) -> dict[str, int]:
+        counts = super().summary()
+        del counts["warnings"], counts["duplicates"]
+        return counts
 
 
 def find_columns(

@@ -36,10 +36,10 @@ class PersonOut(Schema):
     household_number: str | None
     category: str | None
     monitoring_kind: str | None
-    wants_training: bool
+    wants_training: bool | None  # None: the survey's answer was neither yes nor no
     training_occupations: str
-    wants_school: bool
-    wants_job: bool
+    wants_school: bool | None
+    wants_job: bool | None
     surveyed_on: dt.date | None
 
     @staticmethod

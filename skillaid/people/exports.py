@@ -35,7 +35,9 @@ HEADERS = [
 ]
 
 
-def _yes(value: bool) -> str:
+def _yes(value: bool | None) -> str:
+    if value is None:
+        return "未知"  # an answer the survey could not read as yes or no
     return "是" if value else "否"
 
 

@@ -7,12 +7,13 @@ import re
 import unicodedata
 
 from skillaid.lib import dates, phones
+from skillaid.lib.columns import FieldError as _FieldError
 
 from .models import Category, MonitoringKind
 
-
-class FieldError(ValueError):
-    """A value that cannot be used; the message is Chinese, for the clerk."""
+# One error for a value that cannot be used, whoever reads it: a page's form, the API or
+# an import's row handler (skillaid.lib.columns, where the import framework needs it).
+FieldError = _FieldError
 
 
 def text(value: object) -> str:
@@ -113,3 +114,34 @@ def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
     if dates.too_early(day):
         raise FieldError(dates.TOO_EARLY)
     return day
+
+
+def category_start(on: dt.date, current_start: dt.date | None) -> dt.date:
+    """The day a household's new category takes effect, for the edit page, the API and the
+    import alike: the given day, never before the start of the category it ends (history
+    is never rewritten)."""
+    if current_start is not None and on < current_start:
+        raise FieldError(f"变更日期不能早于当前类别的起始日期 {current_start.isoformat()}")
+    return on
+
+
+_SEX = {
+    "男": "M",
+    "男性": "M",
+    "m": "M",
+    "male": "M",
+    "女": "F",
+    "女性": "F",
+    "f": "F",
+    "female": "F",
+}
+
+
+def sex(value: object) -> str | None:
+    """'M' or 'F' from a 性别 cell; the ID number decides, this is only compared with it."""
+    raw = text(value).lower()
+    if not raw:
+        return None
+    if raw in _SEX:
+        return _SEX[raw]
+    raise FieldError(f"性别“{raw}”无法识别（应填“男”或“女”）")

@@ -179,10 +179,11 @@ class Person(models.Model):
     )
     relation = models.CharField("与户主关系", max_length=16, blank=True)
     # The ledger (台账): what the needs survey found this person wants.
-    wants_training = models.BooleanField("培训意愿", default=False)
+    # None is an answer nobody could read as yes or no (培训意愿：也许): unknown, never 否.
+    wants_training = models.BooleanField("培训意愿", null=True, default=False)
     training_occupations = models.CharField("意向工种", max_length=255, blank=True)
-    wants_school = models.BooleanField("就读技工院校意愿", default=False)
-    wants_job = models.BooleanField("就业意愿", default=False)
+    wants_school = models.BooleanField("就读技工院校意愿", null=True, default=False)
+    wants_job = models.BooleanField("就业意愿", null=True, default=False)
     surveyed_on = models.DateField("调查日期", null=True, blank=True)
     surveyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,6 +199,20 @@ class Person(models.Model):
     # Digest of the ledger row that last set this person, while nothing else has changed
     # them since; a re-import skips a row whose digest matches. Any other save clears it.
     import_digest = models.CharField(max_length=16, blank=True, default="", editable=False)
+    # The import and the row of its file that created or last changed this person: the
+    # import's audit entry covers all the people it created, this says which row each was.
+    import_record = models.ForeignKey(
+        "accounts.ImportRecord",
+        verbose_name="来源导入",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        editable=False,
+    )
+    import_row = models.PositiveIntegerField("来源行号", null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -308,10 +308,10 @@ def household_set_category(
         kind = ""
     household = Household.objects.select_for_update().get(pk=household.pk)
     current = household.statuses.filter(end__isnull=True).first()
-    if current and on < current.start:
-        raise ValidationError(
-            {"on": f"变更日期不能早于当前类别的起始日期 {current.start.isoformat()}"}
-        )
+    try:
+        on = fields.category_start(on, current.start if current else None)
+    except fields.FieldError as exc:
+        raise ValidationError({"on": str(exc)}) from exc
     old = (household.category, household.monitoring_kind)
     if current:
         current.end = on

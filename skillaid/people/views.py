@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import export_response
+from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.accounts.sections import sections
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import counties_visible_to
-from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title

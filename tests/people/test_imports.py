@@ -15,10 +15,12 @@ from .sheets import HEADERS, csv_file, xlsx
 
 
 def run(path, actor=None, county=MASHAN, **kw):
+    """The ledger import of `path`, by `actor` or else the system user, as a command would."""
+    from skillaid.accounts.system import system_user
     from skillaid.regions.models import Region
 
     return LedgerImport(
-        actor=actor, county=Region.objects.get(code=county) if county else None, **kw
+        actor=actor or system_user(), county=Region.objects.get(code=county) if county else None, **kw
     ).run(path)
 
 
@@ -48,12 +50,15 @@ def test_it_creates_people_households_and_intents(good):
         p.id_number == rows[0][1] and p.id_masked == rows[0][1][:6] + "********" + rows[0][1][-4:]
     )
     assert p.name_initials == "wxb"
-    assert AuditEntry.objects.filter(person_id=p.pk, action="create", channel="import").count() == 1
-    # Each creation is logged against the person made from that row of the file.
+    # The creations are logged once for the import; each person keeps the import and the
+    # row of its file that made them.
+    entry = AuditEntry.objects.get(action="create", channel="import", object_type="import")
+    assert entry.changes == {"created": 3} and entry.note == "ledger.xlsx"
     for row_no, row in enumerate(rows, start=2):
         person = Person.objects.with_id_number(row[1]).get()
-        entry = AuditEntry.objects.get(person_id=person.pk, action="create")
-        assert entry.object_id == str(person.pk) and entry.note == f"ledger.xlsx 第{row_no}行"
+        assert person.import_row == row_no
+        assert person.import_record.filename == "ledger.xlsx"
+        assert entry.object_id == str(person.import_record_id)
 
 
 def test_a_second_import_of_the_same_file_changes_nothing(good):
