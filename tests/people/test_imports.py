@@ -20,7 +20,9 @@ def run(path, actor=None, county=MASHAN, **kw):
     from skillaid.regions.models import Region
 
     return LedgerImport(
-        actor=actor or system_user(), county=Region.objects.get(code=county) if county else None, **kw
+        actor=actor or system_user(),
+        county=Region.objects.get(code=county) if county else None,
+        **kw,
     ).run(path)
 
 
