@@ -1,0 +1,109 @@
+"""Running a session: the officer's page with the current code and QR, who has signed, and marking by hand."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ..attendance import AttendanceRefused, attendance_sign, current_code, window
+from ..forms import ManualMarkForm
+from ..models import Attendance, ClassSession, ClassStatus, Direction, Method, RefusedAttendance
+from ..selectors import session_for
+from .common import is_officer_of_class, refusals_shown
+
+
+def _session_state(request: HttpRequest, session: ClassSession) -> dict:
+    c = session.training_class
+    records = Attendance.objects.filter(session=session)
+    marks: dict[int, dict[str, Attendance]] = {}
+    for r in records:
+        marks.setdefault(r.enrolment_id, {})[r.direction] = r
+    roster = [
+        {"e": e, "in": marks.get(e.pk, {}).get("in"), "out": marks.get(e.pk, {}).get("out")}
+        for e in c.enrolments.select_related("person")
+    ]
+    officer = is_officer_of_class(request.user, c)
+    opens, closes = window(session, Method.CODE)
+    now = timezone.now()
+    state = {
+        "session": session,
+        "c": c,
+        "roster": roster,
+        "signed_in": sum(1 for r in roster if r["in"]),
+        "signed_out": sum(1 for r in roster if r["out"]),
+        "officer": officer,
+        "open": c.status == ClassStatus.APPROVED and opens <= now <= closes,
+        "opens": opens,
+        "closes": closes,
+        "refusals": refusals_shown(
+            request.user,
+            RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
+            {r["e"].person_id for r in roster},
+        ),
+    }
+    if officer and state["open"]:
+        code, left = current_code(session)
+        url = request.build_absolute_uri(reverse("sign", args=[session.pk])) + f"?c={code}"
+        state.update(
+            code=code,
+            left=left,
+            sign_url=url,
+            qr=segno.make(url, error="m").svg_inline(scale=5, dark="#123"),
+        )
+    return state
+
+
+@login_required
+def session_run(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for(request.user, pk)
+    state = _session_state(request, session)
+    state["mark_form"] = ManualMarkForm()
+    state["mark_hours"] = settings.SKILLAID_MANUAL_MARK_HOURS
+    return render(request, "training/session.html", state)
+
+
+@login_required
+def session_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code, QR and who has signed in, fetched again every few seconds by the session page."""
+    session = session_for(request.user, pk)
+    return render(request, "training/_session_live.html", _session_state(request, session))
+
+
+@login_required
+@require_POST
+def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for(request.user, pk)
+    if not is_officer_of_class(request.user, session.training_class):
+        raise PermissionDenied("只有本机构的管理员可以补签")
+    form = ManualMarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "补签须填写原因")
+        return redirect("session_run", pk=session.pk)
+    e = get_object_or_404(
+        session.training_class.enrolments.select_related("person"),
+        pk=form.cleaned_data["enrolment"],
+    )
+    try:
+        attendance_sign(
+            session=session,
+            direction=form.cleaned_data["direction"],
+            method=Method.MANUAL,
+            person=e.person,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+    except AttendanceRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        label = Direction(form.cleaned_data["direction"]).label
+        messages.success(request, f"已为{e.person.name}补{label}")
+    return redirect("session_run", pk=session.pk)

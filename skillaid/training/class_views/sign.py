@@ -1,0 +1,61 @@
+"""The trainee's sign-in page: no login, the ID number, name and current code."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..attendance import AttendanceRefused, attendance_sign
+from ..forms import SignForm
+from ..models import ClassSession, ClassStatus, Method
+
+DEVICE_COOKIE = "skillaid_device"
+
+
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    session = (
+        ClassSession.objects.select_related("training_class__institution")
+        .filter(pk=pk, training_class__status=ClassStatus.APPROVED)
+        .first()
+    )
+    if session is None:
+        # Nothing of a class that is not running (draft, under review, returned, rejected,
+        # closed) is shown to someone without a login, and no sign-in is taken; the page is
+        # the same as for a session that does not exist.
+        return render(request, "training/sign_closed.html", status=404)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
+    form = SignForm(
+        request.POST or None,
+        initial={"code": request.GET.get("c", ""), "direction": "in"},
+    )
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = attendance_sign(
+                session=session,
+                direction=form.cleaned_data["direction"],
+                method=Method.CODE,
+                id_number=form.cleaned_data["id_number"],
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                device=device,
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except AttendanceRefused as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            result = record
+    response = render(
+        request,
+        "training/sign.html",
+        {"session": session, "c": session.training_class, "form": form, "result": result},
+        status=status,
+    )
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=3 * 365 * 24 * 3600, httponly=True, samesite="Lax"
+    )
+    return response

@@ -1,0 +1,37 @@
+"""Every change to a training class: declaration, review, roster, completion and closing.
+
+Pages, the API and commands call these functions alike; each refuses a move its
+caller may not make, or that the class's state does not allow, with a message
+in Chinese. One module per idea; the names are re-exported here, so callers write
+`classes.class_declare(...)`.
+"""
+
+from .completion import attendance_counts, class_close, enrolment_complete, rate, sessions_attended
+from .eligibility import eligibility
+from .lifecycle import CLASS_FIELDS, class_declare, class_log, class_save, entry_for, timetable_text
+from .officers import is_officer_of, require_officer
+from .review import Decision, can_review, class_review
+from .roster import roster_add, roster_open, roster_remove
+
+__all__ = [
+    "CLASS_FIELDS",
+    "Decision",
+    "attendance_counts",
+    "can_review",
+    "class_close",
+    "class_declare",
+    "class_log",
+    "class_review",
+    "class_save",
+    "eligibility",
+    "enrolment_complete",
+    "entry_for",
+    "is_officer_of",
+    "rate",
+    "require_officer",
+    "roster_add",
+    "roster_open",
+    "roster_remove",
+    "sessions_attended",
+    "timetable_text",
+]

@@ -1,0 +1,146 @@
+"""Attendance counts and rates, recording each trainee's completion, and closing the class."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from skillaid.accounts.models import Action, User, audit, audit_value
+
+from ..models import Attendance, ClassStatus, Completion, Enrolment, TrainingClass
+from .eligibility import eligibility
+from .lifecycle import class_log
+from .officers import require_officer
+
+
+def sessions_attended(records: QuerySet[Attendance], by: str = "enrolment_id") -> dict[int, int]:
+    """Per enrolment (or per value of `by`) among `records`, the sessions signed both in and out."""
+    both = (
+        records.values(*dict.fromkeys((by, "enrolment_id", "session_id")))
+        .annotate(n=Count("direction", distinct=True))
+        .filter(n=2)
+    )
+    attended: dict[int, int] = {}
+    for row in both:
+        attended[row[by]] = attended.get(row[by], 0) + 1
+    return attended
+
+
+def attendance_counts(c: TrainingClass) -> tuple[int, dict[int, int]]:
+    """The class's number of sessions, and per enrolment the sessions signed both in and out."""
+    return c.sessions.count(), sessions_attended(
+        Attendance.objects.filter(enrolment__training_class=c)
+    )
+
+
+def rate(attended: int, total: int) -> Decimal:
+    if not total:
+        return Decimal("0.0")
+    return (Decimal(attended) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _score(raw: object) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation as exc:
+        raise ValidationError({"score": f"成绩“{raw}”不是数字"}) from exc
+    if not Decimal("0") <= value <= Decimal("100"):
+        raise ValidationError({"score": f"成绩{value}不在0至100之间"})
+    return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@transaction.atomic
+def enrolment_complete(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    completed: bool,
+    score: object = None,
+    passed: bool | None = None,
+    channel: str = "page",
+) -> Enrolment:
+    """Record a trainee's completion (结业) and assessment; a subsidised class also decides the subsidy."""
+    e = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("training_class", "person__household")
+        .get(pk=enrolment.pk)
+    )
+    c = e.training_class
+    require_officer(actor, c.institution_id)
+    if c.status != ClassStatus.APPROVED:
+        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能登记结业")
+    last = c.sessions.order_by("-ends_at").first()
+    if last is None or last.ends_at > timezone.now():
+        raise ValidationError("最后一个课次结束后才能登记结业")
+    value = _score(score)
+    if not completed and passed:
+        raise ValidationError({"passed": "未结业的学员不能考核合格"})
+    total, attended = attendance_counts(c)
+    e.attendance_rate = rate(attended.get(e.pk, 0), total)
+    threshold = Decimal(settings.SKILLAID_ATTENDANCE_THRESHOLD)
+    notes = []
+    if c.subsidised:
+        if e.attendance_rate < threshold:
+            notes.append(f"出勤率{e.attendance_rate}%，低于{threshold}%")
+        ok, why = eligibility(e)
+        if not ok:
+            notes.append(why)
+        if not completed:
+            notes.append("未结业")
+        elif not passed:
+            notes.append("考核不合格")
+        e.subsidy_eligible = not notes
+        e.subsidy_note = "；".join(notes) if notes else f"出勤率{e.attendance_rate}%，{why}"
+    else:
+        e.subsidy_eligible = False
+        e.subsidy_note = "非补贴性培训"
+    before = {"completion": e.completion, "score": audit_value(e.score), "passed": e.passed}
+    e.completion = Completion.COMPLETED if completed else Completion.NOT_COMPLETED
+    e.score = value
+    e.passed = bool(passed) if completed else False
+    e.completed_at = timezone.now()
+    e.save()
+    after = {"completion": e.completion, "score": audit_value(e.score), "passed": e.passed}
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type="enrolment",
+        object_id=e.pk,
+        person_id=e.person_id,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        note=e.subsidy_note,
+    )
+    return e
+
+
+@transaction.atomic
+def class_close(
+    *, actor: User, training_class: TrainingClass, channel: str = "page"
+) -> TrainingClass:
+    c = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+    require_officer(actor, c.institution_id)
+    if c.status != ClassStatus.APPROVED:
+        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能结业")
+    pending = c.enrolments.filter(completion=Completion.PENDING).count()
+    if pending:
+        raise ValidationError(f"还有{pending}名学员未登记结业情况")
+    c.status = ClassStatus.CLOSED
+    c.closed_at = timezone.now()
+    c.save()
+    class_log(
+        actor,
+        channel,
+        Action.UPDATE,
+        c,
+        {"status": [ClassStatus.APPROVED, ClassStatus.CLOSED]},
+        "结业",
+    )
+    return c

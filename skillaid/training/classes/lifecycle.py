@@ -1,0 +1,284 @@
+"""A class's own fields, its timetable, saving a draft and declaring it for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
+from skillaid.lib import dates, timetable
+from skillaid.regions.models import Level, Region
+
+from ..models import ClassSession, ClassStatus, TrainingClass
+from .officers import require_officer
+
+CLASS_FIELDS = (
+    "name",
+    "occupation",
+    "level",
+    "training_kind",
+    "subsidised",
+    "county",
+    "start_on",
+    "end_on",
+    "planned_size",
+    "teachers",
+    "teaching_plan",
+    "assessment_plan",
+)
+
+
+def class_log(
+    actor: User | None,
+    channel: str,
+    action: str,
+    c: TrainingClass,
+    changes: dict | None = None,
+    note: str = "",
+) -> None:
+    """The audit entry of a change to a class."""
+    audit(
+        actor=actor,
+        channel=channel,
+        action=action,
+        object_type="class",
+        object_id=c.pk,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def _date(value: object, field: str, errors: dict[str, str]) -> dt.date | None:
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            errors[field] = f"日期“{value}”无效，应写成 2026-12-01"
+            return None
+    if dates.too_early(value):
+        errors[field] = dates.TOO_EARLY
+        return None
+    return value
+
+
+def _clean(
+    actor: User, institution_id: int, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[timetable.Line] | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors["name"] = "请填写班级名称"
+    values["name"] = name[:128]
+    occupation = data.get("occupation")
+    if not isinstance(occupation, Occupation):
+        occupation = (
+            Occupation.objects.filter(pk=occupation).first()
+            if str(occupation or "").isdigit()
+            else None
+        )
+    if occupation is None:
+        errors["occupation"] = "请从需求目录选择职业（工种）"
+    values["occupation"] = occupation
+    level = str(data.get("level") or "")
+    if level not in SkillLevel.values:
+        errors["level"] = f"等级“{level}”无效"
+    values["level"] = level
+    kind = str(data.get("training_kind") or "")
+    if kind not in TrainingKind.values:
+        errors["training_kind"] = f"培训类型“{kind}”无效"
+    values["training_kind"] = kind
+    raw = data.get("subsidised")
+    values["subsidised"] = (
+        raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "on", "是"}
+    )
+    county_code = str(getattr(data.get("county"), "code", data.get("county")) or "").strip()
+    county = Region.objects.current().filter(code=county_code, level=Level.COUNTY).first()
+    if county is None:
+        errors["county"] = f"培训地县级区划“{county_code}”不存在"
+    values["county"] = county
+    start = _date(data.get("start_on"), "start_on", errors)
+    end = _date(data.get("end_on"), "end_on", errors)
+    if start and end and end < start:
+        errors["end_on"] = "结业日期不能早于开班日期"
+    values["start_on"], values["end_on"] = start, end
+    try:
+        size = int(data.get("planned_size") or 0)
+        if size < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["planned_size"] = "计划人数应为非负整数"
+        size = 0
+    values["planned_size"] = size
+    for field, limit in (("teachers", 255), ("teaching_plan", 4000), ("assessment_plan", 4000)):
+        values[field] = str(data.get(field) or "").strip()[:limit]
+    if occupation is not None and level in SkillLevel.values:
+        from skillaid.institutions.models import InstitutionOccupation
+
+        if not InstitutionOccupation.objects.filter(
+            institution_id=institution_id, occupation=occupation, level=level
+        ).exists():
+            errors["occupation"] = (
+                f"本机构未登记可培训“{occupation.name}（{SkillLevel(level).label}）”，"
+                "请先在机构页面登记可培训职业"
+            )
+    lines = None
+    if "timetable" in data:
+        try:
+            lines = timetable.parse(str(data.get("timetable") or ""))
+        except timetable.TimetableError as exc:
+            errors["timetable"] = str(exc)
+        if lines is not None and start and end:
+            outside = [line.number for line in lines if not start <= line.day <= end]
+            if outside:
+                errors["timetable"] = (
+                    f"第{'、'.join(map(str, outside))}行的日期不在开班日期至结业日期之间"
+                )
+    return values, lines, errors
+
+
+def _aware(day: dt.date, at: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at))
+
+
+def _write_sessions(c: TrainingClass, lines: list[timetable.Line]) -> None:
+    c.sessions.all().delete()
+    ClassSession.objects.bulk_create(
+        ClassSession(
+            training_class=c,
+            starts_at=_aware(line.day, line.start),
+            ends_at=_aware(line.day, line.end),
+            place=line.place[:128],
+            teacher=line.teacher[:64],
+        )
+        for line in lines
+    )
+
+
+def timetable_text(c: TrainingClass) -> str:
+    return timetable.format_lines(
+        [
+            (timezone.localtime(s.starts_at), timezone.localtime(s.ends_at), s.place, s.teacher)
+            for s in c.sessions.all()
+        ]
+    )
+
+
+@transaction.atomic
+def class_save(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    training_class: TrainingClass | None = None,
+    channel: str = "page",
+) -> TrainingClass:
+    """Create a draft class for the officer's institution, or change one not yet approved."""
+    institution_id = training_class.institution_id if training_class else actor.institution_id
+    require_officer(actor, institution_id)
+    if institution_id is None:
+        raise PermissionDenied("您的账号未关联院校/机构")
+    if training_class is not None and not training_class.editable:
+        raise ValidationError(f"培训班处于“{training_class.get_status_display()}”状态，不能修改")
+    values, lines, errors = _clean(actor, institution_id, data)
+    if training_class is None and lines is None:
+        lines = []
+    if errors:
+        raise ValidationError(errors)
+    if training_class is None:
+        c = TrainingClass.objects.create(institution_id=institution_id, **values)
+        class_log(
+            actor, channel, Action.CREATE, c, {k: [None, audit_value(v)] for k, v in values.items()}
+        )
+    else:
+        c = training_class
+        changes = {}
+        for k, v in values.items():
+            if getattr(c, k) != v:
+                changes[k] = [audit_value(getattr(c, k)), audit_value(v)]
+                setattr(c, k, v)
+        c.save()
+        if changes:
+            class_log(actor, channel, Action.UPDATE, c, changes)
+    if lines is not None:
+        before = timetable_text(c)
+        _write_sessions(c, lines)
+        after = timetable_text(c)
+        if before != after:
+            class_log(actor, channel, Action.UPDATE, c, {"timetable": [before, after]})
+    return c
+
+
+def entry_for(c: TrainingClass) -> DemandEntry | None:
+    """The catalogue line in force for the class's occupation, kind and level where it is held."""
+    county = c.county_id
+    regions = [county, county[:4] + "00", county[:2] + "0000"]
+    entries = DemandEntry.objects.in_force(c.start_on).filter(
+        occupation=c.occupation,
+        training_kind=c.training_kind,
+        level=c.level,
+        region_id__in=regions,
+    )
+    # The most local line wins: county, then city, then province.
+    return min(entries, key=lambda e: regions.index(e.region_id), default=None)
+
+
+@transaction.atomic
+def class_declare(
+    *, actor: User, training_class: TrainingClass, channel: str = "page"
+) -> TrainingClass:
+    c = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("institution")
+        .get(pk=training_class.pk)
+    )
+    require_officer(actor, c.institution_id)
+    if c.status not in {ClassStatus.DRAFT, ClassStatus.RETURNED}:
+        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能申报")
+    problems = []
+    if not c.institution.is_listed:
+        problems.append(
+            f"{c.institution.name}在培训机构目录中的状态为“{c.institution.get_status_display()}”，只有已入目录的机构可以申报开班"
+        )
+    sessions = list(c.sessions.all())
+    today = timezone.localdate()
+    lead = settings.SKILLAID_CLASS_LEAD_DAYS
+    if not sessions:
+        problems.append("课程表为空，请至少安排一个课次")
+    else:
+        first = timezone.localtime(sessions[0].starts_at).date()
+        if (first - today).days < lead:
+            problems.append(
+                f"首个课次在{first:%Y-%m-%d}，须至少提前{lead}天申报（最晚{first - dt.timedelta(days=lead):%Y-%m-%d}申报）"
+            )
+    if not c.teachers:
+        problems.append("请填写授课教师")
+    if not c.teaching_plan:
+        problems.append("请填写教学计划")
+    if not c.assessment_plan:
+        problems.append("请填写考核方案")
+    if not c.enrolments.exists():
+        problems.append("花名册为空，请先添加学员")
+    entry = None
+    if c.subsidised:
+        entry = entry_for(c)
+        if entry is None:
+            problems.append(
+                f"需求指导目录中没有{c.county}在{c.start_on:%Y-%m-%d}有效的“{c.occupation.name}"
+                f" {c.get_training_kind_display()} {c.get_level_display()}”条目，不能申报补贴性培训"
+            )
+    if problems:
+        raise ValidationError(problems)
+    c.entry = entry
+    c.status = ClassStatus.DECLARED
+    c.declared_at = timezone.now()
+    c.declared_by = actor
+    c.review_note = ""
+    c.save()
+    class_log(actor, channel, Action.UPDATE, c, {"status": ["", ClassStatus.DECLARED]}, "申报开班")
+    return c
