@@ -187,3 +187,20 @@ def test_the_certificate_page_api_and_export_agree(fetch, person_factory, wei):
         col=lambda r: r[0],
     )
     assert page == api == export == ["C-001"]
+
+
+def test_the_class_page_api_and_export_agree(fetch, lu, school, class_factory):
+    class_factory(lu, name="壮锦织造培训班一期", approve=False)
+    class_factory(lu, name="壮锦织造培训班二期")
+    class_factory(lu, name="中式烹调培训班")
+    page, api, export = fetch(
+        lu,
+        "/classes/",
+        "/api/classes",
+        "/classes/export.xlsx",
+        {"q": "壮锦", "status": "approved"},
+        page_rows=lambda ctx: [c.name for c in ctx["page"].object_list],
+        api_key=lambda i: i["name"],
+        col=lambda r: r[0],
+    )
+    assert page == api == export == ["壮锦织造培训班二期"]

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_value
 from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
 from skillaid.lib import dates, timetable
 from skillaid.regions.models import Level, Region
 
 from ..models import ClassSession, ClassStatus, TrainingClass
-from .officers import require_officer
 
 CLASS_FIELDS = (
     "name",
@@ -35,7 +35,7 @@ CLASS_FIELDS = (
 
 
 def class_log(
-    actor: User | None,
+    actor: User,
     channel: str,
     action: str,
     c: TrainingClass,
@@ -180,7 +180,7 @@ def class_save(
 ) -> TrainingClass:
     """Create a draft class for the officer's institution, or change one not yet approved."""
     institution_id = training_class.institution_id if training_class else actor.institution_id
-    require_officer(actor, institution_id)
+    require(actor, "class.declare", training_class)
     if institution_id is None:
         raise PermissionDenied("您的账号未关联院校/机构")
     if training_class is not None and not training_class.editable:
@@ -237,7 +237,7 @@ def class_declare(
         .select_related("institution")
         .get(pk=training_class.pk)
     )
-    require_officer(actor, c.institution_id)
+    require(actor, "class.declare", c)
     if c.status not in {ClassStatus.DRAFT, ClassStatus.RETURNED}:
         raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能申报")
     problems = []

@@ -6,24 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User
+from skillaid.accounts.capabilities import can
+from skillaid.accounts.models import Action, User
 
 from ..models import ClassStatus, TrainingClass
 from .lifecycle import class_log
 
 
 def can_review(actor: User, c: TrainingClass) -> bool:
-    """County bureau of the place of training, or a reviewer above it; never the declarer."""
-    if actor.role not in {
-        Role.COUNTY_CLERK,
-        Role.CITY_REVIEWER,
-        Role.PROVINCE_REVIEWER,
-        Role.ADMIN,
-    }:
-        return False
-    if c.declared_by_id == actor.pk:
-        return False
-    return c.county_id.startswith(actor.region_prefix)
+    """County bureau of the place of training, or a reviewer above it (class.review on the
+    class); never the declarer."""
+    return c.declared_by_id != actor.pk and can(actor, "class.review", c)
 
 
 class Decision:

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 from skillaid.people.models import Person
 from skillaid.regions.models import Level, Region
 
 from ..models import Basis, ClassStatus, Enrolment, TrainingClass
-from .officers import require_officer
 
 
 def roster_open(c: TrainingClass) -> bool:
@@ -36,10 +36,10 @@ def roster_add(
     channel: str = "page",
 ) -> Enrolment:
     """Put a trainee on the roster by ID number; someone not yet in the ledger is registered first."""
-    from skillaid.people.services import check_id, person_create
+    from skillaid.people.services import check_id, person_register
 
     c = training_class
-    require_officer(actor, c.institution_id)
+    require(actor, "roster.edit", c)
     if not roster_open(c):
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if basis and basis not in Basis.values:
@@ -63,10 +63,9 @@ def roster_add(
         # names nobody and shows nothing of the record.
         raise ValidationError({"name": "姓名与身份证号不一致，请核对"})
     if person is None:
-        person = person_create(
-            actor=None,
-            channel=channel,
-            data={"id_number": checked.number, "name": name, "county": home},
+        # Registered under the officer's name: the audit log says who put them in the ledger.
+        person = person_register(
+            actor=actor, channel=channel, id_number=checked.number or "", name=name, county=home
         )
     if Enrolment.objects.filter(training_class=c, person=person).exists():
         raise ValidationError({"id_number": f"{person.name}已在本班花名册中"})
@@ -88,7 +87,7 @@ def roster_add(
 @transaction.atomic
 def roster_remove(*, actor: User, enrolment: Enrolment, channel: str = "page") -> None:
     c = enrolment.training_class
-    require_officer(actor, c.institution_id)
+    require(actor, "roster.edit", c)
     if not roster_open(c):
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if enrolment.records.exists():
