@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.system import system_user
 from skillaid.institutions.models import (
     CatalogueStatus,
     Institution,
@@ -85,6 +86,7 @@ class _Schools:
                     status=CatalogueStatus.LISTED,
                     on=timezone.localdate(),
                     reason=f"据{source}载入",
+                    by=system_user(),  # setup and load-pairings are automatic work
                 )
                 self.result.schools_created += 1
             self.cache[name] = school
