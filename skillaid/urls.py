@@ -4,6 +4,7 @@ from django.urls import path
 
 from skillaid.accounts import audit_views, token_views
 from skillaid.accounts import job_views as jobs
+from skillaid.accounts import review_views as review
 from skillaid.accounts import views as accounts
 from skillaid.accounts.imports import views as import_views
 from skillaid.api import api
@@ -40,6 +41,7 @@ urlpatterns = [
     path("account/tokens/", token_views.token_list, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("audit/", audit_views.audit_list, name="audit_list"),
+    path("review/", review.review_list, name="review_list"),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),

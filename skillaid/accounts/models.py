@@ -502,8 +502,8 @@ class IdKey(models.Model):
         return f"{self.key_id}（{self.get_state_display()}）"
 
 
-# The token, job and import-record models live with their mechanisms; imported here so that
-# Django registers them and imports of them from this module keep working.
+# The token, import-record, job and review-step models live with their mechanisms; imported
+# here so that Django registers them and imports of them from this module keep working.
 from .apitokens import (  # noqa: E402, F401
     MAX_TOKEN_DAYS,
     READ_METHODS,
@@ -515,3 +515,4 @@ from .apitokens import (  # noqa: E402, F401
 )
 from .imports.records import ImportRecord  # noqa: E402, F401
 from .jobs import Job, JobState  # noqa: E402, F401
+from .review import ReviewStep  # noqa: E402, F401

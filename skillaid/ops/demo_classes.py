@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import User
+from skillaid.accounts.review import ReviewStep
 from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions.models import Institution, InstitutionOccupation
@@ -36,7 +37,7 @@ NAMES = (
 def _class(
     school: Institution, occupation: Occupation, name: str, start: dt.date, days: int, **extra
 ) -> TrainingClass:
-    return TrainingClass.objects.create(
+    c = TrainingClass.objects.create(
         institution=school,
         name=name,
         occupation=occupation,
@@ -52,6 +53,25 @@ def _class(
         assessment_plan="理论考试与实操考核，60分合格（演示数据）",
         **extra,
     )
+    # Declared and approved in the past, which the review moves refuse today: its history is
+    # written as the moves would have written it.
+    for move, before, after, actor, at in (
+        ("declare", ClassStatus.DRAFT, ClassStatus.DECLARED, c.declared_by, c.declared_at),
+        ("approve", ClassStatus.DECLARED, ClassStatus.APPROVED, c.reviewed_by, c.reviewed_at),
+    ):
+        ReviewStep.objects.create(
+            object_type=c._meta.label_lower,
+            object_id=c.pk,
+            move=move,
+            from_state=before,
+            to_state=after,
+            maker=move == "declare",
+            actor=actor,
+            actor_name=actor.display_name,
+            at=at,
+            channel="command",
+        )
+    return c
 
 
 def _sessions(c: TrainingClass, first: dt.datetime, count: int) -> list[ClassSession]:

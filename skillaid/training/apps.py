@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class TrainingConfig(AppConfig):
     name = "skillaid.training"
     verbose_name = "职业技能培训"
+
+    def ready(self) -> None:
+        # Class review runs on the review mechanism of accounts, which never imports training:
+        # the workflow, with how classes are scoped to a user, is registered here.
+        from skillaid.accounts.review import review_register
+
+        from .classes.review import CLASS_REVIEW
+
+        review_register(CLASS_REVIEW)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from skillaid.accounts.capabilities import can
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel
+from skillaid.accounts.review import review_history, review_moves
 from skillaid.errors import apply_errors
 from skillaid.people.selectors import sees_ledger
 
@@ -153,7 +154,8 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "threshold": settings.SKILLAID_ATTENDANCE_THRESHOLD,
             "officer": officer,
-            "reviewer": classes.can_review(request.user, c) and c.status == ClassStatus.DECLARED,
+            "reviewer": any(not m.maker for m in review_moves(c, request.user)),
+            "steps": review_history(c),
             "roster_open": officer and classes.roster_open(c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),

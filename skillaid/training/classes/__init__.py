@@ -8,21 +8,30 @@ in Chinese. One module per idea; the names are re-exported here, so callers writ
 
 from .completion import attendance_counts, class_close, enrolment_complete, rate, sessions_attended
 from .eligibility import eligibility
-from .lifecycle import CLASS_FIELDS, class_declare, class_log, class_save, entry_for, timetable_text
+from .lifecycle import (
+    CLASS_FIELDS,
+    class_declare,
+    class_log,
+    class_save,
+    declaration_check,
+    entry_for,
+    timetable_text,
+)
 from .officers import is_officer_of, require_officer
-from .review import Decision, can_review, class_review
+from .review import CLASS_REVIEW, Decision, class_review
 from .roster import roster_add, roster_open, roster_remove
 
 __all__ = [
     "CLASS_FIELDS",
+    "CLASS_REVIEW",
     "Decision",
     "attendance_counts",
-    "can_review",
     "class_close",
     "class_declare",
     "class_log",
     "class_review",
     "class_save",
+    "declaration_check",
     "eligibility",
     "enrolment_complete",
     "entry_for",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.accounts.review import ReviewStep, review_move
 from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
 from skillaid.lib import dates, timetable
 from skillaid.regions.models import Level, Region
@@ -179,6 +180,10 @@ def class_save(
     channel: str = "page",
 ) -> TrainingClass:
     """Create a draft class for the officer's institution, or change one not yet approved."""
+    if training_class is not None:
+        # The class as it is now, held until the change is written: the caller's copy may
+        # predate a review move, whose state must not be written back.
+        training_class = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     institution_id = training_class.institution_id if training_class else actor.institution_id
     require(actor, "class.declare", training_class)
     if institution_id is None:
@@ -228,18 +233,9 @@ def entry_for(c: TrainingClass) -> DemandEntry | None:
     return min(entries, key=lambda e: regions.index(e.region_id), default=None)
 
 
-@transaction.atomic
-def class_declare(
-    *, actor: User, training_class: TrainingClass, channel: str = "page"
-) -> TrainingClass:
-    c = (
-        TrainingClass.objects.select_for_update(of=("self",))
-        .select_related("institution")
-        .get(pk=training_class.pk)
-    )
-    require(actor, "class.declare", c)
-    if c.status not in {ClassStatus.DRAFT, ClassStatus.RETURNED}:
-        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能申报")
+def declaration_check(c: TrainingClass, step: ReviewStep) -> None:
+    """What declaring a class needs besides the move itself: refuses, with every problem
+    listed, a class that is not ready; fixes the catalogue line that makes it subsidisable."""
     problems = []
     if not c.institution.is_listed:
         problems.append(
@@ -275,10 +271,12 @@ def class_declare(
     if problems:
         raise ValidationError(problems)
     c.entry = entry
-    c.status = ClassStatus.DECLARED
-    c.declared_at = timezone.now()
-    c.declared_by = actor
+    c.declared_at = step.at
     c.review_note = ""
-    c.save()
-    class_log(actor, channel, Action.UPDATE, c, {"status": ["", ClassStatus.DECLARED]}, "申报开班")
-    return c
+
+
+def class_declare(
+    *, actor: User, training_class: TrainingClass, channel: str = "page"
+) -> TrainingClass:
+    """The officer's move of the class review (see classes.review): draft or returned → declared."""
+    return review_move(training_class, ClassStatus.DECLARED, actor=actor, channel=channel)
