@@ -1,13 +1,11 @@
 """Who runs a class: the officers of its institution, and administrators (class.declare in the
 capability table). The services require the capability of each step on the class itself
-(class.declare, roster.edit, completion.record); these answer the same for pages that hold
+(class.declare, roster.edit, completion.record); this answers the same for pages that hold
 only an institution's id."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
-from skillaid.accounts.capabilities import CAPABILITIES, can
+from skillaid.accounts.capabilities import can
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
 
@@ -18,8 +16,3 @@ def is_officer_of(user: User, institution_id: int | None) -> bool:
     return can(user, "class.declare") and (
         scope.everything or scope.has_institution(institution_id)
     )
-
-
-def require_officer(actor: User, c_institution_id: int | None) -> None:
-    if not is_officer_of(actor, c_institution_id):
-        raise PermissionDenied(CAPABILITIES["class.declare"].refusal)
