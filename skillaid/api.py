@@ -58,7 +58,7 @@ class TokenAuth(HttpBearer):
                         actor=user,
                         channel=Channel.API,
                         action=Action.TOKEN_USE,
-                        object_type="api_token",
+                        object_type="accounts.apitoken",
                         object_id=use.token_id,
                         note=f"{request.method} /{route}"[:255],
                     )

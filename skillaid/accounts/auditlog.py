@@ -103,7 +103,7 @@ def audit_verify() -> Verdict:
 def _confirmed(anchor: AuditAnchor, entries) -> bool:  # noqa: ANN001
     """Whether the chain after `anchor` holds the entry `audit_archive` wrote for it."""
     for changes in entries.filter(
-        object_type="audit_log", action=Action.DELETE, object_id=str(anchor.last_id)
+        object_type="accounts.auditentry", action=Action.DELETE, object_id=str(anchor.last_id)
     ).values_list("changes", flat=True):
         if (
             changes.get("last_id") == anchor.last_id
@@ -209,7 +209,7 @@ def audit_archive(*, before: dt.date, output: Path, actor: User) -> AuditAnchor 
             actor=actor,
             channel=Channel.COMMAND,
             action=Action.DELETE,
-            object_type="audit_log",
+            object_type="accounts.auditentry",
             object_id=last["id"],
             changes={
                 "archived": count,

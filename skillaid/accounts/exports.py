@@ -18,12 +18,14 @@ from typing import IO
 from urllib.parse import quote
 
 import xlsxwriter
+from django.db import models
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from skillaid.lib.idnumber import redact
 from skillaid.lib.sheets import TEXT_OPTIONS, CellWriter
 
+from .history import object_label, object_type_of
 from .models import Action, Channel, User, audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +71,7 @@ def export(
     title: str,
     actor: User,
     channel: str,
-    object_type: str,
+    object_type: str | type[models.Model],
     target: Path | IO[bytes],
     filters: Mapping[str, object] | None = None,
     sheet_name: str = "",
@@ -82,6 +84,7 @@ def export(
     Both are passed through `redact`, so a whole ID number typed into a search is kept
     only masked.
     """
+    kind = object_type_of(object_type)  # a mistake is found before the file is written
     title = redact(title)
     columns = [c if isinstance(c, Column) else Column(c) for c in columns]
     count = 0
@@ -91,7 +94,7 @@ def export(
         cells = CellWriter(book)
         head = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
         title_format = book.add_format({"bold": True, "font_size": 14})
-        sheet = book.add_worksheet((sheet_name or object_type)[:31])
+        sheet = book.add_worksheet((sheet_name or object_label(kind))[:31])
         for i, column in enumerate(columns):
             sheet.set_column(i, i, column.width)
         sheet.freeze_panes(2, 0)
@@ -101,17 +104,66 @@ def export(
             cells.write_row(sheet, count + 1, row)
     finally:
         book.close()
+    log_export(
+        actor=actor,
+        channel=channel,
+        object_type=kind,
+        object_id=object_id,
+        person_id=person_id,
+        filters=filters,
+        rows=count,
+        note=f"导出 {count} 行：{title}",
+    )
+    return count
+
+
+def log_export(
+    *,
+    actor: User,
+    channel: str,
+    object_type: str | type[models.Model],
+    rows: int,
+    note: str,
+    object_id: object = "",
+    person_id: int | None = None,
+    filters: Mapping[str, object] | None = None,
+) -> None:
+    """The EXPORT audit entry of a file taken out of SkillAid: what, by whom, how many rows."""
     audit(
         actor=actor,
         channel=channel,
         action=Action.EXPORT,
-        object_type=object_type,
+        object_type=object_type_of(object_type),
         object_id=object_id,
         person_id=person_id,
-        changes={"filters": [None, _redact_filters(filters or {})], "rows": [None, count]},
-        note=f"导出 {count} 行：{title}"[:255],
+        changes={"filters": [None, _redact_filters(filters or {})], "rows": [None, rows]},
+        note=redact(note)[:255],
     )
-    return count
+
+
+def kept_file_response(
+    request: HttpRequest,
+    file: IO[bytes],
+    *,
+    filename: str,
+    object_type: str,
+    object_id: object,
+    rows: int,
+    subject: str,
+) -> FileResponse:
+    """A file SkillAid already keeps (an import's problem-row report), sent to the user and
+    logged as an export like any other."""
+    log_export(
+        actor=request.user,
+        channel=Channel.PAGE,
+        object_type=object_type,
+        object_id=object_id,
+        rows=rows,
+        note=f"下载 {rows} 行：{subject}",
+    )
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def export_response(
@@ -145,7 +197,7 @@ def download(
     rows,  # noqa: ANN001
     *,
     subject: str,
-    object_type: str,
+    object_type: str | type[models.Model],
     filters: dict[str, str] | None = None,
 ) -> HttpResponse:
     """An export of a list page: titled with the user's scope and the filters it was given."""

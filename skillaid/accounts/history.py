@@ -16,22 +16,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-# object_type in the log -> the model whose fields it names
-MODELS = {
-    "person": "people.Person",
-    "household": "people.Household",
-    "class": "training.TrainingClass",
-    "enrolment": "training.Enrolment",
-    "demand_entry": "catalogue.DemandEntry",
-    "certificate": "evaluation.Certificate",
-    "institution": "institutions.Institution",
-    "pairing": "pairings.Pairing",
-    "work_plan": "pairings.WorkPlan",
-    "pairing_summary": "pairings.PairingSummary",
-    "capacity": "institutions.Capacity",
-    "user": "accounts.User",
-    "api_token": "accounts.ApiToken",
-}
 # Names the log uses that are not a field of the object's model.
 LABELS = {
     "class": "培训班",
@@ -57,13 +41,15 @@ LABELS = {
     "last_id": "截止条目",
     "before": "早于",
     "file": "文件",
+    "relabelled": "改记条目数",
+    "last_hash": "末条哈希",
 }
-# object_type in the log that names no model: what the entry is about.
-OBJECTS = {
-    "ledger": "台账",
-    "import": "导入",
-    "lifelong_record": "终身职业技能培训电子档案",
-    "audit_log": "审计日志",
+# What an entry is about (its object_type) is the label of the model whose row it names
+# (people.person, training.trainingclass), looked up with apps.get_model. These few words
+# name what is no one model's row; nothing else may be stored.
+DOCUMENTS = {
+    "ledger": "台账",  # an export of households and their members
+    "lifelong_record": "终身职业技能培训电子档案",  # one person's record across apps
 }
 EMPTY = "（空）"
 # Models whose rows a change shows by name: reference data, not people.
@@ -114,12 +100,32 @@ def describe_many(items: list[tuple[str, dict]]) -> list[list[Change]]:
     return described
 
 
+def object_type_of(subject: object) -> str:
+    """The object_type the log stores for `subject`: a model, one of its rows, a model's label
+    (the model name in either case) or a word of DOCUMENTS. Anything else is a mistake in the caller."""
+    if isinstance(subject, models.Model) or (
+        isinstance(subject, type) and issubclass(subject, models.Model)
+    ):
+        return subject._meta.label_lower
+    if isinstance(subject, str):
+        if subject in DOCUMENTS:
+            return subject
+        if "." in subject:
+            try:
+                return apps.get_model(subject)._meta.label_lower
+            except LookupError:
+                pass
+    raise ValueError(
+        f"audit object_type {subject!r} is neither a model, its label nor one of {sorted(DOCUMENTS)}"
+    )
+
+
 def object_label(object_type: str) -> str:
-    """What an entry is about, in Chinese: the model's name, or the log's own word for it."""
+    """What an entry is about, in Chinese: the model's verbose name, or the document's name."""
     model = _model(object_type)
     if model is not None:
         return str(model._meta.verbose_name)
-    return OBJECTS.get(object_type, LABELS.get(object_type, object_type))
+    return DOCUMENTS.get(object_type, object_type)
 
 
 def _names(values: Iterable[tuple[models.Field | None, object]]) -> dict[tuple[str, str], str]:
@@ -159,8 +165,12 @@ def _label(field: models.Field | None, name: str) -> str:
 
 
 def _model(object_type: str) -> type[models.Model] | None:
-    label = MODELS.get(object_type)
-    return apps.get_model(label) if label else None
+    if "." not in object_type:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except LookupError:  # an app since removed: the log keeps what it was told
+        return None
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field | None:

@@ -106,6 +106,10 @@ class Job(models.Model):
         runner = RUNNERS.get(self.kind)
         return runner.label if runner else self.kind
 
+    def report_open_to(self, user) -> bool:  # noqa: ANN001
+        """As ImportRecord.report_open_to: the report of an import holds whole ID numbers."""
+        return bool(self.report) and (self.owner_id == user.pk or user.can_reveal_ids)
+
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
@@ -282,29 +286,6 @@ def job_run(job_id: int) -> Job:
 def jobs_of(owner, kind: str, *, limit: int = 10) -> list[Job]:  # noqa: ANN001
     """A user's latest jobs of one kind, for the page that starts them."""
     return list(Job.objects.filter(owner=owner, kind=kind)[:limit])
-
-
-def sheet_outcome(result, *, preview: int = PREVIEW) -> Outcome:  # noqa: ANN001
-    """The outcome of a sheet import (anything with summary(), rejected, write_report and
-    perhaps warnings): its counts, the first problems, and the report if any row drew one.
-
-    The problems are kept on the job for good, after its files are purged, so a message
-    quoting a cell keeps any ID number in it only masked.
-    """
-    warnings = list(getattr(result, "warnings", []))
-    problems = [
-        {"row": r.row, "column": r.column, "message": redact(r.reason), "rejected": True}
-        for r in result.rejected[:preview]
-    ]
-    problems += [
-        {"row": w.row, "column": w.column, "message": redact(w.message), "rejected": False}
-        for w in warnings[: preview - len(problems)]
-    ]
-    return Outcome(
-        counts=result.summary(),
-        problems=problems,
-        write_report=result.write_report if result.rejected or warnings else None,
-    )
 
 
 def purge_files(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -43,7 +43,7 @@ def _signed(action: str, request: HttpRequest | None, user: User | None) -> None
         actor=user,
         channel=Channel.PAGE,
         action=action,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         changes={"address": _address(request)},
     )
@@ -57,7 +57,7 @@ def _refused(action: str, username: str, address: str) -> None:
         actor_name=name or "（未填用户名）",
         channel=Channel.PAGE,
         action=action,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user_id,
         changes={"username": name, "address": address},
     )

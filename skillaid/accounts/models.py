@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.utils import timezone
 from skillaid.db import bulk_insert
 from skillaid.lib import chain, phones
 
-from .history import Change, describe, describe_many, object_label
+from .history import Change, describe, describe_many, object_label, object_type_of
 
 
 class Role(models.TextChoices):
@@ -215,6 +217,10 @@ class AuditQuerySet(models.QuerySet):
 
     def delete(self):  # noqa: ANN201
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    def about(self, obj: models.Model) -> AuditQuerySet:
+        """The entries about one row, as the pages that show a row's change log read them."""
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
     def matching(
         self,
@@ -441,14 +447,20 @@ def audit(
     actor: User | None,
     channel: str,
     action: str,
-    object_type: str,
+    object_type: str | type[models.Model] | models.Model,
     object_id: object = "",
     person_id: int | None = None,
     changes: dict | None = None,
     note: str = "",
     actor_name: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chained log; `actor_name` names an actor who is not a user."""
+    """Append one entry to the chained log; `actor_name` names an actor who is not a user.
+
+    `object_type` is a model, one of its rows (whose key is then the object_id unless
+    given) or its label; only what is no one model's row is one of history.DOCUMENTS.
+    """
+    if isinstance(object_type, models.Model) and object_id == "":
+        object_id = object_type.pk
     if actor_name is None:
         actor_name = actor.display_name if actor else "系统"
     return AuditEntry.objects.create(
@@ -456,12 +468,61 @@ def audit(
         actor_name=actor_name[:150],
         channel=channel,
         action=action,
-        object_type=object_type,
+        object_type=object_type_of(object_type),
         object_id=str(object_id),
         person_id=person_id,
         changes=changes or {},
         note=note,
     )
+
+
+def audit_changes(
+    obj: models.Model,
+    values: Mapping[str, Any],
+    *,
+    actor: User | None,
+    channel: str,
+    action: str | None = None,
+    note: str = "",
+    person_id: int | None = None,
+    prepare: Callable[[dict[str, list]], None] | None = None,
+) -> dict[str, list]:
+    """Set the fields of `obj` that `values` changes, save it and log the change, in one call.
+
+    Returns the changes as the log keeps them, {field: [old, new]} (audit_value of
+    each side); a row not yet saved logs every value as new (action CREATE). Nothing
+    changed: nothing is saved and nothing logged. `prepare` sees the changes before
+    the save, to set what follows from them and the log leaves out (a name's
+    initials, who last surveyed). The entry concerns `person_id`, or the person the row
+    names by an `audit_person_id` attribute. Runs inside the caller's transaction, if any; the
+    caller has validated `values` (the database's constraints still hold on save).
+    """
+    adding = obj._state.adding
+    changes: dict[str, list] = {}
+    for name, value in values.items():
+        old = None if adding else getattr(obj, name)
+        if adding or old != value:
+            changes[name] = [None if adding else audit_value(old), audit_value(value)]
+            setattr(obj, name, value)
+    if not changes and not adding:
+        return changes
+    with transaction.atomic():
+        if prepare is not None:
+            prepare(changes)
+        obj.save()
+        if person_id is None:
+            # A row about a person names them (Person.audit_person_id), once it has a key.
+            person_id = getattr(obj, "audit_person_id", None)
+        audit(
+            actor=actor,
+            channel=channel,
+            action=action or (Action.CREATE if adding else Action.UPDATE),
+            object_type=obj,
+            person_id=person_id,
+            changes=changes,
+            note=note,
+        )
+    return changes
 
 
 class IdKeyState(models.TextChoices):

@@ -76,7 +76,6 @@ class Workflow:
     maker_refusal: str = "提交人不能审核自己提交的事项"
     reason_field: str = "reason"
     reason_refusal: str = ""
-    audit_type: str = ""
     describe: Callable[[models.Model], str] = str
     related: tuple[str, ...] = ()  # select_related for the queue's `describe`
 
@@ -299,8 +298,7 @@ def review_move(
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type=wf.audit_type or wf.label,
-        object_id=locked.pk,
+        object_type=locked,
         changes={wf.state_field: [state, move.target]},
         note=(move.label + (f"：{reason}" if reason else ""))[:255],
     )

@@ -49,7 +49,7 @@ def token_issue(
             actor=actor,
             channel=channel,
             action=Action.TOKEN_ISSUE,
-            object_type="api_token",
+            object_type="accounts.apitoken",
             object_id=row.pk,
             changes={
                 "user": user.username,
@@ -75,7 +75,7 @@ def token_revoke(*, actor: User, token: ApiToken, channel: str, why: str = "") -
             actor=actor,
             channel=channel,
             action=Action.TOKEN_REVOKE,
-            object_type="api_token",
+            object_type="accounts.apitoken",
             object_id=token.pk,
             changes={"user": token.user.username, "name": token.name, "prefix": token.prefix},
             note=why[:255],

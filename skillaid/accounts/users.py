@@ -120,7 +120,7 @@ def user_create(*, actor: User, data: dict, channel: str = "page") -> tuple[User
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         changes={name: [None, value] for name, value in _snapshot(user).items()},
         note=f"新建账号 {user.username}，已发放初始密码",
@@ -151,7 +151,7 @@ def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="user",
+            object_type="accounts.user",
             object_id=user.pk,
             changes=changes,
         )
@@ -177,7 +177,7 @@ def user_set_active(*, actor: User, user: User, active: bool, channel: str = "pa
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         changes={"is_active": [not active, active]},
         note="启用账号" if active else "停用账号",
@@ -195,7 +195,7 @@ def _end_access(*, actor: User, user: User, channel: str, note: str) -> int:
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         note=note,
     )
@@ -242,7 +242,7 @@ def user_change_password(*, user: User, password: str, channel: str = "page") ->
         actor=user,
         channel=channel,
         action=Action.UPDATE,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         note="修改本人密码",
     )
@@ -281,7 +281,7 @@ def _issue_recovery_codes(user: User, channel: str, note: str) -> list[str]:
         actor=user,
         channel=channel,
         action=Action.UPDATE,
-        object_type="user",
+        object_type="accounts.user",
         object_id=user.pk,
         note=note,
     )

@@ -265,7 +265,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存 {target.username} 的账号信息。")
             return redirect("users")
-    log = AuditEntry.objects.filter(object_type="user", object_id=str(target.pk))[:30]
+    log = AuditEntry.objects.about(target)[:30]
     return render(
         request,
         "accounts/user_edit.html",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.accounts.models import User, audit_changes
 from skillaid.accounts.scope import Scope
 from skillaid.lib import dates
 from skillaid.regions.models import Region
@@ -179,31 +179,17 @@ def demand_entry_save(
     if entry is None:
         entry = DemandEntry.objects.filter(**key).first()
     if entry is None:
-        entry = DemandEntry.objects.create(**key, **rest)
-        outcome, changes = (
-            "created",
-            {k: [None, audit_value(v)] for k, v in {**key, **rest}.items()},
-        )
-    else:
-        changes = {}
-        for k, v in {**key, **rest}.items():
-            if getattr(entry, k) != v:
-                changes[k] = [audit_value(getattr(entry, k)), audit_value(v)]
-                setattr(entry, k, v)
-        if changes:
-            if DemandEntry.objects.filter(**key).exclude(pk=entry.pk).exists():
-                raise ValidationError(
-                    {"occupation": "目录中已有相同职业、类型、等级、地区和起始日期的条目"}
-                )
-            entry.save()
-        outcome = "updated" if changes else "unchanged"
-    if changes:
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.CREATE if outcome == "created" else Action.UPDATE,
-            object_type="demand_entry",
-            object_id=entry.pk,
-            changes=changes,
-        )
+        entry = DemandEntry()
+    adding = entry._state.adding
+
+    def refuse_duplicate(changes: dict[str, list]) -> None:
+        if not adding and DemandEntry.objects.filter(**key).exclude(pk=entry.pk).exists():
+            raise ValidationError(
+                {"occupation": "目录中已有相同职业、类型、等级、地区和起始日期的条目"}
+            )
+
+    changes = audit_changes(
+        entry, {**key, **rest}, actor=actor, channel=channel, prepare=refuse_duplicate
+    )
+    outcome = "created" if adding else "updated" if changes else "unchanged"
     return entry, outcome

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import download
+from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import regions_for_choice
-from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import selectors
 from .models import DemandEntry, SkillLevel, TrainingKind
@@ -107,7 +107,7 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
         HEADERS,
         (row(e) for e in rows),
         subject="需求指导目录",
-        object_type="demand_entry",
+        object_type="catalogue.demandentry",
         filters={
             "查询": filters.q,
             "急需紧缺": "是" if filters.urgent else "",

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
-from skillaid.accounts.models import Action, User, audit
-from skillaid.accounts.scope import Scope
+from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.catalogue.models import SkillLevel
+from skillaid.lib.names import normalise, same_name
 from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
 
 from .models import NUMBER_PREFIX, Certificate, CertificateKind, Source
@@ -85,7 +85,7 @@ def certificates_issue(
             actor=actor,
             channel=channel,
             action=Action.CREATE,
-            object_type="certificate",
+            object_type="evaluation.certificate",
             object_id=cert.pk,
             person_id=enrolment.person_id,
             changes={"number": [None, cert.number], "class": [None, c.pk]},
@@ -131,16 +131,12 @@ def certificate_revoke(
         errors["revoked_reason"] = "注销原因不能超过255个字"
     if errors:
         raise ValidationError(errors)
-    cert.revoked_on, cert.revoked_reason = on, reason
-    cert.save(update_fields=["revoked_on", "revoked_reason"])
-    audit(
+    audit_changes(
+        cert,
+        {"revoked_on": on, "revoked_reason": reason},
         actor=actor,
         channel=channel,
-        action=Action.UPDATE,
-        object_type="certificate",
-        object_id=cert.pk,
         person_id=cert.person_id,
-        changes={"revoked_on": [None, on.isoformat()], "revoked_reason": ["", reason]},
     )
     return cert
 
@@ -185,7 +181,7 @@ def certificate_verify(number: str, name: str = "") -> Verdict:
     cert = Certificate.objects.filter(number=number).first()
     if cert is None:
         return Verdict(False, f"查无此证书：编号“{number}”不存在")
-    if name and name != cert.holder_name:
+    if name and not same_name(name, cert.holder_name):
         return Verdict(False, "证书编号与持证人姓名不符")
     if cert.revoked_on:
         return Verdict(False, f"该证书已于{cert.revoked_on:%Y-%m-%d}注销", cert)
@@ -233,10 +229,7 @@ def certificate_record(
     from skillaid.catalogue.models import Occupation
     from skillaid.catalogue.services import parse_level
     from skillaid.people import fields
-    from skillaid.people.models import Person
-    from skillaid.people.selectors import people_visible_to
-    from skillaid.people.services import check_id, person_register
-    from skillaid.regions.models import Level, Region
+    from skillaid.people.services import check_id, person_match_or_register
 
     require(actor, "certificate.import")
     errors: dict[str, str] = {}
@@ -245,7 +238,7 @@ def certificate_record(
         errors["number"] = "证书编号为空"
     elif len(number) > 40:
         errors["number"] = "证书编号超过40位"
-    name = "".join(str(data.get("name") or "").split())
+    name = normalise(data.get("name"))
     if not name:
         errors["name"] = "姓名为空"
     kind = ""
@@ -283,27 +276,14 @@ def certificate_record(
         errors["id_number"] = checked.error or "身份证号无效"
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.with_id_number(checked.number or "").first()
-    if person is not None:
-        # Scope before the name, in the same words as for someone not in the ledger: a
-        # refusal must not confirm a name and number of a person outside the actor's scope.
-        if not people_visible_to(actor).filter(pk=person.pk).exists():
-            raise ValidationError({"id_number": OUT_OF_SCOPE})
-        if person.name != name:
-            raise ValidationError({"name": "姓名与台账中该身份证号的姓名不一致"})
-    else:
-        home = str(data.get("county") or "").strip() or (checked.number or "")[:6]
-        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
-            raise ValidationError(
-                {
-                    "id_number": "此人未在台账登记，且身份证号前六位不是现行县级区划，无法确定所属县（区）"
-                }
-            )
-        if not Scope.of(actor).contains_region(home):
-            raise ValidationError({"id_number": OUT_OF_SCOPE})
-        person = person_register(
-            actor=actor, channel=channel, id_number=checked.number or "", name=name, county=home
-        )
+    person = person_match_or_register(
+        id_number=checked.number,
+        name=name,
+        county=data.get("county") or "",
+        actor=actor,
+        channel=channel,
+        source="证书导入",
+    ).person_or_raise()
     occupation = None
     if code:
         occupation = Occupation.objects.filter(code=code).first()
@@ -320,34 +300,14 @@ def certificate_record(
     }
     existing = Certificate.objects.select_for_update().filter(number=number).first()
     if existing is None:
-        cert = Certificate.objects.create(
-            number=number, source=Source.IMPORTED, created_by=actor, **values
-        )
-        outcome = "created"
-        changes = {"number": [None, number]}
+        cert, outcome = Certificate(source=Source.IMPORTED, created_by=actor), "created"
+        values = {"number": number, **values}
     else:
         if existing.person_id != person.pk:
             raise ValidationError({"number": f"证书编号{number}已登记在他人名下"})
         if existing.source == Source.ISSUED:
             raise ValidationError({"number": f"证书{number}由本系统颁发，不能用导入覆盖"})
-        changes = {
-            k: [str(getattr(existing, k)), str(v)]
-            for k, v in values.items()
-            if getattr(existing, k) != v
-        }
-        if not changes:
-            return existing, "unchanged"
-        for k, v in values.items():
-            setattr(existing, k, v)
-        existing.save()
         cert, outcome = existing, "updated"
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE if outcome == "created" else Action.UPDATE,
-        object_type="certificate",
-        object_id=cert.pk,
-        person_id=person.pk,
-        changes=changes,
-    )
+    if not audit_changes(cert, values, actor=actor, channel=channel, person_id=person.pk):
+        outcome = "unchanged"
     return cert, outcome

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import download
+from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
@@ -28,7 +29,6 @@ from skillaid.people.models import Person
 from skillaid.people.selectors import person_for, sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.class_views import class_act
-from skillaid.uploads import start_upload_job, upload_form, upload_note
 
 from . import selectors, services
 from .models import Certificate, CertificateKind, VerifyCount
@@ -112,7 +112,7 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
         CERTIFICATE_HEADERS,
         (certificate_row(c) for c in rows),
         subject="证书",
-        object_type="certificate",
+        object_type=Certificate,
         filters={
             "查询": filters.q,
             "类型": CertificateKind(filters.kind).label

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.accounts.scope import region_in_scope
 from skillaid.lib import dates
 
@@ -98,15 +98,8 @@ def capacity_create(*, actor: User, channel: str, data: dict[str, Any]) -> Capac
         errors["name"] = "该地区该年度已登记同名项目"
     if errors:
         raise ValidationError(errors)
-    item = Capacity.objects.create(**values, created_by=actor)
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE,
-        object_type="capacity",
-        object_id=item.pk,
-        changes={k: [None, audit_value(v)] for k, v in values.items()},
-    )
+    item = Capacity(created_by=actor)
+    audit_changes(item, values, actor=actor, channel=channel)
     return item
 
 
@@ -122,23 +115,7 @@ def capacity_update(
     values = _capacity_values(actor, merged, errors)
     if errors:
         raise ValidationError(errors)
-    changed = {}
-    for k, v in values.items():
-        if getattr(item, k) != v:
-            old = getattr(item, k)
-            changed[k] = [audit_value(old), audit_value(v)]
-            setattr(item, k, v)
-    if changed:
-        item.save()
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.UPDATE,
-            object_type="capacity",
-            object_id=item.pk,
-            changes=changed,
-        )
-    return changed
+    return audit_changes(item, values, actor=actor, channel=channel)
 
 
 @transaction.atomic
@@ -161,7 +138,7 @@ def competition_record_result(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="capacity",
+        object_type="institutions.capacity",
         object_id=competition.pk,
         person_id=person.pk,
         changes={"placing": [None, placing]},

@@ -95,7 +95,7 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
         exports.CAPACITY_HEADERS,
         (exports.capacity_row(c) for c in rows),
         subject="能力建设登记",
-        object_type="capacity",
+        object_type="institutions.capacity",
         filters={
             "类别": CapacityKind(filters.kind).label if filters.kind in CapacityKind.values else "",
             "年度": filters.year or "",

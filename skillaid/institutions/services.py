@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
-from skillaid.accounts.models import Action, Role, User, audit, audit_value
+from skillaid.accounts.models import Action, Role, User, audit, audit_changes
 from skillaid.accounts.scope import region_in_scope
 from skillaid.catalogue.models import Occupation, SkillLevel
 from skillaid.lib import dates, uscc
@@ -109,17 +109,10 @@ def institution_create(*, actor: User, channel: str, data: dict[str, Any]) -> In
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
-    institution = Institution.objects.create(**values, status_since=today)
+    institution = Institution(status_since=today)
+    audit_changes(institution, values, actor=actor, channel=channel)
     InstitutionStatus.objects.create(
         institution=institution, status=CatalogueStatus.PENDING, on=today, reason="登记", by=actor
-    )
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE,
-        object_type="institution",
-        object_id=institution.pk,
-        changes={k: [None, audit_value(v)] for k, v in values.items()},
     )
     return institution
 
@@ -136,24 +129,7 @@ def institution_update(
     values = _institution_values(actor, data, errors, institution)
     if errors:
         raise ValidationError(errors)
-    changed = {
-        k: [audit_value(getattr(institution, k)), audit_value(v)]
-        for k, v in values.items()
-        if getattr(institution, k) != v
-    }
-    if changed:
-        for k, v in values.items():
-            setattr(institution, k, v)
-        institution.save()
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.UPDATE,
-            object_type="institution",
-            object_id=institution.pk,
-            changes=changed,
-        )
-    return changed
+    return audit_changes(institution, values, actor=actor, channel=channel)
 
 
 @transaction.atomic
@@ -199,7 +175,7 @@ def institution_set_status(
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="institution",
+        object_type="institutions.institution",
         object_id=institution.pk,
         changes={"status": [current.value, target.value], "on": [None, on.isoformat()]},
         note=reason,
@@ -227,7 +203,7 @@ def institution_add_occupation(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="institution",
+            object_type="institutions.institution",
             object_id=institution.pk,
             changes={"occupations": [None, f"{occupation} {SkillLevel(level).label}"]},
         )

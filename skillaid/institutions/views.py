@@ -59,7 +59,7 @@ def institution_export(request: HttpRequest) -> HttpResponse:
         exports.INSTITUTION_HEADERS,
         (exports.institution_row(i) for i in rows),
         subject="院校与培训机构目录",
-        object_type="institution",
+        object_type="institutions.institution",
         filters={
             "查询": filters.q,
             "类型": InstitutionKind(filters.kind).label
@@ -108,13 +108,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "occupation_form": OccupationLinkForm(occupations=Occupation.objects.all())
         if can(InstitutionChange.OCCUPATIONS)
         else None,
-        "log": AuditEntry.describe_all(
-            list(
-                AuditEntry.objects.filter(object_type="institution", object_id=str(institution.pk))[
-                    :50
-                ]
-            )
-        ),
+        "log": AuditEntry.describe_all(list(AuditEntry.objects.about(institution)[:50])),
     }
     return render(request, "institutions/institution_detail.html", context)
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
-from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.accounts.models import Action, User, audit, audit_changes, audit_value
 from skillaid.accounts.scope import Scope, region_in_scope
 from skillaid.institutions.models import SCHOOL_KINDS, Institution
 from skillaid.lib import dates
@@ -103,7 +103,7 @@ def pairing_create(
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="pairing",
+        object_type="pairings.pairing",
         object_id=pairing.pk,
         changes={
             "school": [None, school.pk],
@@ -136,15 +136,11 @@ def pairing_end(
         errors["end_reason"] = "请填写结束原因"
     if errors:
         raise ValidationError(errors)
-    pairing.ended_on, pairing.end_reason = on, reason.strip()[:255]
-    pairing.save(update_fields=["ended_on", "end_reason"])
-    audit(
+    audit_changes(
+        pairing,
+        {"ended_on": on, "end_reason": reason.strip()[:255]},
         actor=actor,
         channel=channel,
-        action=Action.UPDATE,
-        object_type="pairing",
-        object_id=pairing.pk,
-        changes={"ended_on": [None, audit_value(on)], "end_reason": ["", pairing.end_reason]},
     )
     return pairing
 
@@ -176,7 +172,7 @@ def pairing_record_agreement(
             actor=actor,
             channel=channel,
             action=Action.UPDATE,
-            object_type="pairing",
+            object_type="pairings.pairing",
             object_id=pairing.pk,
             changes=changes,
         )
@@ -238,7 +234,7 @@ def work_plan_file(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="work_plan",
+        object_type="pairings.workplan",
         object_id=plan.pk,
         changes={
             "year": [None, year],
@@ -276,7 +272,7 @@ def summary_submit(
         actor=actor,
         channel=channel,
         action=Action.CREATE if created else Action.UPDATE,
-        object_type="pairing_summary",
+        object_type="pairings.pairingsummary",
         object_id=summary.pk,
         changes={"year": [None, year], "period": [None, period]},
         note=str(pairing),

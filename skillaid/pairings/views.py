@@ -170,7 +170,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         headers,
         rows,
         subject="技工院校结对帮扶",
-        object_type="pairing",
+        object_type="pairings.pairing",
         filters={
             "地区": filters.region,
             "查询": filters.q,

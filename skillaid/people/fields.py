@@ -116,10 +116,14 @@ def date(value: object, *, today: dt.date | None = None) -> dt.date | None:
     return day
 
 
-def category_start(on: dt.date, current_start: dt.date | None) -> dt.date:
+def category_start(
+    on: dt.date, current_start: dt.date | None, *, today: dt.date | None = None
+) -> dt.date:
     """The day a household's new category takes effect, for the edit page, the API and the
-    import alike: the given day, never before the start of the category it ends (history
-    is never rewritten)."""
+    import alike: the given day, never after today and never before the start of the
+    category it ends (history is never rewritten)."""
+    if on > (today or dt.date.today()):
+        raise FieldError(f"变更日期 {on.isoformat()} 晚于今天")
     if current_start is not None and on < current_start:
         raise FieldError(f"变更日期不能早于当前类别的起始日期 {current_start.isoformat()}")
     return on

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import sys
+import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -32,11 +34,12 @@ from skillaid.db import select_in
 from skillaid.lib import idnumber
 from skillaid.lib.columns import Column, Columns, FieldError, Header, person_label
 from skillaid.lib.idcolumn import check_ids, sexes
+from skillaid.lib.names import normalise_column
 from skillaid.lib.sheets import ImportResult, Table
 from skillaid.regions.models import Level, Region, ResettlementSite
 
 from . import fields
-from .ledger_frame import LedgerFrame, parse_column, read_frame, refused_rows
+from .ledger_frame import KEY_BYTES, Kept, LedgerFrame, parse_column, read_frame, refused_rows
 from .ledger_writes import LedgerWriter, Record, refresh_statistics
 from .models import Category, Person, sealer
 
@@ -159,9 +162,10 @@ class LedgerImport(Importer):
             )
         ).encode()
         with _rare_cycle_collection():
-            frame = read_frame(table, header, seed)
+            frame = read_frame(table, header, seed, stored=self._stored_keys)
             table.release()  # read again only to quote the cells of a refused row
-            result.rows = len(frame)
+            result.rows = len(frame) + len(frame.kept)
+            result.unchanged += len(frame.kept)
             self.progress(total // 4, total)
             plan = self._check(frame, header, result)
             self.progress(total // 2, total)
@@ -179,13 +183,7 @@ class LedgerImport(Importer):
             today=self.today,
         )
         raw_ids = df.get_column("id_number")
-        names = (
-            df.get_column("name")
-            .fill_null("")
-            .str.normalize("NFKC")
-            .str.strip_chars()
-            .str.replace_all(" ", "", literal=True)
-        )
+        names = normalise_column(df.get_column("name"))
         numbers = ids.get_column("number")
         refused: dict[int, tuple[str, str]] = {}  # row index -> (column, reason)
         where_id = header.where("id_number")
@@ -212,7 +210,8 @@ class LedgerImport(Importer):
         for i, (column, reason) in refused.items():
             result.reject(frame.numbers[i], column, reason, [])
         self._duplicates(frame, plan, result, where_id)
-        self._unchanged(frame, plan, result)
+        skip = plan.refused | plan.dropped
+        plan.todo = [i for i in range(len(frame)) if i not in skip]
         self._optional(frame, header, plan, result, ids)
         return plan
 
@@ -298,34 +297,93 @@ class LedgerImport(Importer):
     def _duplicates(
         self, frame: LedgerFrame, plan: _Plan, result: ImportResult, where_id: str
     ) -> None:
-        """The same ID number more than once: the last row counts if the name is the same;
-        with different names every such row is refused (nobody can tell which is right)."""
-        numbers = pl.Series(plan.numbers)
-        repeated = (numbers != "") & numbers.is_duplicated()
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i in repeated.arg_true().to_list():
-            if i not in plan.refused:
-                groups[plan.numbers[i]].append(i)
-        for rows in groups.values():
-            if len(rows) < 2:
-                continue
-            if len({plan.names[i] for i in rows}) > 1:
-                for i in rows:
-                    others = "、".join(
-                        f"第{frame.numbers[o]}行（{plan.names[o]}）" for o in rows if o != i
-                    )
-                    reason = f"同一身份证号在文件中出现多次且姓名不同：{others}"
-                    result.reject(frame.numbers[i], where_id, reason, [], plan.person(i))
-                    plan.refused.add(i)
-                continue
-            last = rows[-1]
-            for i in rows[:-1]:
-                plan.dropped.add(i)  # not written, and not refused either
-                result.duplicates += 1
-                if frame.digest(i) != frame.digest(last):
-                    line = frame.numbers[last]
-                    message = f"与第{line}行身份证号相同、内容不同，以第{line}行为准"
-                    result.warn(frame.numbers[i], where_id, message, plan.person(i))
+        """The same person more than once: the last row counts if the name is the same;
+        with different names every such row is refused (nobody can tell which is right).
+
+        A row set aside as unchanged is known by its person's blind index, so when there
+        are such rows the other rows are compared by theirs; otherwise by ID number.
+        """
+        kept = frame.kept
+        if not kept:
+            numbers = pl.Series(plan.numbers)
+            repeated = (numbers != "") & numbers.is_duplicated()
+            groups: dict[object, list[int]] = defaultdict(list)
+            for i in repeated.arg_true().to_list():
+                if i not in plan.refused:
+                    groups[plan.numbers[i]].append(i)
+        else:
+            groups = self._repeated_people(plan, kept)
+        for members in groups.values():
+            if len(members) > 1:
+                self._duplicate_group(frame, plan, result, where_id, members)
+
+    def _repeated_people(self, plan: _Plan, kept: Kept) -> dict[object, list[int]]:
+        """Groups of rows naming the same person, by blind index: the kept rows are members
+        -1, -2, ...; the rows of the frame 0, 1, .... Compared in polars, 16 bytes a row as
+        two integers, so 200,000 kept rows cost no Python objects."""
+        box = sealer()
+        frame_rows = [i for i, n in enumerate(plan.numbers) if n and i not in plan.refused]
+        keys = array("Q")
+        keys.frombytes(kept.keys)
+        keys.frombytes(
+            b"".join(bytes.fromhex(box.index(plan.numbers[i]))[:KEY_BYTES] for i in frame_rows)
+        )
+        both = pl.Series("k", keys, dtype=pl.UInt64)
+        members = pl.concat(
+            [
+                pl.int_range(-1, -1 - len(kept), -1, dtype=pl.Int64, eager=True),
+                pl.Series(frame_rows, dtype=pl.Int64),
+            ]
+        )
+        df = pl.DataFrame(
+            {"h": both.gather_every(2), "l": both.gather_every(2, offset=1), "m": members}
+        )
+        repeated = df.filter(pl.struct("h", "l").is_duplicated())
+        groups: dict[object, list[int]] = defaultdict(list)
+        for h, low, m in repeated.iter_rows():
+            groups[(h, low)].append(m)
+        return groups
+
+    def _duplicate_group(self, frame, plan, result, where_id, members) -> None:  # noqa: ANN001
+        kept = frame.kept
+
+        def row(m: int) -> int:
+            return frame.numbers[m] if m >= 0 else kept.numbers[-1 - m]
+
+        def name(m: int) -> str:
+            return plan.names[m] if m >= 0 else _fold_name(kept.names[-1 - m])
+
+        def digest(m: int) -> str:
+            return frame.digest(m) if m >= 0 else kept.digest(-1 - m)
+
+        def person(m: int) -> str:
+            return plan.person(m) if m >= 0 else ""  # named from the file afterwards
+
+        def set_aside(m: int) -> None:
+            if m >= 0:
+                plan.dropped.add(m)
+            else:
+                result.unchanged -= 1
+
+        members = sorted(members, key=row)
+        if len({name(m) for m in members}) > 1:
+            for m in members:
+                others = "、".join(f"第{row(o)}行（{name(o)}）" for o in members if o != m)
+                reason = f"同一身份证号在文件中出现多次且姓名不同：{others}"
+                result.reject(row(m), where_id, reason, [], person(m))
+                if m >= 0:
+                    plan.refused.add(m)
+                else:
+                    result.unchanged -= 1
+            return
+        last = members[-1]
+        for m in members[:-1]:
+            set_aside(m)  # not written, and not refused either
+            result.duplicates += 1
+            if digest(m) != digest(last):
+                line = row(last)
+                message = f"与第{line}行身份证号相同、内容不同，以第{line}行为准"
+                result.warn(row(m), where_id, message, person(m))
 
     def _parse(self, name: str, parse) -> tuple[list[object] | None, list[tuple[int, str]]]:  # noqa: ANN001
         """`parse` on each distinct cell of a column among the rows to write: each row's value
@@ -446,31 +504,19 @@ class LedgerImport(Importer):
                 message = f"性别“{label[said]}”与身份证号（{label[known]}）不符，以身份证号为准"
                 self._warn(result, frame, plan, i, where, message)
 
-    def _unchanged(self, frame: LedgerFrame, plan: _Plan, result: ImportResult) -> None:
-        """Rows identical to the one an import last wrote for someone in scope, who has not
-        changed since, are unchanged: nothing more is done with them. The others are the
-        rows to write."""
-        candidates = [
-            i
-            for i in range(len(frame))
-            if i not in plan.refused and i not in plan.dropped and i not in plan.warned
-        ]
-        digests = {i: frame.digest(i) for i in candidates}
-        stored = self._stored_digests(list(digests.values()))
-        plan.unchanged = {i for i, digest in digests.items() if digest in stored}
-        del digests
-        result.unchanged += len(plan.unchanged)
-        skip = plan.refused | plan.dropped | plan.unchanged
-        plan.todo = [i for i in range(len(frame)) if i not in skip]
-
-    def _stored_digests(self, digests: list[str]) -> set[str]:
-        """The digests among `digests` of people in scope whose last imported row had them."""
+    def _stored_keys(self, digests: list[str]) -> dict[str, str]:
+        """Digest -> blind index of the people in scope whose last imported row had it:
+        a row identical to that one is unchanged, for someone who has not changed since."""
         table = connection.ops.quote_name(Person._meta.db_table)
         sql = (
-            f"SELECT import_digest, county_id FROM {table} "
+            f"SELECT import_digest, id_index, county_id FROM {table} "
             "WHERE NOT (import_digest = '') AND import_digest IN ({})"  # the partial index's own words
         )
-        return {d for d, county in select_in(sql, [], digests) if county.startswith(self.scope)}
+        return {
+            digest: key
+            for digest, key, county in select_in(sql, [], digests)
+            if county.startswith(self.scope)
+        }
 
     # ----- writing -----
 
@@ -531,6 +577,11 @@ class LedgerImport(Importer):
 _UNKNOWN = object()  # a yes/no answer that is neither: stored as unknown (NULL)
 
 
+def _fold_name(cell: str) -> str:
+    """A name cell as the whole-column check folds the names of the rows it checks."""
+    return unicodedata.normalize("NFKC", cell or "").strip().replace(" ", "")
+
+
 class _Plan:
     """What the checks decided, by row index in the frame."""
 
@@ -541,7 +592,6 @@ class _Plan:
         self.refused: set[int] = set()
         self.dropped: set[int] = set()  # earlier rows of a person listed again
         self.warned: set[int] = set()  # rows that drew a warning: their digest is not kept
-        self.unchanged: set[int] = set()
         self.todo: list[int] = []  # rows to write, in file order
         self.values: dict[str, list[object]] = {}
         self.categories: list[tuple[str, str] | None] = []

@@ -1,6 +1,9 @@
-"""The ledger sheet as columns: one walk over calamine's rows makes a polars frame of the
-declared columns (as text) and a digest of each row; the checks then run a column at a
-time, and a value that repeats down the column (民族, 是/否, a date) is parsed once."""
+"""The ledger sheet as columns: one walk over calamine's rows digests each row and looks the
+digests up a few thousand at a time; a row identical to the one an import last wrote for
+someone is set aside as unchanged (only its row number, digest, the person's blind index
+and its name are kept), and the others make a polars frame of the declared columns (as
+text). The checks then run a column at a time over the rows that changed, and a value
+that repeats down the column (民族, 是/否, a date) is parsed once."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import datetime as dt
 import hashlib
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -16,17 +19,43 @@ from skillaid.lib.columns import FieldError, Header
 from skillaid.lib.sheets import Table
 
 FLUSH_ROWS = 5_000  # rows gathered as Python strings before they go into polars
+KEY_BYTES = 16  # a blind index (32 hex digits) kept as bytes
+
+# Digest (hex) -> blind index of the person in scope whose last imported row had it.
+StoredDigests = Callable[[list[str]], dict[str, str]]
+
+
+@dataclass
+class Kept:
+    """The rows found unchanged by their digest: nothing more is done with them unless the
+    same person appears again in the file."""
+
+    numbers: array = field(default_factory=lambda: array("L"))  # row number in the file
+    digests: bytearray = field(default_factory=bytearray)  # 8 bytes a row
+    keys: bytearray = field(default_factory=bytearray)  # the person's blind index, 16 bytes a row
+    names: list[str] = field(default_factory=list)  # the name cell as read
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def digest(self, u: int) -> str:
+        return self.digests[8 * u : 8 * u + 8].hex()
+
+    def key(self, u: int) -> bytes:
+        return bytes(self.keys[KEY_BYTES * u : KEY_BYTES * u + KEY_BYTES])
 
 
 @dataclass
 class LedgerFrame:
-    """The data rows of a sheet: their numbers in the file, digests and declared columns."""
+    """The data rows of a sheet to check: their numbers in the file, digests and declared
+    columns; and the rows set aside as unchanged."""
 
     # Row numbers and digests are kept packed, not as 200,000 small Python objects: made
     # during the walk, those would pin the memory of every row read beside them.
     numbers: array  # row number in the file of each data row
     digests: bytes  # 8 bytes a row: of the whole row as read, with the import's columns
     df: pl.DataFrame  # one text column per declared column found (null for an empty cell)
+    kept: Kept = field(default_factory=Kept)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -58,17 +87,23 @@ def as_text(cell: object) -> str | None:
     return str(cell)
 
 
-def read_frame(table: Table, header: Header, seed: bytes) -> LedgerFrame:
-    """Walk the sheet once below the header: skip blank rows, digest each row, and gather
-    the declared columns as text."""
+def read_frame(
+    table: Table, header: Header, seed: bytes, stored: StoredDigests | None = None
+) -> LedgerFrame:
+    """Walk the sheet once below the header: skip blank rows, digest each row, set aside
+    the rows `stored` knows, and gather the declared columns of the others as text."""
     hasher = hashlib.blake2b(seed, digest_size=8)
     positions = sorted(header.positions.items(), key=lambda item: item[1])
     gathered: list[list[str | None]] = [[] for _ in positions]
     slots = [(i, gathered[k]) for k, (_, i) in enumerate(positions)]
+    name_at = header.positions["name"]
     numbers = array("L")
     digests = bytearray()
+    kept = Kept()
     blank = "\x1f"
     chunks: list[pl.DataFrame] = []
+    # Rows read but not yet looked up: (row number, cells, digest, all cells text).
+    waiting: list[tuple[int, list, bytes, bool]] = []
 
     def flush() -> None:
         # Cells held as Python strings cost about 70 bytes each; in polars a few. Holding
@@ -84,9 +119,33 @@ def read_frame(table: Table, header: Header, seed: bytes) -> LedgerFrame:
         for values in gathered:
             values.clear()
 
-    for number, cells in enumerate(table.rows(), start=1):
+    def settle() -> None:
+        found = stored([d.hex() for _, _, d, _ in waiting]) if stored else {}
+        for number, cells, digest, texts in waiting:
+            width = len(cells)
+            key = found.get(digest.hex()) if found else None
+            if key is not None:
+                kept.numbers.append(number)
+                kept.digests.extend(digest)
+                kept.keys.extend(bytes.fromhex(key)[:KEY_BYTES])
+                name = cells[name_at] if name_at < width else None
+                kept.names.append(name if type(name) is str else as_text(name) or "")
+                continue
+            if texts:
+                for i, values in slots:
+                    cell = cells[i] if i < width else None
+                    values.append(cell or None)
+            else:
+                for i, values in slots:
+                    cell = cells[i] if i < width else None
+                    values.append(cell if type(cell) is str and cell else as_text(cell))
+            numbers.append(number)
+            digests.extend(digest)
+        waiting.clear()
         if len(gathered[0]) >= FLUSH_ROWS:
             flush()
+
+    for number, cells in enumerate(table.rows(), start=1):
         if number <= header.row:
             continue
         h = hasher.copy()
@@ -97,22 +156,22 @@ def read_frame(table: Table, header: Header, seed: bytes) -> LedgerFrame:
             if all(c is None or c == "" for c in cells):
                 continue
             h.update(repr(cells).encode())
-            width = len(cells)
-            for i, values in slots:
-                cell = cells[i] if i < width else None
-                values.append(cell if type(cell) is str and cell else as_text(cell))
+            waiting.append((number, cells, h.digest(), False))
         else:
             if not joined.strip(blank):
                 continue  # every cell empty
             h.update(joined.encode())
-            width = len(cells)
-            for i, values in slots:
-                cell = cells[i] if i < width else None
-                values.append(cell or None)
-        numbers.append(number)
-        digests += h.digest()
+            waiting.append((number, cells, h.digest(), True))
+        if len(waiting) >= FLUSH_ROWS:
+            settle()
+    settle()
     flush()
-    return LedgerFrame(numbers=numbers, digests=bytes(digests), df=pl.concat(chunks, rechunk=False))
+    return LedgerFrame(
+        numbers=numbers,
+        digests=bytes(digests),
+        df=pl.concat(chunks, rechunk=False),
+        kept=kept,
+    )
 
 
 Parsed = tuple[pl.Series, dict[str, str]]  # the values, and each refused cell's reason

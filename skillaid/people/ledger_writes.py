@@ -175,7 +175,7 @@ class LedgerWriter:
             cols = tuple(sorted(changed))
             updates[cols].append([self._adapt(changed[c]) for c in cols] + [old["id"]])
             audit_rows.append(
-                self._audit_row(Action.UPDATE, "person", old["id"], old["id"], diff, r.row)
+                self._audit_row(Action.UPDATE, "people.person", old["id"], old["id"], diff, r.row)
             )
         if new:
             self._create(new, now, actor_id, box)
@@ -183,7 +183,11 @@ class LedgerWriter:
             # One entry for the people this chunk created; each keeps its import and row.
             audit_rows.append(
                 self._audit_row(
-                    Action.CREATE, "import", self.record_id or "", None, {"created": len(new)}
+                    Action.CREATE,
+                    "accounts.importrecord",
+                    self.record_id or "",
+                    None,
+                    {"created": len(new)},
                 )
             )
         table = connection.ops.quote_name(Person._meta.db_table)
@@ -364,7 +368,7 @@ class LedgerWriter:
             audit_rows.append(
                 self._audit_row(
                     Action.UPDATE,
-                    "household",
+                    "people.household",
                     row["id"],
                     person["id"] if person else None,
                     diff,

@@ -249,6 +249,11 @@ class Person(models.Model):
         return scope.contains_region(self.county_id)
 
     @property
+    def audit_person_id(self) -> int | None:
+        """The person an audit entry about this row concerns: this one."""
+        return self.pk
+
+    @property
     def id_number(self) -> str:
         """The whole number; callers that show it must log the view."""
         return sealer().open(self.id_sealed)

@@ -7,6 +7,7 @@ checks and writes the same audit entries row by row in bulk.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,14 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.models import Action, Channel, User, audit, audit_value
+from skillaid.accounts.models import Action, Channel, User, audit, audit_changes
 from skillaid.accounts.scope import Scope
 from skillaid.lib import idnumber
-from skillaid.lib.names import initials
+from skillaid.lib.names import initials, normalise, same_name
 from skillaid.regions.models import Level, Region, ResettlementSite
 
 from . import fields
 from .models import Category, Household, HouseholdStatus, MonitoringKind, Person
+from .selectors import people_visible_to
 
 EDITABLE = (
     "name",
@@ -58,7 +60,7 @@ def _clean(scope: Scope, data: dict[str, Any], errors: dict[str, str]) -> dict[s
         value = data[name]
         try:
             if name == "name":
-                value = fields.text(value).replace(" ", "")
+                value = normalise(value)
                 if not value:
                     raise fields.FieldError("姓名不能为空")
                 if len(value) > 64:
@@ -101,6 +103,100 @@ def _clean(scope: Scope, data: dict[str, Any], errors: dict[str, str]) -> dict[s
     return out
 
 
+MATCHED, REGISTERED, REFUSED = "matched", "registered", "refused"
+OUT_OF_SCOPE = "此人不在您的管辖范围内"
+NAME_MISMATCH = "姓名与身份证号不一致，请核对"
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """What person_match_or_register did: MATCHED or REGISTERED a person, or REFUSED, with the
+    input the refusal is about (id_number, name or county) and why, in Chinese."""
+
+    outcome: str
+    person: Person | None = None
+    field: str = ""
+    reason: str = ""
+
+    def person_or_raise(self) -> Person:
+        """The person, or the refusal as a ValidationError under its field."""
+        if self.person is None:
+            raise ValidationError({self.field: self.reason})
+        return self.person
+
+
+@transaction.atomic
+def person_match_or_register(
+    *,
+    id_number: object,
+    name: object,
+    county: object = "",
+    actor: User,
+    channel: str,
+    source: str,
+    scoped: bool = True,
+    county_first: bool = False,
+) -> PersonMatch:
+    """Find someone by ID number and check their name, or register them in their county.
+
+    The one way a channel that names a person by number and name (a roster, the
+    certificate import; later matching and employment) finds or registers them. The
+    name is checked with lib.names.same_name. `county` is the home county for
+    someone not yet registered (else the number's first six digits); `source`
+    ("花名册", "证书导入") is noted on a registration.
+
+    `scoped` (the certificate import): the person found must be one the actor sees,
+    and one registered must belong to the actor's region; a refusal then reads the
+    same whether or not the number is registered elsewhere. Unscoped (a school's
+    roster, whose officer sees no ledger): anyone is matched and registration may
+    be in any county. `county_first` (the roster): the home county is settled from
+    the input alone before the ledger is read, so that asking for it says nothing
+    about whether the number is registered.
+    """
+
+    def refused(field: str, reason: str) -> PersonMatch:
+        return PersonMatch(REFUSED, field=field, reason=reason)
+
+    name = normalise(name)
+    if not name:
+        return refused("name", "请填写姓名")
+    checked = check_id(id_number)
+    if not checked.ok:
+        return refused("id_number", checked.error or "身份证号无效")
+    number = checked.number or ""
+    home = fields.text(county) or number[:6]
+    home_known = Region.objects.current().filter(code=home, level=Level.COUNTY).exists()
+    if county_first and not home_known:
+        return refused("county", "身份证号前六位不是现行县级区划，请选择其户籍所在县（区）")
+    scope = actor if scoped else None
+    person = Person.objects.with_id_number(number).first()
+    if person is not None:
+        # Scope before the name: a refusal must not confirm the name of someone out of scope.
+        if scope is not None and not people_visible_to(scope).filter(pk=person.pk).exists():
+            return refused("id_number", OUT_OF_SCOPE)
+        if not same_name(name, person.name):
+            return refused("name", NAME_MISMATCH)
+        return PersonMatch(MATCHED, person)
+    if not home_known:
+        return refused(
+            "id_number",
+            "此人未在台账登记，且身份证号前六位不是现行县级区划，无法确定所属县（区）",
+        )
+    if scope is not None and not Scope.of(scope).contains_region(home):
+        return refused("id_number", OUT_OF_SCOPE)
+    # Under the actor's own name (the officer of a roster, the user of an import): they hold
+    # person.register, not necessarily ledger.edit.
+    person = person_register(
+        actor=actor,
+        channel=channel,
+        id_number=number,
+        name=name,
+        county=home,
+        note=f"由{source}登记"[:255],
+    )
+    return PersonMatch(REGISTERED, person)
+
+
 def check_id(raw: object) -> idnumber.IdCheck:
     """The ledger's check of an ID number: python-stdnum, a known province, and a warning
     (not a refusal) for a county code that the current division table does not know."""
@@ -115,27 +211,33 @@ def check_id(raw: object) -> idnumber.IdCheck:
 
 
 @transaction.atomic
-def person_create(*, actor: User, channel: str, data: dict[str, Any]) -> Person:
+def person_create(*, actor: User, channel: str, data: dict[str, Any], note: str = "") -> Person:
     """Register a person in the ledger of a county of the actor's region."""
     require(actor, "ledger.edit")
-    return _person_create(actor=actor, channel=channel, data=data, scope=Scope.of(actor))
+    return _person_create(actor=actor, channel=channel, data=data, scope=Scope.of(actor), note=note)
 
 
 @transaction.atomic
-def person_register(*, actor: User, channel: str, id_number: str, name: str, county: str) -> Person:
+def person_register(
+    *, actor: User, channel: str, id_number: str, name: str, county: str, note: str = ""
+) -> Person:
     """Register someone met on another record (a roster, an imported certificate) who is not
     yet in the ledger, in their home county, whichever region the actor keeps: a school's
-    trainees come from anywhere. The caller has checked the record's own capability."""
+    trainees come from anywhere. The caller has checked the record's own capability and,
+    where it has one, its scope (person_match_or_register)."""
     require(actor, "person.register")
     return _person_create(
         actor=actor,
         channel=channel,
         data={"id_number": id_number, "name": name, "county": county},
         scope=Scope(region_prefix=""),
+        note=note,
     )
 
 
-def _person_create(*, actor: User, channel: str, data: dict[str, Any], scope: Scope) -> Person:
+def _person_create(
+    *, actor: User, channel: str, data: dict[str, Any], scope: Scope, note: str
+) -> Person:
     errors: dict[str, str] = {}
     checked = check_id(data.get("id_number"))
     if not checked.ok:
@@ -151,14 +253,11 @@ def _person_create(*, actor: User, channel: str, data: dict[str, Any], scope: Sc
     category = _category(data, errors)
     if errors:
         raise ValidationError(errors)
-    person = Person(**values)
+    person = Person()
     person.set_id_number(checked.number or "")
-    person.name_initials = initials(person.name)
-    if any(f in values for f in INTENT_FIELDS):
-        person.surveyed_by = actor
     household_number = fields.text(data.get("household_number")) or "自动-" + person.id_index[:12]
     household, _ = Household.objects.get_or_create(
-        county=person.county,
+        county=values["county"],
         number=household_number,
         defaults={
             "category": category[0] if category else Category.ORDINARY,
@@ -174,17 +273,13 @@ def _person_create(*, actor: User, channel: str, data: dict[str, Any], scope: Sc
             start=household.category_since or timezone.localdate(),
         )
     person.household = household
-    person.save()
-    snapshot = {k: [None, audit_value(v)] for k, v in values.items()}
-    audit(
-        actor=actor,
-        channel=channel,
-        action=Action.CREATE,
-        object_type="person",
-        object_id=person.pk,
-        person_id=person.pk,
-        changes=snapshot,
-    )
+
+    def prepare(changes: dict[str, list]) -> None:
+        person.name_initials = initials(person.name)
+        if any(f in values for f in INTENT_FIELDS):
+            person.surveyed_by = actor
+
+    audit_changes(person, values, actor=actor, channel=channel, prepare=prepare, note=note)
     if category and household.category != category[0]:
         household_set_category(
             actor=actor,
@@ -228,28 +323,15 @@ def person_update(
     if errors:
         raise ValidationError(errors)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    changed: dict[str, list] = {}
-    for name, value in values.items():
-        old = getattr(person, name)
-        if old != value:
-            changed[name] = [audit_value(old), audit_value(value)]
-            setattr(person, name, value)
-    if "name" in changed:
-        person.name_initials = initials(person.name)
-    if any(f in changed for f in INTENT_FIELDS):
-        person.surveyed_by = actor
-    if changed:
+
+    def prepare(changed: dict[str, list]) -> None:
+        if "name" in changed:
+            person.name_initials = initials(person.name)
+        if any(f in changed for f in INTENT_FIELDS):
+            person.surveyed_by = actor
         person.updated_at = timezone.now()
-        person.save()
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.UPDATE,
-            object_type="person",
-            object_id=person.pk,
-            person_id=person.pk,
-            changes=changed,
-        )
+
+    changed = audit_changes(person, values, actor=actor, channel=channel, prepare=prepare)
     if (
         category
         and person.household
@@ -309,7 +391,9 @@ def household_set_category(
     household = Household.objects.select_for_update().get(pk=household.pk)
     current = household.statuses.filter(end__isnull=True).first()
     try:
-        on = fields.category_start(on, current.start if current else None)
+        on = fields.category_start(
+            on, current.start if current else None, today=timezone.localdate()
+        )
     except fields.FieldError as exc:
         raise ValidationError({"on": str(exc)}) from exc
     old = (household.category, household.monitoring_kind)
@@ -327,7 +411,7 @@ def household_set_category(
         actor=actor,
         channel=channel,
         action=Action.UPDATE,
-        object_type="household",
+        object_type="people.household",
         object_id=household.pk,
         person_id=person_id,
         changes={
@@ -347,7 +431,7 @@ def person_reveal_id(*, actor: User, person: Person, channel: str = Channel.PAGE
         actor=actor,
         channel=channel,
         action=Action.REVEAL_ID,
-        object_type="person",
+        object_type="people.person",
         object_id=person.pk,
         person_id=person.pk,
     )

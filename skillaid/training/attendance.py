@@ -20,6 +20,7 @@ from django.utils import timezone
 from skillaid.accounts.models import User
 from skillaid.db import sqlite_writer
 from skillaid.lib import idnumber, signcode
+from skillaid.lib.names import same_name
 from skillaid.people.models import Person, sealer
 
 from .models import (
@@ -191,7 +192,7 @@ def _sign(
             facts = _facts(session, "p.id_index = %s", key)
             if facts is not None:
                 break
-        if facts is None or (name is not None and "".join(name.split()) != facts.name):
+        if facts is None or (name is not None and not same_name(name, facts.name)):
             raise AttendanceRefused(Refusal.UNKNOWN_PERSON, NOT_ON_ROSTER_MESSAGE)
         person = Person(pk=facts.person_id, name=facts.name)
     else:

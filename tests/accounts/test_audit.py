@@ -9,7 +9,7 @@ def test_the_audit_log_refuses_changes_and_deletions(db):
         actor=None,
         channel="page",
         action="update",
-        object_type="person",
+        object_type="people.person",
         object_id=1,
         changes={"a": [1, 2]},
     )
@@ -28,7 +28,9 @@ def test_the_audit_log_refuses_changes_and_deletions(db):
 
 
 def test_the_database_refuses_them_too(db):
-    entry = audit(actor=None, channel="page", action="update", object_type="person", object_id=1)
+    entry = audit(
+        actor=None, channel="page", action="update", object_type="people.person", object_id=1
+    )
     table = AuditEntry._meta.db_table
     statements = [f"UPDATE {table} SET note = 'x' WHERE id = %s"]
     if connection.vendor == "postgresql":

@@ -19,7 +19,7 @@ def entry_at(at: dt.datetime, n: int) -> AuditEntry:
         actor_name="韦丽",
         channel="page",
         action="update",
-        object_type="person",
+        object_type="people.person",
         object_id=str(n),
         changes={"phone": ["1", str(n)]},
     )
@@ -92,7 +92,7 @@ def test_a_second_archive_continues_from_the_first(history, tmp_path):
     assert header["previous_hash"] == old[0].hash and header["entries"] == 2
     assert archive_verify(tmp_path / "2.gz").intact
     assert audit_verify().intact
-    audit(actor=None, channel="page", action="update", object_type="person")
+    audit(actor=None, channel="page", action="update", object_type="people.person")
     assert audit_verify().intact
 
 

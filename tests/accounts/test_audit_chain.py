@@ -25,7 +25,7 @@ def entries(n: int) -> list[AuditEntry]:
             actor=None,
             channel="page",
             action="update",
-            object_type="person",
+            object_type="people.person",
             object_id=i,
             person_id=i,
             changes={"phone": ["1", str(i)], "b": (1, 2), 3: None},
@@ -131,8 +131,9 @@ def test_the_ledger_imports_bulk_entries_are_chained_with_the_rest(tmp_path, reg
     LedgerImport(actor=system_user(), county=county).run(xlsx(tmp_path / "b.xlsx", rows))
     kinds = list(AuditEntry.objects.order_by("id").values_list("object_type", "action"))
     # The creations are one entry for the import; each person keeps its import and row.
-    assert kinds.count(("import", "create")) == 1 and ("person", "create") not in kinds
-    assert ("household", "update") in kinds and ("person", "update") in kinds
+    assert kinds.count(("accounts.importrecord", "create")) == 1
+    assert ("people.person", "create") not in kinds
+    assert ("people.household", "update") in kinds and ("people.person", "update") in kinds
     verdict = audit_verify()
     assert verdict.intact and verdict.entries == len(kinds)
 
@@ -149,7 +150,7 @@ def test_concurrent_writers_keep_one_chain(regions):
                         actor=None,
                         channel="api",
                         action="update",
-                        object_type="t",
+                        object_type="accounts.user",
                         object_id=f"{n}-{i}",
                     )
         except Exception as exc:  # noqa: BLE001

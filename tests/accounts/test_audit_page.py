@@ -14,19 +14,27 @@ def test_an_administrator_filters_by_user_action_and_date(client, wei, huang):
         actor=wei,
         channel="page",
         action=Action.LOGIN,
-        object_type="user",
+        object_type="accounts.user",
         object_id=wei.pk,
         changes={"address": "10.0.0.1"},
     )
-    audit(actor=huang, channel="page", action=Action.LOGIN, object_type="user", object_id=huang.pk)
-    audit(actor=wei, channel="page", action=Action.REVEAL_ID, object_type="person", object_id=1)
+    audit(
+        actor=huang,
+        channel="page",
+        action=Action.LOGIN,
+        object_type="accounts.user",
+        object_id=huang.pk,
+    )
+    audit(
+        actor=wei, channel="page", action=Action.REVEAL_ID, object_type="people.person", object_id=1
+    )
     old = AuditEntry(
         at=timezone.now() - dt.timedelta(days=40),
         actor=wei,
         actor_name="韦丽",
         channel="page",
         action=Action.LOGIN,
-        object_type="user",
+        object_type="accounts.user",
     )
     old.save()
     client.force_login(admin)
@@ -64,7 +72,7 @@ def test_the_log_names_objects_and_times_in_chinese_and_leaves_out_empty_fields(
         actor=admin,
         channel="page",
         action=Action.CREATE,
-        object_type="api_token",
+        object_type="accounts.apitoken",
         object_id=7,
         changes={
             "expires_at": [None, "2027-12-02T05:29:50.626562+00:00"],

@@ -41,13 +41,13 @@ def test_the_export_function_writes_text_as_text_numbers_as_numbers_dates_as_dat
         title="测试导出（导出于 2026-03-01）",
         actor=wei,
         channel=Channel.PAGE,
-        object_type="test",
+        object_type="people.person",
     )
     rows = assert_written_as_text(out.read_bytes())
     assert count == 4 and rows[0][0] == "测试导出（导出于 2026-03-01）"
     assert rows[1] == ["文字", "数字", "日期", "是否"]
     assert rows[2][1:] == [3.0, dt.date(2026, 3, 1), "是"]
-    entry = AuditEntry.objects.get(action="export", object_type="test")
+    entry = AuditEntry.objects.get(action="export", object_type="people.person")
     assert entry.actor == wei and entry.changes["rows"] == [None, 4]
 
 

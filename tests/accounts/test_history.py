@@ -11,7 +11,7 @@ def test_fields_take_their_chinese_names_and_choices_their_labels(db):
         "passed": [None, True],
         "training_class": [3, None],
     }
-    assert describe("enrolment", changes) == [
+    assert describe("training.enrolment", changes) == [
         Change("结业情况", "在训", "已结业"),
         Change("考核成绩", EMPTY, "70.0"),
         Change("考核合格", EMPTY, "是"),
@@ -20,25 +20,27 @@ def test_fields_take_their_chinese_names_and_choices_their_labels(db):
 
 
 def test_a_foreign_key_is_found_by_its_column_name(db):
-    (change,) = describe("person", {"county_id": ["450122", "450124"]})
+    (change,) = describe("people.person", {"county_id": ["450122", "450124"]})
     assert change == Change("所属县（区）", "武鸣县（450122）", "马山县（450124）")
     # A key no longer in the table is shown as kept.
-    (gone,) = describe("person", {"county": ["999999", None]})
+    (gone,) = describe("people.person", {"county": ["999999", None]})
     assert gone == Change("所属县（区）", "999999", "（空）")
 
 
 def test_names_that_are_not_fields_have_labels_of_their_own(db):
-    assert describe("certificate", {"number": [None, "S1"], "class": [None, 7]})[1] == Change(
-        "培训班", EMPTY, "7"
-    )
+    assert describe("evaluation.certificate", {"number": [None, "S1"], "class": [None, 7]})[
+        1
+    ] == Change("培训班", EMPTY, "7")
     (export,) = describe("ledger", {"filters": [None, {"category": "lifted", "q": "张"}]})
     assert export.label == "筛选条件" and export.after == "category=lifted，姓名或身份证号=张"
 
 
 def test_an_unknown_name_is_shown_as_kept_rather_than_dropped(db):
-    assert describe("person", {"legacy_field": [False, "x"]}) == [Change("legacy_field", "否", "x")]
+    assert describe("people.person", {"legacy_field": [False, "x"]}) == [
+        Change("legacy_field", "否", "x")
+    ]
     assert describe("no_such_type", {"a": [1, 2]}) == [Change("a", "1", "2")]
-    assert describe("person", {}) == []
+    assert describe("people.person", {}) == []
 
 
 def test_an_entry_offers_its_changes_translated(db):
@@ -46,7 +48,7 @@ def test_an_entry_offers_its_changes_translated(db):
         actor=None,
         channel="page",
         action="update",
-        object_type="household",
+        object_type="people.household",
         object_id=1,
         changes={"category": ["ordinary", "lifted"]},
     )
@@ -64,7 +66,7 @@ def test_a_page_of_entries_looks_its_named_rows_up_once(db, regions):
             actor=None,
             channel="page",
             action="update",
-            object_type="person",
+            object_type="people.person",
             object_id=i,
             changes={"county": ["450122", "450124"], "resettlement_site": [None, "x"]},
         )

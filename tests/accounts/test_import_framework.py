@@ -53,13 +53,13 @@ class RosterImport(Importer):
 
     def write(self, row: Row, values: dict[str, Any]) -> str:
         key = idnumber.mask(values["number"])
-        if AuditEntry.objects.filter(object_type="roster_test", object_id=key).exists():
+        if AuditEntry.objects.filter(object_type="people.person", object_id=key).exists():
             return "unchanged"
         audit(
             actor=self.actor,
             channel=self.channel,
             action="create",
-            object_type="roster_test",
+            object_type="people.person",
             object_id=key,
             note=values["name"],
         )
@@ -74,7 +74,7 @@ def roster(tmp_path, rows, name="名单.xlsx", title="马山县培训名单"):  
 
 
 def written() -> int:
-    return AuditEntry.objects.filter(object_type="roster_test").count()
+    return AuditEntry.objects.filter(object_type="people.person").count()
 
 
 def test_the_header_is_found_below_a_title_row_by_its_aliases(tmp_path, regions):
@@ -118,7 +118,7 @@ def test_csv_in_each_encoding(tmp_path, regions, encoding):
     )
     result = RosterImport(actor=system_user()).run(path)
     assert result.created == 1
-    assert AuditEntry.objects.get(object_type="roster_test").note == "覃美玲"
+    assert AuditEntry.objects.get(object_type="people.person").note == "覃美玲"
 
 
 def test_the_rejected_rows_workbook_holds_cells_reasons_and_warnings(tmp_path, regions):

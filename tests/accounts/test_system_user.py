@@ -36,7 +36,7 @@ def test_the_system_user_is_real_but_never_logs_in(db):
 def test_a_command_without_user_logs_under_the_system_user(regions, tmp_path):
     path = xlsx(tmp_path / "c.xlsx", GOOD, headers=HEADERS)
     call_command("import_catalogue", str(path))
-    entries = AuditEntry.objects.filter(object_type="demand_entry")
+    entries = AuditEntry.objects.filter(object_type="catalogue.demandentry")
     assert entries.exists()
     assert all(e.actor == system_user() and e.actor_name == SYSTEM_FULL_NAME for e in entries)
 

@@ -39,7 +39,9 @@ def test_a_new_user_gets_a_one_time_password_that_meets_the_rules(zhou):
     user, password = new_user(zhou, "mo", "county_clerk", MASHAN)
     validate_password(password, user)
     assert user.check_password(password) and user.must_change_password
-    entry = AuditEntry.objects.get(object_type="user", object_id=str(user.pk), action="create")
+    entry = AuditEntry.objects.get(
+        object_type="accounts.user", object_id=str(user.pk), action="create"
+    )
     assert entry.actor_id == zhou.pk and entry.changes["role"] == [None, "county_clerk"]
     assert password not in str(entry.changes) + entry.note
 
@@ -119,14 +121,14 @@ def test_resetting_a_password_ends_sessions_and_asks_for_a_change(wei, zhou):
     wei.refresh_from_db()
     assert not wei.check_password(PASSWORD) and wei.check_password(password)
     assert wei.must_change_password
-    assert AuditEntry.objects.filter(object_type="user", object_id=str(wei.pk)).exists()
+    assert AuditEntry.objects.filter(object_type="accounts.user", object_id=str(wei.pk)).exists()
 
 
 def test_a_deactivated_user_cannot_log_in(wei, zhou):
     services.user_set_active(actor=zhou, user=wei, active=False)
     response = Client().post(reverse("login"), {"username": "wei", "password": PASSWORD})
     assert response.status_code == 200  # the login form again
-    assert AuditEntry.objects.get(object_type="user", note="停用账号").actor_id == zhou.pk
+    assert AuditEntry.objects.get(object_type="accounts.user", note="停用账号").actor_id == zhou.pk
 
 
 def test_an_administrator_cannot_deactivate_themselves(zhou):
@@ -188,7 +190,9 @@ def test_the_administrator_edits_role_and_region_and_it_is_audited(client, zhou,
     assert response.status_code == 302
     wei.refresh_from_db()
     assert wei.region_id == LONGAN and wei.username == "wei"
-    entry = AuditEntry.objects.get(object_type="user", object_id=str(wei.pk), action="update")
+    entry = AuditEntry.objects.get(
+        object_type="accounts.user", object_id=str(wei.pk), action="update"
+    )
     assert entry.changes["region"] == [MASHAN, LONGAN]
     log = client.get(reverse("user_edit", args=[wei.pk])).content.decode()
     assert "管辖区域：马山县（450124） → 隆安县（450123）" in log and "周静" in log

@@ -96,7 +96,15 @@ def test_bad_money_is_refused(raw, why):
 def test_it_imports_the_catalogue_once(tmp_path, regions, system):
     path = xlsx(tmp_path / "c.xlsx", GOOD, headers=HEADERS)
     first = import_catalogue(path, actor=system)
-    assert first.summary() == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert first.summary() == {
+        "rows": 3,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "warnings": 0,
+        "duplicates": 0,
+    }
     welder = DemandEntry.objects.get(occupation__name="焊工")
     assert welder.subsidy == Decimal("1500.50") and welder.level == "4" and welder.occupation.green
     assert Occupation.objects.get(name="电子商务师").digital

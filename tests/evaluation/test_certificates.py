@@ -188,6 +188,9 @@ def test_import_reports_each_bad_row_and_keeps_the_rest(tmp_path, wei, person_fa
     assert "证书类型“驾驶证”无法识别" in reasons[5][1]
     assert "晚于今天" in reasons[6][1] and reasons[6][0] == "I列“发证日期”"
     assert "与第2行重复且内容不同" in reasons[7][1]
+    # Each problem names the person of its row, the ID number masked.
+    person = {r.row: r.person for r in result.rejected}[5]
+    assert person == f"韦春花（{known.id_number[:6]}********{known.id_number[-4:]}）"
     newcomer = Person.objects.with_id_number(stranger).get()
     assert newcomer.county_id == "450124"
     assert newcomer.certificates.get().occupation == occupation
@@ -290,8 +293,10 @@ def test_the_command_exits_3_and_prints_json(tmp_path, wei, person_factory):
         "updated": 0,
         "unchanged": 0,
         "rejected": 1,
+        "warnings": 0,
+        "duplicates": 0,
     }
-    assert "row 3, G列“等级”" in err.getvalue()
+    assert "c.xlsx row 3 G列“等级”: rejected:" in err.getvalue()
     assert Certificate.objects.filter(number="S9").exists()
 
 
@@ -370,7 +375,7 @@ def test_a_certificate_is_revoked_with_a_date_and_a_reason(lu, wei, huang, finis
     verdict = certificate_verify(cert.number, "蓝海燕")
     assert not verdict.genuine and "2027-01-10注销" in verdict.message
     entry = AuditEntry.objects.get(
-        object_type="certificate", object_id=str(cert.pk), action="update"
+        object_type="evaluation.certificate", object_id=str(cert.pk), action="update"
     )
     assert entry.person_id == good.pk and entry.actor == wei
     assert entry.changes["revoked_reason"] == ["", "冒名顶替参加考核"]

@@ -23,7 +23,9 @@ def test_a_clerk_registers_an_institution_pending_with_its_history(wei):
     inst = create(wei, uscc=GOOD.lower())
     assert inst.uscc == GOOD and inst.status == CatalogueStatus.PENDING
     assert inst.history.get().status == "pending"
-    assert AuditEntry.objects.filter(object_type="institution", object_id=str(inst.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="institutions.institution", object_id=str(inst.pk)
+    ).exists()
 
 
 def test_a_bad_credit_code_is_refused_with_the_reason(wei):

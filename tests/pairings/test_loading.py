@@ -1,6 +1,7 @@
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from skillaid.institutions.models import CatalogueStatus, Institution
@@ -37,7 +38,20 @@ def test_loading_twice_changes_nothing(regions):
     assert list(Pairing.objects.values_list("pk", "school_id", "county_id", "site_id")) == before
 
 
-def test_command_prints_json_and_reads_given_files(tmp_path, regions):
+def run(*args: str) -> tuple[int, dict, str]:
+    """`skillaid load-pairings ...`: its exit code, its JSON summary and its standard error."""
+    out, err = StringIO(), StringIO()
+    code = 0
+    try:
+        call_command("load_pairings", *args, "--json", stdout=out, stderr=err)
+    except SystemExit as exc:
+        code = exc.code
+    return code, json.loads(out.getvalue().strip().splitlines()[-1]), err.getvalue()
+
+
+def test_the_command_imports_one_table_like_every_import(tmp_path, regions):
+    """`load-pairings FILE` reads a county table or a site table by its columns, with the
+    summary, exit codes and rejected rows of every import command."""
     counties = tmp_path / "c.csv"
     counties.write_text(
         "seq,city,county,category,paired_school\n1,南宁市,马山县,国重,广西南宁技师学院\n"
@@ -49,20 +63,34 @@ def test_command_prints_json_and_reads_given_files(tmp_path, regions):
         "seq,city,site,scale,paired_school\n1,南宁市,马山县城区合作安置区,万人以上,\n",
         encoding="utf-8-sig",
     )
-    out, err = StringIO(), StringIO()
-    call_command(
-        "load_pairings",
-        "--counties",
-        str(counties),
-        "--sites",
-        str(sites),
-        "--json",
-        stdout=out,
-        stderr=err,
+    code, summary, err = run(str(counties))
+    assert code == 3
+    assert (summary["rows"], summary["created"], summary["rejected"]) == (2, 1, 1)
+    assert summary["schools_created"] == 1 and summary["warnings"] == 0
+    assert "c.csv row 3 C列“县”: rejected: 找不到县：南宁市不存在县" in err
+    code, summary, err = run(str(sites))
+    assert code == 3 and (summary["created"], summary["rejected"]) == (0, 1)
+    assert "s.csv row 2" in err and "没有结对院校" in err
+    assert Pairing.objects.count() == 1
+
+    code, summary, _ = run(str(counties), "--dry-run")
+    assert code == 3 and summary["unchanged"] == 1 and summary["created"] == 0
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "city,county,paired_school\n南宁市,隆安县,广西南宁技师学院\n", encoding="gb18030"
     )
-    summary = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert summary["schools_created"] == 1 and summary["county_pairings_created"] == 1
-    assert summary["site_pairings_created"] == 0
-    assert [(p["file"], p["row"]) for p in summary["problems"]] == [("c.csv", 3), ("s.csv", 2)]
-    assert "找不到县" in summary["problems"][0]["reason"]
-    assert "c.csv row 3" in err.getvalue()
+    code, summary, _ = run(str(good))
+    assert code == 0 and summary["created"] == 1 and summary["schools_created"] == 0
+    nothing = tmp_path / "x.csv"
+    nothing.write_text("姓名,身份证号\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(SystemExit) as info:
+        call_command("load_pairings", str(nothing), stdout=StringIO(), stderr=err)
+    assert info.value.code == 2 and "找不到“设区市”和“结对院校”列" in err.getvalue()
+
+
+def test_setup_loads_the_tables_without_an_import_record(regions):
+    from skillaid.accounts.imports.records import ImportRecord
+
+    load_pairings()
+    assert Pairing.objects.count() == 65 and not ImportRecord.objects.exists()

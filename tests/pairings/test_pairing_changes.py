@@ -41,7 +41,7 @@ def test_a_city_bureau_pairs_a_school_with_a_county_of_its_city(pairings, lu, li
         signed_on=dt.date.today() - dt.timedelta(days=30),
     )
     assert pairing.county_id == XINGNING and pairing.school == lu.institution
-    entry = AuditEntry.objects.get(object_type="pairing", object_id=str(pairing.pk))
+    entry = AuditEntry.objects.get(object_type="pairings.pairing", object_id=str(pairing.pk))
     assert entry.action == "create" and entry.changes["partner"] == [None, XINGNING]
 
 
@@ -115,7 +115,9 @@ def test_an_ended_pairing_keeps_its_history_and_takes_no_new_plans(pairings, lu,
             items=[{"occupation": "电工", "month": 12, "trainees": 5}],
         )
     assert AuditEntry.objects.filter(
-        object_type="pairing", object_id=str(pairing.pk), changes__end_reason=["", "学校撤并"]
+        object_type="pairings.pairing",
+        object_id=str(pairing.pk),
+        changes__end_reason=["", "学校撤并"],
     ).exists()
 
 

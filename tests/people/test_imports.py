@@ -54,7 +54,9 @@ def test_it_creates_people_households_and_intents(good):
     assert p.name_initials == "wxb"
     # The creations are logged once for the import; each person keeps the import and the
     # row of its file that made them.
-    entry = AuditEntry.objects.get(action="create", channel="import", object_type="import")
+    entry = AuditEntry.objects.get(
+        action="create", channel="import", object_type="accounts.importrecord"
+    )
     assert entry.changes == {"created": 3} and entry.note == "ledger.xlsx"
     for row_no, row in enumerate(rows, start=2):
         person = Person.objects.with_id_number(row[1]).get()
@@ -121,7 +123,9 @@ def test_a_changed_row_updates_only_what_differs_and_audits_it(tmp_path, good):
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     p = Person.objects.with_id_number(rows[0][1]).get()
     assert p.phone == "13900001111"
-    entry = AuditEntry.objects.filter(person_id=p.pk, action="update", object_type="person").get()
+    entry = AuditEntry.objects.filter(
+        person_id=p.pk, action="update", object_type="people.person"
+    ).get()
     assert entry.changes["phone"] == ["13812345678", "13900001111"]
     # The household's category changed with its history kept.
     statuses = list(p.household.statuses.order_by("id"))
@@ -178,6 +182,17 @@ def test_the_same_id_twice_with_the_same_data_counts_once(tmp_path, regions):
     row = ["韦一", new_id(), "13812345678", "脱贫户", "是", "", "", ""]
     result = run(xlsx(tmp_path / "twice.xlsx", [row, list(row)]))
     assert result.summary()["created"] == 1 and result.duplicates == 1 and not result.rejected
+
+
+def test_a_row_imported_before_listed_twice_is_unchanged_once_and_a_duplicate_once(
+    tmp_path, regions
+):
+    row = ["韦一", new_id(), "13812345678", "脱贫户", "是", "", "", ""]
+    other = ["覃二", new_id(), "", "一般户", "否", "", "", ""]
+    run(xlsx(tmp_path / "first.xlsx", [row, other]))
+    result = run(xlsx(tmp_path / "again.xlsx", [row, other, list(row)]))
+    assert (result.rows, result.unchanged, result.duplicates) == (3, 2, 1)
+    assert not result.rejected and not result.warnings and result.updated == 0
 
 
 def test_a_row_imported_before_still_conflicts_with_a_new_row_of_its_id(tmp_path, regions):

@@ -160,19 +160,23 @@ def test_creating_a_person_checks_the_id(client, wei):
 def test_household_history_stays_queryable(wei, person_factory):
     import datetime as dt
 
+    import time_machine
+
     from skillaid.people.services import household_set_category
 
-    someone = person_factory(category="monitored", monitoring_kind="unstable")
+    today = dt.date.today()
+    with time_machine.travel(today - dt.timedelta(days=10)):
+        someone = person_factory(category="monitored", monitoring_kind="unstable")
     household = someone.household
     household_set_category(
         actor=wei,
         channel="page",
         household=household,
         category="lifted",
-        on=dt.date.today() + dt.timedelta(days=1),
+        on=today - dt.timedelta(days=3),
     )
-    assert household.category_on(dt.date.today()).category == "monitored"
-    assert household.category_on(dt.date.today() + dt.timedelta(days=2)).category == "lifted"
+    assert household.category_on(today - dt.timedelta(days=5)).category == "monitored"
+    assert household.category_on(today).category == "lifted"
 
 
 def test_an_unknown_page_is_a_chinese_404_without_a_trace(client, wei, settings):

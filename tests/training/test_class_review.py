@@ -56,7 +56,7 @@ def test_declaring_and_reviewing_a_class_are_steps_of_its_history(lu, wei, schoo
         steps[3].at,
     )
     notes = list(
-        AuditEntry.objects.filter(object_type="class", object_id=str(c.pk))
+        AuditEntry.objects.about(c)
         .exclude(changes__has_key="timetable")
         .filter(changes__has_key="status")
         .order_by("id")

@@ -30,7 +30,9 @@ def test_it_saves_a_draft_with_its_timetable(lu, school, occupation):
     assert c.status == ClassStatus.DRAFT
     assert c.institution == school
     assert c.sessions.count() == 3
-    assert AuditEntry.objects.filter(object_type="class", object_id=str(c.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="training.trainingclass", object_id=str(c.pk)
+    ).exists()
 
 
 def test_it_names_the_bad_timetable_lines(lu, school, occupation):
@@ -143,7 +145,7 @@ def test_the_roster_registers_someone_new_through_the_ledger(lu, school, class_f
     assert e.person.county_id == "450124"
     assert Person.objects.with_id_number(number).get().name == "莫小燕"
     # Registered under the officer's name, not as no one's (系统).
-    created = AuditEntry.objects.get(object_type="person", person_id=e.person_id, action="create")
+    created = AuditEntry.objects.get(object_type="people.person", person_id=e.person_id, action="create")
     assert created.actor == lu and created.actor_name == "陆敏"
     with pytest.raises(ValidationError) as info:
         classes.roster_add(actor=lu, training_class=c, id_number=number, name="莫小燕")

@@ -58,7 +58,9 @@ def test_the_list_and_the_export_show_each_class_in_scope(client, wei, huang, lu
     assert data["培训班"] == c.name and data["培训地"] == "马山县"
     assert (data["学员人数"], data["课次"], data["已开课次"]) == (2, 2, 2)
     assert (data["出勤率（%）"], data["已结业"], data["考核合格"]) == (25.0, 2, 1)
-    assert AuditEntry.objects.filter(action="export", object_type="class", actor=wei).exists()
+    assert AuditEntry.objects.filter(
+        action="export", object_type="training.trainingclass", actor=wei
+    ).exists()
 
     client.force_login(huang)  # 隆安's clerk: 马山's class is not hers
     assert c.name not in str(export_rows(client.get("/classes/export.xlsx")))

@@ -91,12 +91,16 @@ class Importer:
         progress: Progress | None = None,
         job: Job | None = None,
         channel: str = Channel.IMPORT,
+        keep_record: bool = True,
     ) -> None:
         self.actor = actor
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
         self.job = job
         self.channel = str(channel)
+        # Off only for reference data loaded on every start (`skillaid setup`), which no
+        # user imported and which would otherwise fill the history with the same file.
+        self.keep_record = keep_record
         self.record: ImportRecord | None = None
 
     # ----- how an importer is started from a job or a command -----
@@ -131,7 +135,7 @@ class Importer:
         if note:
             result.warn(header.row, "表头", note)
         self.header = header
-        self.record = record_start(self, result)
+        self.record = record_start(self, result) if self.keep_record else None
         total = max(table.total - header.row, 0)
         try:
             if self.dry_run:
@@ -141,12 +145,14 @@ class Importer:
             else:
                 self.import_rows(table, header, result)
         except BaseException as exc:
-            record_failed(self.record, exc)
+            if self.record is not None:
+                record_failed(self.record, exc)
             raise
         result.rejected.sort(key=lambda r: r.row)
         result.warnings.sort(key=lambda n: n.row)
         self.name_people(table, header, result)
-        record_finish(self.record, result)
+        if self.record is not None:
+            record_finish(self.record, result)
         self.progress(total, total)
         return result
 
@@ -166,11 +172,16 @@ class Importer:
                 values = self.handle(row)
                 outcome = self.write(row, values)
             except FieldError as exc:
-                result.reject(number, header.where(exc.column), str(exc), cells)
+                where = header.where(exc.column)
+                result.reject(number, where, str(exc), cells, self.person(cells, header))
             except ValidationError as exc:
-                column, messages = next(iter(exc.message_dict.items()))
+                column, messages = (
+                    next(iter(exc.message_dict.items()))
+                    if hasattr(exc, "error_dict")
+                    else ("", exc.messages)
+                )
                 where = header.where(column) if column in header.labels else column
-                result.reject(number, where, "；".join(messages), cells)
+                result.reject(number, where, "；".join(messages), cells, self.person(cells, header))
             else:
                 result.count(outcome)
 

@@ -58,3 +58,9 @@ class ImportRecord(models.Model):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+    def report_open_to(self, user) -> bool:  # noqa: ANN001
+        """Whether `user` may take the problem-row report. It holds whole ID numbers as the
+        clerk typed them, so they can fix the rows: its owner may, and those whose role
+        sees whole ID numbers. Others in scope see the record and its counts only."""
+        return bool(self.report) and (self.owner_id == user.pk or user.can_reveal_ids)

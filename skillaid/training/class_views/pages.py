@@ -67,7 +67,7 @@ def class_export(request: HttpRequest) -> HttpResponse:
         rollup.EXPORT_HEADERS,
         rollup.export_rows(rows),
         subject="培训班",
-        object_type="class",
+        object_type="training.trainingclass",
         filters={
             "状态": ClassStatus(status).label if status in ClassStatus.values else "",
             "查询": q,
@@ -141,7 +141,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     officer = is_officer_of_class(request.user, c)
-    log = AuditEntry.objects.filter(object_type="class", object_id=str(c.pk))[:30]
+    log = AuditEntry.objects.filter(object_type="training.trainingclass", object_id=str(c.pk))[:30]
     return render(
         request,
         "training/class_detail.html",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.models import Action, User, audit, audit_value
+from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.accounts.review import ReviewStep, review_move
 from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
 from skillaid.lib import dates, timetable
@@ -48,8 +48,7 @@ def class_log(
         actor=actor,
         channel=channel,
         action=action,
-        object_type="class",
-        object_id=c.pk,
+        object_type=c,
         changes=changes or {},
         note=note,
     )
@@ -195,21 +194,8 @@ def class_save(
         lines = []
     if errors:
         raise ValidationError(errors)
-    if training_class is None:
-        c = TrainingClass.objects.create(institution_id=institution_id, **values)
-        class_log(
-            actor, channel, Action.CREATE, c, {k: [None, audit_value(v)] for k, v in values.items()}
-        )
-    else:
-        c = training_class
-        changes = {}
-        for k, v in values.items():
-            if getattr(c, k) != v:
-                changes[k] = [audit_value(getattr(c, k)), audit_value(v)]
-                setattr(c, k, v)
-        c.save()
-        if changes:
-            class_log(actor, channel, Action.UPDATE, c, changes)
+    c = training_class or TrainingClass(institution_id=institution_id)
+    audit_changes(c, values, actor=actor, channel=channel)
     if lines is not None:
         before = timetable_text(c)
         _write_sessions(c, lines)

@@ -104,8 +104,6 @@ CLASS_REVIEW = Workflow(
     maker_refusal="申报人不能审核自己申报的培训班",
     reason_field="note",
     reason_refusal="退回或不予批准须填写原因",
-    # The class page's change log reads entries about "class".
-    audit_type="class",
     describe=_describe,
     related=("institution", "county"),
 )

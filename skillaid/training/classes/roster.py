@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
-from skillaid.people.models import Person
-from skillaid.regions.models import Level, Region
 
 from ..models import Basis, ClassStatus, Enrolment, TrainingClass
 
@@ -36,7 +34,7 @@ def roster_add(
     channel: str = "page",
 ) -> Enrolment:
     """Put a trainee on the roster by ID number; someone not yet in the ledger is registered first."""
-    from skillaid.people.services import check_id, person_register
+    from skillaid.people.services import person_match_or_register
 
     c = training_class
     require(actor, "roster.edit", c)
@@ -44,29 +42,19 @@ def roster_add(
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if basis and basis not in Basis.values:
         raise ValidationError({"basis": f"补贴对象类别“{basis}”无效"})
-    name = "".join(str(name or "").split())
-    if not name:
-        raise ValidationError({"name": "请填写姓名"})
-    checked = check_id(id_number)
-    if not checked.ok:
-        raise ValidationError({"id_number": checked.error})
-    # The county is asked for from the number alone, before the ledger is looked at, so
-    # that asking for it says nothing about whether the number is registered.
-    home = county or (checked.number or "")[:6]
-    if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
-        raise ValidationError(
-            {"county": "身份证号前六位不是现行县级区划，请选择其户籍所在县（区）"}
-        )
-    person = Person.objects.with_id_number(checked.number or "").first()
-    if person is not None and person.name != name:
-        # The one thing the officer must be told (they typed a wrong name or number); it
-        # names nobody and shows nothing of the record.
-        raise ValidationError({"name": "姓名与身份证号不一致，请核对"})
-    if person is None:
-        # Registered under the officer's name: the audit log says who put them in the ledger.
-        person = person_register(
-            actor=actor, channel=channel, id_number=checked.number or "", name=name, county=home
-        )
+    # An officer sees no ledger: anyone may be put on a roster and registered in any county,
+    # and the county is asked for before the ledger is read, so that asking says nothing
+    # about whether the number is registered. A wrong name is the one thing they are told.
+    person = person_match_or_register(
+        id_number=id_number,
+        name=name,
+        county=county,
+        actor=actor,
+        channel=channel,
+        source="花名册",
+        scoped=False,
+        county_first=True,
+    ).person_or_raise()
     if Enrolment.objects.filter(training_class=c, person=person).exists():
         raise ValidationError({"id_number": f"{person.name}已在本班花名册中"})
     enrolment = Enrolment.objects.create(
@@ -76,8 +64,7 @@ def roster_add(
         actor=actor,
         channel=channel,
         action=Action.CREATE,
-        object_type="enrolment",
-        object_id=enrolment.pk,
+        object_type=enrolment,
         person_id=person.pk,
         changes={"training_class": [None, c.pk], "basis": [None, basis]},
     )
@@ -96,8 +83,7 @@ def roster_remove(*, actor: User, enrolment: Enrolment, channel: str = "page") -
         actor=actor,
         channel=channel,
         action=Action.DELETE,
-        object_type="enrolment",
-        object_id=enrolment.pk,
+        object_type=enrolment,
         person_id=enrolment.person_id,
         changes={"training_class": [c.pk, None]},
     )
