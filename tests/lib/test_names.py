@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillaid.lib.names import normalise, same_name
@@ -49,7 +49,18 @@ def test_full_width_letters_are_the_plain_ones():
     assert same_name("ＡＢＣ", "ABC") and not same_name("阿依古丽", "阿依古")
 
 
-@given(st.lists(st.text(max_size=8), max_size=20))
+NAMEISH = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.sampled_from(" \t\u3000\u200b.．·•ＡaZ9\x1f"),
+        st.characters(),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(st.text(max_size=8), NAMEISH), max_size=20))
 def test_the_column_form_of_the_rule_gives_the_same_names(values):
     import polars as pl
 
