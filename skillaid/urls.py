@@ -116,6 +116,7 @@ urlpatterns = [
     path("sign/<int:pk>/", classes.sign, name="sign"),
     path("certificates/", evaluation.certificate_list, name="certificates"),
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
+    path("certificates/export.xlsx", evaluation.certificate_export, name="certificate_export"),
     path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
     path("verify/", evaluation.verify, name="verify"),
     path("people/<int:pk>/record.xlsx", evaluation.person_record_export, name="person_record"),

@@ -192,11 +192,20 @@ def new_id(county: str = MASHAN, birth: dt.date = dt.date(1995, 6, 15)) -> str:
 
 
 @pytest.fixture
+def system(db):
+    """The named user commands and jobs act as (accounts.system)."""
+    from skillaid.accounts.system import system_user
+
+    return system_user()
+
+
+@pytest.fixture
 def person_factory(regions):
+    from skillaid.accounts.system import system_user
     from skillaid.people.services import person_create
 
     def make(county: str = MASHAN, name: str = "蓝海燕", **extra):
         data = {"id_number": new_id(county), "name": name, "county": county, **extra}
-        return person_create(actor=None, channel="command", data=data)
+        return person_create(actor=system_user(), channel="command", data=data)
 
     return make

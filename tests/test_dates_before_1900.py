@@ -47,7 +47,7 @@ def test_a_class_dated_before_1900_is_refused_by_api_and_service(client, lu, reg
 
 
 def test_catalogue_dates_before_1900_are_refused_on_the_api_and_in_the_import(
-    client, qin, regions, tmp_path
+    client, qin, regions, tmp_path, system
 ):
     entry = {
         "code": "4-10-01-01",
@@ -62,7 +62,7 @@ def test_catalogue_dates_before_1900_are_refused_on_the_api_and_in_the_import(
     assert send(client, "post", "/api/catalogue", entry, qin).status_code == 422
     row = list(GOOD[0])
     row[7] = "1899-12-31"
-    result = import_catalogue(xlsx(tmp_path / "old.xlsx", [row], headers=HEADERS), actor=None)
+    result = import_catalogue(xlsx(tmp_path / "old.xlsx", [row], headers=HEADERS), actor=system)
     assert result.created == 0
     assert [r.reason for r in result.rejected] == [TOO_EARLY]
     assert not DemandEntry.objects.exists()

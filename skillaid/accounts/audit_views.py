@@ -2,20 +2,19 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .capabilities import require
 from .forms import AuditFilterForm
-from .models import AuditEntry, Role
+from .models import AuditEntry
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The whole audit log for administrators, filtered by actor, action and dates."""
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied("只有系统管理员可以查看全部审计日志")
+    require(request.user, "audit.read_all")
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.none()
     if not form.is_bound:

@@ -132,9 +132,7 @@ class ArchiveRefused(Exception):
     pass
 
 
-def audit_archive(
-    *, before: dt.date, output: Path, actor: User | None = None
-) -> AuditAnchor | None:
+def audit_archive(*, before: dt.date, output: Path, actor: User) -> AuditAnchor | None:
     """Move the entries older than `before` to `output` (gzip, JSON lines) and delete them.
 
     Only entries kept SKILLAID_AUDIT_KEEP_DAYS (at least six months) may go. The

@@ -69,7 +69,7 @@ def export(
     rows: Iterable[Sequence[object]],
     *,
     title: str,
-    actor: User | None,
+    actor: User,
     channel: str,
     object_type: str | type[models.Model],
     target: Path | IO[bytes],
@@ -119,7 +119,7 @@ def export(
 
 def log_export(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     object_type: str | type[models.Model],
     rows: int,
@@ -130,7 +130,7 @@ def log_export(
 ) -> None:
     """The EXPORT audit entry of a file taken out of SkillAid: what, by whom, how many rows."""
     audit(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor,
         channel=channel,
         action=Action.EXPORT,
         object_type=object_type_of(object_type),

@@ -24,6 +24,8 @@ from django.utils import timezone
 from skillaid.lib.idnumber import redact
 from skillaid.lib.sheets import Limits, Progress, UnreadableFile, check_size
 
+from .scope import Scope
+
 log = logging.getLogger(__name__)
 
 PREVIEW = 20  # problems listed on the result page; the report workbook holds them all
@@ -225,15 +227,11 @@ def within_scope(user, queryset):  # noqa: ANN001, ANN201
     """The rows of `queryset` (jobs or import records, with scope_region and
     scope_institution) that `user` may see: their own, and those started within their
     scope; a school officer's scope is their institution."""
-    mine = models.Q(owner=user)
-    if user.role == "school_officer":
-        if user.institution_id is None:
-            return queryset.filter(mine)
-        return queryset.filter(mine | models.Q(scope_institution=user.institution_id))
-    prefix = user.region_prefix
-    if prefix == "":
+    scope = Scope.of(user)
+    if scope.everything:
         return queryset
-    return queryset.filter(mine | models.Q(scope_region__startswith=prefix))
+    theirs = scope.q(region="scope_region", institution="scope_institution")
+    return queryset.filter(models.Q(owner=user) | theirs)
 
 
 def jobs_visible_to(user) -> models.QuerySet:  # noqa: ANN001

@@ -202,7 +202,8 @@ class ReviewStep(models.Model):
 
 
 def _active(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    """An active user, or the system user acting for a job (User.acts)."""
+    return bool(user and user.is_authenticated and user.acts)
 
 
 def review_makers(obj: models.Model) -> set[int]:

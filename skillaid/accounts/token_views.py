@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from skillaid.errors import apply_errors
 
+from .capabilities import can
 from .forms import TokenForm
 from .models import ApiToken, Channel
 from .tokens import token_issue, token_revoke
@@ -43,7 +44,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tokens": tokens,
             "issued": issued,
-            "everyone": request.user.role == "admin",
+            "everyone": can(request.user, "tokens.manage"),
         },
     )
 

@@ -6,12 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import MAX_TOKEN_DAYS, Action, ApiToken, Role, TokenScope, User, audit
+from .capabilities import can
+from .models import MAX_TOKEN_DAYS, Action, ApiToken, TokenScope, User, audit
+
+
+def _require_owner_or_manager(actor: User, owner_id: int, refusal: str) -> None:
+    """Users issue and revoke their own tokens; an administrator anyone's."""
+    if actor.pk != owner_id and not can(actor, "tokens.manage"):
+        raise PermissionDenied(refusal)
 
 
 def token_issue(
     *,
-    actor: User | None,
+    actor: User,
     user: User,
     name: str,
     scope: str = TokenScope.READ_WRITE,
@@ -20,11 +27,10 @@ def token_issue(
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, logged; returns the row and the token, which is shown once.
 
-    Users issue their own tokens; an administrator may issue anyone's. `actor` None
-    is the command line, run by whoever holds the server.
+    Users issue their own tokens; an administrator may issue anyone's. The command line,
+    run by whoever holds the server, acts as the system user.
     """
-    if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
-        raise PermissionDenied("只能为自己签发令牌")
+    _require_owner_or_manager(actor, user.pk, "只能为自己签发令牌")
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -56,10 +62,9 @@ def token_issue(
     return row, token
 
 
-def token_revoke(*, actor: User | None, token: ApiToken, channel: str, why: str = "") -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken, channel: str, why: str = "") -> ApiToken:
     """Revoke `token` (its owner or an administrator); revoking twice changes nothing."""
-    if actor is not None and actor.pk != token.user_id and actor.role != Role.ADMIN:
-        raise PermissionDenied("只能吊销自己的令牌")
+    _require_owner_or_manager(actor, token.user_id, "只能吊销自己的令牌")
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
         if token.revoked_at is not None:
@@ -78,7 +83,7 @@ def token_revoke(*, actor: User | None, token: ApiToken, channel: str, why: str 
     return token
 
 
-def tokens_revoke_all(*, actor: User | None, user: User, channel: str, why: str) -> int:
+def tokens_revoke_all(*, actor: User, user: User, channel: str, why: str) -> int:
     """Revoke every live token of `user`, each logged with `why`; the number revoked.
 
     Ending a user's sessions is not enough when an account may be compromised: a token

@@ -16,18 +16,28 @@ import secrets
 import string
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Action, Role, User, audit, audit_value
+from .capabilities import require
+from .models import SYSTEM_USERNAME, Action, Role, User, audit, audit_value
 from .tokens import tokens_revoke_all
 
 # The TOTP device `skillaid demo-data` enrols for demo users; `skillaid otp-code` reads only these.
 DEMO_DEVICE_NAME = "演示验证器"
 FIELDS = ("full_name", "phone", "role", "region", "institution")
+
+
+def _require_manager(actor: User, user: User | None = None) -> None:
+    """An administrator keeps users; nobody changes the system user, which never logs in."""
+    require(actor, "users.manage")
+    if user is not None and user.is_system:
+        raise PermissionDenied("系统用户（自动任务）不能修改、启用或重置")
+
+
 # Unambiguous characters for passwords read out over the phone (no 0/O, 1/l/I).
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 
@@ -94,6 +104,9 @@ def _snapshot(user: User) -> dict:
 @transaction.atomic
 def user_create(*, actor: User, data: dict, channel: str = "page") -> tuple[User, str]:
     """A new account with a one-time password, which the user must change at the first login."""
+    _require_manager(actor)
+    if data["username"] == SYSTEM_USERNAME:
+        raise ValidationError({"username": f"用户名“{SYSTEM_USERNAME}”留给系统自动任务使用"})
     user = User(username=data["username"], **{k: data.get(k) for k in FIELDS})
     user.clean()
     check_segregation(user)
@@ -117,6 +130,7 @@ def user_create(*, actor: User, data: dict, channel: str = "page") -> tuple[User
 
 @transaction.atomic
 def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -> User:
+    _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _snapshot(user)
     for name in FIELDS:
@@ -147,6 +161,7 @@ def user_update(*, actor: User, user: User, data: dict, channel: str = "page") -
 
 @transaction.atomic
 def user_set_active(*, actor: User, user: User, active: bool, channel: str = "page") -> User:
+    _require_manager(actor, user)
     if user.pk == actor.pk and not active:
         raise ValidationError("不能停用自己的账号。")
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -190,6 +205,7 @@ def _end_access(*, actor: User, user: User, channel: str, note: str) -> int:
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User, channel: str = "page") -> str:
     """A new one-time password; the user's sessions end and the next login must change it."""
+    _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     password = initial_password()
     user.set_password(password)
@@ -203,6 +219,7 @@ def user_reset_password(*, actor: User, user: User, channel: str = "page") -> st
 def user_reset_second_factor(*, actor: User, user: User, channel: str = "page") -> None:
     """Removes the user's TOTP devices and recovery codes (a lost phone); a role that needs a
     second factor enrols again at the next login."""
+    _require_manager(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     _end_access(actor=actor, user=user, channel=channel, note="重置双因素认证（须重新绑定验证器）")

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from skillaid.errors import apply_errors
 
 from . import users as services
+from .capabilities import require
 from .forms import CodeForm, EnrolForm, PasswordChangeForm, UserForm
 from .middleware import EPOCH, HAS_DEVICE
 from .models import AuditEntry, Role, User
@@ -209,8 +210,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 def _require_admin(user: User) -> None:
-    if user.role != Role.ADMIN:
-        raise PermissionDenied("只有系统管理员可以管理用户。")
+    """Refuse the page before any form is shown; the services check the same capability."""
+    require(user, "users.manage")
 
 
 @login_required

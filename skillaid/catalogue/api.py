@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
 
 from .models import DemandEntry
+from .selectors import DemandFilters, catalogue_list
 from .services import demand_entry_save
 
 router = Router(tags=["catalogue"])
@@ -73,13 +74,8 @@ class EntryIn(Schema):
 
 
 @router.get("/catalogue", response=list[EntryOut], summary="The demand catalogue")
-def list_catalogue(request: HttpRequest, q: str = "", on: dt.date | None = None):  # noqa: ANN201
-    rows = DemandEntry.objects.select_related("occupation")
-    if q:
-        rows = rows.filter(occupation__name__contains=q)
-    if on:
-        rows = rows.in_force(on)
-    return [EntryOut.of(e) for e in rows[:1000]]
+def list_catalogue(request: HttpRequest, filters: Query[DemandFilters]):  # noqa: ANN201
+    return [EntryOut.of(e) for e in catalogue_list(request.user, filters=filters)[:1000]]
 
 
 @router.post("/catalogue", response={200: EntryOut, 201: EntryOut, 422: Error})

@@ -58,7 +58,7 @@ class CatalogueImport(Importer):
     start_url = "catalogue_import"
     person_columns = None  # a catalogue line names no person
 
-    def __init__(self, *, actor: User | None, region: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, actor: User, region: str = "", **kwargs: Any) -> None:
         super().__init__(actor=actor, **kwargs)
         self.region = region
 
@@ -107,7 +107,7 @@ class CatalogueImport(Importer):
 def import_catalogue(
     path: Path,
     *,
-    actor: User | None,
+    actor: User,
     region: str = "",
     name: str | None = None,
     limits: Limits | None = None,

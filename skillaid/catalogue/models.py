@@ -13,6 +13,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from skillaid.accounts.scope import Scope
+
 # Occupational Classification Dictionary (职业分类大典) codes: 4-10-01-01, and 工种 under
 # an occupation with two more digits (4-10-01-01-02).
 OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
@@ -115,3 +117,7 @@ class DemandEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation.name} {self.get_level_display()} {self.subsidy}元"
+
+    def within(self, scope: Scope) -> bool:
+        """Kept by the reviewers of its region (accounts.capabilities asks)."""
+        return scope.contains_region(self.region_id)

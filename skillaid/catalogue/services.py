@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import User, audit_changes
+from skillaid.accounts.scope import Scope
 from skillaid.lib import dates
 from skillaid.regions.models import Region
 
@@ -92,12 +94,7 @@ def parse_money(raw: object) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _require(actor: User | None) -> None:
-    if actor is not None and not actor.can_keep_demand_catalogue:
-        raise PermissionDenied("需求指导目录由省级审核人员维护")
-
-
-def _clean(actor: User | None, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def _clean(actor: User, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     code = str(data.get("code") or "").strip()
@@ -133,7 +130,7 @@ def _clean(actor: User | None, data: dict[str, Any]) -> tuple[dict[str, Any], di
     region = Region.objects.filter(code=str(data.get("region") or "").strip()).first()
     if region is None:
         errors["region"] = f"适用地区“{data.get('region') or ''}”不存在（填6位区划代码）"
-    elif actor is not None and not region.code.startswith(actor.region_prefix):
+    elif not Scope.of(actor).contains_region(region.code):
         errors["region"] = f"{region.name}不在您的管辖范围内"
     values["region"] = region
     start, end = data.get("valid_from"), data.get("valid_to")
@@ -154,14 +151,14 @@ def _clean(actor: User | None, data: dict[str, Any]) -> tuple[dict[str, Any], di
 
 @transaction.atomic
 def demand_entry_save(
-    *, actor: User | None, channel: str, data: dict[str, Any], entry: DemandEntry | None = None
+    *, actor: User, channel: str, data: dict[str, Any], entry: DemandEntry | None = None
 ) -> tuple[DemandEntry, str]:
     """Create or update one catalogue line; returns it and 'created', 'updated' or 'unchanged'.
 
     Without `entry`, a line with the same occupation, kind, level, region and start
     date is the one updated, so importing the same catalogue twice changes nothing.
     """
-    _require(actor)
+    require(actor, "catalogue.edit", entry)
     values, errors = _clean(actor, data)
     if errors:
         raise ValidationError(errors)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import download
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
@@ -19,7 +18,9 @@ from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import regions_for_choice
 
+from . import selectors
 from .models import DemandEntry, SkillLevel, TrainingKind
+from .selectors import DemandFilters
 from .services import demand_entry_save
 from .tasks import KIND as CATALOGUE_IMPORT
 
@@ -65,15 +66,8 @@ class ImportForm(forms.Form):
 
 
 def _rows(request: HttpRequest):  # noqa: ANN202
-    q = request.GET.get("q", "").strip()
-    rows = DemandEntry.objects.select_related("occupation", "region")
-    if q:
-        rows = rows.filter(Q(occupation__name__contains=q) | Q(occupation__code__startswith=q))
-    if request.GET.get("urgent"):
-        rows = rows.filter(occupation__urgent=True)
-    if request.GET.get("current"):
-        rows = rows.in_force(timezone.localdate())
-    return rows, {k: request.GET.get(k, "") for k in ("q", "urgent", "current")}
+    filters = DemandFilters.parse(request.GET)
+    return selectors.catalogue_list(request.user, filters=filters), filters
 
 
 @login_required
@@ -83,13 +77,13 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalogue/catalogue_list.html",
-        {"page": page, "filters": filters, "query": request.GET.urlencode()},
+        {"page": page, "filters": filters.as_dict(), "query": request.GET.urlencode()},
     )
 
 
 @login_required
 def catalogue_export(request: HttpRequest) -> HttpResponse:
-    rows, _ = _rows(request)
+    rows, filters = _rows(request)
 
     def row(e: DemandEntry) -> list[object]:
         o = e.occupation
@@ -115,16 +109,17 @@ def catalogue_export(request: HttpRequest) -> HttpResponse:
         subject="需求指导目录",
         object_type="catalogue.demandentry",
         filters={
-            "查询": request.GET.get("q", "").strip(),
-            "急需紧缺": "是" if request.GET.get("urgent") else "",
-            "现行有效": "是" if request.GET.get("current") else "",
+            "查询": filters.q,
+            "急需紧缺": "是" if filters.urgent else "",
+            "现行有效": "是" if filters.current else "",
+            "有效日期": filters.on.isoformat() if filters.on else "",
         },
     )
 
 
 def _require_keeper(request: HttpRequest) -> None:
-    if not request.user.can_keep_demand_catalogue:
-        raise PermissionDenied("需求指导目录由省级审核人员维护")
+    """Refuse the page before any form is shown; the service checks the same capability."""
+    require(request.user, "catalogue.edit")
 
 
 @login_required

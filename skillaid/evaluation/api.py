@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
 
 from .models import Certificate
-from .selectors import certificates_visible_to
+from .selectors import CertificateFilters, certificate_list, certificates_visible_to
 from .services import certificate_revoke, certificate_verify
 from .views import throttled
 
@@ -82,10 +82,8 @@ class CertificateOut(Schema):
 
 
 @router.get("/certificates", response=list[CertificateOut], summary="Certificates in scope")
-def list_certificates(request: HttpRequest, person_id: int | None = None):  # noqa: ANN201
-    rows = certificates_visible_to(request.user)
-    if person_id:
-        rows = rows.filter(person_id=person_id)
+def list_certificates(request: HttpRequest, filters: Query[CertificateFilters]):  # noqa: ANN201
+    rows = certificate_list(request.user, filters=filters)
     return [CertificateOut.of(c) for c in rows[:1000]]
 
 

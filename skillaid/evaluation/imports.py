@@ -48,7 +48,7 @@ class CertificateImport(Importer):
     hint = "，请使用证书导入模板"
     start_url = "certificate_import"
 
-    def __init__(self, *, actor: User | None, county: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, actor: User, county: str = "", **kwargs: Any) -> None:
         super().__init__(actor=actor, **kwargs)
         self.county = county
 
@@ -92,7 +92,7 @@ class CertificateImport(Importer):
 def import_certificates(
     path: Path,
     *,
-    actor: User | None,
+    actor: User,
     county: str = "",
     name: str | None = None,
     limits: Limits | None = None,

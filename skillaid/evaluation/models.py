@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from skillaid.accounts.scope import Scope
 from skillaid.catalogue.models import SkillLevel
 
 
@@ -76,6 +77,14 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+    def within(self, scope: Scope) -> bool:
+        """The issuing institution's officer for a certificate issued here; the bureaus of
+        the holder's county for any (accounts.capabilities asks)."""
+        if scope.institution_id is not None:
+            e = self.enrolment
+            return e is not None and scope.has_institution(e.training_class.institution_id)
+        return scope.contains_region(self.person.county_id)
 
     @property
     def is_valid(self) -> bool:

@@ -7,32 +7,33 @@ import time
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.capabilities import require
+from skillaid.accounts.exports import download
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
 from skillaid.lib import dates
-from skillaid.lib.ints import parse_id
 from skillaid.people.models import Person
 from skillaid.people.selectors import person_for, sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.class_views import class_act
 
-from . import services
-from .models import CertificateKind, VerifyCount
+from . import selectors, services
+from .models import Certificate, CertificateKind, VerifyCount
 from .record import lifelong_record, record_export
-from .selectors import certificates_visible_to
+from .selectors import CertificateFilters, certificates_visible_to
 from .services import can_import, can_revoke, certificate_verify
 from .tasks import KIND as CERTIFICATE_IMPORT
 
@@ -52,32 +53,73 @@ class ImportForm(forms.Form):
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    rows = certificates_visible_to(request.user).select_related("person")
-    if q:
-        rows = rows.filter(Q(number__icontains=q) | Q(holder_name__contains=q))
-    if kind:
-        rows = rows.filter(kind=kind)
-    if request.GET.get("class"):
-        # A number no class can have (or no number) lists nothing rather than failing.
-        class_id = parse_id(request.GET["class"])
-        rows = rows.filter(enrolment__training_class_id=class_id) if class_id else rows.none()
-    page = Paginator(rows.select_related("enrolment__training_class"), 50).get_page(
-        request.GET.get("page")
-    )
+    filters = CertificateFilters.parse(request.GET)
+    rows = selectors.certificate_list(request.user, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     for c in page:
-        c.revocable = not c.revoked_on and can_revoke(request.user, c, in_scope=True)
+        c.revocable = not c.revoked_on and can_revoke(request.user, c)
     return render(
         request,
         "evaluation/certificate_list.html",
         {
             "page": page,
-            "q": q,
-            "kind": kind,
+            "q": filters.q,
+            "kind": filters.kind,
             "kinds": CertificateKind.choices,
+            "query": request.GET.urlencode(),
             "can_import": can_import(request.user),
             "person_links": sees_ledger(request.user),
+        },
+    )
+
+
+CERTIFICATE_HEADERS = [
+    "证书编号",
+    "证书类型",
+    "持证人",
+    "职业（工种）",
+    "等级",
+    "发证机构",
+    "发证日期",
+    "来源",
+    "注销日期",
+    "注销原因",
+]
+
+
+def certificate_row(c: Certificate) -> list[object]:
+    return [
+        c.number,
+        c.get_kind_display(),
+        c.holder_name,
+        c.occupation_name,
+        c.get_level_display(),
+        c.issuer,
+        c.issued_on,
+        c.get_source_display(),
+        c.revoked_on,
+        c.revoked_reason,
+    ]
+
+
+@login_required
+def certificate_export(request: HttpRequest) -> HttpResponse:
+    """The filtered certificate list as a workbook, logged like every export."""
+    filters = CertificateFilters.parse(request.GET)
+    rows = selectors.certificate_list(request.user, filters=filters)
+    return download(
+        request,
+        CERTIFICATE_HEADERS,
+        (certificate_row(c) for c in rows),
+        subject="证书",
+        object_type=Certificate,
+        filters={
+            "查询": filters.q,
+            "类型": CertificateKind(filters.kind).label
+            if filters.kind in CertificateKind.values
+            else "",
+            "培训班": filters.class_id,
+            "人员": filters.person_id,
         },
     )
 
@@ -103,8 +145,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     cert = get_object_or_404(
         certificates_visible_to(request.user).select_related("enrolment__training_class"), pk=pk
     )
-    if not can_revoke(request.user, cert, in_scope=True):
-        raise PermissionDenied("只有发证机构或持证人所在地的人社部门可以注销该证书")
+    require(request.user, "certificate.revoke", cert)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,8 +177,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_import(request: HttpRequest) -> HttpResponse:
-    if not can_import(request.user):
-        raise PermissionDenied("您的角色不能导入证书")
+    require(request.user, "certificate.import")
     form = upload_form(request, ImportForm, counties=counties_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         job = start_upload_job(

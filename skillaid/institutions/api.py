@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.dates import Day
@@ -13,9 +13,11 @@ from skillaid.lib.dates import Day
 from . import capacity, services
 from .models import Capacity, Institution
 from .selectors import (
-    capacity_visible_to,
+    CapacityFilters,
+    InstitutionFilters,
+    capacity_list,
     institution_for,
-    institutions_visible_to,
+    institution_list,
 )
 
 router = Router(tags=["institutions"])
@@ -82,12 +84,8 @@ class InstitutionPatch(Schema):
 @router.get(
     "/institutions", response=list[InstitutionOut], summary="Institutions in the caller's scope"
 )
-def list_institutions(request: HttpRequest, q: str = "", status: str = ""):  # noqa: ANN201
-    rows = institutions_visible_to(request.user)
-    if q:
-        rows = rows.filter(name__contains=q)
-    if status:
-        rows = rows.filter(status=status)
+def list_institutions(request: HttpRequest, filters: Query[InstitutionFilters]):  # noqa: ANN201
+    rows = institution_list(request.user, filters=filters)
     return [InstitutionOut.of(i, request.user) for i in rows[:500]]
 
 
@@ -164,13 +162,8 @@ class CapacityIn(Schema):
 
 
 @router.get("/capacity", response=list[CapacityOut], tags=["capacity"])
-def list_capacity(request: HttpRequest, kind: str = "", year: int | None = None):  # noqa: ANN201
-    rows = capacity_visible_to(request.user)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if year:
-        rows = rows.filter(year=year)
-    return [CapacityOut.of(c) for c in rows[:1000]]
+def list_capacity(request: HttpRequest, filters: Query[CapacityFilters]):  # noqa: ANN201
+    return [CapacityOut.of(c) for c in capacity_list(request.user, filters=filters)[:1000]]
 
 
 @router.post("/capacity", response={201: CapacityOut, 422: Error}, tags=["capacity"])

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_changes
+from skillaid.accounts.scope import region_in_scope
 from skillaid.lib import dates
 
 from .models import (
@@ -18,7 +20,6 @@ from .models import (
     CapacityLevel,
     Institution,
 )
-from .services import _region_in_scope, _require
 
 CAPACITY_FIELDS = (
     "kind",
@@ -36,9 +37,7 @@ CAPACITY_FIELDS = (
 )
 
 
-def _capacity_values(
-    actor: User | None, data: dict[str, Any], errors: dict[str, str]
-) -> dict[str, Any]:
+def _capacity_values(actor: User, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     kind = data.get("kind")
     if kind not in CapacityKind.values:
@@ -47,7 +46,7 @@ def _capacity_values(
     values["name"] = str(data.get("name") or "").strip()[:128]
     if not values["name"]:
         errors["name"] = "必填"
-    values["region"] = _region_in_scope(actor, data.get("region"), errors, "region")
+    values["region"] = region_in_scope(actor, data.get("region"), errors, "region")
     year = data.get("year")
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not 2000 <= year <= this_year + 1:
@@ -86,8 +85,8 @@ def _capacity_values(
 
 
 @transaction.atomic
-def capacity_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Capacity:
-    _require(actor, actor is None or actor.can_register_institutions, "登记能力建设项目")
+def capacity_create(*, actor: User, channel: str, data: dict[str, Any]) -> Capacity:
+    require(actor, "capacity.edit")
     errors: dict[str, str] = {}
     values = _capacity_values(actor, data, errors)
     if (
@@ -106,9 +105,9 @@ def capacity_create(*, actor: User | None, channel: str, data: dict[str, Any]) -
 
 @transaction.atomic
 def capacity_update(
-    *, actor: User | None, channel: str, item: Capacity, data: dict[str, Any]
+    *, actor: User, channel: str, item: Capacity, data: dict[str, Any]
 ) -> dict[str, list]:
-    _require(actor, actor is None or actor.can_register_institutions, "修改能力建设项目")
+    require(actor, "capacity.edit", item)
     errors: dict[str, str] = {}
     merged = {f: getattr(item, f) for f in CAPACITY_FIELDS}
     merged["region"] = item.region_id
@@ -121,12 +120,12 @@ def capacity_update(
 
 @transaction.atomic
 def competition_record_result(
-    *, actor: User | None, channel: str, competition: Capacity, person: Any, placing: str
+    *, actor: User, channel: str, competition: Capacity, person: Any, placing: str
 ) -> Any:
     """A trainee's placing in a competition; the person comes from the caller's ledger scope."""
     from .models import CompetitionResult
 
-    _require(actor, actor is None or actor.can_register_institutions, "登记竞赛成绩")
+    require(actor, "capacity.edit", competition)
     if competition.kind != CapacityKind.COMPETITION:
         raise ValidationError({"competition": "只能为职业技能竞赛登记成绩"})
     placing = placing.strip()

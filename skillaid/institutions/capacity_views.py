@@ -6,13 +6,14 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
@@ -20,7 +21,7 @@ from skillaid.regions.models import KeyCounty
 from skillaid.regions.selectors import regions_for_choice
 
 from . import capacity as services
-from . import exports
+from . import exports, selectors
 from .forms import (
     CapacityForm,
 )
@@ -29,6 +30,7 @@ from .models import (
     CapacityKind,
 )
 from .selectors import (
+    CapacityFilters,
     capacity_for,
     capacity_visible_to,
     institutions_visible_to,
@@ -36,17 +38,8 @@ from .selectors import (
 
 
 def _capacity_rows(request: HttpRequest):  # noqa: ANN202
-    kind = request.GET.get("kind", "")
-    year = request.GET.get("year", "")
-    q = request.GET.get("q", "").strip()
-    rows = capacity_visible_to(request.user)
-    if kind in CapacityKind.values:
-        rows = rows.filter(kind=kind)
-    if year.isdigit():
-        rows = rows.filter(year=int(year))
-    if q:
-        rows = rows.filter(Q(name__contains=q) | Q(occupations__contains=q) | Q(master__contains=q))
-    return rows, {"kind": kind, "year": year, "q": q}
+    filters = CapacityFilters.parse(request.GET)
+    return selectors.capacity_list(request.user, filters=filters), filters
 
 
 @login_required
@@ -76,20 +69,20 @@ def capacity_list(request: HttpRequest) -> HttpResponse:
         region__code__startswith=request.user.region_prefix
     ).select_related("region")
     uncovered = [k.region for k in key_counties if k.region_id not in covered]
-    page = Paginator(rows.order_by("kind", "-year", "name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "institutions/capacity_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.as_dict(),
             "kinds": CapacityKind.choices,
             "years": years_sorted,
             "table": table,
             "uncovered": uncovered,
             "key_total": len(key_counties),
             "query": request.GET.urlencode(),
-            "can_edit": request.user.can_register_institutions,
+            "can_edit": can(request.user, "capacity.edit"),
         },
     )
 
@@ -104,18 +97,15 @@ def capacity_export(request: HttpRequest) -> HttpResponse:
         subject="能力建设登记",
         object_type="institutions.capacity",
         filters={
-            "类别": CapacityKind(filters["kind"]).label
-            if filters["kind"] in CapacityKind.values
-            else "",
-            "年度": filters["year"],
-            "查询": filters["q"],
+            "类别": CapacityKind(filters.kind).label if filters.kind in CapacityKind.values else "",
+            "年度": filters.year or "",
+            "查询": filters.q,
         },
     )
 
 
 def _capacity_form(request: HttpRequest, item: Capacity | None) -> HttpResponse:
-    if not request.user.can_register_institutions:
-        raise PermissionDenied("您的角色不能登记能力建设项目")
+    require(request.user, "capacity.edit", item)
     regions = regions_for_choice(request.user)
     institutions = list(institutions_visible_to(request.user))
     initial = {"year": timezone.localdate().year}

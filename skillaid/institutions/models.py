@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from skillaid.accounts.scope import Scope
+
 
 class InstitutionKind(models.TextChoices):
     TECHNICIAN_COLLEGE = "technician_college", "技师学院"
@@ -75,6 +77,11 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def within(self, scope: Scope) -> bool:
+        """Written by the bureaus of its own region and by its own officer; seeing it through
+        a pairing is not writing it (accounts.capabilities asks)."""
+        return scope.has_institution(self.pk) or scope.contains_region(self.region_id)
 
     @property
     def is_school(self) -> bool:
@@ -186,6 +193,9 @@ class Capacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.name}（{self.year}）"
+
+    def within(self, scope: Scope) -> bool:
+        return scope.contains_region(self.region_id)
 
     @property
     def published_late(self) -> bool:

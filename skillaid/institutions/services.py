@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import Action, Role, User, audit, audit_changes
+from skillaid.accounts.scope import region_in_scope
 from skillaid.catalogue.models import Occupation, SkillLevel
 from skillaid.lib import dates, uscc
-from skillaid.regions.models import Region
 
 from .models import (
     CatalogueStatus,
@@ -34,25 +35,8 @@ STATUS_MOVES = {
 NEEDS_REASON = {CatalogueStatus.SUSPENDED, CatalogueStatus.REMOVED}
 
 
-def _region_in_scope(
-    actor: User | None, code: object, errors: dict[str, str], field: str
-) -> Region | None:
-    code = str(code or "").strip()
-    if not code:
-        errors[field] = "必填"
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        errors[field] = f"地区代码 {code} 不存在"
-        return None
-    if actor is not None and not region.code.startswith(actor.region_prefix):
-        errors[field] = f"{region.name}不在您的管辖范围内"
-        return None
-    return region
-
-
 def _institution_values(
-    actor: User | None, data: dict[str, Any], errors: dict[str, str], instance: Institution | None
+    actor: User, data: dict[str, Any], errors: dict[str, str], instance: Institution | None
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "name" in data:
@@ -82,16 +66,11 @@ def _institution_values(
             errors["uscc"] = "该统一社会信用代码已被其他院校/机构使用"
         values["uscc"] = code
     if "region" in data:
-        values["region"] = _region_in_scope(actor, data["region"], errors, "region")
+        values["region"] = region_in_scope(actor, data["region"], errors, "region")
     for f in ("address", "contact", "phone"):
         if f in data:
             values[f] = str(data[f] or "").strip()
     return values
-
-
-def _require(actor: User | None, allowed: bool, what: str) -> None:
-    if actor is not None and not allowed:
-        raise PermissionDenied(f"您的角色不能{what}")
 
 
 class InstitutionChange(models.TextChoices):
@@ -100,38 +79,29 @@ class InstitutionChange(models.TextChoices):
     OCCUPATIONS = "occupations", "登记该机构的可培训职业"
 
 
-def can_change_institution(actor: User | None, institution: Institution, change: str) -> bool:
-    """Whether `actor` may make `change` to `institution`: the one rule for every write on an
-    institution, used by the services and by pages and API to show or hide the actions.
+# The capability each change needs, given the institution (accounts.capabilities).
+CHANGE_CAPABILITY = {
+    InstitutionChange.EDIT: "institution.edit",
+    InstitutionChange.STATUS: "institution.set_status",
+    InstitutionChange.OCCUPATIONS: "institution.occupations",
+}
+
+
+def can_change_institution(actor: User, institution: Institution, change: str) -> bool:
+    """Whether `actor` may make `change` to `institution`, for pages and API to show or hide
+    the action; the services require the same capability.
 
     Writes follow the institution's own region, never what the actor sees of it through a
-    pairing: the clerk of 马山县 sees a Nanning city school paired with the county but
-    writes only the institutions of 马山县; city and province reviewers those of their
-    region. A school officer keeps the contact details of their own institution."""
-    if actor is None:
-        return True
-    if not actor.is_authenticated or not actor.is_active:
-        return False
-    if actor.role == Role.SCHOOL_OFFICER:
-        return change == InstitutionChange.EDIT and actor.institution_id == institution.pk
-    role_may = {
-        InstitutionChange.EDIT: actor.can_register_institutions,
-        InstitutionChange.STATUS: actor.is_reviewer,
-        InstitutionChange.OCCUPATIONS: actor.can_register_institutions,
-    }.get(change, False)
-    return role_may and str(institution.region_id or "").startswith(actor.region_prefix)
-
-
-def _require_change(actor: User | None, institution: Institution, change: str) -> None:
-    if not can_change_institution(actor, institution, change):
-        raise PermissionDenied(
-            f"您不能{InstitutionChange(change).label}：院校/机构的信息由其所在地区的人社部门维护"
-        )
+    pairing (Institution.within): the clerk of 马山县 sees a Nanning city school paired
+    with the county but writes only the institutions of 马山县; city and province
+    reviewers those of their region. A school officer keeps the contact details of their
+    own institution."""
+    return can(actor, CHANGE_CAPABILITY[InstitutionChange(change)], institution)
 
 
 @transaction.atomic
-def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]) -> Institution:
-    _require(actor, actor is None or actor.can_register_institutions, "登记院校/机构")
+def institution_create(*, actor: User, channel: str, data: dict[str, Any]) -> Institution:
+    require(actor, "institution.create")
     errors: dict[str, str] = {}
     for required in ("name", "kind", "region"):
         data.setdefault(required, "")
@@ -149,10 +119,10 @@ def institution_create(*, actor: User | None, channel: str, data: dict[str, Any]
 
 @transaction.atomic
 def institution_update(
-    *, actor: User | None, channel: str, institution: Institution, data: dict[str, Any]
+    *, actor: User, channel: str, institution: Institution, data: dict[str, Any]
 ) -> dict[str, list]:
-    _require_change(actor, institution, InstitutionChange.EDIT)
-    if actor is not None and actor.role == Role.SCHOOL_OFFICER:
+    require(actor, "institution.edit", institution)
+    if actor.role == Role.SCHOOL_OFFICER:
         # An officer keeps the contact details; the name, kind, code and region are the bureau's.
         data = {k: v for k, v in data.items() if k in ("address", "contact", "phone")}
     errors: dict[str, str] = {}
@@ -165,7 +135,7 @@ def institution_update(
 @transaction.atomic
 def institution_set_status(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     institution: Institution,
     status: str,
@@ -174,7 +144,7 @@ def institution_set_status(
 ) -> InstitutionStatus:
     """Move an institution in the catalogue; only reviewers may, and only by legal moves."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    _require_change(actor, institution, InstitutionChange.STATUS)
+    require(actor, "institution.set_status", institution)
     if status not in CatalogueStatus.values:
         raise ValidationError({"status": "目录状态无法识别"})
     current = CatalogueStatus(institution.status)
@@ -216,13 +186,13 @@ def institution_set_status(
 @transaction.atomic
 def institution_add_occupation(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     institution: Institution,
     occupation: Occupation,
     level: str,
 ) -> InstitutionOccupation:
-    _require_change(actor, institution, InstitutionChange.OCCUPATIONS)
+    require(actor, "institution.occupations", institution)
     if level not in SkillLevel.values:
         raise ValidationError({"level": "等级无法识别"})
     link, created = InstitutionOccupation.objects.get_or_create(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.accounts.sections import sections
@@ -18,7 +18,7 @@ from skillaid.catalogue.models import Occupation
 from skillaid.errors import apply_errors
 from skillaid.regions.selectors import regions_for_choice
 
-from . import exports, services
+from . import exports, selectors, services
 from .forms import (
     InstitutionForm,
     OccupationLinkForm,
@@ -28,38 +28,21 @@ from .models import (
     CatalogueStatus,
     InstitutionKind,
 )
-from .selectors import (
-    capacity_visible_to,
-    institution_for,
-    institutions_visible_to,
-)
+from .selectors import InstitutionFilters, capacity_visible_to, institution_for
 from .services import InstitutionChange
-
-
-def _institution_list(request: HttpRequest):  # noqa: ANN202
-    q = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    rows = institutions_visible_to(request.user).select_related("region")
-    if q:
-        rows = rows.filter(Q(name__contains=q) | Q(uscc=q.upper()))
-    if kind in InstitutionKind.values:
-        rows = rows.filter(kind=kind)
-    if status in CatalogueStatus.values:
-        rows = rows.filter(status=status)
-    return rows.order_by("region_id", "name"), {"q": q, "kind": kind, "status": status}
 
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
-    rows, filters = _institution_list(request)
+    filters = InstitutionFilters.parse(request.GET)
+    rows = selectors.institution_list(request.user, filters=filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "institutions/institution_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.as_dict(),
             "kinds": InstitutionKind.choices,
             "statuses": CatalogueStatus.choices,
             "query": request.GET.urlencode(),
@@ -69,7 +52,8 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def institution_export(request: HttpRequest) -> HttpResponse:
-    rows, filters = _institution_list(request)
+    filters = InstitutionFilters.parse(request.GET)
+    rows = selectors.institution_list(request.user, filters=filters)
     return download(
         request,
         exports.INSTITUTION_HEADERS,
@@ -77,12 +61,12 @@ def institution_export(request: HttpRequest) -> HttpResponse:
         subject="院校与培训机构目录",
         object_type="institutions.institution",
         filters={
-            "查询": filters["q"],
-            "类型": InstitutionKind(filters["kind"]).label
-            if filters["kind"] in InstitutionKind.values
+            "查询": filters.q,
+            "类型": InstitutionKind(filters.kind).label
+            if filters.kind in InstitutionKind.values
             else "",
-            "目录状态": CatalogueStatus(filters["status"]).label
-            if filters["status"] in CatalogueStatus.values
+            "目录状态": CatalogueStatus(filters.status).label
+            if filters.status in CatalogueStatus.values
             else "",
         },
     )
@@ -90,8 +74,7 @@ def institution_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def institution_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.can_register_institutions:
-        raise PermissionDenied("您的角色不能登记院校/机构")
+    require(request.user, "institution.create")
     form = InstitutionForm(request.POST or None, regions=regions_for_choice(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,11 +114,8 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_change(request: HttpRequest, institution, change: str) -> None:  # noqa: ANN001
-    """Refuse the page before any form is shown; the service checks the same rule again."""
-    if not services.can_change_institution(request.user, institution, change):
-        raise PermissionDenied(
-            f"您不能{services.InstitutionChange(change).label}：院校/机构的信息由其所在地区的人社部门维护"
-        )
+    """Refuse the page before any form is shown; the service checks the same capability."""
+    require(request.user, services.CHANGE_CAPABILITY[change], institution)
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.models import Channel
 from skillaid.institutions.selectors import institution_for
@@ -13,7 +13,7 @@ from skillaid.lib.dates import Day
 
 from . import services
 from .models import Pairing
-from .selectors import pairing_for, pairings_visible_to
+from .selectors import PairingFilters, pairing_for, pairing_list
 
 router = Router(tags=["pairings"])
 
@@ -85,10 +85,9 @@ class PlanIn(Schema):
 
 
 @router.get("/pairings", response=list[PairingOut], summary="Pairings in the caller's scope")
-def list_pairings(request: HttpRequest):  # noqa: ANN201
-    return [
-        PairingOut.of(p) for p in pairings_visible_to(request.user).prefetch_related("plans__items")
-    ]
+def list_pairings(request: HttpRequest, filters: Query[PairingFilters]):  # noqa: ANN201
+    rows = pairing_list(request.user, filters=filters).prefetch_related("plans__items")
+    return [PairingOut.of(p) for p in rows]
 
 
 @router.get("/pairings/{int:pk}", response=PairingOut)

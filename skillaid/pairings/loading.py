@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from skillaid.accounts.imports.framework import Importer, Row
 from skillaid.accounts.models import Channel, User
+from skillaid.accounts.system import system_user
 from skillaid.institutions.models import (
     CatalogueStatus,
     Institution,
@@ -135,6 +136,7 @@ class PairingImport(Importer):
                     status=CatalogueStatus.LISTED,
                     on=timezone.localdate(),
                     reason=f"据{self.source}载入",
+                    by=self.actor,
                 )
                 self.schools_created += 1
             self.schools[name] = school
@@ -166,7 +168,8 @@ def load_pairings(
     keep_record: bool = False,
 ) -> PairingLoad:
     """Both tables (by default those shipped with SkillAid), with what each created and the
-    rows it could not take."""
+    rows it could not take; loaded by `actor`, or by the system user (setup)."""
+    actor = actor or system_user()
     load = PairingLoad()
     for path in (
         counties or DATA_DIR / "guangxi_pairing_counties.csv",

@@ -4,12 +4,14 @@ its agreement, its yearly work plan and its half-year and annual summaries."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from skillaid.accounts.scope import Scope
 from skillaid.institutions.models import Institution
 
 
@@ -77,6 +79,39 @@ class Pairing(models.Model):
     def ended_by(self, day: dt.date) -> bool:
         return self.ended_on is not None and self.ended_on <= day
 
+    def within(self, scope: Scope) -> bool:
+        """The school's own officer, and the bureaus above the partner county or site
+        (accounts.capabilities asks): the two sides of the pairing."""
+        return scope.has_institution(self.school_id) or scope.contains_region(
+            self.partner_county_code
+        )
+
+    def summary_dues(self, year: int, today: dt.date) -> list[SummaryDue]:
+        """The year's summaries, each with its due date and whether it is overdue: the one
+        place the rule is written. A summary due after the pairing ended is waived. Reads
+        `summaries.all()`, so a list prefetches them."""
+        submitted = {s.period: s for s in self.summaries.all() if s.year == year}
+        dues = []
+        for period in SummaryPeriod.values:
+            due = summary_due(year, period)
+            summary = submitted.get(period)
+            waived = self.ended_by(due)
+            dues.append(
+                SummaryDue(
+                    period=period,
+                    label=f"{year}年{SummaryPeriod(period).label}",
+                    due=due,
+                    summary=summary,
+                    waived=waived,
+                    overdue=summary is None and not waived and due < today,
+                )
+            )
+        return dues
+
+    def overdue_summaries(self, year: int, today: dt.date) -> list[str]:
+        """The names of the year's overdue summaries: 半年总结, 年度总结."""
+        return [SummaryPeriod(d.period).label for d in self.summary_dues(year, today) if d.overdue]
+
     @property
     def partner_county_code(self) -> str:
         return self.county_id if self.county_id else self.site.county_id
@@ -140,6 +175,18 @@ SUMMARY_DUE = {SummaryPeriod.HALF_YEAR: (6, 30), SummaryPeriod.ANNUAL: (12, 30)}
 def summary_due(year: int, period: str) -> dt.date:
     month, day = SUMMARY_DUE[period]
     return dt.date(year, month, day)
+
+
+@dataclass(frozen=True)
+class SummaryDue:
+    """One summary a pairing owes in a year (Pairing.summary_dues)."""
+
+    period: str
+    label: str
+    due: dt.date
+    summary: PairingSummary | None
+    waived: bool  # due after the pairing ended
+    overdue: bool  # not submitted, not waived, and past its due date
 
 
 class PairingSummary(models.Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from skillaid.accounts.models import Role, User
+from skillaid.accounts.lists import Filters
+from skillaid.accounts.models import User
+from skillaid.accounts.scope import Scope
+from skillaid.regions.models import code_prefix
 
 from .models import Pairing
-
-
-def _anonymous(user: User) -> bool:
-    return not user.is_authenticated or not user.is_active
 
 
 def schools_reached(prefix: str) -> QuerySet:
@@ -23,18 +23,14 @@ def schools_reached(prefix: str) -> QuerySet:
 
 
 def pairings_visible_to(user: User) -> QuerySet[Pairing]:
-    if _anonymous(user):
-        return Pairing.objects.none()
     base = Pairing.objects.select_related("school", "county", "site", "site__county")
-    if user.role == Role.SCHOOL_OFFICER:
-        return base.filter(school_id=user.institution_id)
-    prefix = user.region_prefix
-    if not prefix:
-        return base
+    scope = Scope.of(user)
+    if scope.region_prefix is None or scope.everything:
+        return scope.filter(base, region="county__code", institution="school_id")
     return base.filter(
-        Q(county__code__startswith=prefix)
-        | Q(site__county__code__startswith=prefix)
-        | Q(school__region__code__startswith=prefix)
+        scope.q(region="county__code")
+        | scope.q(region="site__county__code")
+        | scope.q(region="school__region__code")
     )
 
 
@@ -43,3 +39,31 @@ def pairing_for(user: User, pk: object) -> Pairing:
         return pairings_visible_to(user).get(pk=int(pk))
     except (Pairing.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到该结对关系") from exc
+
+
+class PairingFilters(Filters):
+    """`region`: the partner county or site lies in this region; `q`: part of the school's
+    name; `status`: `active` (not ended today) or `ended`."""
+
+    region: str = ""
+    q: str = ""
+    status: str = ""
+
+
+def pairing_list(user: User, *, filters: PairingFilters | None = None) -> QuerySet[Pairing]:
+    """The pairings: the map page, the API and the export, by partner county."""
+    f = filters or PairingFilters()
+    rows = pairings_visible_to(user)
+    if f.region:
+        prefix = code_prefix(f.region)
+        rows = rows.filter(
+            Q(county__code__startswith=prefix) | Q(site__county__code__startswith=prefix)
+        )
+    if f.q:
+        rows = rows.filter(school__name__contains=f.q)
+    today = timezone.localdate()
+    if f.status == "active":
+        rows = rows.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    elif f.status == "ended":
+        rows = rows.filter(ended_on__lte=today)
+    return rows.order_by("county__code", "site__county__code", "site__name", "id")

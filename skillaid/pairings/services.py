@@ -5,49 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import Action, Role, User, audit, audit_changes, audit_value
+from skillaid.accounts.capabilities import can, require
+from skillaid.accounts.models import Action, User, audit, audit_changes, audit_value
+from skillaid.accounts.scope import Scope, region_in_scope
 from skillaid.institutions.models import SCHOOL_KINDS, Institution
-from skillaid.institutions.services import _region_in_scope
 from skillaid.lib import dates
 from skillaid.regions.models import Level, ResettlementSite
 
 from .models import Pairing, PairingSummary, SummaryPeriod, WorkPlan, WorkPlanItem
 
 
-def _pairing_side(actor: User | None, pairing: Pairing) -> str:
-    """'school' for the school's officer, 'county' for the partner's bureau, '' otherwise."""
-    if actor is None or actor.role == Role.ADMIN:
+def _pairing_side(actor: User, pairing: Pairing) -> str:
+    """'school' for the school's officer (and an administrator), 'county' for the partner's
+    bureau, '' for anyone else."""
+    if can(actor, "pairing.report", pairing):
         return "school"
-    if actor.role == Role.SCHOOL_OFFICER and actor.institution_id == pairing.school_id:
-        return "school"
-    if actor.role == Role.COUNTY_CLERK and pairing.partner_county_code.startswith(
-        actor.region_prefix
-    ):
+    if can(actor, "pairing.agreement", pairing):
         return "county"
     return ""
 
 
-PAIRING_MANAGERS = {Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
-
-
-def can_manage_pairings(actor: User | None) -> bool:
+def can_manage_pairings(actor: User) -> bool:
     """City and regional bureaus set up and end pairings (003 (七)); a county takes part."""
-    return actor is None or actor.role in PAIRING_MANAGERS
+    return can(actor, "pairing.manage")
 
 
-def _manages(actor: User | None, pairing: Pairing) -> bool:
-    """A city or region bureau above the partner county."""
-    return can_manage_pairings(actor) and (
-        actor is None or pairing.partner_county_code.startswith(actor.region_prefix)
-    )
-
-
-def can_end_pairing(actor: User | None, pairing: Pairing) -> bool:
-    return not pairing.ended_on and _manages(actor, pairing)
+def can_end_pairing(actor: User, pairing: Pairing) -> bool:
+    """A city or region bureau above the partner county, while the pairing lasts."""
+    return not pairing.ended_on and can(actor, "pairing.manage", pairing)
 
 
 def _refuse_if_ended(pairing: Pairing, what: str) -> None:
@@ -60,7 +49,7 @@ def _refuse_if_ended(pairing: Pairing, what: str) -> None:
 @transaction.atomic
 def pairing_create(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     school: Institution,
     county_code: str = "",
@@ -69,8 +58,7 @@ def pairing_create(
     source: str = "",
 ) -> Pairing:
     """Pair a technical school with a county or a resettlement site within the actor's region."""
-    if not can_manage_pairings(actor):
-        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门建立")
+    require(actor, "pairing.manage")
     errors: dict[str, str] = {}
     if school.kind not in SCHOOL_KINDS:
         errors["school"] = (
@@ -81,7 +69,7 @@ def pairing_create(
     if bool(county_code) == bool(site_id):
         errors["partner"] = "请选择帮扶县或安置区，二者选其一"
     elif county_code:
-        county = _region_in_scope(actor, county_code, errors, "county")
+        county = region_in_scope(actor, county_code, errors, "county")
         if county is not None and county.level != Level.COUNTY:
             errors["county"] = f"{county.name}不是县级行政区"
             county = None
@@ -89,7 +77,7 @@ def pairing_create(
         site = ResettlementSite.objects.select_related("county").filter(pk=site_id).first()
         if site is None:
             errors["site"] = "安置区不存在"
-        elif actor is not None and not site.county_id.startswith(actor.region_prefix):
+        elif not Scope.of(actor).contains_region(site.county_id):
             errors["site"] = f"{site.name}不在您的管辖范围内"
             site = None
     if signed_on and signed_on > timezone.localdate():
@@ -128,11 +116,10 @@ def pairing_create(
 
 @transaction.atomic
 def pairing_end(
-    *, actor: User | None, channel: str, pairing: Pairing, on: dt.date | None, reason: str
+    *, actor: User, channel: str, pairing: Pairing, on: dt.date | None, reason: str
 ) -> Pairing:
     """End a pairing on a date with a reason; its plans and summaries stay."""
-    if not _manages(actor, pairing):
-        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门结束")
+    require(actor, "pairing.manage", pairing)
     if pairing.ended_on:
         raise ValidationError({"ended_on": f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束"})
     errors: dict[str, str] = {}
@@ -160,10 +147,9 @@ def pairing_end(
 
 @transaction.atomic
 def pairing_record_agreement(
-    *, actor: User | None, channel: str, pairing: Pairing, data: dict[str, Any]
+    *, actor: User, channel: str, pairing: Pairing, data: dict[str, Any]
 ) -> Pairing:
-    if not _pairing_side(actor, pairing):
-        raise PermissionDenied("只有结对双方可以登记结对协议")
+    require(actor, "pairing.agreement", pairing)
     errors: dict[str, str] = {}
     signed_on = data.get("signed_on")
     if signed_on and signed_on > timezone.localdate():
@@ -196,7 +182,7 @@ def pairing_record_agreement(
 @transaction.atomic
 def work_plan_file(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     pairing: Pairing,
     year: int,
@@ -205,8 +191,7 @@ def work_plan_file(
     note: str = "",
 ) -> WorkPlan:
     """File (or re-file) the year's work plan of a pairing; only the school files it."""
-    if _pairing_side(actor, pairing) != "school":
-        raise PermissionDenied("年度工作计划由结对院校报备")
+    require(actor, "pairing.report", pairing)
     _refuse_if_ended(pairing, "报备工作计划")
     errors: dict[str, str] = {}
     this_year = timezone.localdate().year
@@ -263,10 +248,9 @@ def work_plan_file(
 
 @transaction.atomic
 def summary_submit(
-    *, actor: User | None, channel: str, pairing: Pairing, year: int, period: str, text: str
+    *, actor: User, channel: str, pairing: Pairing, year: int, period: str, text: str
 ) -> PairingSummary:
-    if _pairing_side(actor, pairing) != "school":
-        raise PermissionDenied("结对工作总结由结对院校报送")
+    require(actor, "pairing.report", pairing)
     if pairing.ended_on and year > pairing.ended_on.year:
         raise ValidationError(
             {"year": f"该结对已于 {pairing.ended_on:%Y-%m-%d} 结束，不必报送以后年度的总结"}

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import Channel, Role
 from skillaid.errors import apply_errors
@@ -25,8 +26,10 @@ from skillaid.regions.selectors import regions_visible_to
 
 from . import services
 from .forms import AgreementForm, PairingEndForm, PairingForm, SummaryForm, WorkPlanForm
-from .models import Pairing, SummaryPeriod, WorkPlan, summary_due
-from .selectors import pairing_for, pairings_visible_to
+from .models import Pairing, WorkPlan
+from .selectors import PairingFilters, pairing_for, pairing_list, pairings_visible_to
+
+PAIRING_STATUSES = {"active": "结对中", "ended": "已结束"}
 
 
 def _with_progress(pairings: QuerySet[Pairing], year: int) -> list[Pairing]:
@@ -46,14 +49,7 @@ def _with_progress(pairings: QuerySet[Pairing], year: int) -> list[Pairing]:
     labels = dict(KeyCounty._meta.get_field("category").choices)
     for pairing in pairings:
         pairing.plan = plans.get(pairing.pk)
-        submitted = {s.period for s in pairing.summaries.all() if s.year == year}
-        pairing.overdue = [
-            SummaryPeriod(p).label
-            for p in SummaryPeriod.values
-            if p not in submitted
-            and summary_due(year, p) < today
-            and not pairing.ended_by(summary_due(year, p))
-        ]
+        pairing.overdue = pairing.overdue_summaries(year, today)
         pairing.ended = pairing.ended_by(today)
         pairing.partner_county = pairing.county or pairing.site.county
         pairing.category = labels.get(categories.get(pairing.partner_county.code, ""), "")
@@ -63,12 +59,8 @@ def _with_progress(pairings: QuerySet[Pairing], year: int) -> list[Pairing]:
 @login_required
 def pairing_map(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    pairings = _with_progress(
-        pairings_visible_to(request.user).order_by(
-            "county__code", "site__county__code", "site__name"
-        ),
-        year,
-    )
+    filters = PairingFilters.parse(request.GET)
+    pairings = _with_progress(pairing_list(request.user, filters=filters), year)
     by_city: dict[str, list[Pairing]] = defaultdict(list)
     for p in pairings:
         city = p.partner_county.parent
@@ -80,6 +72,8 @@ def pairing_map(request: HttpRequest) -> HttpResponse:
             "cities": sorted(by_city.items()),
             "year": year,
             "total": len(pairings),
+            "filters": filters.as_dict(),
+            "query": request.GET.urlencode(),
             "can_manage": services.can_manage_pairings(request.user),
         },
     )
@@ -104,8 +98,7 @@ def _pairing_form(request: HttpRequest, data=None) -> PairingForm:  # noqa: ANN0
 
 @login_required
 def pairing_create(request: HttpRequest) -> HttpResponse:
-    if not services.can_manage_pairings(request.user):
-        raise PermissionDenied("结对关系由市、自治区人力资源社会保障部门建立")
+    require(request.user, "pairing.manage")
     form = _pairing_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -146,6 +139,7 @@ def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pairing_export(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
+    filters = PairingFilters.parse(request.GET)
     rows = [
         [
             p.partner_county.parent.name if p.partner_county.parent else "",
@@ -158,7 +152,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
             p.plan.planned_enrolments if p.plan else "",
             "、".join(p.overdue),
         ]
-        for p in _with_progress(pairings_visible_to(request.user), year)
+        for p in _with_progress(pairing_list(request.user, filters=filters), year)
     ]
     headers = [
         "市",
@@ -172,7 +166,16 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         "逾期未报送",
     ]
     return download(
-        request, headers, rows, subject="技工院校结对帮扶", object_type="pairings.pairing"
+        request,
+        headers,
+        rows,
+        subject="技工院校结对帮扶",
+        object_type="pairings.pairing",
+        filters={
+            "地区": filters.region,
+            "查询": filters.q,
+            "状态": PAIRING_STATUSES.get(filters.status, ""),
+        },
     )
 
 
@@ -206,17 +209,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "county_duties": pairing.county_duties,
             }
         )
-    dues = [
-        {
-            "label": f"{year}年{SummaryPeriod(p).label}",
-            "due": summary_due(year, p),
-            "waived": pairing.ended_by(summary_due(year, p)),
-            "summary": next(
-                (s for s in pairing.summaries.all() if s.year == year and s.period == p), None
-            ),
-        }
-        for p in SummaryPeriod.values
-    ]
+    dues = pairing.summary_dues(year, timezone.localdate())
     return render(
         request,
         "pairings/pairing_detail.html",

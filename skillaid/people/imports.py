@@ -26,6 +26,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.imports.framework import Importer
 from skillaid.accounts.keys import rotation_in_progress
 from skillaid.accounts.models import Channel, User
@@ -94,7 +95,7 @@ class LedgerImport(Importer):
     def __init__(
         self,
         *,
-        actor: User | None,
+        actor: User,
         county: Region | None = None,
         dry_run: bool = False,
         progress=None,  # noqa: ANN001
@@ -102,10 +103,11 @@ class LedgerImport(Importer):
         channel: str = Channel.IMPORT,
         job=None,  # noqa: ANN001
     ) -> None:
+        require(actor, "ledger.import")
         super().__init__(actor=actor, dry_run=dry_run, progress=progress, job=job, channel=channel)
         self.county = county
         self.today = today or timezone.localdate()
-        self.scope = actor.region_prefix if actor else ""
+        self.scope = actor.region_prefix
         if county is not None and not county.code.startswith(self.scope):
             raise PermissionError(f"{county.name}不在您的管辖范围内")
         self._provinces = {

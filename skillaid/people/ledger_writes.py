@@ -102,7 +102,7 @@ class Record:
 class LedgerWriter:
     """Writes the chunks of one import for one actor."""
 
-    actor: User | None
+    actor: User
     channel: str
     today: dt.date
     scope: str
@@ -121,7 +121,7 @@ class LedgerWriter:
         # The audit chain hashes the time itself, the bulk path takes it adapted.
         self._now = timezone.now()
         now = self._adapt(self._now)
-        actor_id = self.actor.pk if self.actor else None
+        actor_id = self.actor.pk
         index = {r.key: r for r in records}
         existing = self._existing(list(index))
         # Someone registered in a county outside the actor's scope is not touched.
@@ -402,8 +402,8 @@ class LedgerWriter:
         note = self.filename[:150] + (f" 第{row}行" if row else "")
         return [
             self._adapt(self._now),
-            self.actor.pk if self.actor else None,
-            self.actor.display_name if self.actor else "命令行导入",
+            self.actor.pk,
+            self.actor.display_name,
             self.channel,
             str(action),
             object_type,

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from skillaid.accounts import keys
+from skillaid.accounts.scope import Scope
 from skillaid.lib import idnumber
 from skillaid.lib.sealed import Sealer
 
@@ -57,6 +58,10 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}（{self.get_category_display()}）"
+
+    def within(self, scope: Scope) -> bool:
+        """In a scope (accounts.scope) if its county is: the capability table asks."""
+        return scope.contains_region(self.county_id)
 
     @property
     def is_assisted(self) -> bool:
@@ -238,6 +243,10 @@ class Person(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "import_digest"}
         super().save(*args, **kwargs)
+
+    def within(self, scope: Scope) -> bool:
+        """In a scope (accounts.scope) if its county is: the capability table asks."""
+        return scope.contains_region(self.county_id)
 
     @property
     def audit_person_id(self) -> int | None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from skillaid.accounts.capabilities import can
+from skillaid.accounts.lists import Filters
 from skillaid.accounts.models import User
+from skillaid.accounts.scope import Scope
+from skillaid.regions.models import code_prefix
 
 from .models import Household, Person, PersonQuerySet
 
@@ -16,14 +20,14 @@ def sees_ledger(user: User) -> bool:
     household and village to the school. What an officer sees of a trainee (name, masked
     ID, attendance, completion, certificates of its own classes) is shown by `training`
     and `evaluation` from the roster, not from the ledger."""
-    return user.is_authenticated and user.is_active and user.reads_ledger
+    return can(user, "ledger.read")
 
 
 def people_visible_to(user: User) -> PersonQuerySet:
     """Clerks and reviewers see the people of their region; a school officer sees none."""
     if not sees_ledger(user):
         return Person.objects.none()
-    return Person.objects.filter(county__code__startswith=user.region_prefix)
+    return Scope.of(user).filter(Person.objects.all(), region="county__code")
 
 
 def person_for(user: User, pk: object) -> Person:
@@ -41,36 +45,37 @@ def person_for(user: User, pk: object) -> Person:
 def households_visible_to(user: User):  # noqa: ANN201
     if not sees_ledger(user):
         return Household.objects.none()
-    return Household.objects.filter(county__code__startswith=user.region_prefix)
+    return Scope.of(user).filter(Household.objects.all(), region="county__code")
 
 
-def ledger(
-    user: User,
-    *,
-    q: str = "",
-    region: str = "",
-    category: str = "",
-    intent: str = "",
-    sort: str = "",
-) -> PersonQuerySet:
-    """The ledger list and export: the same filters for both."""
-    people = people_visible_to(user).search(q)
-    if region:
-        from skillaid.regions.models import code_prefix
+class PersonFilters(Filters):
+    """The ledger's filters: a search, a region inside the user's, a household category,
+    an intent (training, school, job) and a sort (a SORTS key, `-` first for descending)."""
 
-        people = people.filter(county__code__startswith=code_prefix(region))
-    if category:
-        people = people.filter(household__category=category)
-    if intent == "training":
-        people = people.filter(wants_training=True)
-    elif intent == "school":
-        people = people.filter(wants_school=True)
-    elif intent == "job":
-        people = people.filter(wants_job=True)
-    order = SORTS.get(sort.lstrip("-"), "id")
-    if sort.startswith("-"):
+    q: str = ""
+    region: str = ""
+    category: str = ""
+    intent: str = ""
+    sort: str = ""
+
+
+def person_list(user: User, *, filters: PersonFilters | None = None) -> PersonQuerySet:
+    """The ledger: its page, its API and its export."""
+    f = filters or PersonFilters()
+    people = people_visible_to(user).search(f.q)
+    if f.region:
+        people = people.filter(county__code__startswith=code_prefix(f.region))
+    if f.category:
+        people = people.filter(household__category=f.category)
+    if f.intent in INTENTS:
+        people = people.filter(**{INTENTS[f.intent]: True})
+    order = SORTS.get(f.sort.lstrip("-"), "id")
+    if f.sort.startswith("-"):
         order = "-" + order
     return people.select_related("county", "household").order_by(order, "id")
+
+
+INTENTS = {"training": "wants_training", "school": "wants_school", "job": "wants_job"}
 
 
 SORTS = {

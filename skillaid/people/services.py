@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, Channel, User, audit, audit_changes
+from skillaid.accounts.scope import Scope
 from skillaid.lib import idnumber
 from skillaid.lib.names import initials, normalise, same_name
 from skillaid.regions.models import Level, Region, ResettlementSite
@@ -48,10 +50,10 @@ INTENT_FIELDS = (
 )
 
 
-def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    """Turn raw input into model values; a bad value goes into `errors` under its field."""
+def _clean(scope: Scope, data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """Turn raw input into model values; a bad value goes into `errors` under its field.
+    The county must lie in `scope`."""
     out: dict[str, Any] = {}
-    scope = actor.region_prefix if actor else ""
     for name in EDITABLE:
         if name not in data:
             continue
@@ -72,7 +74,7 @@ def _clean(actor: User | None, data: dict[str, Any], errors: dict[str, str]) -> 
                 region = Region.objects.current().filter(code=code, level=Level.COUNTY).first()
                 if region is None:
                     raise fields.FieldError(f"县级区划代码“{code}”不存在")
-                if not code.startswith(scope):
+                if not scope.contains_region(code):
                     raise fields.FieldError(f"{region.name}不在您的管辖范围内")
                 value = region
             elif name == "resettlement_site":
@@ -129,7 +131,7 @@ def person_match_or_register(
     id_number: object,
     name: object,
     county: object = "",
-    actor: User | None,
+    actor: User,
     channel: str,
     source: str,
     scoped: bool = True,
@@ -166,8 +168,7 @@ def person_match_or_register(
     home_known = Region.objects.current().filter(code=home, level=Level.COUNTY).exists()
     if county_first and not home_known:
         return refused("county", "身份证号前六位不是现行县级区划，请选择其户籍所在县（区）")
-    # The scope check stands down only for a caller without an actor, until every channel has one.
-    scope = actor if scoped and actor is not None else None
+    scope = actor if scoped else None
     person = Person.objects.with_id_number(number).first()
     if person is not None:
         # Scope before the name: a refusal must not confirm the name of someone out of scope.
@@ -181,13 +182,16 @@ def person_match_or_register(
             "id_number",
             "此人未在台账登记，且身份证号前六位不是现行县级区划，无法确定所属县（区）",
         )
-    if scope is not None and not home.startswith(scope.region_prefix):
+    if scope is not None and not Scope.of(scope).contains_region(home):
         return refused("id_number", OUT_OF_SCOPE)
-    person = person_create(
+    # Under the actor's own name (the officer of a roster, the user of an import): they hold
+    # person.register, not necessarily ledger.edit.
+    person = person_register(
         actor=actor,
         channel=channel,
-        data={"id_number": number, "name": name, "county": home},
-        in_any_county=not scoped,
+        id_number=number,
+        name=name,
+        county=home,
         note=f"由{source}登记"[:255],
     )
     return PersonMatch(REGISTERED, person)
@@ -207,28 +211,45 @@ def check_id(raw: object) -> idnumber.IdCheck:
 
 
 @transaction.atomic
-def person_create(
-    *,
-    actor: User | None,
-    channel: str,
-    data: dict[str, Any],
-    in_any_county: bool = False,
-    note: str = "",
+def person_create(*, actor: User, channel: str, data: dict[str, Any], note: str = "") -> Person:
+    """Register a person in the ledger of a county of the actor's region."""
+    require(actor, "ledger.edit")
+    return _person_create(actor=actor, channel=channel, data=data, scope=Scope.of(actor), note=note)
+
+
+@transaction.atomic
+def person_register(
+    *, actor: User, channel: str, id_number: str, name: str, county: str, note: str = ""
 ) -> Person:
-    """Register a person; `in_any_county` lets an actor without the county in their region
-    register there (a school's roster takes trainees from anywhere)."""
+    """Register someone met on another record (a roster, an imported certificate) who is not
+    yet in the ledger, in their home county, whichever region the actor keeps: a school's
+    trainees come from anywhere. The caller has checked the record's own capability and,
+    where it has one, its scope (person_match_or_register)."""
+    require(actor, "person.register")
+    return _person_create(
+        actor=actor,
+        channel=channel,
+        data={"id_number": id_number, "name": name, "county": county},
+        scope=Scope(region_prefix=""),
+        note=note,
+    )
+
+
+def _person_create(
+    *, actor: User, channel: str, data: dict[str, Any], scope: Scope, note: str
+) -> Person:
     errors: dict[str, str] = {}
     checked = check_id(data.get("id_number"))
     if not checked.ok:
         errors["id_number"] = checked.error or ""
     elif Person.objects.with_id_number(checked.number or "").exists():
         errors["id_number"] = "该身份证号已登记，请在台账中查找此人后修改"
-    if not data.get("county") and actor and actor.region and actor.region.level == Level.COUNTY:
+    if not data.get("county") and actor.region and actor.region.level == Level.COUNTY:
         data = {**data, "county": actor.region_id}  # a county clerk registers in their county
     for required in ("name", "county"):
         if not data.get(required):
             errors[required] = "必填"
-    values = _clean(None if in_any_county else actor, data, errors)
+    values = _clean(scope, data, errors)
     category = _category(data, errors)
     if errors:
         raise ValidationError(errors)
@@ -291,11 +312,12 @@ def _category(data: dict[str, Any], errors: dict[str, str]) -> tuple[str, str] |
 
 @transaction.atomic
 def person_update(
-    *, actor: User | None, channel: str, person: Person, data: dict[str, Any]
+    *, actor: User, channel: str, person: Person, data: dict[str, Any]
 ) -> dict[str, list]:
     """Apply the given fields; returns what changed as {field: [old, new]}."""
+    require(actor, "ledger.edit", person)
     errors: dict[str, str] = {}
-    values = _clean(actor, data, errors)
+    values = _clean(Scope.of(actor), data, errors)
     category = _category(data, errors)
     category_on, category_note = _category_change(data, errors)
     if errors:
@@ -351,7 +373,7 @@ def _category_change(data: dict[str, Any], errors: dict[str, str]) -> tuple[dt.d
 @transaction.atomic
 def household_set_category(
     *,
-    actor: User | None,
+    actor: User,
     channel: str,
     household: Household,
     category: str,
@@ -361,6 +383,7 @@ def household_set_category(
     person_id: int | None = None,
 ) -> HouseholdStatus:
     """Close the open status on `on` and open a new one; the past stays queryable."""
+    require(actor, "ledger.edit", household)
     if category not in Category.values:
         raise ValidationError({"category": "家庭类别无法识别"})
     if category != Category.MONITORED:
@@ -403,8 +426,7 @@ def household_set_category(
 
 def person_reveal_id(*, actor: User, person: Person, channel: str = Channel.PAGE) -> str:
     """The whole number for a role that needs it; every view is logged."""
-    if not actor.can_reveal_ids:
-        raise PermissionError("您的角色不能查看完整身份证号")
+    require(actor, "ledger.reveal_id", person)
     audit(
         actor=actor,
         channel=channel,

@@ -7,7 +7,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import export_response
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
@@ -27,10 +28,8 @@ from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
 from .models import ASSISTED, Category
-from .selectors import ledger, people_visible_to, person_for
+from .selectors import PersonFilters, people_visible_to, person_for, person_list
 from .tasks import KIND as LEDGER_IMPORT
-
-FILTERS = ("q", "region", "category", "intent", "sort")
 
 
 @login_required
@@ -63,18 +62,14 @@ def _sum_counts(rows: list[dict]) -> dict[str, int]:
     return {k: sum(r[k] for r in rows) for k in ("people", "assisted", "training", "school", "job")}
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in FILTERS}
-
-
 @login_required
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
-    people = ledger(request.user, **filters)
+    filters = PersonFilters.parse(request.GET)
+    people = person_list(request.user, filters=filters)
     page = Paginator(people, settings.SKILLAID_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "filters": filters,
+        "filters": filters.as_dict(),
         "query": request.GET.urlencode(),
         "counties": counties_visible_to(request.user),
         "categories": Category.choices,
@@ -90,19 +85,19 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger, streamed from a temporary file that is gone once sent."""
-    filters = _filters(request)
-    people = ledger(request.user, **filters)
+    filters = PersonFilters.parse(request.GET)
+    people = person_list(request.user, filters=filters)
     scope = request.user.region.full_name if request.user.region else "全部地区"
     return export_response(
         COLUMNS,
         ledger_rows(people),
         filename="台账",
-        title=ledger_title(scope, filters, timezone.localdate()),
+        title=ledger_title(scope, filters.as_dict(), timezone.localdate()),
         actor=request.user,
         channel=Channel.PAGE,
         object_type="ledger",
         sheet_name="台账",
-        filters=filters,
+        filters=filters.as_dict(),
     )
 
 
@@ -140,16 +135,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_for(request.user, pk)
-    try:
-        number = services.person_reveal_id(actor=request.user, person=person)
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from exc
+    number = services.person_reveal_id(actor=request.user, person=person)
     return render(request, "people/_id_revealed.html", {"number": number})
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not request.user.can_edit_ledger:
-        raise PermissionDenied("您的角色不能修改台账")
+    """Refuse the page before any form is shown; the services check the same capability."""
+    require(request.user, "ledger.edit")
 
 
 @login_required
@@ -214,7 +206,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
+    require(request.user, "ledger.import")
     counties = list(counties_visible_to(request.user))
     form = upload_form(request, ImportForm, counties=counties)
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
@@ -15,7 +15,7 @@ from skillaid.lib.dates import Day
 from . import classes
 from .attendance import AttendanceRefused, attendance_sign, current_code
 from .models import Attendance, Enrolment, Method, TrainingClass
-from .selectors import class_for, classes_visible_to, enrolment_for, session_for
+from .selectors import ClassFilters, class_for, class_list, enrolment_for, session_for
 
 router = Router(tags=["classes"])
 
@@ -98,11 +98,9 @@ class ClassIn(Schema):
 
 
 @router.get("/classes", response=list[ClassOut], summary="Classes in the caller's scope")
-def list_classes(request: HttpRequest, status: str = ""):  # noqa: ANN201
-    rows = classes_visible_to(request.user).select_related("institution", "occupation")
-    if status:
-        rows = rows.filter(status=status)
-    return [ClassOut.of(c) for c in rows.prefetch_related("sessions")[:500]]
+def list_classes(request: HttpRequest, filters: Query[ClassFilters]):  # noqa: ANN201
+    rows = class_list(request.user, filters=filters).prefetch_related("sessions")
+    return [ClassOut.of(c) for c in rows[:500]]
 
 
 @router.get("/classes/{int:pk}", response=ClassOut)

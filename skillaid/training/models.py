@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from skillaid.accounts.scope import Scope
 from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
 
 
@@ -96,6 +97,11 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def within(self, scope: Scope) -> bool:
+        """Its institution's officer; the bureaus of the county it is held in
+        (accounts.capabilities asks)."""
+        return scope.has_institution(self.institution_id) or scope.contains_region(self.county_id)
 
     @property
     def editable(self) -> bool:

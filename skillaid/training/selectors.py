@@ -9,34 +9,41 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from skillaid.accounts.models import Role, User
+from skillaid.accounts.lists import Filters
+from skillaid.accounts.models import User
+from skillaid.accounts.scope import Scope
 from skillaid.db import get_with_parent
 
-from .models import ClassSession, Enrolment, TrainingClass
-
-
-def _scope(user: User, via: str = "") -> Q | None:
-    """The classes a user may see, as a condition on `via` + the class's fields; None for nothing."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.role == Role.SCHOOL_OFFICER:
-        return Q(**{f"{via}institution_id": user.institution_id})
-    prefix = user.region_prefix
-    return Q(**{f"{via}county__code__startswith": prefix}) if prefix else Q()
+from .models import ClassSession, ClassStatus, Enrolment, TrainingClass
 
 
 def can_see(user: User, training_class: TrainingClass) -> bool:
-    """`_scope` applied to one class already loaded."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.role == Role.SCHOOL_OFFICER:
-        return training_class.institution_id == user.institution_id
-    return training_class.county_id.startswith(user.region_prefix)
+    """The scope applied to one class already loaded."""
+    return training_class.within(Scope.of(user))
 
 
 def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
-    scope = _scope(user)
-    return TrainingClass.objects.none() if scope is None else TrainingClass.objects.filter(scope)
+    return Scope.of(user).filter(
+        TrainingClass.objects.all(), region="county__code", institution="institution_id"
+    )
+
+
+class ClassFilters(Filters):
+    """`status`: a ClassStatus value; `q`: part of the class's or the institution's name."""
+
+    status: str = ""
+    q: str = ""
+
+
+def class_list(user: User, *, filters: ClassFilters | None = None) -> QuerySet[TrainingClass]:
+    """The classes: their page, their API and their export, latest first."""
+    f = filters or ClassFilters()
+    rows = classes_visible_to(user).select_related("institution", "county", "occupation")
+    if f.status in ClassStatus.values:
+        rows = rows.filter(status=f.status)
+    if f.q:
+        rows = rows.filter(Q(name__contains=f.q) | Q(institution__name__contains=f.q))
+    return rows.order_by("-start_on", "-id")
 
 
 def class_for(user: User, pk: object) -> TrainingClass:

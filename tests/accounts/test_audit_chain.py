@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from skillaid.accounts.auditlog import audit_verify
 from skillaid.accounts.models import AuditEntry, audit, chained_values
+from skillaid.accounts.system import system_user
 from skillaid.lib import chain
 from skillaid.people.imports import LedgerImport
 from skillaid.regions.models import Region
@@ -127,7 +128,7 @@ def test_the_ledger_imports_bulk_entries_are_chained_with_the_rest(tmp_path, reg
     entries(1)
     rows[0][2] = "13900001111"
     rows[0][3] = "监测户"  # a household category change: the import's other audit insert
-    LedgerImport(actor=None, county=county).run(xlsx(tmp_path / "b.xlsx", rows))
+    LedgerImport(actor=system_user(), county=county).run(xlsx(tmp_path / "b.xlsx", rows))
     kinds = list(AuditEntry.objects.order_by("id").values_list("object_type", "action"))
     # The creations are one entry for the import; each person keeps its import and row.
     assert kinds.count(("accounts.importrecord", "create")) == 1

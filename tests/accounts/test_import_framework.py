@@ -22,6 +22,7 @@ from skillaid.accounts.imports.framework import Importer, Row, register_importer
 from skillaid.accounts.imports.records import ImportRecord
 from skillaid.accounts.jobs import job_start
 from skillaid.accounts.models import AuditEntry, audit
+from skillaid.accounts.system import system_user
 from skillaid.lib import idnumber
 from skillaid.lib.columns import Column, Columns, FieldError
 from skillaid.lib.sheets import UnreadableFile
@@ -78,14 +79,14 @@ def written() -> int:
 
 def test_the_header_is_found_below_a_title_row_by_its_aliases(tmp_path, regions):
     path = roster(tmp_path, [["韦一", "男", new_id(), "13812345678", ""]])
-    result = RosterImport(actor=None).run(path)
+    result = RosterImport(actor=system_user()).run(path)
     assert result.header_row == 2 and result.created == 1 and not result.rejected
     assert written() == 1
 
 
 def test_columns_nobody_declared_are_one_warning(tmp_path, regions):
     path = roster(tmp_path, [["韦一", "男", new_id(), "", "x"]])
-    result = RosterImport(actor=None).run(path)
+    result = RosterImport(actor=system_user()).run(path)
     [warning] = result.warnings
     assert warning.row == 2 and warning.message.startswith("未识别的列：性别、备注")
 
@@ -93,18 +94,18 @@ def test_columns_nobody_declared_are_one_warning(tmp_path, regions):
 def test_a_file_without_the_anchor_columns_is_refused_naming_its_headers(tmp_path, regions):
     path = xlsx(tmp_path / "x.xlsx", [["韦一"]], headers=["名字"])
     with pytest.raises(UnreadableFile) as exc:
-        RosterImport(actor=None).run(path)
+        RosterImport(actor=system_user()).run(path)
     assert "找不到“姓名”和“身份证号”列" in str(exc.value) and "名字" in str(exc.value)
 
 
 def test_a_dry_run_counts_but_stores_nothing_and_is_kept_as_such(tmp_path, regions):
     path = roster(tmp_path, [["韦一", "", new_id(), "", ""], ["韦二", "", new_id(), "", ""]])
-    result = RosterImport(actor=None, dry_run=True).run(path)
+    result = RosterImport(actor=system_user(), dry_run=True).run(path)
     assert result.created == 2 and written() == 0
     record = ImportRecord.objects.get()
     assert record.dry_run and record.counts["created"] == 2
-    again = RosterImport(actor=None).run(path)
-    assert again.created == 2 and RosterImport(actor=None).run(path).unchanged == 2
+    again = RosterImport(actor=system_user()).run(path)
+    assert again.created == 2 and RosterImport(actor=system_user()).run(path).unchanged == 2
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
@@ -115,7 +116,7 @@ def test_csv_in_each_encoding(tmp_path, regions, encoding):
         headers=HEADERS,
         encoding=encoding,
     )
-    result = RosterImport(actor=None).run(path)
+    result = RosterImport(actor=system_user()).run(path)
     assert result.created == 1
     assert AuditEntry.objects.get(object_type="people.person").note == "覃美玲"
 
@@ -127,7 +128,7 @@ def test_the_rejected_rows_workbook_holds_cells_reasons_and_warnings(tmp_path, r
         ["韦二", "", good[:17], "", ""],
         ["", "", new_id(), "", ""],
     ]
-    result = RosterImport(actor=None).run(roster(tmp_path, rows))
+    result = RosterImport(actor=system_user()).run(roster(tmp_path, rows))
     assert [r.row for r in result.rejected] == [4, 5]
     # The problem list names the person, with the ID number masked.
     assert result.rejected[0].person == f"韦二（{good[:6]}*******{good[13:17]}）"

@@ -89,3 +89,30 @@ def test_reviewer_imports_the_demand_catalogue_and_gets_the_rejected_rows(page, 
     assert download.value.suggested_filename.endswith(".xlsx")
     page.click("text=需求目录")
     expect(page.locator("#catalogue")).to_contain_text("育婴员")
+
+
+def test_a_city_reviewer_filters_the_pairing_map_and_exports_what_is_listed(
+    page, pairings, liang, tmp_path
+):
+    from python_calamine import CalamineWorkbook
+
+    login(page, "liang", PASSWORD)
+    page.goto("/pairings/")
+    rows = page.locator("table.pairings tbody tr")
+    expect(rows.filter(has_text="隆安县")).not_to_have_count(0)
+    page.fill("#region", MASHAN)
+    page.select_option("#status", "active")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("main")).not_to_contain_text("隆安县")
+    listed = rows.count()
+    assert (
+        listed
+        == Pairing.objects.filter(county_id=MASHAN).count()
+        + Pairing.objects.filter(site__county_id=MASHAN).count()
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    path = tmp_path / "pairings.xlsx"
+    download.value.save_as(path)
+    exported = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[2:]
+    assert len(exported) == listed and all(r[1] == "马山县" for r in exported)

@@ -93,9 +93,9 @@ def test_bad_money_is_refused(raw, why):
         parse_money(raw)
 
 
-def test_it_imports_the_catalogue_once(tmp_path, regions):
+def test_it_imports_the_catalogue_once(tmp_path, regions, system):
     path = xlsx(tmp_path / "c.xlsx", GOOD, headers=HEADERS)
-    first = import_catalogue(path, actor=None)
+    first = import_catalogue(path, actor=system)
     assert first.summary() == {
         "rows": 3,
         "created": 3,
@@ -108,15 +108,15 @@ def test_it_imports_the_catalogue_once(tmp_path, regions):
     welder = DemandEntry.objects.get(occupation__name="焊工")
     assert welder.subsidy == Decimal("1500.50") and welder.level == "4" and welder.occupation.green
     assert Occupation.objects.get(name="电子商务师").digital
-    second = import_catalogue(path, actor=None)
+    second = import_catalogue(path, actor=system)
     assert second.summary()["unchanged"] == 3 and DemandEntry.objects.count() == 3
     changed = [row[:] for row in GOOD]
     changed[0][5] = "1300"
-    third = import_catalogue(xlsx(tmp_path / "c2.xlsx", changed, headers=HEADERS), actor=None)
+    third = import_catalogue(xlsx(tmp_path / "c2.xlsx", changed, headers=HEADERS), actor=system)
     assert (third.updated, third.unchanged) == (1, 2)
 
 
-def test_bad_rows_are_reported_with_row_column_and_reason(tmp_path, regions):
+def test_bad_rows_are_reported_with_row_column_and_reason(tmp_path, regions, system):
     rows = [
         GOOD[0],
         [
@@ -152,7 +152,7 @@ def test_bad_rows_are_reported_with_row_column_and_reason(tmp_path, regions):
             "",
         ],
     ]
-    result = import_catalogue(xlsx(tmp_path / "bad.xlsx", rows, headers=HEADERS), actor=None)
+    result = import_catalogue(xlsx(tmp_path / "bad.xlsx", rows, headers=HEADERS), actor=system)
     assert result.created == 1
     got = {r.row: (r.column, r.reason) for r in result.rejected}
     assert got[3][0].startswith("A列") and "4-1-01" in got[3][1]

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from skillaid.accounts import keys
 from skillaid.accounts.models import IdKey, IdKeyState
+from skillaid.accounts.system import system_user
 from skillaid.lib.sealed import Key, Sealer
 from skillaid.ops.rotation import Interrupted, id_key_rotate
 from skillaid.people.imports import LedgerImport
@@ -30,7 +31,7 @@ def ledger(tmp_path, regions):
     rows += [[f"蓝{i}", new_id(), "", ""] for i in range(4)]
     path = xlsx(tmp_path / "ledger.xlsx", rows, headers=HEADERS)
     county = Region.objects.get(code=MASHAN)
-    result = LedgerImport(actor=None, county=county).run(path)
+    result = LedgerImport(actor=system_user(), county=county).run(path)
     assert result.created == 7
     numbers = {p.pk: p.id_number for p in Person.objects.all()}
     return path, county, numbers
@@ -73,7 +74,7 @@ def test_rotation_reseals_everyone_and_everyone_is_found_under_the_new_key(ledge
     assert renamed.keys() == households.keys()
     assert sum(renamed[k] != households[k] for k in renamed) == 5
     # ...so that importing the ledger again under the new key finds them all.
-    again = LedgerImport(actor=None, county=county).run(path)
+    again = LedgerImport(actor=system_user(), county=county).run(path)
     assert again.created == 0 and not again.rejected
     assert Person.objects.count() == 7
     assert dict(Household.objects.values_list("pk", "number")) == renamed
@@ -89,7 +90,7 @@ def test_a_changed_ledger_imported_after_the_rotation_updates_the_same_people(le
         [[f"改名{pk}", number, "", ""] for pk, number in numbers.items()],
         headers=HEADERS,
     )
-    result = LedgerImport(actor=None, county=county).run(changed)
+    result = LedgerImport(actor=system_user(), county=county).run(changed)
     assert result.created == 0 and result.updated == 7
     assert Person.objects.count() == 7
 
@@ -117,7 +118,7 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(ledger, settings):
     assert IdKey.objects.get(state=IdKeyState.CURRENT).check_value == Key(TEST_ID_KEY).check
     # Imports wait: matching rows to people needs one key.
     with pytest.raises(PermissionError, match="轮换"):
-        LedgerImport(actor=None, county=county).run(ledger[0])
+        LedgerImport(actor=system_user(), county=county).run(ledger[0])
     # A process started again with the old key alone is refused: some rows are new.
     settings.SKILLAID_ID_KEY, settings.SKILLAID_ID_KEY_OLD = TEST_ID_KEY, ""
     keys.forget()

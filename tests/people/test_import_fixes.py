@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from skillaid.accounts.system import system_user
 from skillaid.lib import idnumber
 from skillaid.people.imports import LedgerImport
 from skillaid.people.models import Person
@@ -20,7 +21,7 @@ from .sheets import xlsx
 
 
 def run(path, **kw):  # noqa: ANN001, ANN003, ANN201
-    return LedgerImport(actor=None, county=Region.objects.get(code=MASHAN), **kw).run(path)
+    return LedgerImport(actor=system_user(), county=Region.objects.get(code=MASHAN), **kw).run(path)
 
 
 def test_an_answer_neither_yes_nor_no_is_kept_unknown_and_warned(tmp_path, regions):
@@ -85,7 +86,7 @@ def test_a_category_change_dated_before_the_current_one_is_refused_as_on_the_edi
     # The edit page's service refuses the same date with the same words.
     with pytest.raises(ValidationError) as refused:
         household_set_category(
-            actor=None,
+            actor=system_user(),
             channel="page",
             household=household,
             category="monitored",

@@ -15,10 +15,14 @@ from .sheets import HEADERS, csv_file, xlsx
 
 
 def run(path, actor=None, county=MASHAN, **kw):
+    """The ledger import of `path`, by `actor` or else the system user, as a command would."""
+    from skillaid.accounts.system import system_user
     from skillaid.regions.models import Region
 
     return LedgerImport(
-        actor=actor, county=Region.objects.get(code=county) if county else None, **kw
+        actor=actor or system_user(),
+        county=Region.objects.get(code=county) if county else None,
+        **kw,
     ).run(path)
 
 

@@ -144,6 +144,11 @@ def test_the_roster_registers_someone_new_through_the_ledger(lu, school, class_f
     e = classes.roster_add(actor=lu, training_class=c, id_number=number, name="莫小燕")
     assert e.person.county_id == "450124"
     assert Person.objects.with_id_number(number).get().name == "莫小燕"
+    # Registered under the officer's name, not as no one's (系统).
+    created = AuditEntry.objects.get(
+        object_type="people.person", person_id=e.person_id, action="create"
+    )
+    assert created.actor == lu and created.actor_name == "陆敏"
     with pytest.raises(ValidationError) as info:
         classes.roster_add(actor=lu, training_class=c, id_number=number, name="莫小燕")
     assert "已在本班花名册中" in str(info.value)

@@ -167,7 +167,7 @@ def test_an_officer_sees_certificates_issued_for_its_own_classes(
 
 
 def test_roster_add_asks_for_the_county_whether_or_not_the_number_is_registered(
-    client, lu, school, class_factory, person_factory
+    client, lu, school, class_factory, person_factory, system
 ):
     # A number whose first six digits are no current county, once registered, once not.
     registered = person_factory(category="脱贫户", name="蓝海燕")
@@ -175,7 +175,7 @@ def test_roster_add_asks_for_the_county_whether_or_not_the_number_is_registered(
     old_code = "452122"  # 武鸣县, now 武鸣区: not a current county code
     old_number = idnumber.make_number(old_code, dt.date(1990, 1, 1), 7)
     person_create(
-        actor=None,
+        actor=system,
         channel="command",
         data={"id_number": old_number, "name": "农丽", "county": "450126"},
     )

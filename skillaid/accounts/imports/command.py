@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
 from skillaid.lib.columns import FieldError
@@ -18,6 +19,7 @@ from skillaid.lib.sheets import UnreadableFile
 from ..jobs import upload_limits
 from ..keys import id_key_at_start
 from ..models import Channel, User
+from ..system import system_user
 from .framework import Importer
 
 
@@ -34,7 +36,9 @@ class ImportCommand(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--json", action="store_true", help="end with one JSON line of counts")
-        parser.add_argument("--user", help="import as this user (their scope applies)")
+        parser.add_argument(
+            "--user", help="import as this user (their scope applies); the system user otherwise"
+        )
         self.importer.add_arguments(parser)
 
     def fail(self, message: str) -> None:
@@ -46,7 +50,8 @@ class ImportCommand(BaseCommand):
         path: Path = opts["file"]
         if not path.is_file():
             self.fail(f"{path}: no such file")
-        actor = None
+        # Without --user the changes are the system user's (accounts.system), never no one's.
+        actor = system_user()
         if opts["user"]:
             actor = User.objects.filter(username=opts["user"]).first()
             if actor is None:
@@ -71,7 +76,7 @@ class ImportCommand(BaseCommand):
             result = importer.run(path, limits=upload_limits())
         except UnreadableFile as exc:
             self.fail(f"{path}: {exc}")
-        except PermissionError as exc:
+        except (PermissionError, PermissionDenied) as exc:
             self.fail(str(exc))
         for r in result.rejected:
             self.stderr.write(f"{path.name} row {r.row} {r.column}: rejected: {r.reason}")

@@ -86,7 +86,7 @@ class Importer:
     def __init__(
         self,
         *,
-        actor: User | None,
+        actor: User,
         dry_run: bool = False,
         progress: Progress | None = None,
         job: Job | None = None,
@@ -248,7 +248,7 @@ def record_start(importer: Importer, result: ImportResult) -> ImportRecord:
         kind=importer.kind,
         label=importer.label,
         owner=actor,
-        owner_name=actor.display_name if actor else "命令行导入",
+        owner_name=actor.display_name,
         job=importer.job,
         channel=importer.channel,
         filename=result.filename[:255],

@@ -12,29 +12,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillaid.accounts.capabilities import can
 from skillaid.accounts.exports import download
-from skillaid.accounts.models import AuditEntry, Channel, Role
+from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.accounts.review import review_history, review_moves
 from skillaid.errors import apply_errors
 from skillaid.people.selectors import sees_ledger
 
-from .. import classes, rollup
+from .. import classes, rollup, selectors
 from ..forms import ClassForm, ReviewForm, RosterForm
 from ..models import Attendance, ClassStatus, Direction, RefusedAttendance
-from ..selectors import class_for, classes_visible_to
+from ..selectors import ClassFilters, class_for, classes_visible_to
 from .common import class_act, is_officer_of_class, refusals_shown
 
 
 def _listed(request: HttpRequest):  # noqa: ANN202
-    """The classes in scope, filtered as the list page's form says."""
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    rows = classes_visible_to(request.user).select_related("institution", "county", "occupation")
-    if status:
-        rows = rows.filter(status=status)
-    if q:
-        rows = rows.filter(Q(name__contains=q) | Q(institution__name__contains=q))
-    return rows.order_by("-start_on", "-id"), status, q
+    """The classes in scope, filtered as the list page's form says (selectors.class_list)."""
+    filters = ClassFilters.parse(request.GET)
+    return selectors.class_list(request.user, filters=filters), filters.status, filters.q
 
 
 @login_required
@@ -46,7 +41,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
         c.figures = figures[c.pk]
     awaiting = (
         classes_visible_to(request.user).filter(status=ClassStatus.DECLARED).count()
-        if request.user.role != Role.SCHOOL_OFFICER
+        if can(request.user, "class.review")
         else 0
     )
     return render(
@@ -58,7 +53,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "statuses": ClassStatus.choices,
             "awaiting": awaiting,
-            "can_create": request.user.role == Role.SCHOOL_OFFICER and request.user.institution_id,
+            "can_create": can(request.user, "class.declare") and request.user.institution_id,
         },
     )
 
@@ -81,7 +76,9 @@ def class_export(request: HttpRequest) -> HttpResponse:
 
 
 def _class_form_page(request: HttpRequest, c=None) -> HttpResponse:  # noqa: ANN001
-    if request.user.role != Role.SCHOOL_OFFICER or not request.user.institution_id:
+    # A class belongs to the declaring officer's institution: an administrator holds
+    # class.declare but has no institution to declare for.
+    if not can(request.user, "class.declare") or not request.user.institution_id:
         raise PermissionDenied("只有院校/机构管理员可以申报培训班")
     initial = {}
     if c is not None:

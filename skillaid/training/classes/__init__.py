@@ -17,7 +17,7 @@ from .lifecycle import (
     entry_for,
     timetable_text,
 )
-from .officers import is_officer_of, require_officer
+from .officers import is_officer_of
 from .review import CLASS_REVIEW, Decision, class_review
 from .roster import roster_add, roster_open, roster_remove
 
@@ -37,7 +37,6 @@ __all__ = [
     "entry_for",
     "is_officer_of",
     "rate",
-    "require_officer",
     "roster_add",
     "roster_open",
     "roster_remove",

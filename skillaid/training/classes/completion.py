@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_value
 
 from ..models import Attendance, ClassStatus, Completion, Enrolment, TrainingClass
 from .eligibility import eligibility
 from .lifecycle import class_log
-from .officers import require_officer
 
 
 def sessions_attended(records: QuerySet[Attendance], by: str = "enrolment_id") -> dict[int, int]:
@@ -73,7 +73,7 @@ def enrolment_complete(
         .get(pk=enrolment.pk)
     )
     c = e.training_class
-    require_officer(actor, c.institution_id)
+    require(actor, "completion.record", c)
     if c.status != ClassStatus.APPROVED:
         raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能登记结业")
     last = c.sessions.order_by("-ends_at").first()
@@ -125,7 +125,7 @@ def class_close(
     *, actor: User, training_class: TrainingClass, channel: str = "page"
 ) -> TrainingClass:
     c = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
-    require_officer(actor, c.institution_id)
+    require(actor, "completion.record", c)
     if c.status != ClassStatus.APPROVED:
         raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能结业")
     pending = c.enrolments.filter(completion=Completion.PENDING).count()

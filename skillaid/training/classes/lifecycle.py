@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.accounts.review import ReviewStep, review_move
 from skillaid.catalogue.models import DemandEntry, Occupation, SkillLevel, TrainingKind
@@ -17,7 +18,6 @@ from skillaid.lib import dates, timetable
 from skillaid.regions.models import Level, Region
 
 from ..models import ClassSession, ClassStatus, TrainingClass
-from .officers import require_officer
 
 CLASS_FIELDS = (
     "name",
@@ -36,7 +36,7 @@ CLASS_FIELDS = (
 
 
 def class_log(
-    actor: User | None,
+    actor: User,
     channel: str,
     action: str,
     c: TrainingClass,
@@ -184,7 +184,7 @@ def class_save(
         # predate a review move, whose state must not be written back.
         training_class = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     institution_id = training_class.institution_id if training_class else actor.institution_id
-    require_officer(actor, institution_id)
+    require(actor, "class.declare", training_class)
     if institution_id is None:
         raise PermissionDenied("您的账号未关联院校/机构")
     if training_class is not None and not training_class.editable:

@@ -13,24 +13,25 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from skillaid.accounts.models import Role, User
+from skillaid.accounts.capabilities import can
+from skillaid.accounts.models import User
 from skillaid.accounts.review import Move, ReviewStep, Workflow, review_move
 
 from ..models import ClassStatus, TrainingClass
 from ..selectors import classes_visible_to
 from .lifecycle import declaration_check
 
-CHECKERS = {Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER, Role.ADMIN}
-MAKERS = {Role.SCHOOL_OFFICER, Role.ADMIN}
 CHECKER_REFUSAL = "只有培训地县（区）人社部门或上级审核人员可以审核"
 
 
 def _checker(user: User) -> bool:
-    return user.role in CHECKERS
+    """Who may check a class: class.review in the capability table (the workflow's scope
+    then keeps them to the classes of their region)."""
+    return can(user, "class.review")
 
 
 def _maker(user: User) -> bool:
-    return user.role in MAKERS
+    return can(user, "class.declare")
 
 
 def _reviewed(c: TrainingClass, step: ReviewStep) -> None:

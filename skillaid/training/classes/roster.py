@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 
 from ..models import Basis, ClassStatus, Enrolment, TrainingClass
-from .officers import require_officer
 
 
 def roster_open(c: TrainingClass) -> bool:
@@ -37,7 +37,7 @@ def roster_add(
     from skillaid.people.services import person_match_or_register
 
     c = training_class
-    require_officer(actor, c.institution_id)
+    require(actor, "roster.edit", c)
     if not roster_open(c):
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if basis and basis not in Basis.values:
@@ -74,7 +74,7 @@ def roster_add(
 @transaction.atomic
 def roster_remove(*, actor: User, enrolment: Enrolment, channel: str = "page") -> None:
     c = enrolment.training_class
-    require_officer(actor, c.institution_id)
+    require(actor, "roster.edit", c)
     if not roster_open(c):
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if enrolment.records.exists():

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from skillaid.accounts.auditlog import ArchiveRefused, archive_verify, audit_archive, audit_verify
-from skillaid.accounts.models import User
+from skillaid.accounts.system import command_actor
 
 
 class Command(BaseCommand):
@@ -23,7 +23,9 @@ class Command(BaseCommand):
         )
         p.add_argument("--before", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
         p.add_argument("--output", type=Path, required=True, help="a new .jsonl.gz file")
-        p.add_argument("--user", help="username the archiving is logged under")
+        p.add_argument(
+            "--user", help="username the archiving is logged under (default: the system user)"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "verify":
@@ -33,11 +35,7 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             self.stdout.write(verdict.report())
             return
-        actor = None
-        if options["user"]:
-            actor = User.objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(f"no user named {options['user']!r}")
+        actor = command_actor(options["user"])
         try:
             anchor = audit_archive(before=options["before"], output=options["output"], actor=actor)
         except ArchiveRefused as exc:

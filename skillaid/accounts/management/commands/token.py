@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from skillaid.accounts.models import ApiToken, Channel, TokenScope, User
+from skillaid.accounts.system import system_user
 from skillaid.accounts.tokens import token_issue, token_revoke
 
 
@@ -17,7 +18,12 @@ def issue(command: BaseCommand, username: str, name: str, scope: str, days: int 
         raise CommandError(f"no user named {username!r}")
     try:
         row, token = token_issue(
-            actor=None, user=user, name=name, scope=scope, days=days, channel=Channel.COMMAND
+            actor=system_user(),
+            user=user,
+            name=name,
+            scope=scope,
+            days=days,
+            channel=Channel.COMMAND,
         )
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from exc
@@ -91,5 +97,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"several tokens start with {key!r}; give the id (skillaid token list)"
             )
-        token = token_revoke(actor=None, token=found[0], channel=Channel.COMMAND)
+        token = token_revoke(actor=system_user(), token=found[0], channel=Channel.COMMAND)
         self.stdout.write(f"revoked token {token.pk} ({token.prefix}…) of {token.user.username}")

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role, User
+from skillaid.accounts.system import system_user
 from skillaid.accounts.users import DEMO_DEVICE_NAME
 from skillaid.institutions.models import Institution, InstitutionKind
 from skillaid.ops.demo_people import generate_rows, write_workbook
@@ -163,7 +164,7 @@ class Command(BaseCommand):
             opts["people"], seed=opts["seed"], counties=counties, today=dt.date.today()
         )
         write_workbook(path, rows, title="广西重点帮扶县帮扶家庭劳动力培训意愿台账（演示数据）")
-        result = LedgerImport(actor=None, dry_run=False).run(path)
+        result = LedgerImport(actor=system_user(), dry_run=False).run(path)
         summary = result.summary()
         self.stdout.write(
             f"demo ledger {path}: {summary['created']} created, {summary['updated']} updated, "

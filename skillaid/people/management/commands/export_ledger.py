@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from skillaid.accounts.exports import export
 from skillaid.accounts.keys import id_key_at_start
-from skillaid.accounts.models import Channel, Role, User
+from skillaid.accounts.models import Channel, User
+from skillaid.accounts.system import system_user
 from skillaid.people.exports import COLUMNS, ledger_rows, ledger_title
-from skillaid.people.selectors import ledger
+from skillaid.people.selectors import PersonFilters, person_list
 from skillaid.regions.models import Region
 
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
             "--category", default="", choices=["", "lifted", "monitored", "ordinary"]
         )
         parser.add_argument("--intent", default="", choices=["", "training", "school", "job"])
-        parser.add_argument("--user", help="export as this user (their region scope applies)")
+        parser.add_argument(
+            "--user",
+            help="export as this user (their region scope applies); the system user otherwise",
+        )
 
     def handle(self, *args, **opts) -> None:
         id_key_at_start(self.stderr)
@@ -32,26 +36,26 @@ class Command(BaseCommand):
                 self.stderr.write(f"error: --user {opts['user']}: no such user")
                 sys.exit(2)
         else:
-            user = User(username="command-line", role=Role.ADMIN)
+            user = system_user()
         region = opts["region"]
         if region and not Region.objects.filter(code=region).exists():
             self.stderr.write(f"error: --region {region}: not a code in the division table")
             sys.exit(2)
-        people = ledger(user, region=region, category=opts["category"], intent=opts["intent"])
+        filters = PersonFilters(region=region, category=opts["category"], intent=opts["intent"])
+        people = person_list(user, filters=filters)
         place = Region.objects.get(code=region) if region else user.region
         scope = place.full_name if place else "全部地区"
-        filters = {"region": region, "category": opts["category"], "intent": opts["intent"]}
-        title = ledger_title(scope, {**filters, "region": ""}, timezone.localdate())
-        # Logged like an export from the page, under the --user or as the system.
+        title = ledger_title(scope, {**filters.as_dict(), "region": ""}, timezone.localdate())
+        # Logged like an export from the page, under the --user or as the system user.
         n = export(
             COLUMNS,
             ledger_rows(people),
             target=opts["output"],
             title=title,
-            actor=user if user.pk else None,
+            actor=user,
             channel=Channel.COMMAND,
             object_type="ledger",
             sheet_name="台账",
-            filters=filters,
+            filters=filters.as_dict(),
         )
         self.stdout.write(f"{n} people written to {opts['output']}")

@@ -1,0 +1,144 @@
+"""Who may do what: one table of capabilities to the roles that hold them.
+
+Services call `require(actor, capability, obj)` before they change anything; pages and
+the API call `can(...)` with the same arguments to show or hide an action, so what a
+page offers is what the service accepts.
+
+Given an object, a capability also asks whether the object lies in the user's scope:
+an object says so itself with a `within(scope)` method (an institution of the user's
+region, a class of the officer's institution). Apps above this one define `within` on
+their models; this module knows none of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+from .scope import Scope
+
+if TYPE_CHECKING:
+    from .models import User
+
+COUNTY, OFFICER, CITY, PROVINCE, ADMIN = (
+    Role.COUNTY_CLERK,
+    Role.SCHOOL_OFFICER,
+    Role.CITY_REVIEWER,
+    Role.PROVINCE_REVIEWER,
+    Role.ADMIN,
+)
+BUREAUS = frozenset({COUNTY, CITY, PROVINCE, ADMIN})
+REVIEWERS = frozenset({CITY, PROVINCE, ADMIN})
+
+
+class Capability:
+    """One thing a user may do: the roles that may, and what is said to those who may not."""
+
+    def __init__(
+        self, name: str, roles: frozenset[str] | set[str], refusal: str, outside: str = ""
+    ) -> None:
+        self.name, self.roles, self.refusal = name, frozenset(roles), refusal
+        # Said to a role that may, about an object outside its scope; {obj} names the object.
+        self.outside = outside or refusal + "：{obj}不在您的管辖范围内"
+
+    def __repr__(self) -> str:
+        return f"Capability({self.name!r})"
+
+
+_TABLE = [
+    # The ledger (people and households): kept by the county bureaus, read by those above.
+    Capability("ledger.read", BUREAUS, "您的角色不能查看台账"),
+    Capability("ledger.edit", {COUNTY, ADMIN}, "您的角色不能修改台账"),
+    Capability("ledger.import", {COUNTY, ADMIN}, "您的角色不能导入台账"),
+    Capability("ledger.reveal_id", BUREAUS, "您的角色不能查看完整身份证号"),
+    # Registering someone met on another record (a roster, an imported certificate) who is
+    # not yet in the ledger: whoever may keep that record.
+    Capability("person.register", BUREAUS | {OFFICER}, "您的角色不能登记人员"),
+    # The demand catalogue (需求指导目录).
+    Capability("catalogue.edit", {PROVINCE, ADMIN}, "需求指导目录由省级审核人员维护"),
+    # Institutions, the institution catalogue and the capacity registry.
+    Capability("institution.create", BUREAUS, "您的角色不能登记院校/机构"),
+    Capability(
+        "institution.edit",
+        BUREAUS | {OFFICER},
+        "您不能修改该院校/机构",
+        "您不能修改该院校/机构：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability(
+        "institution.set_status",
+        REVIEWERS,
+        "您不能变更该机构的目录状态",
+        "您不能变更该机构的目录状态：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability(
+        "institution.occupations",
+        BUREAUS,
+        "您不能登记该机构的可培训职业",
+        "您不能登记该机构的可培训职业：院校/机构的信息由其所在地区的人社部门维护",
+    ),
+    Capability("capacity.edit", BUREAUS, "您的角色不能登记或修改能力建设项目"),
+    # Pairings: set up and ended by city and region bureaus; plans and summaries filed by
+    # the school; the agreement recorded by either side.
+    Capability("pairing.manage", REVIEWERS, "结对关系由市、自治区人力资源社会保障部门建立和结束"),
+    Capability("pairing.report", {OFFICER, ADMIN}, "年度工作计划和结对工作总结由结对院校报送"),
+    Capability("pairing.agreement", {OFFICER, COUNTY, ADMIN}, "只有结对双方可以登记结对协议"),
+    # Classes: run by the institution's officer, reviewed by the bureaus of the place.
+    Capability("class.declare", {OFFICER, ADMIN}, "只有本机构的管理员可以办理此事项"),
+    Capability("class.review", BUREAUS, "您的角色不能审核培训班"),
+    Capability("roster.edit", {OFFICER, ADMIN}, "只有本机构的管理员可以调整花名册"),
+    Capability("attendance.record", {OFFICER, ADMIN}, "只有本机构的管理员可以登记考勤"),
+    Capability("completion.record", {OFFICER, ADMIN}, "只有本机构的管理员可以登记结业"),
+    # Certificates.
+    Capability("certificate.issue", {OFFICER, ADMIN}, "只有本机构的管理员可以为本班学员发证"),
+    Capability("certificate.import", BUREAUS, "您的角色不能导入证书"),
+    Capability(
+        "certificate.revoke",
+        BUREAUS | {OFFICER},
+        "只有发证机构或持证人所在地的人社部门可以注销该证书",
+    ),
+    # The audit log: a person's history for the bureaus, the whole log for administrators.
+    Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
+    Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),
+    # Users and their tokens.
+    Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),
+    Capability("tokens.manage", {ADMIN}, "只能为自己签发或吊销令牌"),
+]
+CAPABILITIES: dict[str, Capability] = {c.name: c for c in _TABLE}
+
+
+class InScope(Protocol):
+    def within(self, scope: Scope) -> bool: ...
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return CAPABILITIES[capability].roles
+
+
+def capabilities_of(role: str) -> set[str]:
+    return {c.name for c in _TABLE if role in c.roles}
+
+
+def can(user: User | None, capability: str, obj: InScope | None = None) -> bool:
+    """Whether `user` holds `capability`, and, given `obj`, whether `obj` is in their scope."""
+    cap = CAPABILITIES[capability]  # an unknown name is a bug: KeyError
+    if user is None or not user.is_authenticated or not user.acts:
+        return False
+    if user.role not in cap.roles:
+        return False
+    return obj is None or obj.within(Scope.of(user))
+
+
+def require(user: User | None, capability: str, obj: InScope | None = None) -> None:
+    """`can`, or PermissionDenied saying why, in Chinese."""
+    if not can(user, capability, obj):
+        cap = CAPABILITIES[capability]
+        if obj is not None and user is not None and getattr(user, "role", None) in cap.roles:
+            raise PermissionDenied(cap.outside.format(obj=obj))
+        raise PermissionDenied(cap.refusal)
+
+
+def may(user: User | None, *capabilities: str) -> dict[str, bool]:
+    """The answers a page puts in its context to show or hide actions: {"ledger_edit": True}."""
+    return {c.replace(".", "_"): can(user, c) for c in capabilities}

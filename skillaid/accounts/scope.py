@@ -1,0 +1,98 @@
+"""What part of the data a user works on: one `Scope`, built from the user, used by every selector.
+
+A bureau's user (county clerk, city or province reviewer) works on everything whose
+region lies under their own; an administrator (and the system user) on everything; a
+school officer on their own institution's records, never on a region's. A scope that
+holds nothing (no user, a deactivated one) makes every query empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from skillaid.regions.models import Region, code_prefix
+
+if TYPE_CHECKING:
+    from .models import User
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """`region_prefix`: leading code digits of the regions worked on ('' for all, None for
+    none); `institution_id`: the one institution worked on (an officer's); `person_id`:
+    the one person (a trainee reading their own record; no such role yet)."""
+
+    region_prefix: str | None = None
+    institution_id: int | None = None
+    person_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User | None) -> Scope:
+        from .models import Role
+
+        if user is None or not user.is_authenticated or not user.acts:
+            return cls()
+        if user.role == Role.SCHOOL_OFFICER:
+            return cls(institution_id=user.institution_id)
+        if user.region_id is None:
+            return cls(region_prefix="" if user.role == Role.ADMIN else None)
+        return cls(region_prefix=code_prefix(user.region_id))
+
+    @property
+    def everything(self) -> bool:
+        return self.region_prefix == ""
+
+    @property
+    def empty(self) -> bool:
+        return self.region_prefix is None and self.institution_id is None and not self.person_id
+
+    def contains_region(self, code: object) -> bool:
+        """Whether a region code lies in the scope's regions (an officer's scope has none)."""
+        return self.region_prefix is not None and str(code or "").startswith(self.region_prefix)
+
+    def has_institution(self, institution_id: object) -> bool:
+        return self.institution_id is not None and self.institution_id == institution_id
+
+    def q(self, *, region: str = "", institution: str = "", person: str = "") -> Q:
+        """The condition for rows in scope, given the field path to each of the row's places:
+        `region` a region code (`county_id`, `region__code`), `institution` an institution
+        id, `person` a person id. A place the rows do not have is not given; a scope that
+        only sees by a place the rows lack sees none of them."""
+        if self.region_prefix is not None and region:
+            return Q() if self.everything else Q(**{f"{region}__startswith": self.region_prefix})
+        if self.institution_id is not None and institution:
+            return Q(**{institution: self.institution_id})
+        if self.person_id is not None and person:
+            return Q(**{person: self.person_id})
+        return NOTHING
+
+    def filter(
+        self, rows: QuerySet, *, region: str = "", institution: str = "", person: str = ""
+    ) -> QuerySet:
+        """`rows` cut to the scope (see `q`)."""
+        condition = self.q(region=region, institution=institution, person=person)
+        if condition is NOTHING:
+            return rows.none()
+        return rows.filter(condition) if condition else rows
+
+
+def region_in_scope(user: User, code: object, errors: dict[str, str], field: str) -> Region | None:
+    """The region a user names for something of theirs, or None with the reason in
+    `errors[field]`: it must exist and lie in the user's regions."""
+    code = str(code or "").strip()
+    if not code:
+        errors[field] = "必填"
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        errors[field] = f"地区代码 {code} 不存在"
+        return None
+    if not Scope.of(user).contains_region(region.code):
+        errors[field] = f"{region.name}不在您的管辖范围内"
+        return None
+    return region
