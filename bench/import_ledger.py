@@ -161,6 +161,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from skillaid.accounts.system import system_user
     from skillaid.ops.demo_people import generate_rows, write_workbook
     from skillaid.people.imports import LedgerImport
     from skillaid.regions.models import KeyCounty
@@ -181,7 +182,7 @@ def main() -> None:
     if args.import_only is not None:
         spent = time_phases()
         started = time.perf_counter()
-        result = LedgerImport(actor=None).run(args.import_only)
+        result = LedgerImport(actor=system_user()).run(args.import_only)
         seconds = time.perf_counter() - started
         print(json.dumps({"seconds": seconds, "peak_mb": peak_mb(), **spent, **result.summary()}))
         return
