@@ -105,7 +105,10 @@ def test_the_county_bureau_confirms_and_clears_flags_and_cleared_ones_do_not_cou
     total, attended = attendance_counts(c)
     assert all(attended[a.enrolment_id] == 1 for a in flagged)  # pending flags still count
     confirmed = attendance_flag_settle(
-        actor=wei, record=flagged[0], outcome="confirmed", reason="电话核实，本人手机没电借用同学手机"
+        actor=wei,
+        record=flagged[0],
+        outcome="confirmed",
+        reason="电话核实，本人手机没电借用同学手机",
     )
     cleared = attendance_flag_settle(
         actor=wei, record=flagged[1], outcome="cleared", reason="本人当天在外地务工，系代签"

@@ -130,9 +130,7 @@ def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def session_flag_settle(request: HttpRequest, pk: int, record: int) -> HttpResponse:
     """The county bureau confirms or clears a flagged sign-in of this session, with a reason."""
     session = session_for(request.user, pk)
-    r = get_object_or_404(
-        Attendance.objects.select_related("person"), pk=record, session=session
-    )
+    r = get_object_or_404(Attendance.objects.select_related("person"), pk=record, session=session)
     outcome = request.POST.get("outcome", "")
     try:
         attendance_flag_settle(
@@ -147,7 +145,5 @@ def session_flag_settle(request: HttpRequest, pk: int, record: int) -> HttpRespo
             messages.error(request, m)
     else:
         r.refresh_from_db()
-        messages.success(
-            request, f"已核查{r.person.name}的签到：{r.get_flag_outcome_display()}"
-        )
+        messages.success(request, f"已核查{r.person.name}的签到：{r.get_flag_outcome_display()}")
     return redirect(reverse("session_run", args=[session.pk]) + "#flags")
