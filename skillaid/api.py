@@ -115,7 +115,13 @@ def scope_refusal(scope: str, method: str, route: str) -> str:
 api = NinjaAPI(
     title="SkillAid API",
     version="1",
-    description="技能帮扶与职业技能培训信息系统接口。所有请求都需要 Bearer 令牌，只能访问令牌所属用户管辖范围内的数据。",
+    description=(
+        "技能帮扶与职业技能培训信息系统接口。除证书查验外，所有请求都需要 Bearer 令牌，"
+        "只能访问令牌所属用户管辖范围内的数据。\n\n"
+        "证书查验（公开，无需令牌）：`GET /api/certificates/verify?number=证书编号&name=姓名`，"
+        "其他系统（如用人单位的招聘系统）据此核验证书真伪；name 可不填，填写时同时核对姓名。"
+        "返回证书信息和打码的持证人姓名；同一地址每分钟最多查询30次，超过时返回 429。"
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
     parser=ObjectParser(),
