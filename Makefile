@@ -31,6 +31,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
+# The translations of what third-party apps leave in English (needs gettext's msgfmt).
+messages:
+	msgfmt --check -o skillaid/locale/zh_Hans/LC_MESSAGES/django.mo skillaid/locale/zh_Hans/LC_MESSAGES/django.po
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
