@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, transaction
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
+from django.utils.translation import get_language
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InvalidInput
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
@@ -23,6 +25,7 @@ from skillaid.catalogue.api import router as catalogue_router
 from skillaid.db import sqlite_writer
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
+from skillaid.lib import pydantic_zh
 from skillaid.lib.ints import in_range
 from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
@@ -77,8 +80,14 @@ class ObjectParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict:
         try:
             data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BodyError(f"请求体不是有效的 JSON：{exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise BodyError("请求体不是有效的 JSON：应为 UTF-8 编码的文本") from exc
+        except json.JSONDecodeError as exc:
+            raise BodyError(
+                f"请求体不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有误"
+            ) from exc
+        except ValueError as exc:
+            raise BodyError("请求体不是有效的 JSON") from exc
         if not isinstance(data, dict):
             kind = {list: "数组", str: "字符串", bool: "布尔值", type(None): "null"}.get(
                 type(data), "数字"
@@ -158,6 +167,17 @@ def validation_error(request: HttpRequest, exc: ValidationError):  # noqa: ANN20
     return api.create_response(
         request, {"detail": {k: " ".join(v) for k, v in detail.items()}}, status=422
     )
+
+
+@api.exception_handler(InvalidInput)
+def invalid_input(request: HttpRequest, exc: InvalidInput):  # noqa: ANN201
+    """Fields that do not validate: each error with its `type` and `loc`, and `msg` saying
+    where and why in Chinese (pydantic's English only for a caller who asks for English)."""
+    if (get_language() or "").startswith("en"):
+        errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors]
+    else:
+        errors = pydantic_zh.translate(exc.errors)
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 @api.exception_handler(PermissionError)
