@@ -5,8 +5,8 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, transaction
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
 from django.utils.translation import get_language
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InvalidInput
 from ninja.parser import Parser
