@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench
+.PHONY: setup run test lint format bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
