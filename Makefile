@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format bench
+.PHONY: setup run test lint format bench messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+# The translations of what third-party apps leave in English (needs gettext's msgfmt).
+messages:
+	msgfmt --check -o skillaid/locale/zh_Hans/LC_MESSAGES/django.mo skillaid/locale/zh_Hans/LC_MESSAGES/django.po
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

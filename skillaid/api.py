@@ -5,8 +5,10 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, transaction
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InvalidInput
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
@@ -23,6 +25,7 @@ from skillaid.catalogue.api import router as catalogue_router
 from skillaid.db import sqlite_writer
 from skillaid.evaluation.api import router as evaluation_router
 from skillaid.institutions.api import router as institutions_router
+from skillaid.lib import pydantic_zh
 from skillaid.lib.ints import in_range
 from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
@@ -77,8 +80,14 @@ class ObjectParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict:
         try:
             data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BodyError(f"请求体不是有效的 JSON：{exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise BodyError("请求体不是有效的 JSON：应为 UTF-8 编码的文本") from exc
+        except json.JSONDecodeError as exc:
+            raise BodyError(
+                f"请求体不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列有误"
+            ) from exc
+        except ValueError as exc:
+            raise BodyError("请求体不是有效的 JSON") from exc
         if not isinstance(data, dict):
             kind = {list: "数组", str: "字符串", bool: "布尔值", type(None): "null"}.get(
                 type(data), "数字"
@@ -115,7 +124,13 @@ def scope_refusal(scope: str, method: str, route: str) -> str:
 api = NinjaAPI(
     title="SkillAid API",
     version="1",
-    description="技能帮扶与职业技能培训信息系统接口。所有请求都需要 Bearer 令牌，只能访问令牌所属用户管辖范围内的数据。",
+    description=(
+        "技能帮扶与职业技能培训信息系统接口。除证书查验外，所有请求都需要 Bearer 令牌，"
+        "只能访问令牌所属用户管辖范围内的数据。\n\n"
+        "证书查验（公开，无需令牌）：`GET /api/certificates/verify?number=证书编号&name=姓名`，"
+        "其他系统（如用人单位的招聘系统）据此核验证书真伪；name 可不填，填写时同时核对姓名。"
+        "返回证书信息和打码的持证人姓名；同一地址每分钟最多查询30次，超过时返回 429。"
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
     parser=ObjectParser(),
@@ -152,6 +167,17 @@ def validation_error(request: HttpRequest, exc: ValidationError):  # noqa: ANN20
     return api.create_response(
         request, {"detail": {k: " ".join(v) for k, v in detail.items()}}, status=422
     )
+
+
+@api.exception_handler(InvalidInput)
+def invalid_input(request: HttpRequest, exc: InvalidInput):  # noqa: ANN201
+    """Fields that do not validate: each error with its `type` and `loc`, and `msg` saying
+    where and why in Chinese (pydantic's English only for a caller who asks for English)."""
+    if (get_language() or "").startswith("en"):
+        errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors]
+    else:
+        errors = pydantic_zh.translate(exc.errors)
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 @api.exception_handler(PermissionError)

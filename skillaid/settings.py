@@ -60,12 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "skillaid.ops.thirdparty.AxesConfig",  # axes, its names translated (see ops.thirdparty)
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "skillaid.ops.thirdparty.TOTPConfig",  # django_otp.plugins.otp_totp
+    "skillaid.ops.thirdparty.StaticConfig",  # django_otp.plugins.otp_static
     "django_tasks",
-    "django_tasks_db",
+    "skillaid.ops.thirdparty.TasksConfig",  # django_tasks_db
     # Listed so that /api/docs serves Swagger UI from our static files, not a CDN:
     # the users' networks are often closed.
     "ninja",
@@ -221,6 +221,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# What the third-party apps leave untranslated (axes, django-tasks-db, django-otp, a few
+# strings of the admin), in Simplified Chinese: shipped compiled, built by `make messages`.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -113,6 +113,11 @@ urlpatterns = [
     path("sessions/<int:pk>/", classes.session_run, name="session_run"),
     path("sessions/<int:pk>/live/", classes.session_live, name="session_live"),
     path("sessions/<int:pk>/mark/", classes.session_mark, name="session_mark"),
+    path(
+        "sessions/<int:pk>/flags/<int:record>/",
+        classes.session_flag_settle,
+        name="session_flag_settle",
+    ),
     path("sign/<int:pk>/", classes.sign, name="sign"),
     path("certificates/", evaluation.certificate_list, name="certificates"),
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django_otp.admin import OTPAdminSite
 
+from .history import object_label
 from .models import AuditEntry, User
 
 # The admin site, like every page, needs a user who has passed the code step (django-otp).
@@ -36,10 +37,32 @@ class SkillAidUserAdmin(UserAdmin):
         return False
 
 
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """What entries are about, by the Chinese names the log's own pages use."""
+
+    title = "对象"
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        kinds = AuditEntry.objects.values_list("object_type", flat=True).distinct()
+        return sorted(((k, object_label(k)) for k in kinds), key=lambda kv: kv[1])
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_name", "channel", "action", "object_type", "object_id")
-    list_filter = ("channel", "action", "object_type")
+    list_display = ("at", "actor_name", "channel", "action", "what", "key")
+    list_filter = ("channel", "action", ObjectTypeFilter)
+
+    @admin.display(description="对象", ordering="object_type")
+    def what(self, entry: AuditEntry) -> str:
+        return entry.object_label
+
+    @admin.display(description="对象编号", ordering="object_id")
+    def key(self, entry: AuditEntry) -> str:
+        return entry.object_id
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False

@@ -89,6 +89,14 @@ _TABLE = [
     Capability("class.review", BUREAUS, "您的角色不能审核培训班"),
     Capability("roster.edit", {OFFICER, ADMIN}, "只有本机构的管理员可以调整花名册"),
     Capability("attendance.record", {OFFICER, ADMIN}, "只有本机构的管理员可以登记考勤"),
+    # A flagged sign-in (many trainees from one phone) is reviewed by the bureau of the
+    # class's county, never by the institution whose session it was.
+    Capability(
+        "attendance.settle",
+        BUREAUS,
+        "待核查的签到由培训地县（区）人社部门核查，本机构不能核查自己的签到",
+        "您不能核查该签到：该培训班不在您的管辖范围内",
+    ),
     Capability("completion.record", {OFFICER, ADMIN}, "只有本机构的管理员可以登记结业"),
     # Certificates.
     Capability("certificate.issue", {OFFICER, ADMIN}, "只有本机构的管理员可以为本班学员发证"),

@@ -52,8 +52,21 @@ DOCUMENTS = {
     "lifelong_record": "终身职业技能培训电子档案",  # one person's record across apps
 }
 EMPTY = "（空）"
-# Models whose rows a change shows by name: reference data, not people.
-NAMED = {"regions.Region", "regions.ResettlementSite", "catalogue.Occupation"}
+# A change to a link shows the row linked by its name (its __str__), not by its database
+# key: a class by its name, a division by its name and code. Except rows that name a
+# person, which stay keys: the log shows a person's name only where the reader is shown
+# that person (the person's own history), never as a value of someone else's entry.
+UNNAMED = {
+    "people.Person",
+    "people.Household",
+    "people.HouseholdStatus",
+    "training.Enrolment",
+    "training.Attendance",
+    "training.RefusedAttendance",
+    "institutions.CompetitionResult",
+}
+# Names the log uses that are not a field but hold a row's key: the model whose row.
+REFERS = {"class": "training.TrainingClass"}
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,10 @@ def describe_many(items: list[tuple[str, dict]]) -> list[list[Change]]:
             before, after = (
                 pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
             )
-            entry.append((name, _field(model, name), before, after))
+            field = _field(model, name)
+            if field is None and name in REFERS:
+                field = _Refers(name)
+            entry.append((name, field, before, after))
         parsed.append(entry)
     names = _names(
         (field, value)
@@ -139,15 +155,38 @@ def _names(values: Iterable[tuple[models.Field | None, object]]) -> dict[tuple[s
             wanted[model].add(model._meta.pk.to_python(value))
         except ValidationError:  # not a key of that model: shown as kept
             continue
-    return {
-        (model._meta.label, str(row.pk)): str(row)
-        for model, keys in wanted.items()
-        for row in model._default_manager.filter(pk__in=keys)
-    }
+    names = {}
+    for model, keys in wanted.items():
+        # What a row's name reads of its own links (an occupation's, a region's) comes in the
+        # same query: one query a model for the whole page.
+        links = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.many_to_one and not f.null and f.related_model._meta.label not in UNNAMED
+        ]
+        for row in model._default_manager.filter(pk__in=keys).select_related(*links):
+            names[(model._meta.label, str(row.pk))] = _name(row)
+    return names
+
+
+def _name(row: models.Model) -> str:
+    """A row as the log names it: a user by the name pages show for them."""
+    return str(getattr(row, "display_name", "") or row)
+
+
+class _Refers:
+    """A name of REFERS, standing for the link field it is not."""
+
+    many_to_one = True
+    choices = None
+
+    def __init__(self, name: str) -> None:
+        self.related_model = apps.get_model(REFERS[name])
+        self.verbose_name = LABELS.get(name, self.related_model._meta.verbose_name)
 
 
 def _named_model(field: models.Field | None) -> type[models.Model] | None:
-    if field is None or not field.many_to_one or field.related_model._meta.label not in NAMED:
+    if field is None or not field.many_to_one or field.related_model._meta.label in UNNAMED:
         return None
     return field.related_model
 
@@ -196,8 +235,11 @@ def _value(field: models.Field | None, value: object, names: dict[tuple[str, str
             return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
     model = _named_model(field)
     if model is not None and (model._meta.label, str(value)) in names:
-        # A division, resettlement site or occupation by its name, with the key the log keeps.
-        return f"{names[(model._meta.label, str(value))]}（{value}）"
+        name = names[(model._meta.label, str(value))]
+        if isinstance(model._meta.pk, models.AutoField):  # a database number: the name alone
+            return name
+        # A division by its name, with the code the log keeps.
+        return f"{name}（{value}）"
     if isinstance(value, dict):
         return (
             "，".join(f"{LABELS.get(k, k)}={_value(None, v, names)}" for k, v in value.items())

@@ -21,7 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    XmlError,
+    ZipError,
+)
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 SUFFIXES = WORKBOOK_SUFFIXES | {".csv"}
@@ -54,11 +60,25 @@ NOT_A_WORKBOOK = (
     "无法读取该工作簿：文件已损坏，不是有效的 Excel 工作簿（.xlsx 文件应是 zip 压缩包）；"
     "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
 )
+DAMAGED = (
+    "无法读取该工作簿：文件可能已损坏或不是 Excel 文件；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+)
+# What calamine raises, in English ("invalid Zip archive: Could not find EOCD"), for a
+# damaged or disguised file: never shown; the user is told in Chinese, naming the file.
+CALAMINE_ERRORS = (CalamineError, XmlError, ZipError, PasswordError, ValueError, OSError)
+
+
+def naming(message: str, name: str | None) -> str:
+    """A refusal of the file as a whole, with the file's name, so that a user who uploaded
+    several knows which one."""
+    return f"{message}（文件：{name}）" if name else message
+
+
 # Below this, a high ratio is harmless (a small workbook of repeated cells compresses well).
 RATIO_FLOOR = 16 * 1024 * 1024
 
 
-def check_workbook(path: Path, limits: Limits) -> None:
+def check_workbook(path: Path, limits: Limits, name: str | None = None) -> None:
     """Refuse a zip-based workbook that is damaged or expands beyond the limits, before
     calamine opens it.
 
@@ -79,7 +99,7 @@ def check_workbook(path: Path, limits: Limits) -> None:
                                 f"（文件本身 {_mb(compressed)}），不予读取；请拆分后分批导入"
                             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
-        raise UnreadableFile(NOT_A_WORKBOOK) from None
+        raise UnreadableFile(naming(NOT_A_WORKBOOK, name or path.name)) from None
     ratio = expanded / max(compressed, 1)
     if limits.max_ratio is not None and expanded > RATIO_FLOOR and ratio > limits.max_ratio:
         raise UnreadableFile(
@@ -166,7 +186,10 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
         )
     check_size(path.stat().st_size, limits)
     if suffix == ".csv":
-        text = _decode_csv(path.read_bytes())
+        try:
+            text = _decode_csv(path.read_bytes())
+        except UnreadableFile as exc:
+            raise UnreadableFile(naming(str(exc), name)) from None
         rows = list(csv.reader(io.StringIO(text)))
         check_rows(len(rows), limits)
         return Table(
@@ -176,19 +199,24 @@ def open_table(path: Path, *, name: str | None = None, limits: Limits | None = N
             reopen=lambda: open_table(path, name=name),
         )
     if suffix in ZIP_SUFFIXES and (limits.max_expanded is not None or limits.max_ratio is not None):
-        check_workbook(path, limits)
+        check_workbook(path, limits, name)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
     except Exception:  # calamine raises several kinds, in English, for damaged files
-        raise UnreadableFile(
-            "无法读取该工作簿：文件可能已损坏或不是 Excel 文件；"
-            "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
-        ) from None
+        raise UnreadableFile(naming(DAMAGED, name)) from None
     total = sheet.height
     check_rows(total, limits)
+
+    def rows() -> Iterator[list[object]]:
+        # A sheet whose cells are damaged past its header fails while it is read.
+        try:
+            yield from sheet.iter_rows()
+        except CALAMINE_ERRORS:
+            raise UnreadableFile(naming(DAMAGED, name)) from None
+
     return Table(
-        rows=sheet.iter_rows,
+        rows=rows,
         total=total,
         sheet=sheet.name,
         reopen=lambda: open_table(path, name=name),

@@ -227,6 +227,8 @@ class RecordOut(Schema):
     at: dt.datetime
     method: str
     flag: str
+    # "" while a flag awaits the county bureau's review, "confirmed" or "cleared" after it.
+    flag_outcome: str
 
     @staticmethod
     def of(r: Attendance) -> RecordOut:
@@ -239,6 +241,7 @@ class RecordOut(Schema):
             at=r.at,
             method=r.method,
             flag=r.flag,
+            flag_outcome=r.flag_outcome,
         )
 
 

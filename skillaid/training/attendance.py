@@ -4,7 +4,8 @@ Every way goes through `attendance_sign`, which refuses, records and reports
 what must not count: a sign-in outside the session window, with an expired
 code, by someone not on the roster, twice, or while signed into another session
 at the same time in any class of any institution. Many trainees signing in from
-one phone within minutes are recorded but flagged for review.
+one phone within minutes are recorded but flagged for review; the county bureau settles
+each flag (`attendance_flag_settle`): confirmed, it counts; cleared, it does not.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import time
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from skillaid.accounts.models import User
+from skillaid.accounts.capabilities import require
+from skillaid.accounts.models import User, audit_changes
 from skillaid.db import sqlite_writer
 from skillaid.lib import idnumber, signcode
 from skillaid.lib.names import same_name
@@ -28,6 +31,7 @@ from .models import (
     ClassSession,
     ClassStatus,
     Direction,
+    FlagOutcome,
     Method,
     Refusal,
     RefusedAttendance,
@@ -132,6 +136,13 @@ def attendance_sign(
         if person is None:  # the number as typed, masked: all an officer is shown of it
             number, _ = idnumber.normalise(str(id_number or ""))
             typed = idnumber.mask(number)[:18] if number else ""
+        if not found and exc.reason not in (Refusal.UNKNOWN_PERSON, Refusal.NOT_ON_ROSTER):
+            # Refused before the person was looked up (too early, a stale code): who it was
+            # is still kept, so that the class's pages can name a trainee of the class.
+            if person is not None:
+                found.append(person)
+            else:
+                _typed_person(id_number, name, found)
         RefusedAttendance.objects.create(
             session=session,
             person=found[0] if found else None,
@@ -249,6 +260,16 @@ def _sign(
     return record
 
 
+def _typed_person(id_number: str, name: str | None, found: list[Person]) -> None:
+    """The person whose number (and name, if given) was typed, if the ledger has them."""
+    number, _ = idnumber.normalise(str(id_number or ""))
+    if not number:
+        return
+    match = Person.objects.with_id_number(number).only("pk", "name").first()
+    if match is not None and (name is None or same_name(name, match.name)):
+        found.append(match)
+
+
 class Facts(NamedTuple):
     person_id: int
     name: str
@@ -312,3 +333,44 @@ def _flag_shared_device(record: Attendance) -> None:
         note = f"同一设备{settings.SKILLAID_DEVICE_FLAG_MINUTES}分钟内为{people}名学员签到，请核查"
         recent.filter(flag="").update(flag=note)
         record.flag = note
+
+
+@transaction.atomic
+def attendance_flag_settle(
+    *, actor: User, record: Attendance, outcome: str, reason: str, channel: str = "page"
+) -> Attendance:
+    """The county bureau's finding on a flagged sign-in: confirmed (it counts as attended)
+    or cleared (it does not), with the reason, once; logged."""
+    r = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("session__training_class", "person")
+        .get(pk=record.pk)
+    )
+    require(actor, "attendance.settle", r)
+    where = f"{r.person.name}{timezone.localtime(r.at):%m-%d %H:%M}的{r.get_direction_display()}"
+    if not r.flag:
+        raise ValidationError(f"{where}未被标记为待核查，无需核查")
+    if r.flag_outcome:
+        raise ValidationError(
+            f"{where}已于{_local(r.flag_settled_at)}核查为“{r.get_flag_outcome_display()}”，"
+            "不能再次核查"
+        )
+    if outcome not in (FlagOutcome.CONFIRMED, FlagOutcome.CLEARED):
+        raise ValidationError({"outcome": "核查结论应为“核查属实”或“核查不属实”"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"核查{where}须填写核查说明"})
+    audit_changes(
+        r,
+        {
+            "flag_outcome": outcome,
+            "flag_reason": reason[:255],
+            "flag_settled_at": timezone.now(),
+            "flag_settled_by": actor,
+        },
+        actor=actor,
+        channel=channel,
+        note=f"核查待核查签到：{FlagOutcome(outcome).label}；{reason[:200]}",
+        person_id=r.person_id,
+    )
+    return r

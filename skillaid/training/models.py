@@ -207,8 +207,17 @@ class Method(models.TextChoices):
     TERMINAL = "terminal", "考勤终端"
 
 
+class FlagOutcome(models.TextChoices):
+    """What the county bureau found when it reviewed a flagged sign-in."""
+
+    PENDING = "", "待核查"
+    CONFIRMED = "confirmed", "核查属实"
+    CLEARED = "cleared", "核查不属实，不计出勤"
+
+
 class Attendance(models.Model):
-    """One sign-in or sign-out: who, when, how and from where. Never edited."""
+    """One sign-in or sign-out: who, when, how and from where. Never edited, except that a
+    flagged sign-in is settled once by the county bureau (confirmed or cleared, with a reason)."""
 
     session = models.ForeignKey(ClassSession, on_delete=models.PROTECT, related_name="records")
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="records")
@@ -230,6 +239,21 @@ class Attendance(models.Model):
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     reason = models.CharField("补签原因", max_length=255, blank=True)
     flag = models.CharField("待核查", max_length=255, blank=True)
+    # The review of a flag: a cleared sign-in no longer counts as attended.
+    flag_outcome = models.CharField(
+        "核查结论", max_length=10, choices=FlagOutcome.choices, blank=True, default=""
+    )
+    flag_reason = models.CharField("核查说明", max_length=255, blank=True)
+    flag_settled_at = models.DateTimeField("核查时间", null=True, blank=True)
+    flag_settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -247,6 +271,13 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_direction_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def within(self, scope: Scope) -> bool:
+        return self.session.training_class.within(scope)
+
+    @property
+    def flag_pending(self) -> bool:
+        return bool(self.flag) and self.flag_outcome == FlagOutcome.PENDING
 
 
 class Refusal(models.TextChoices):

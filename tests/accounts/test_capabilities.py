@@ -22,6 +22,7 @@ BUREAU_READS = {
     "institution.occupations",
     "capacity.edit",
     "class.review",
+    "attendance.settle",
     "certificate.import",
     "certificate.revoke",
     "audit.read",

@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 
-from skillaid.lib.sheets import NOT_A_WORKBOOK, SUFFIXES, ZIP_SUFFIXES, UnreadableFile
+from skillaid.lib.sheets import NOT_A_WORKBOOK, SUFFIXES, ZIP_SUFFIXES, UnreadableFile, naming
 
 from ..jobs import Job, job_start
 
@@ -62,7 +62,7 @@ def start_upload_job(
         return None
     if suffix in ZIP_SUFFIXES and not _is_zip(upload):
         # Only the zip's directory is read here; the job inflates and checks the rest.
-        form.add_error("file", NOT_A_WORKBOOK)
+        form.add_error("file", naming(NOT_A_WORKBOOK, Path(upload.name).name))
         return None
     try:
         return job_start(kind=kind, owner=request.user, upload=upload, params=params)

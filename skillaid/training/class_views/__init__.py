@@ -12,7 +12,7 @@ from .pages import (
     class_review,
 )
 from .roster import roster_add, roster_remove
-from .sessions import session_live, session_mark, session_run
+from .sessions import session_flag_settle, session_live, session_mark, session_run
 from .sign import DEVICE_COOKIE, sign
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "class_review",
     "roster_add",
     "roster_remove",
+    "session_flag_settle",
     "session_live",
     "session_mark",
     "session_run",

@@ -31,7 +31,8 @@ def class_act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: A
 
 
 def refusals_shown(user, refusals, roster: set[int]) -> list[RefusedAttendance]:  # noqa: ANN001
-    """Refusals as the class's pages show them: a trainee on the roster by name; anyone else
+    """Refusals as the class's pages show them: a trainee on the roster by name and masked
+    number (whatever the refusal, an early sign-out as much as a stale code); anyone else
     by the masked number that was typed, unless the viewer may read that person's ledger
     record anyway (the county bureau in its region). A school officer never learns a name,
     or whether the number is in the ledger, from a refusal."""
@@ -44,5 +45,6 @@ def refusals_shown(user, refusals, roster: set[int]) -> list[RefusedAttendance]:
     )
     for r in shown:
         named = r.person_id in roster or r.person_id in readable
-        r.who = r.person.name if named and r.person else r.id_masked or "—"
+        # A name with the masked number: two trainees of one class may share a name.
+        r.who = str(r.person) if named and r.person else r.id_masked or "—"
     return shown

@@ -168,7 +168,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "flagged": Attendance.objects.filter(session__training_class=c)
             .exclude(flag="")
-            .select_related("person", "session")[:50],
+            .select_related("person", "session", "flag_settled_by")[:50],
             "certificates": c.enrolments.filter(certificates__isnull=False).count(),
             "person_links": sees_ledger(request.user),
             "log": log,

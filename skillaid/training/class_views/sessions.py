@@ -6,14 +6,23 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..attendance import AttendanceRefused, attendance_sign, current_code, window
+from skillaid.accounts.capabilities import can
+from skillaid.accounts.models import Channel
+
+from ..attendance import (
+    AttendanceRefused,
+    attendance_flag_settle,
+    attendance_sign,
+    current_code,
+    window,
+)
 from ..forms import ManualMarkForm
 from ..models import Attendance, ClassSession, ClassStatus, Direction, Method, RefusedAttendance
 from ..selectors import session_for
@@ -67,6 +76,13 @@ def session_run(request: HttpRequest, pk: int) -> HttpResponse:
     state = _session_state(request, session)
     state["mark_form"] = ManualMarkForm()
     state["mark_hours"] = settings.SKILLAID_MANUAL_MARK_HOURS
+    # Flagged sign-ins with their review, and the review's controls for the county bureau.
+    state["flagged"] = (
+        Attendance.objects.filter(session=session)
+        .exclude(flag="")
+        .select_related("person", "flag_settled_by")
+    )
+    state["settles"] = can(request.user, "attendance.settle", session.training_class)
     return render(request, "training/session.html", state)
 
 
@@ -107,3 +123,27 @@ def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
         label = Direction(form.cleaned_data["direction"]).label
         messages.success(request, f"已为{e.person.name}补{label}")
     return redirect("session_run", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_flag_settle(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+    """The county bureau confirms or clears a flagged sign-in of this session, with a reason."""
+    session = session_for(request.user, pk)
+    r = get_object_or_404(Attendance.objects.select_related("person"), pk=record, session=session)
+    outcome = request.POST.get("outcome", "")
+    try:
+        attendance_flag_settle(
+            actor=request.user,
+            record=r,
+            outcome=outcome,
+            reason=request.POST.get("reason", ""),
+            channel=Channel.PAGE,
+        )
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        r.refresh_from_db()
+        messages.success(request, f"已核查{r.person.name}的签到：{r.get_flag_outcome_display()}")
+    return redirect(reverse("session_run", args=[session.pk]) + "#flags")

@@ -13,15 +13,26 @@ from django.utils import timezone
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_value
 
-from ..models import Attendance, ClassStatus, Completion, Enrolment, TrainingClass
+from ..models import (
+    Attendance,
+    ClassStatus,
+    Completion,
+    Enrolment,
+    FlagOutcome,
+    TrainingClass,
+)
 from .eligibility import eligibility
 from .lifecycle import class_log
 
 
 def sessions_attended(records: QuerySet[Attendance], by: str = "enrolment_id") -> dict[int, int]:
-    """Per enrolment (or per value of `by`) among `records`, the sessions signed both in and out."""
+    """Per enrolment (or per value of `by`) among `records`, the sessions signed both in and out.
+
+    A flagged sign-in the county bureau cleared does not count; one still pending counts
+    until it is settled (the class page lists it as pending)."""
     both = (
-        records.values(*dict.fromkeys((by, "enrolment_id", "session_id")))
+        records.exclude(flag_outcome=FlagOutcome.CLEARED)
+        .values(*dict.fromkeys((by, "enrolment_id", "session_id")))
         .annotate(n=Count("direction", distinct=True))
         .filter(n=2)
     )
