@@ -141,6 +141,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     officer = is_officer_of_class(request.user, c)
+    hours_entry = c.entry or classes.entry_for(c)
     log = AuditEntry.objects.filter(object_type="training.trainingclass", object_id=str(c.pk))[:30]
     return render(
         request,
@@ -152,6 +153,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "roster": roster,
             "total": total,
+            "hours": classes.timetable_hours(c),
+            "hours_entry": hours_entry,
+            "hours_short": classes.hours_shortfall(c, hours_entry) if hours_entry else "",
             "threshold": settings.SKILLAID_ATTENDANCE_THRESHOLD,
             "officer": officer,
             "reviewer": any(not m.maker for m in review_moves(c, request.user)),
@@ -180,7 +184,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def class_declare(request: HttpRequest, pk: int) -> HttpResponse:
     def declare(c) -> str:  # noqa: ANN001
-        classes.class_declare(actor=request.user, training_class=c, channel=Channel.PAGE)
+        c = classes.class_declare(actor=request.user, training_class=c, channel=Channel.PAGE)
+        for warning in classes.declaration_warnings(c):
+            messages.warning(request, warning)
         return "已申报，等待培训地县（区）人社部门审核"
 
     return class_act(request, pk, declare)

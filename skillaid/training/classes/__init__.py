@@ -14,7 +14,10 @@ from .lifecycle import (
     class_log,
     class_save,
     declaration_check,
+    declaration_warnings,
     entry_for,
+    hours_shortfall,
+    timetable_hours,
     timetable_text,
 )
 from .officers import is_officer_of
@@ -32,7 +35,9 @@ __all__ = [
     "class_review",
     "class_save",
     "declaration_check",
+    "declaration_warnings",
     "eligibility",
+    "hours_shortfall",
     "enrolment_complete",
     "entry_for",
     "is_officer_of",
@@ -41,5 +46,6 @@ __all__ = [
     "roster_open",
     "roster_remove",
     "sessions_attended",
+    "timetable_hours",
     "timetable_text",
 ]
