@@ -136,6 +136,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "e": e,
                 "eligible": ok,
                 "why": why,
+                "flags": classes.flags(e),
                 "attended": attended.get(e.pk, 0),
                 "rate": classes.rate(attended.get(e.pk, 0), total),
             }
@@ -152,6 +153,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 signed_in=Count("records", filter=Q(records__direction=Direction.IN))
             ),
             "roster": roster,
+            "summary": classes.roster_summary(c, enrolments),
             "total": total,
             "hours": classes.timetable_hours(c),
             "hours_entry": hours_entry,

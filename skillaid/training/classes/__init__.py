@@ -7,7 +7,7 @@ in Chinese. One module per idea; the names are re-exported here, so callers writ
 """
 
 from .completion import attendance_counts, class_close, enrolment_complete, rate, sessions_attended
-from .eligibility import eligibility
+from .eligibility import MAX_AGE, MIN_AGE, RosterSummary, eligibility, flags, roster_summary
 from .lifecycle import (
     CLASS_FIELDS,
     class_declare,
@@ -25,6 +25,11 @@ from .review import CLASS_REVIEW, Decision, class_review
 from .roster import roster_add, roster_open, roster_remove
 
 __all__ = [
+    "MAX_AGE",
+    "MIN_AGE",
+    "RosterSummary",
+    "flags",
+    "roster_summary",
     "CLASS_FIELDS",
     "CLASS_REVIEW",
     "Decision",
