@@ -163,7 +163,10 @@ def ensure_demo_classes() -> bool:
             channel="command",
         )
     certificates_issue(
-        actor=officer, training_class=done, on=start + dt.timedelta(days=DAYS + 1), channel="command"
+        actor=officer,
+        training_class=done,
+        on=start + dt.timedelta(days=DAYS + 1),
+        channel="command",
     )
     classes.class_close(actor=officer, training_class=done, channel="command")
     Enrolment.objects.filter(training_class=done).update(

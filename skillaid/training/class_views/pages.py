@@ -163,6 +163,12 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewer": any(not m.maker for m in review_moves(c, request.user)),
             "steps": review_history(c),
             "roster_open": officer and classes.roster_open(c),
+            # Each action shown only when the capability table and the class's state allow it.
+            "can_complete": can(request.user, "completion.record", c)
+            and not classes.completion_refusal(c),
+            "can_close": can(request.user, "completion.record", c) and not classes.close_refusal(c),
+            "can_certify": can(request.user, "certificate.issue", c)
+            and not classes.certify_refusal(c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
             "refusals": refusals_shown(

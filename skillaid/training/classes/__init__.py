@@ -6,7 +6,16 @@ in Chinese. One module per idea; the names are re-exported here, so callers writ
 `classes.class_declare(...)`.
 """
 
-from .completion import attendance_counts, class_close, enrolment_complete, rate, sessions_attended
+from .completion import (
+    attendance_counts,
+    certify_refusal,
+    class_close,
+    close_refusal,
+    completion_refusal,
+    enrolment_complete,
+    rate,
+    sessions_attended,
+)
 from .eligibility import MAX_AGE, MIN_AGE, RosterSummary, eligibility, flags, roster_summary
 from .lifecycle import (
     CLASS_FIELDS,
@@ -34,7 +43,10 @@ __all__ = [
     "CLASS_REVIEW",
     "Decision",
     "attendance_counts",
+    "certify_refusal",
     "class_close",
+    "close_refusal",
+    "completion_refusal",
     "class_declare",
     "class_log",
     "class_review",
