@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from skillaid.accounts.exports import Column, export_response, export_title
 from skillaid.accounts.models import AuditEntry, User
 from skillaid.people.models import Person
 from skillaid.training.classes import rate, sessions_attended
-from skillaid.training.models import Attendance, ClassSession, Completion, Enrolment
+from skillaid.training.models import Attendance, ClassSession, ClassStatus, Completion, Enrolment
 
 
 @dataclass(frozen=True)
@@ -34,15 +34,15 @@ def lifelong_record(person: Person) -> list[Event]:
             surveys.add(change[1])
     if person.surveyed_on:
         surveys.add(person.surveyed_on.isoformat())
-    intents = "、".join(
-        label
-        for label, on in (
-            (f"培训（{person.training_occupations or '工种未定'}）", person.wants_training),
-            ("就读技工院校", person.wants_school),
-            ("就业", person.wants_job),
-        )
-        if on
+    answers = (
+        (f"培训（{person.training_occupations or '工种未定'}）", "培训", person.wants_training),
+        ("就读技工院校", "就读技工院校", person.wants_school),
+        ("就业", "就业", person.wants_job),
     )
+    # An intent the survey could not read as yes or no (None) is 未知, never taken for 否.
+    yes = "、".join(label for label, _, on in answers if on)
+    unknown = "、".join(noun for _, noun, on in answers if on is None)
+    intents = "；".join(part for part in (yes, f"{unknown}意愿未知" if unknown else "") if part)
     for day in sorted(surveys):
         events.append(
             Event(
@@ -53,8 +53,17 @@ def lifelong_record(person: Person) -> list[Event]:
                 "",
             )
         )
-    enrolments = Enrolment.objects.filter(person=person).select_related(
-        "training_class__institution", "training_class__occupation"
+    # Only classes that ran: approved with their first session begun, or closed (a class
+    # closes after its last session); a draft, a declaration refused or still waiting, or an
+    # approved class not yet started is no training attended.
+    ran = Q(training_class__status=ClassStatus.CLOSED) | Q(
+        training_class__status=ClassStatus.APPROVED,
+        training_class__sessions__starts_at__lte=timezone.now(),
+    )
+    enrolments = (
+        Enrolment.objects.filter(ran, person=person)
+        .distinct()
+        .select_related("training_class__institution", "training_class__occupation")
     )
     # Two queries for all the person's classes: sessions held, and those they attended.
     held = dict(

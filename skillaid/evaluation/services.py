@@ -13,7 +13,8 @@ from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.catalogue.models import SkillLevel
 from skillaid.lib.names import normalise, same_name
-from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
+from skillaid.training.classes import certify_refusal
+from skillaid.training.models import Completion, Enrolment, TrainingClass
 
 from .models import NUMBER_PREFIX, Certificate, CertificateKind, Source
 
@@ -47,8 +48,9 @@ def certificates_issue(
     """A certificate for every trainee of the class who completed and passed and has none from it yet."""
     c = training_class
     require(actor, "certificate.issue", c)
-    if c.status not in {ClassStatus.APPROVED, ClassStatus.CLOSED}:
-        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能发证")
+    refusal = certify_refusal(c)
+    if refusal:
+        raise ValidationError(refusal)
     on = on or timezone.localdate()
     kind = kind_for(c.level)
     due = (

@@ -74,12 +74,16 @@ def _class(
     return c
 
 
-def _sessions(c: TrainingClass, first: dt.datetime, count: int) -> list[ClassSession]:
+# Eight hours a day for fifteen days: the 120 standard hours (课时) of the demo catalogue's 育婴员.
+DAYS, HOURS = 15, 8
+
+
+def _sessions(c: TrainingClass, first: dt.datetime, count: int = DAYS) -> list[ClassSession]:
     return [
         ClassSession.objects.create(
             training_class=c,
             starts_at=first + dt.timedelta(days=i),
-            ends_at=first + dt.timedelta(days=i, hours=3),
+            ends_at=first + dt.timedelta(days=i, hours=HOURS),
             place="马山县职业技术学校实训楼201",
             teacher="韦老师",
         )
@@ -116,24 +120,24 @@ def ensure_demo_classes() -> bool:
     nine = dt.time(9, 0)
 
     # Finished last month: everyone attended but two, who missed sessions; certificates issued.
-    start = today - dt.timedelta(days=40)
+    start = today - dt.timedelta(days=50)
     done = _class(
         school,
         nursery,
         NAMES[0],
         start,
-        4,
+        DAYS - 1,
         status=ClassStatus.APPROVED,
         declared_by=officer,
         reviewed_by=clerk,
-        declared_at=timezone.now() - dt.timedelta(days=50),
-        reviewed_at=timezone.now() - dt.timedelta(days=48),
+        declared_at=timezone.now() - dt.timedelta(days=60),
+        reviewed_at=timezone.now() - dt.timedelta(days=58),
     )
-    sessions = _sessions(done, timezone.make_aware(dt.datetime.combine(start, nine)), 5)
+    sessions = _sessions(done, timezone.make_aware(dt.datetime.combine(start, nine)))
     records = []
     for i, person in enumerate(people[:10]):
         e = Enrolment.objects.create(training_class=done, person=person, added_by=officer)
-        attended = sessions if i >= 2 else sessions[:3]
+        attended = sessions if i >= 2 else sessions[:9]
         for s in attended:
             for direction, at in ((Direction.IN, s.starts_at), (Direction.OUT, s.ends_at)):
                 records.append(
@@ -159,11 +163,14 @@ def ensure_demo_classes() -> bool:
             channel="command",
         )
     certificates_issue(
-        actor=officer, training_class=done, on=start + dt.timedelta(days=10), channel="command"
+        actor=officer,
+        training_class=done,
+        on=start + dt.timedelta(days=DAYS + 1),
+        channel="command",
     )
     classes.class_close(actor=officer, training_class=done, channel="command")
     Enrolment.objects.filter(training_class=done).update(
-        completed_at=timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=5), nine))
+        completed_at=timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=DAYS), nine))
     )
 
     # Running today: the officer can show the sign-in code now.
@@ -172,7 +179,7 @@ def ensure_demo_classes() -> bool:
         nursery,
         NAMES[1],
         today,
-        2,
+        DAYS - 1,
         status=ClassStatus.APPROVED,
         declared_by=officer,
         reviewed_by=clerk,
@@ -180,15 +187,16 @@ def ensure_demo_classes() -> bool:
         reviewed_at=timezone.now() - dt.timedelta(days=8),
     )
     now = timezone.now().replace(second=0, microsecond=0)
-    _sessions(running, now - dt.timedelta(minutes=30), 3)
+    _sessions(running, now - dt.timedelta(minutes=30))
     for person in people[10:18]:
         Enrolment.objects.create(training_class=running, person=person, added_by=officer)
 
-    # Declared, waiting for 马山县's clerk.
+    # Declared, waiting for 马山县's clerk: thirteen days of eight hours, the 100 standard
+    # hours of the demo catalogue's 家政服务员 and a little more.
     ahead = today + dt.timedelta(days=10)
     lines = "\n".join(
-        f"{ahead + dt.timedelta(days=i):%Y-%m-%d} 09:00-12:00 马山县家政实训基地 蓝老师"
-        for i in range(3)
+        f"{ahead + dt.timedelta(days=i):%Y-%m-%d} 08:30-16:30 马山县家政实训基地 蓝老师"
+        for i in range(13)
     )
     waiting = classes.class_save(
         actor=officer,
@@ -201,7 +209,7 @@ def ensure_demo_classes() -> bool:
             "subsidised": True,
             "county": MASHAN,
             "start_on": ahead,
-            "end_on": ahead + dt.timedelta(days=2),
+            "end_on": ahead + dt.timedelta(days=12),
             "planned_size": 6,
             "teachers": "蓝老师",
             "teaching_plan": "家政服务理论与实操（演示数据）",

@@ -49,6 +49,8 @@ class ClassOut(Schema):
     review_note: str
     trainees: int
     sessions: list[SessionOut]
+    # Said on declaring an unsubsidised class whose timetable falls short of the catalogue.
+    warnings: list[str] = []
 
     @staticmethod
     def of(c: TrainingClass) -> ClassOut:
@@ -173,7 +175,9 @@ def declare(request: HttpRequest, pk: int):  # noqa: ANN201
     c = classes.class_declare(
         actor=request.user, training_class=class_for(request.user, pk), channel=Channel.API
     )
-    return ClassOut.of(c)
+    out = ClassOut.of(c)
+    out.warnings = classes.declaration_warnings(c)
+    return out
 
 
 class ReviewIn(Schema):

@@ -124,3 +124,32 @@ def test_declare_approve_sign_in_complete_certify_verify(
     expect(phone.locator("#verdict")).not_to_contain_text(trainee.id_masked)
     for ctx in (officer_ctx, clerk_ctx, trainee_ctx):
         ctx.close()
+
+
+def test_a_refused_completion_submit_keeps_what_was_typed_on_a_phone(
+    browser, live_server, lu, school, class_factory, person_factory
+):
+    good, other = person_factory(category="脱贫户"), person_factory(category="脱贫户", name="覃海")
+    c = class_factory(lu, trainees=[good, other], count=1)
+    a, b = c.enrolments.get(person=good), c.enrolments.get(person=other)
+    ctx = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
+    ctx.set_default_timeout(15000)
+    page = ctx.new_page()
+    with time_machine.travel(c.sessions.get().ends_at + dt.timedelta(hours=1), tick=True):
+        login(page, "lu", PASSWORD)
+        page.goto(f"/classes/{c.pk}/")
+        page.get_by_role("link", name="登记结业").click()
+        page.select_option(f"select[name=completed_{a.pk}]", "yes")
+        page.fill(f"input[name=score_{a.pk}]", "八十")
+        page.check(f"input[name=passed_{a.pk}]")
+        page.select_option(f"select[name=completed_{b.pk}]", "yes")
+        page.fill(f"input[name=score_{b.pk}]", "75")
+        page.check(f"input[name=passed_{b.pk}]")
+        page.get_by_role("button", name="保存结业情况").click()
+        expect(page.locator("#completion")).to_contain_text("成绩“八十”不是数字")
+        expect(page.locator(f"input[name=score_{a.pk}]")).to_have_value("八十")
+        expect(page.locator(f"input[name=passed_{a.pk}]")).to_be_checked()
+        expect(page.locator(f"select[name=completed_{a.pk}]")).to_have_value("yes")
+        expect(page.locator(f"input[name=score_{b.pk}]")).to_have_value("75")
+        expect(page.locator(f"input[name=passed_{b.pk}]")).to_be_checked()
+    ctx.close()

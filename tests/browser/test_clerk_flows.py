@@ -21,11 +21,13 @@ def test_clerk_revokes_a_certificate_and_verification_says_so(
 ):
     trainee = person_factory(category="脱贫户", name="蓝海燕")
     c = class_factory(lu, trainees=[trainee], count=1)
+    today = dt.date.today()  # the certificate is dated today, so that it is revoked after
     with time_machine.travel(c.sessions.get().ends_at + dt.timedelta(hours=1), tick=False):
         classes.enrolment_complete(
             actor=lu, enrolment=c.enrolments.get(), completed=True, score=90, passed=True
         )
-    cert = certificates_issue(actor=lu, training_class=c)[0]
+        # Certificates are issued once the last session has ended.
+        cert = certificates_issue(actor=lu, training_class=c, on=today)[0]
 
     login(page, "wei", PASSWORD)
     page.click("text=证书")

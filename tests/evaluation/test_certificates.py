@@ -33,12 +33,13 @@ def write_xlsx(path, rows):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def finished(lu, school, class_factory, person_factory):
-    """A one-session class whose two trainees have completed: 蓝海燕 passed, 覃海 failed."""
+    """A one-session class whose two trainees have completed: 蓝海燕 passed, 覃海 failed.
+    The test runs an hour after the session ended (certificates are issued only then)."""
     good, bad = person_factory(category="脱贫户"), person_factory(category="脱贫户", name="覃海")
     c = class_factory(lu, trainees=[good, bad], count=1)
     with time_machine.travel(c.sessions.get().ends_at + dt.timedelta(hours=1), tick=False):
         complete(lu, c, {good: True, bad: False})
-    return c, good, bad
+        yield c, good, bad
 
 
 def test_it_issues_to_those_who_passed_once(lu, finished):

@@ -136,11 +136,13 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "e": e,
                 "eligible": ok,
                 "why": why,
+                "flags": classes.flags(e),
                 "attended": attended.get(e.pk, 0),
                 "rate": classes.rate(attended.get(e.pk, 0), total),
             }
         )
     officer = is_officer_of_class(request.user, c)
+    hours_entry = c.entry or classes.entry_for(c)
     log = AuditEntry.objects.filter(object_type="training.trainingclass", object_id=str(c.pk))[:30]
     return render(
         request,
@@ -151,12 +153,22 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 signed_in=Count("records", filter=Q(records__direction=Direction.IN))
             ),
             "roster": roster,
+            "summary": classes.roster_summary(c, enrolments),
             "total": total,
+            "hours": classes.timetable_hours(c),
+            "hours_entry": hours_entry,
+            "hours_short": classes.hours_shortfall(c, hours_entry) if hours_entry else "",
             "threshold": settings.SKILLAID_ATTENDANCE_THRESHOLD,
             "officer": officer,
             "reviewer": any(not m.maker for m in review_moves(c, request.user)),
             "steps": review_history(c),
             "roster_open": officer and classes.roster_open(c),
+            # Each action shown only when the capability table and the class's state allow it.
+            "can_complete": can(request.user, "completion.record", c)
+            and not classes.completion_refusal(c),
+            "can_close": can(request.user, "completion.record", c) and not classes.close_refusal(c),
+            "can_certify": can(request.user, "certificate.issue", c)
+            and not classes.certify_refusal(c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
             "refusals": refusals_shown(
@@ -180,7 +192,9 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def class_declare(request: HttpRequest, pk: int) -> HttpResponse:
     def declare(c) -> str:  # noqa: ANN001
-        classes.class_declare(actor=request.user, training_class=c, channel=Channel.PAGE)
+        c = classes.class_declare(actor=request.user, training_class=c, channel=Channel.PAGE)
+        for warning in classes.declaration_warnings(c):
+            messages.warning(request, warning)
         return "已申报，等待培训地县（区）人社部门审核"
 
     return class_act(request, pk, declare)

@@ -67,6 +67,44 @@ def _score(raw: object) -> Decimal | None:
     return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
+def last_session_end(c: TrainingClass):  # noqa: ANN201
+    """When the class's last session ends (None without a timetable)."""
+    last = c.sessions.order_by("-ends_at").first()
+    return last.ends_at if last is not None else None
+
+
+def completion_refusal(c: TrainingClass, verb: str = "登记结业") -> str:
+    """Why completion may not be recorded for the class now (or `verb` done), or "": only an
+    approved class, once its last session has ended."""
+    if c.status != ClassStatus.APPROVED:
+        return f"培训班处于“{c.get_status_display()}”状态，不能{verb}"
+    end = last_session_end(c)
+    if end is None:
+        return f"培训班没有课次，不能{verb}"
+    if end > timezone.now():
+        return f"最后一个课次结束后才能{verb}（最后一个课次于{timezone.localtime(end):%Y-%m-%d %H:%M}结束）"
+    return ""
+
+
+def close_refusal(c: TrainingClass) -> str:
+    """Why the class may not be closed now, or "": completion open and every trainee recorded."""
+    why = completion_refusal(c, "结业")
+    if why:
+        return why
+    pending = c.enrolments.filter(completion=Completion.PENDING).count()
+    if pending:
+        return f"还有{pending}名学员未登记结业情况"
+    return ""
+
+
+def certify_refusal(c: TrainingClass) -> str:
+    """Why certificates may not be issued for the class now, or "": a closed class, or an
+    approved one whose last session has ended."""
+    if c.status == ClassStatus.CLOSED:
+        return ""
+    return completion_refusal(c, "发证")
+
+
 @transaction.atomic
 def enrolment_complete(
     *,
@@ -85,11 +123,9 @@ def enrolment_complete(
     )
     c = e.training_class
     require(actor, "completion.record", c)
-    if c.status != ClassStatus.APPROVED:
-        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能登记结业")
-    last = c.sessions.order_by("-ends_at").first()
-    if last is None or last.ends_at > timezone.now():
-        raise ValidationError("最后一个课次结束后才能登记结业")
+    refusal = completion_refusal(c)
+    if refusal:
+        raise ValidationError(refusal)
     value = _score(score)
     if not completed and passed:
         raise ValidationError({"passed": "未结业的学员不能考核合格"})
@@ -137,11 +173,9 @@ def class_close(
 ) -> TrainingClass:
     c = TrainingClass.objects.select_for_update().get(pk=training_class.pk)
     require(actor, "completion.record", c)
-    if c.status != ClassStatus.APPROVED:
-        raise ValidationError(f"培训班处于“{c.get_status_display()}”状态，不能结业")
-    pending = c.enrolments.filter(completion=Completion.PENDING).count()
-    if pending:
-        raise ValidationError(f"还有{pending}名学员未登记结业情况")
+    refusal = close_refusal(c)
+    if refusal:
+        raise ValidationError(refusal)
     c.status = ClassStatus.CLOSED
     c.closed_at = timezone.now()
     c.save()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -219,6 +220,40 @@ def entry_for(c: TrainingClass) -> DemandEntry | None:
     return min(entries, key=lambda e: regions.index(e.region_id), default=None)
 
 
+# A 课时 (the catalogue's 标准课时, standard_hours) is counted as one clock hour of
+# timetabled session: nothing in SkillAid defines a shorter teaching hour (a 学时 of 45
+# minutes is common in schools), and the pages say "按每课时60分钟计" wherever hours are compared.
+MINUTES_PER_HOUR = 60
+
+
+def timetable_hours(c: TrainingClass) -> Decimal:
+    """The hours the class's timetable holds: the sessions' lengths added up, in clock hours
+    to one decimal place (rounded down, so that a shortfall is never rounded away)."""
+    seconds = sum((s.ends_at - s.starts_at).total_seconds() for s in c.sessions.all())
+    minutes = int(seconds // 60)
+    return (Decimal(minutes) / MINUTES_PER_HOUR).quantize(Decimal("0.1"), ROUND_DOWN)
+
+
+def _figure(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+def hours_shortfall(c: TrainingClass, entry: DemandEntry | None = None) -> str:
+    """What is said of a timetable shorter than the catalogue's standard hours for the
+    class's occupation, kind and level (its own line, else the line in force), or ""."""
+    entry = entry or c.entry or entry_for(c)
+    if entry is None:
+        return ""
+    hours = timetable_hours(c)
+    if hours >= entry.standard_hours:
+        return ""
+    return (
+        f"课表合计 {_figure(hours)} 课时，少于需求目录标准 {entry.standard_hours} 课时"
+        f"（{c.occupation.name} {c.get_training_kind_display()} {c.get_level_display()}，"
+        f"按每课时60分钟计）"
+    )
+
+
 def declaration_check(c: TrainingClass, step: ReviewStep) -> None:
     """What declaring a class needs besides the move itself: refuses, with every problem
     listed, a class that is not ready; fixes the catalogue line that makes it subsidisable."""
@@ -254,11 +289,24 @@ def declaration_check(c: TrainingClass, step: ReviewStep) -> None:
                 f"需求指导目录中没有{c.county}在{c.start_on:%Y-%m-%d}有效的“{c.occupation.name}"
                 f" {c.get_training_kind_display()} {c.get_level_display()}”条目，不能申报补贴性培训"
             )
+        else:
+            short = hours_shortfall(c, entry)
+            if short:
+                problems.append(f"{short}，不能申报补贴性培训；请补足课程表或改为非补贴培训")
     if problems:
         raise ValidationError(problems)
     c.entry = entry
     c.declared_at = step.at
     c.review_note = ""
+
+
+def declaration_warnings(c: TrainingClass) -> list[str]:
+    """What declaring does not refuse but the officer is told: an unsubsidised class whose
+    timetable falls short of the catalogue's standard hours (a subsidised one is refused)."""
+    if c.subsidised:
+        return []
+    short = hours_shortfall(c)
+    return [f"{short}。本班为非补贴培训，可以申报，但请核实课程安排"] if short else []
 
 
 def class_declare(

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
+from skillaid.lib import idnumber
 
 from ..models import Basis, ClassStatus, Enrolment, TrainingClass
+from .eligibility import too_young
 
 
 def roster_open(c: TrainingClass) -> bool:
@@ -34,7 +36,7 @@ def roster_add(
     channel: str = "page",
 ) -> Enrolment:
     """Put a trainee on the roster by ID number; someone not yet in the ledger is registered first."""
-    from skillaid.people.services import person_match_or_register
+    from skillaid.people.services import check_id, person_match_or_register
 
     c = training_class
     require(actor, "roster.edit", c)
@@ -42,6 +44,13 @@ def roster_add(
         raise ValidationError("培训班已申报或已开课，花名册不能再调整")
     if basis and basis not in Basis.values:
         raise ValidationError({"basis": f"补贴对象类别“{basis}”无效"})
+    # Too young for any roster, read from the number alone (its birth date, on the class's
+    # start date) before the ledger is read or written: a child is never registered by it.
+    checked = check_id(id_number)
+    if checked.ok and checked.number:
+        young = too_young(idnumber.birth_date(checked.number), c.start_on)
+        if young:
+            raise ValidationError({"id_number": young})
     # An officer sees no ledger: anyone may be put on a roster and registered in any county,
     # and the county is asked for before the ledger is read, so that asking says nothing
     # about whether the number is registered. A wrong name is the one thing they are told.
