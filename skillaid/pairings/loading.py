@@ -28,7 +28,7 @@ from skillaid.institutions.models import (
 )
 from skillaid.lib.columns import Column, Columns, FieldError, Header
 from skillaid.lib.sheets import ImportResult, UnreadableFile
-from skillaid.regions.loading import DATA_DIR, Problem, _city, find_county
+from skillaid.regions.loading import DATA_DIR, Problem, find_city, find_county
 from skillaid.regions.models import Level, Region, ResettlementSite
 
 from .models import Pairing
@@ -96,7 +96,7 @@ class PairingImport(Importer):
         school = row.text("school")
         if self.partner == "county":
             label = f"{row.text('city')}{row.text('county')}"
-            city = _city(row.text("city"))
+            city = find_city(row.text("city"))
             name = row.text("county")
             target = find_county(city, name) if city and name else None
             if target is None:

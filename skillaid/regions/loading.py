@@ -134,7 +134,8 @@ def find_county(city: Region, name: str) -> Region | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _city(name: str) -> Region | None:
+def find_city(name: str) -> Region | None:
+    """A Guangxi city of the current division table by its name."""
     return (
         Region.objects.current().filter(level=Level.CITY, name=name, code__startswith="45").first()
     )
@@ -154,7 +155,7 @@ def load_key_counties(path: Path | None = None) -> tuple[int, list[Problem]]:
     changed = 0
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for line_no, row in enumerate(csv.DictReader(fh), start=2):
-            city = _city(row["city"])
+            city = find_city(row["city"])
             county = find_county(city, row["county"]) if city else None
             category = CATEGORY_BY_LABEL.get(row["category"].strip())
             if county is None or category is None:
@@ -181,7 +182,7 @@ def load_resettlement_sites(path: Path | None = None) -> tuple[int, list[Problem
     changed = 0
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for line_no, row in enumerate(csv.DictReader(fh), start=2):
-            city = _city(row["city"])
+            city = find_city(row["city"])
             site = row["site"].strip()
             county = None
             if city:
