@@ -3,12 +3,36 @@ API tokens and the audit log's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 from .models import MAX_TOKEN_DAYS, Action, Role, TokenScope, User
+
+# Functions that turn what a person typed as their username into an account's username, or
+# None: `people` registers one that takes an ID number (a person's own account). Asked in
+# order before the login is tried, so django-axes counts failures against the account.
+LOGIN_NAMES: list[Callable[[str], str | None]] = []
+
+
+def login_name_register(resolve: Callable[[str], str | None]) -> None:
+    if all(fn is not resolve for fn in LOGIN_NAMES):
+        LOGIN_NAMES.append(resolve)
+
+
+class LoginForm(AuthenticationForm):
+    def clean(self) -> dict:
+        typed = self.cleaned_data.get("username") or ""
+        for resolve in LOGIN_NAMES:
+            username = resolve(typed)
+            if username:
+                self.cleaned_data["username"] = username
+                break
+        return super().clean()
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
