@@ -43,7 +43,8 @@ def me(request: HttpRequest) -> HttpResponse:
 
 def me_open(request: HttpRequest) -> HttpResponse:
     """Public: the person opens their own account with ID number, name and one-time code."""
-    form = OpenAccountForm(request.POST or None)
+    # Bound on any POST, an empty one too: it then says each field is missing.
+    form = OpenAccountForm(request.POST if request.method == "POST" else None)
     status = 200
     address = request.META.get("REMOTE_ADDR", "") or ""
     if request.method == "POST" and form.is_valid():
