@@ -359,7 +359,7 @@ def login_name(typed: str) -> str | None:
     """The username to sign in as, for a typed ID number (registered with accounts.forms).
 
     A number with an account gives its username; a number without one gives a stand-in
-    made of its blind index, so that failed tries count against it in django-axes without
+    made of its place code and blind index, so that failed tries count against it in django-axes without
     the number itself being stored there. Anything else is left as typed (None).
     """
     number = idnumber.normalise(str(typed or ""))[0].upper()
@@ -376,4 +376,6 @@ def login_name(typed: str) -> str | None:
         )
         if username:
             return username
-    return "id-" + sealer().index(number)[:16]
+    # The place code (shown in every masked number) and the keyed index: the login log keeps
+    # the first characters of a failed name, as for any other.
+    return f"{number[:6]}#{sealer().index(number)[:16]}"
