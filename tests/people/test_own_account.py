@@ -254,3 +254,23 @@ def test_wrong_passwords_for_an_id_number_lock_its_account_and_keep_no_number(we
     assert lan.id_number not in all_audit_text() and stranger not in all_audit_text()
     user = User.objects.get(username=f"person-{lan.pk}")
     assert user.person_account.person == lan
+
+
+def test_the_user_pages_neither_make_a_person_account_nor_turn_one_into_staff(
+    client, zhou, wei, lan
+):
+    client.force_login(zhou)
+    data = {"username": "lan", "full_name": "蓝海燕", "phone": "13800000001", "role": "person"}
+    page = client.post(reverse("user_create"), data).content.decode()
+    assert "不能在此新建" in page and not User.objects.filter(username="lan").exists()
+    user, _ = own_account.account_open_by_staff(actor=wei, person=lan)
+    edit = {
+        "full_name": "蓝海燕",
+        "phone": "13800000001",
+        "role": "county_clerk",
+        "region": "450124",
+    }
+    page = client.post(reverse("user_edit", args=[user.pk]), edit).content.decode()
+    assert "不能改为工作人员角色" in page
+    user.refresh_from_db()
+    assert user.role == Role.PERSON
