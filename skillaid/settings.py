@@ -158,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "skillaid.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "skillaid.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "skillaid.accounts.passwords.UserAttributeSimilarityValidator"},
+    # A person's own account: nothing of their ID number (skillaid.people.passwords).
+    {"NAME": "skillaid.people.passwords.IdNumberValidator"},
 ]
 # A password older than this many days must be changed at the next login; 0 = never expires.
 SKILLAID_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SKILLAID_PASSWORD_MAX_AGE_DAYS", "90"))

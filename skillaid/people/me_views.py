@@ -4,6 +4,7 @@ password)."""
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,7 +47,8 @@ def me_open(request: HttpRequest) -> HttpResponse:
     # Bound on any POST, an empty one too: it then says each field is missing.
     form = OpenAccountForm(request.POST if request.method == "POST" else None)
     status = 200
-    address = request.META.get("REMOTE_ADDR", "") or ""
+    # The client's address as django-axes reads it (behind a proxy, the forwarded one).
+    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "") or ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

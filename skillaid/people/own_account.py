@@ -32,6 +32,7 @@ from skillaid.lib import idnumber, onetimecode
 from skillaid.lib.names import same_name
 
 from .models import AccountCode, AccountOpenFailure, Person, PersonAccount, sealer
+from .passwords import refuse_id_number
 
 # How a code reached the person (AccountCode.via).
 VIA_SLIP = "花名册开通单"
@@ -221,13 +222,10 @@ def _new_user(person: Person) -> User:
 
 
 def check_password(password: str, person_name: str, id_number: str = "") -> None:
-    """The password policy (settings.AUTH_PASSWORD_VALIDATORS), and no part of the ID number
-    that others know: the whole number, its birth date or its last six characters."""
+    """The password policy (settings.AUTH_PASSWORD_VALIDATORS) for an account not yet made,
+    with the typed ID number in place of the person it will be linked to."""
     password_validation.validate_password(password, User(username="", full_name=person_name))
-    number = idnumber.normalise(id_number)[0].upper()
-    upper = password.upper()
-    if len(number) == 18 and (number in upper or number[6:14] in upper or number[-6:] in upper):
-        raise ValidationError("密码不能包含身份证号、出生日期或身份证号后六位", code="password_id")
+    refuse_id_number(password, id_number)
 
 
 @transaction.atomic

@@ -274,3 +274,20 @@ def test_the_user_pages_neither_make_a_person_account_nor_turn_one_into_staff(
     assert "不能改为工作人员角色" in page
     user.refresh_from_db()
     assert user.role == Role.PERSON
+
+
+def test_a_person_changing_their_password_may_not_choose_their_id_number(client, wei, lan):
+    user, password = own_account.account_open_by_staff(actor=wei, person=lan)
+    client.post(reverse("login"), {"username": lan.id_number, "password": password})
+    chosen = f"Ab#{lan.id_number[6:14]}x"
+    page = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": chosen, "new_password2": chosen},
+    )
+    assert "密码不能包含身份证号、出生日期或身份证号后六位" in page.content.decode()
+    page = client.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": GOOD, "new_password2": GOOD},
+    )
+    assert page.status_code == 302
+    assert client.get(reverse("me")).status_code == 200
