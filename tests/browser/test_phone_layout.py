@@ -325,3 +325,19 @@ def test_the_completion_form_reads_as_cards_on_a_phone(
         phone.select_option(f"select[name=completed_{e.pk}]", "yes")
         phone.get_by_role("button", name="保存结业情况").click()
         expect(phone.locator("#roster")).to_contain_text("88")
+
+
+def test_the_home_page_figures_fit_a_phone_under_short_headings(phone, liang, person_factory):
+    """The city reviewer's first page: a column per figure, under short headings on a phone."""
+    from tests.conftest import LONGAN
+
+    person_factory(name="韦小燕", category="脱贫户")
+    person_factory(name="黄志强", county=LONGAN, category="监测户")
+    login(phone, "liang", PASSWORD)
+    phone.goto("/")
+    table = phone.locator("table.counts")
+    expect(table.locator("thead")).to_contain_text("培训")
+    expect(table.get_by_text("有就读技工院校意愿")).to_be_hidden()
+    expect(table.get_by_role("link", name="马山县")).to_be_visible()
+    expect(table.get_by_role("link", name="隆安县")).to_be_visible()
+    fits(phone, "home")
