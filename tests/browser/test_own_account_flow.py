@@ -15,7 +15,7 @@ from skillaid.lib import onetimecode
 from skillaid.training import classes
 from tests.conftest import PASSWORD
 
-from .conftest import login
+from .conftest import login, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -62,7 +62,11 @@ def open_on_phone(browser, live_server, person, code, shots) -> object:
     page.fill("#id_password", CHOSEN)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/me/$"))
+    # Nothing scrolls sideways on the phone: not the page, not the record's table (cards).
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= w.clientWidth)"
+    )
     page.screenshot(path=str(shots / "me-390x844.png"), full_page=True)
     return page
 
@@ -84,7 +88,11 @@ def test_clerk_code_to_own_record_on_a_phone(browser, page, live_server, wei, tr
     expect(record).to_contain_text("出勤")
     expect(record).to_contain_text(cert.number)
     expect(me.locator("body")).not_to_contain_text("覃同班")
-    expect(me.locator("header")).not_to_contain_text("台账")
+    # The folded menu holds the person's own page and nothing of the staff's.
+    nav = menu(me)
+    expect(nav.get_by_role("link", name="我的档案")).to_be_visible()
+    expect(nav).not_to_contain_text("台账")
+    expect(nav).not_to_contain_text("API 令牌")
     assert (tmp_path / "me-390x844.png").stat().st_size > 10_000
 
     # Poking at the staff pages from the trainee's login.
