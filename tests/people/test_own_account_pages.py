@@ -172,3 +172,15 @@ def test_the_officer_sends_a_code_by_sms_or_opens_an_account_from_the_roster(
     opened = client.post(reverse("roster_account", args=[line.pk, "open"]))
     assert 'id="initial-password"' in opened.content.decode()
     assert PersonAccount.objects.get(person=lan).opened_by == lu
+
+
+def test_the_person_page_change_log_tells_of_the_code_and_the_opening(client, wei, lan):
+    from skillaid.people import own_account
+
+    own_account.code_issue(actor=wei, person=lan)
+    own_account.account_open_by_staff(actor=wei, person=lan)
+    client.force_login(wei)
+    page = client.get(reverse("person_detail", args=[lan.pk])).content.decode()
+    history = page.split('id="history"')[1]
+    assert "签发开通码" in history and "开通本人账户" in history
+    assert "已开通" in page.split('id="own-account"')[1]
