@@ -162,3 +162,14 @@ def test_every_scoped_selector_gives_a_person_nothing_but_themselves(world):
     from skillaid.accounts.capabilities import CAPABILITIES, can
 
     assert not [name for name in CAPABILITIES if can(user, name)]
+
+
+def test_no_api_token_is_issued_for_a_persons_account(world, zhou):
+    from django.core.exceptions import ValidationError
+
+    from skillaid.accounts.models import ApiToken
+    from skillaid.accounts.tokens import token_issue
+
+    with pytest.raises(ValidationError, match="本人账户不能签发接口令牌"):
+        token_issue(actor=zhou, user=world["user"], name="试试", channel="command")
+    assert not ApiToken.objects.exists()
