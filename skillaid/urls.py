@@ -107,6 +107,7 @@ urlpatterns = [
     path("roster/<int:pk>/remove/", classes.roster_remove, name="roster_remove"),
     path("classes/<int:pk>/completion/", classes.class_completion, name="class_completion"),
     path("classes/<int:pk>/close/", classes.class_close, name="class_close"),
+    path("classes/<int:pk>/papers/<slug:kind>.<slug:fmt>", classes.class_paper, name="class_paper"),
     path(
         "classes/<int:pk>/certificates/", evaluation.class_certificates, name="class_certificates"
     ),
