@@ -61,6 +61,39 @@ def unavailable_page(request: HttpRequest, message: str) -> HttpResponse:
     )
 
 
+def paper_html(
+    template: str,
+    context: Mapping[str, object],
+    *,
+    as_of: dt.datetime,
+    font: str,
+    request: HttpRequest | None = None,
+) -> str:
+    """The paper as the HTML WeasyPrint lays out: `template` with `context`, the font family
+    and the data's date (`as_of`, also the PDF's creation date)."""
+    local = timezone.localtime(as_of) if timezone.is_aware(as_of) else as_of
+    return render_to_string(
+        template,
+        {
+            **context,
+            "paper_font": font,
+            "as_of": local,
+            # W3C date-time with its offset, as WeasyPrint reads dcterms.created.
+            "as_of_w3c": local.replace(microsecond=0).isoformat(),
+        },
+        request=request,
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint's PDF of `html` (no base URL: a paper loads nothing from outside)."""
+    try:
+        from weasyprint import HTML  # loads Pango: only when a paper is printed
+    except OSError as exc:
+        raise PaperUnavailable(NO_PANGO) from exc
+    return HTML(string=html, base_url=None).write_pdf()
+
+
 def render_pdf(
     template: str,
     context: Mapping[str, object],
@@ -73,24 +106,8 @@ def render_pdf(
     font = cjk_font()
     if font is None:
         raise PaperUnavailable(NO_FONT)
-    try:
-        from weasyprint import HTML  # loads Pango: only when a paper is printed
-    except OSError as exc:
-        raise PaperUnavailable(NO_PANGO) from exc
-
-    local = timezone.localtime(as_of) if timezone.is_aware(as_of) else as_of
-    html = render_to_string(
-        template,
-        {
-            **context,
-            "paper_font": font.family,
-            "as_of": local,
-            # W3C date-time with its offset, as WeasyPrint reads dcterms.created.
-            "as_of_w3c": local.replace(microsecond=0).isoformat(),
-        },
-        request=request,
-    )
-    return HTML(string=html, base_url=None).write_pdf()
+    html = paper_html(template, context, as_of=as_of, font=font.family, request=request)
+    return html_to_pdf(html)
 
 
 def pdf_response(
