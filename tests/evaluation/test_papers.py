@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pypdfium2 as pdfium
 import pytest
+import segno
 import time_machine
 import zxingcpp
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+from PIL import Image
 
 from skillaid.accounts.models import Action, AuditEntry
 from skillaid.accounts.papers import paper_html, render_pdf
@@ -90,6 +96,19 @@ def test_the_certificate_says_what_it_certifies_and_its_qr_opens_the_public_chec
     entry = AuditEntry.objects.get(action=Action.EXPORT, object_type="evaluation.certificate")
     assert entry.object_id == str(cert.pk) and entry.person_id == trainee.pk
     assert entry.actor == lu and entry.note.startswith("导出PDF 1 行：职业技能等级证书")
+
+
+@examples(max_examples=25, deadline=None)
+@given(number=st.from_regex(r"[A-Z][0-9A-Z-]{0,39}", fullmatch=True))
+def test_the_code_of_any_number_reads_back_as_its_check_address(number):
+    # The QR code printed is segno's code of the address; a camera reads back that address.
+    url = "https://skills.gxhrss.example.cn/verify/?" + urlencode({"number": number})
+    code = segno.make(url, error="m")
+    assert verify_qr(url) == code.svg_data_uri(scale=4, border=2)
+    png = io.BytesIO()
+    code.save(png, kind="png", scale=4, border=4)
+    png.seek(0)
+    assert [c.text for c in zxingcpp.read_barcodes(Image.open(png))] == [url]
 
 
 def test_the_qr_points_to_the_public_address_when_one_is_set(client, wei, certified, settings):
