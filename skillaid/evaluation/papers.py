@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from skillaid.accounts import papers as paper
 from skillaid.people.selectors import person_for
-from skillaid.training.models import Attendance
+from skillaid.training.models import Attendance, Enrolment
 
 from .models import Certificate
 from .record import lifelong_record
@@ -72,11 +72,16 @@ def person_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     attended = Attendance.objects.filter(person=person).aggregate(
         at=Max("at"), settled=Max("flag_settled_at")
     )
+    enrolled = Enrolment.objects.filter(person=person).aggregate(
+        added=Max("added_at"), completed=Max("completed_at")
+    )
     certified = person.certificates.aggregate(at=Max("created_at"))
     as_of = paper.latest(
         person.updated_at,
         attended["at"],
         attended["settled"],
+        enrolled["added"],
+        enrolled["completed"],
         certified["at"],
         *(ev.on for ev in events),
     )

@@ -15,6 +15,7 @@ import segno
 import time_machine
 import zxingcpp
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
@@ -288,3 +289,16 @@ def test_the_certificate_page_renders_chinese_characters_not_boxes(certified, tm
     if without is None:
         pytest.skip("no Latin-only font here to lay the paper out without a Chinese font")
     assert boxes(without, "蓝海燕") and not glyphs(without, "蓝海燕")
+
+
+def test_the_same_record_prints_the_same_pdf_dated_by_its_last_change(client, wei, certified):
+    cert, trainee, c = certified
+    client.force_login(wei)
+    made = []
+    for later in (dt.timedelta(days=1), dt.timedelta(days=30, hours=5)):
+        with time_machine.travel(cert.created_at + later, tick=False):
+            made.append(pdf_bytes(client.get(reverse("person_record_pdf", args=[trainee.pk]))))
+    assert made[0] == made[1]
+    # Its date is the latest change: the certificate, issued after the completion.
+    issued = timezone.localtime(cert.created_at)
+    assert f"数据截至 {issued:%Y-%m-%d %H:%M}" in pdf_text(made[0])
