@@ -114,6 +114,7 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/", classes.session_run, name="session_run"),
     path("sessions/<int:pk>/live/", classes.session_live, name="session_live"),
+    path("sessions/<int:pk>/projector/", classes.session_projector, name="session_projector"),
     path("sessions/<int:pk>/mark/", classes.session_mark, name="session_mark"),
     path(
         "sessions/<int:pk>/flags/<int:record>/",

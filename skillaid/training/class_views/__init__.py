@@ -13,7 +13,13 @@ from .pages import (
 )
 from .papers import class_paper
 from .roster import roster_add, roster_remove
-from .sessions import session_flag_settle, session_live, session_mark, session_run
+from .sessions import (
+    session_flag_settle,
+    session_live,
+    session_mark,
+    session_projector,
+    session_run,
+)
 from .sign import DEVICE_COOKIE, sign
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "session_flag_settle",
     "session_live",
     "session_mark",
+    "session_projector",
     "session_run",
     "sign",
 ]
