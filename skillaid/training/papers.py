@@ -105,6 +105,7 @@ def declaration(c: TrainingClass) -> Declaration:
     entry = c.entry or classes.entry_for(c)
     hours = classes.timetable_hours(c)
     sessions = list(c.sessions.all())
+    roster_count = c.enrolments.count()
     places = "、".join(dict.fromkeys(s.place for s in sessions)) or "—"
     inst = c.institution
     if c.subsidised:
@@ -131,7 +132,7 @@ def declaration(c: TrainingClass) -> Declaration:
         ("开班日期", f"{c.start_on:%Y-%m-%d}"),
         ("结业日期", f"{c.end_on:%Y-%m-%d}"),
         ("计划人数", f"{c.planned_size} 人"),
-        ("花名册人数", f"{c.enrolments.count()} 人"),
+        ("花名册人数", f"{roster_count} 人"),
         (
             "课时",
             f"课表合计 {hours.normalize():f} 课时（{len(sessions)} 个课次，按每课时60分钟计），"
@@ -156,7 +157,7 @@ def declaration(c: TrainingClass) -> Declaration:
         hours=hours,
         standard_hours=entry.standard_hours if entry else None,
         hours_note=hours_note,
-        roster_count=c.enrolments.count(),
+        roster_count=roster_count,
         steps=list(review_history(c)),
         reviewed=c.reviewed_at is not None,
     )
