@@ -58,6 +58,7 @@ PERSON_PATHS = frozenset(
     {
         "me",
         "me_record",
+        "me_record_pdf",
         "me_open",
         "login",
         "logout",

@@ -258,6 +258,7 @@ def lifelong_record_section(request: HttpRequest, person: Person) -> str:
             "person": person,
             "record": lifelong_record(person),
             "export_url": reverse("person_record", args=[person.pk]),
+            "pdf_url": reverse("person_record_pdf", args=[person.pk]),
         },
         request=request,
     )
@@ -267,7 +268,12 @@ def own_record_section(request: HttpRequest, person: Person) -> str:
     """The same record on the person's own page (本人), exported from their own address."""
     return render_to_string(
         "evaluation/_lifelong_record.html",
-        {"person": person, "record": lifelong_record(person), "export_url": reverse("me_record")},
+        {
+            "person": person,
+            "record": lifelong_record(person),
+            "export_url": reverse("me_record"),
+            "pdf_url": reverse("me_record_pdf"),
+        },
         request=request,
     )
 

@@ -184,3 +184,37 @@ def test_the_person_page_change_log_tells_of_the_code_and_the_opening(client, we
     history = page.split('id="history"')[1]
     assert "签发开通码" in history and "开通本人账户" in history
     assert "已开通" in page.split('id="own-account"')[1]
+
+
+def test_the_person_prints_their_own_record_as_pdf_and_the_export_is_logged(
+    client, wei, lu, school, class_factory, person_factory
+):
+    import datetime as dt
+
+    import time_machine
+
+    from skillaid.evaluation.services import certificates_issue
+    from skillaid.people import own_account
+    from tests.papers import pdf_bytes, pdf_text
+    from tests.training.fixtures import complete
+
+    lan = person_factory(name="蓝海燕")
+    c = class_factory(lu, trainees=[lan], count=1)
+    ended = c.sessions.get().ends_at
+    with time_machine.travel(ended + dt.timedelta(hours=1), tick=False):
+        complete(lu, c, {lan: True})
+        (cert,) = certificates_issue(actor=lu, training_class=c)
+    user, _ = own_account.account_open_by_staff(actor=wei, person=lan)
+    user.must_change_password = False
+    user.save()
+    client.force_login(user)
+    with time_machine.travel(ended + dt.timedelta(hours=2), tick=False):
+        page = client.get(reverse("me")).content.decode()
+        assert reverse("me_record_pdf") in page and reverse("me_record") in page
+        assert reverse("person_record_pdf", args=[lan.pk]) not in page
+        text = pdf_text(pdf_bytes(client.get(reverse("me_record_pdf"))))
+    for fact in ("终身职业技能培训电子档案", "蓝海燕", lan.id_masked, c.name, cert.number):
+        assert fact in text, fact
+    assert lan.id_number not in text
+    entry = AuditEntry.objects.get(action=Action.EXPORT, object_type="lifelong_record")
+    assert entry.person_id == lan.pk and entry.actor == user

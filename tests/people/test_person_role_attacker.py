@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 OWN = {
     "me",
     "me_record",
+    "me_record_pdf",
     "me_open",
     "login",
     "logout",

@@ -12,6 +12,7 @@ from .pages import (
     class_list,
     class_review,
 )
+from .papers import class_paper
 from .roster import roster_add, roster_remove
 from .sessions import (
     session_flag_settle,
@@ -33,6 +34,7 @@ __all__ = [
     "class_edit",
     "class_export",
     "class_list",
+    "class_paper",
     "class_review",
     "roster_account",
     "roster_accounts",
