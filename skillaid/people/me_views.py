@@ -106,18 +106,22 @@ def code_page(request: HttpRequest, person: Person, code: str, back: str) -> Htt
     )
 
 
-def opened_page(request: HttpRequest, person: Person, password: str, back: str) -> HttpResponse:
+def opened_page(
+    request: HttpRequest, person: Person, password: str, back: str, *, reset: bool = False
+) -> HttpResponse:
+    """A one-time password, shown this once to the one who opened the account or reset it."""
     return render(
         request,
         "people/account_opened.html",
-        {"person": person, "password": password, "back": back},
+        {"person": person, "password": password, "back": back, "reset": reset},
     )
 
 
 @login_required
 @require_POST
 def person_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The person page's actions: issue a code, send one by SMS, or open the account."""
+    """The person page's actions: issue a code, send one by SMS, open the account, or reset
+    a forgotten password."""
     person = person_for(request.user, pk)
     back = reverse("person_detail", args=[person.pk])
     try:
@@ -131,6 +135,9 @@ def person_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "open":
             _, password = own_account.account_open_by_staff(actor=request.user, person=person)
             return opened_page(request, person, password, back)
+        if action == "reset":
+            password = own_account.account_reset_by_staff(actor=request.user, person=person)
+            return opened_page(request, person, password, back, reset=True)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(back + "#own-account")

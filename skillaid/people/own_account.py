@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -249,6 +251,34 @@ def account_open_by_staff(
         note="经办人员开通本人账户，已发放初始密码",
     )
     return user, password
+
+
+@transaction.atomic
+def account_reset_by_staff(
+    *, actor: User, person: Person, via_obj: InScope | None = None, channel: str = Channel.PAGE
+) -> str:
+    """A forgotten password: a new one-time password, which the person changes at the next
+    login; their sessions end and a lock from wrong tries is lifted."""
+    _may_open(actor, person, via_obj)
+    link = PersonAccount.objects.filter(person=person).first()
+    if link is None:
+        raise ValidationError(f"{person.name}尚未开通本人账户")
+    user = User.objects.select_for_update().get(pk=link.user_id)
+    password = initial_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_epoch = F("session_epoch") + 1
+    user.save()
+    axes_reset(username=user.username)
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type=link,
+        person_id=person.pk,
+        note="经办人员重置本人账户密码（须在下次登录时修改）",
+    )
+    return password
 
 
 def _link(

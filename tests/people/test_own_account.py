@@ -291,3 +291,37 @@ def test_a_person_changing_their_password_may_not_choose_their_id_number(client,
     )
     assert page.status_code == 302
     assert client.get(reverse("me")).status_code == 200
+
+
+def test_a_forgotten_password_is_reset_by_the_clerk_ending_sessions_and_lifting_the_lock(
+    wei, huang, lan
+):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    own_account.account_open_by_staff(actor=wei, person=lan)
+    phone = Client()
+    user = User.objects.get(person_account__person=lan)
+    user.set_password(GOOD)
+    user.must_change_password = False
+    user.save()
+    phone.post(reverse("login"), {"username": lan.id_number, "password": GOOD})
+    assert phone.get(reverse("me")).status_code == 200
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": lan.id_number, "password": "wrong-Pass-1"})
+    assert AccessAttempt.objects.exists()
+    with pytest.raises(PermissionDenied):
+        own_account.account_reset_by_staff(actor=huang, person=lan)
+    password = own_account.account_reset_by_staff(actor=wei, person=lan)
+    assert not AccessAttempt.objects.filter(username=user.username).exists()
+    assert phone.get(reverse("me")).status_code == 302  # the old session has ended
+    fresh = Client()
+    fresh.post(reverse("login"), {"username": lan.id_number, "password": password})
+    assert fresh.get(reverse("me")).url.startswith(reverse("password_change"))
+    entry = AuditEntry.objects.filter(action=Action.UPDATE, person_id=lan.pk).latest("id")
+    assert "重置本人账户密码" in entry.note and password not in all_audit_text()
+
+
+def test_no_reset_without_an_account(wei, lan):
+    with pytest.raises(ValidationError, match="尚未开通"):
+        own_account.account_reset_by_staff(actor=wei, person=lan)

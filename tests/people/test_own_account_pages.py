@@ -218,3 +218,18 @@ def test_the_person_prints_their_own_record_as_pdf_and_the_export_is_logged(
     assert lan.id_number not in text
     entry = AuditEntry.objects.get(action=Action.EXPORT, object_type="lifelong_record")
     assert entry.person_id == lan.pk and entry.actor == user
+
+
+def test_the_officer_resets_a_trainees_forgotten_password_from_the_roster(
+    client, lu, wei, school, class_factory, lan
+):
+    from skillaid.people import own_account
+
+    c = class_factory(lu, trainees=[lan])
+    own_account.account_open_by_staff(actor=wei, person=lan)
+    line = c.enrolments.get()
+    client.force_login(lu)
+    listing = client.get(reverse("roster_accounts", args=[c.pk])).content.decode()
+    assert "忘记密码：重置" in listing
+    page = client.post(reverse("roster_account", args=[line.pk, "reset"])).content.decode()
+    assert "已重置蓝海燕的本人账户密码" in page and 'id="initial-password"' in page

@@ -94,7 +94,8 @@ def roster_slips(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def roster_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One trainee of the roster: send a code by SMS, or open the account directly."""
+    """One trainee of the roster: send a code by SMS, open the account directly, or reset a
+    forgotten password."""
     e = enrolment_for(request.user, pk)
     back = reverse("roster_accounts", args=[e.training_class_id])
     try:
@@ -107,6 +108,11 @@ def roster_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 actor=request.user, person=e.person, via_obj=e
             )
             return opened_page(request, e.person, password, back)
+        if action == "reset":
+            password = own_account.account_reset_by_staff(
+                actor=request.user, person=e.person, via_obj=e
+            )
+            return opened_page(request, e.person, password, back, reset=True)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(back)
