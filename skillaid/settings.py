@@ -158,6 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "skillaid.accounts.passwords.CharacterClassesValidator"},
     {"NAME": "skillaid.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "skillaid.accounts.passwords.UserAttributeSimilarityValidator"},
+    # A person's own account: nothing of their ID number (skillaid.people.passwords).
+    {"NAME": "skillaid.people.passwords.IdNumberValidator"},
 ]
 # A password older than this many days must be changed at the next login; 0 = never expires.
 SKILLAID_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SKILLAID_PASSWORD_MAX_AGE_DAYS", "90"))
@@ -299,6 +301,20 @@ SKILLAID_CODE_SECONDS = 30
 # This many trainees signed in from one device within this many minutes are flagged for review.
 SKILLAID_DEVICE_FLAG_PEOPLE = int(os.environ.get("SKILLAID_DEVICE_FLAG_PEOPLE", "3"))
 SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES", "5"))
+
+# Text messages (the code that opens a person's own account): the backend's dotted path.
+# The console backend prints each message (for development and the embedded mode); a
+# deployment names its gateway's backend (see skillaid/accounts/sms.py).
+SKILLAID_SMS_BACKEND = os.environ.get(
+    "SKILLAID_SMS_BACKEND", "skillaid.accounts.sms.ConsoleBackend"
+)
+# A code that opens a person's own account lasts this many days, and is void after this
+# many wrong tries; an address that fails this many times an hour must wait.
+SKILLAID_ACCOUNT_CODE_DAYS = int(os.environ.get("SKILLAID_ACCOUNT_CODE_DAYS", "30"))
+SKILLAID_ACCOUNT_CODE_TRIES = int(os.environ.get("SKILLAID_ACCOUNT_CODE_TRIES", "5"))
+SKILLAID_ACCOUNT_OPEN_FAILURES_PER_HOUR = int(
+    os.environ.get("SKILLAID_ACCOUNT_OPEN_FAILURES_PER_HOUR", "10")
+)
 
 # `skillaid check --ops`: a job waiting longer than this is a warning (is the worker running?),
 # and free disk space under SKILLAID_VAR below this is a failure (below twice this, a warning).

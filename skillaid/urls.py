@@ -14,6 +14,7 @@ from skillaid.evaluation import views as evaluation
 from skillaid.institutions import capacity_views as capacity
 from skillaid.institutions import views as inst
 from skillaid.pairings import views as pairings
+from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
 from skillaid.training import class_views as classes
@@ -25,6 +26,11 @@ urlpatterns = [
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The person themselves (本人): their record, and opening their account with a code.
+    path("me/", me.me, name="me"),
+    path("me/open/", me.me_open, name="me_open"),
+    path("me/record.xlsx", evaluation.me_record_export, name="me_record"),
+    path("me/record.pdf", evaluation_papers.me_record_pdf, name="me_record_pdf"),
     path("account/", accounts.account, name="account"),
     path("account/password/", accounts.password_change, name="password_change"),
     path("account/otp/", accounts.otp_verify, name="otp_verify"),
@@ -49,6 +55,7 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/reveal-id/", people.person_reveal_id, name="person_reveal_id"),
+    path("people/<int:pk>/account/<slug:action>/", me.person_account, name="person_account"),
     path("imports/", people.import_start, name="import_start"),
     path("imports/history/", import_views.import_history, name="import_history"),
     path("imports/history/<int:pk>/", import_views.import_detail, name="import_detail"),
@@ -106,6 +113,13 @@ urlpatterns = [
     path("classes/<int:pk>/review/", classes.class_review, name="class_review"),
     path("classes/<int:pk>/roster/", classes.roster_add, name="roster_add"),
     path("roster/<int:pk>/remove/", classes.roster_remove, name="roster_remove"),
+    path("classes/<int:pk>/accounts/", classes.roster_accounts, name="roster_accounts"),
+    path("classes/<int:pk>/accounts/slips/", classes.roster_slips, name="roster_slips"),
+    path(
+        "roster/<int:pk>/account/<slug:action>/",
+        classes.roster_account,
+        name="roster_account",
+    ),
     path("classes/<int:pk>/completion/", classes.class_completion, name="class_completion"),
     path("classes/<int:pk>/close/", classes.class_close, name="class_close"),
     path("classes/<int:pk>/papers/<slug:kind>.<slug:fmt>", classes.class_paper, name="class_paper"),

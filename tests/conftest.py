@@ -102,6 +102,8 @@ def client() -> Client:
 def _immediate_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
+    # Text messages stay in skillaid.accounts.sms.outbox (the console backend would print).
+    settings.SKILLAID_SMS_BACKEND = "skillaid.accounts.sms.LocMemBackend"
 
 
 @pytest.fixture

@@ -109,6 +109,15 @@ _TABLE = [
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),
+    # A person's own account (本人账户): opened, or an opening code issued, by the county
+    # clerk who keeps the person in the ledger or the officer who has them on a roster.
+    # The person role itself holds no capability at all.
+    Capability(
+        "person_account.open",
+        {COUNTY, OFFICER, ADMIN},
+        "您的角色不能为人员开通本人账户",
+        "您不能为该人员开通账户：{obj}不在您的管辖范围内",
+    ),
     # Users and their tokens.
     Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),
     Capability("tokens.manage", {ADMIN}, "只能为自己签发或吊销令牌"),

@@ -3,12 +3,36 @@ API tokens and the audit log's filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 
 from .models import MAX_TOKEN_DAYS, Action, Role, TokenScope, User
+
+# Functions that turn what a person typed as their username into an account's username, or
+# None: `people` registers one that takes an ID number (a person's own account). Asked in
+# order before the login is tried, so django-axes counts failures against the account.
+LOGIN_NAMES: list[Callable[[str], str | None]] = []
+
+
+def login_name_register(resolve: Callable[[str], str | None]) -> None:
+    if all(fn is not resolve for fn in LOGIN_NAMES):
+        LOGIN_NAMES.append(resolve)
+
+
+class LoginForm(AuthenticationForm):
+    def clean(self) -> dict:
+        typed = self.cleaned_data.get("username") or ""
+        for resolve in LOGIN_NAMES:
+            username = resolve(typed)
+            if username:
+                self.cleaned_data["username"] = username
+                break
+        return super().clean()
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
@@ -85,7 +109,17 @@ class UserForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         role = data.get("role")
-        if role and role != Role.ADMIN and not data.get("region"):
+        was_person = bool(self.instance.pk) and self.instance.role == Role.PERSON
+        # A person's own account is tied to their person (people.PersonAccount): it is opened
+        # from the person page, the roster or with a code, and never turned into staff.
+        if role == Role.PERSON and not was_person:
+            self.add_error(
+                "role",
+                "本人账户由经办人员在人员页面或花名册开通，或由本人凭开通码开通，不能在此新建。",
+            )
+        elif was_person and role != Role.PERSON:
+            self.add_error("role", "本人账户不能改为工作人员角色。")
+        elif role and role not in (Role.ADMIN, Role.PERSON) and not data.get("region"):
             self.add_error("region", "除系统管理员外，每个账号都须有管辖区域。")
         if role == Role.SCHOOL_OFFICER and not data.get("institution"):
             self.add_error("institution", "院校/培训机构管理员须选择所属院校或机构。")

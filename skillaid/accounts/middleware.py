@@ -15,10 +15,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django_otp import user_has_device
+
+from .models import Role
 
 AUTH_AT = "skillaid_auth_at"
 SEEN_AT = "skillaid_seen_at"
@@ -47,6 +50,24 @@ def start_session(sender, request: HttpRequest, user, **kwargs) -> None:  # noqa
 OTP_VERIFY_PATHS = ("otp_verify", "logout")
 OTP_ENROL_PATHS = ("otp_enrol", "logout")
 PASSWORD_PATHS = ("password_change", "logout")
+# The only pages the person themselves (Role.PERSON) may open once signed in: their own
+# record, their password, signing out, and the public pages (certificate check, class
+# sign-in, account opening). Everything else, today's pages and any added later, answers
+# 403 for them: an allow-list, so a new page is closed to them until it is listed here.
+PERSON_PATHS = frozenset(
+    {
+        "me",
+        "me_record",
+        "me_record_pdf",
+        "me_open",
+        "login",
+        "logout",
+        "logout_everywhere",
+        "password_change",
+        "verify",
+        "sign",
+    }
+)
 
 
 class AccountGateMiddleware:
@@ -111,7 +132,20 @@ class AccountGateMiddleware:
             request.account_pending = True
             if name not in PASSWORD_PATHS:
                 return self.redirect(request, "password_change", "请先修改密码。")
+        if user.role == Role.PERSON and name not in PERSON_PATHS:
+            return self.person_elsewhere(request, name)
         return None
+
+    def person_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse:
+        """A person's own account asked for a page that is not theirs: their record for the
+        home page, a refusal (403, or 404 for no page at all) for anything else."""
+        if name == "home":
+            return HttpResponseRedirect(reverse("me"))
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": "本人账户不能使用接口"}, status=403)
+        if name is None:
+            raise Http404("页面不存在")
+        raise PermissionDenied("本人账户只能查看本人的档案。")
 
     def end(self, request: HttpRequest, message: str) -> HttpResponse:
         logout(request)

@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     CITY_REVIEWER = "city_reviewer", "市级审核人员"
     PROVINCE_REVIEWER = "province_reviewer", "省级审核人员"
     ADMIN = "admin", "系统管理员"
+    # The person themselves (本人): a trainee, later also a student or a job seeker, who
+    # reads their own record. Linked to their person by people.PersonAccount; sees nobody
+    # else and holds no capability (accounts.scope, accounts.middleware).
+    PERSON = "person", "本人（学员）"
 
 
 # The level of division each role's region must be (regions.Level values).
@@ -74,7 +78,8 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_scope_required",
-                condition=models.Q(role="admin") | models.Q(region__isnull=False),
+                # A person's account has no region: it sees its own person, nothing by place.
+                condition=models.Q(role__in=["admin", "person"]) | models.Q(region__isnull=False),
             ),
         ]
 
@@ -205,6 +210,9 @@ class Action(models.TextChoices):
     TOKEN_ISSUE = "token_issue", "签发令牌"
     TOKEN_REVOKE = "token_revoke", "吊销令牌"
     TOKEN_USE = "token_use", "使用令牌"
+    CODE_ISSUE = "code_issue", "签发开通码"
+    ACCOUNT_OPEN = "account_open", "开通本人账户"
+    OPEN_FAILED = "open_failed", "开通账户失败"
 
 
 class AppendOnlyError(Exception):

@@ -25,7 +25,7 @@ NOTHING = Q(pk__in=[])
 class Scope:
     """`region_prefix`: leading code digits of the regions worked on ('' for all, None for
     none); `institution_id`: the one institution worked on (an officer's); `person_id`:
-    the one person (a trainee reading their own record; no such role yet)."""
+    the one person (a person reading their own record, role PERSON)."""
 
     region_prefix: str | None = None
     institution_id: int | None = None
@@ -39,6 +39,11 @@ class Scope:
             return cls()
         if user.role == Role.SCHOOL_OFFICER:
             return cls(institution_id=user.institution_id)
+        if user.role == Role.PERSON:
+            # The link lives in `people` (PersonAccount), above this app: read through the
+            # reverse accessor Django adds to User, never imported. No link, no scope.
+            link = getattr(user, "person_account", None)
+            return cls(person_id=link.person_id if link is not None else None)
         if user.region_id is None:
             return cls(region_prefix="" if user.role == Role.ADMIN else None)
         return cls(region_prefix=code_prefix(user.region_id))

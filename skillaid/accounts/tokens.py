@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .capabilities import can
-from .models import MAX_TOKEN_DAYS, Action, ApiToken, TokenScope, User, audit
+from .models import MAX_TOKEN_DAYS, Action, ApiToken, Role, TokenScope, User, audit
 
 
 def _require_owner_or_manager(actor: User, owner_id: int, refusal: str) -> None:
@@ -41,6 +41,9 @@ def token_issue(
         errors["days"] = f"有效天数应在 1 到 {MAX_TOKEN_DAYS} 天之间"
     if not user.is_active:
         errors["__all__"] = f"用户 {user.username} 已停用，不能签发令牌"
+    elif user.role == Role.PERSON:
+        # A person's own account reads its own record on the pages; the API is for systems.
+        errors["__all__"] = "本人账户不能签发接口令牌"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -25,7 +25,7 @@ from skillaid.errors import apply_errors
 
 from . import users as services
 from .capabilities import require
-from .forms import CodeForm, EnrolForm, PasswordChangeForm, UserForm
+from .forms import CodeForm, EnrolForm, LoginForm, PasswordChangeForm, UserForm
 from .middleware import EPOCH, HAS_DEVICE
 from .models import AuditEntry, Role, User
 
@@ -33,6 +33,7 @@ from .models import AuditEntry, Role, User
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,8 @@ class EvaluationConfig(AppConfig):
         from skillaid.accounts.sections import section_register
 
         from .tasks import register_jobs
-        from .views import lifelong_record_section
+        from .views import lifelong_record_section, own_record_section
 
         register_jobs()
         section_register("person_detail", lifelong_record_section)
+        section_register("me", own_record_section)

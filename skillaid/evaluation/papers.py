@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from skillaid.accounts import papers as paper
+from skillaid.people.models import Person
+from skillaid.people.own_account import person_of
 from skillaid.people.selectors import person_for
 from skillaid.training.models import Attendance, Enrolment
 
@@ -64,7 +66,19 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The lifelong record (终身职业技能培训电子档案) of a person in scope, as a PDF."""
-    person = person_for(request.user, pk)
+    return record_pdf(request, person_for(request.user, pk))
+
+
+@login_required
+def me_record_pdf(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own record, as a PDF (本人)."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404("没有与本账户关联的人员")
+    return record_pdf(request, person)
+
+
+def record_pdf(request: HttpRequest, person: Person) -> HttpResponse:
     refusal = paper.unavailable()
     if refusal:
         return paper.unavailable_page(request, refusal)

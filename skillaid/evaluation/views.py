@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +26,7 @@ from skillaid.accounts.models import Channel
 from skillaid.db import sqlite_writer
 from skillaid.lib import dates
 from skillaid.people.models import Person
+from skillaid.people.own_account import person_of
 from skillaid.people.selectors import person_for, sees_ledger
 from skillaid.regions.selectors import counties_visible_to
 from skillaid.training.class_views import class_act
@@ -253,9 +254,37 @@ def lifelong_record_section(request: HttpRequest, person: Person) -> str:
     """The person page's 终身职业技能培训电子档案: classes and certificates."""
     return render_to_string(
         "evaluation/_lifelong_record.html",
-        {"person": person, "record": lifelong_record(person)},
+        {
+            "person": person,
+            "record": lifelong_record(person),
+            "export_url": reverse("person_record", args=[person.pk]),
+            "pdf_url": reverse("person_record_pdf", args=[person.pk]),
+        },
         request=request,
     )
+
+
+def own_record_section(request: HttpRequest, person: Person) -> str:
+    """The same record on the person's own page (本人), exported from their own address."""
+    return render_to_string(
+        "evaluation/_lifelong_record.html",
+        {
+            "person": person,
+            "record": lifelong_record(person),
+            "export_url": reverse("me_record"),
+            "pdf_url": reverse("me_record_pdf"),
+        },
+        request=request,
+    )
+
+
+@login_required
+def me_record_export(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own record as .xlsx; logged like every export."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404("没有与本账户关联的人员")
+    return record_export(person, actor=request.user, channel=Channel.PAGE)
 
 
 @login_required

@@ -73,3 +73,51 @@ class ImportForm(forms.Form):
         self.fields["county"].choices = [("", "按表中“所属县”列或身份证号判断")] + [
             (c.code, c.name) for c in counties
         ]
+
+
+class OpenAccountForm(forms.Form):
+    """开通本人账户: who the person is, the code they were given, and their new password."""
+
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        error_messages={"required": "请填写身份证号"},
+    )
+    name = forms.CharField(label="姓名", max_length=64, error_messages={"required": "请填写姓名"})
+    code = forms.CharField(
+        label="开通码",
+        max_length=20,
+        help_text="8 位字母和数字，由培训机构或人社部门发给您",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "请填写开通码"},
+    )
+    password = forms.CharField(
+        label="设置密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "请设置密码"},
+    )
+    password2 = forms.CharField(
+        label="再次输入密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "请再次输入密码"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from django.contrib.auth import password_validation
+
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = (
+            "；".join(
+                v.get_help_text() for v in password_validation.get_default_password_validators()
+            )
+            + "；不能包含身份证号、出生日期或身份证号后六位"
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致")
+        return data

@@ -276,3 +276,109 @@ def import_upload_path(instance: object, filename: str) -> str:
     """Where the ledger import jobs of migration 0001 kept their uploads; imports are now
     accounts.Job, and this stays only because that migration names it."""
     return f"imports/{timezone.now():%Y%m}/{filename}"
+
+
+class PersonAccount(models.Model):
+    """The login of the person themselves (本人账户): one user, one person, for life.
+
+    The link lives here, in `people`, the lowest app that owns its subject: `accounts`
+    sits below `people` and cannot name a Person, and every app above (training,
+    evaluation, and later subsidies, students, employment) reads the person a signed-in
+    user is through this one row. The user's role is accounts.Role.PERSON; what that
+    user may see is cut to this person by accounts.scope (Scope.person_id) and to their
+    own pages by accounts.middleware.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person_account"
+    )
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="account")
+    opened_at = models.DateTimeField("开通时间", default=timezone.now)
+    # Who opened it: a clerk or officer, or None when the person opened it with a code.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="开通人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = "本人账户"
+        verbose_name_plural = "本人账户"
+
+    def __str__(self) -> str:
+        return f"{self.person.name}的本人账户"
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+
+class AccountCode(models.Model):
+    """A one-time code that lets a person open their own account (开通码).
+
+    Only a keyed digest is kept (skillaid.lib.onetimecode); the code itself is shown once,
+    to whoever issued it. A person has at most one live code: issuing a new one voids the
+    old. A code is spent by opening the account, void after too many wrong tries, and dead
+    after its expiry.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="account_codes")
+    digest = models.CharField(max_length=64)
+    issued_at = models.DateTimeField("签发时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    # How it reached the person: 花名册开通单, 人员页面, 短信, 首次签到.
+    via = models.CharField("签发途径", max_length=16)
+    expires_at = models.DateTimeField("有效期至")
+    failures = models.PositiveSmallIntegerField("输错次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "开通码"
+        verbose_name_plural = "开通码"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(used_at__isnull=True, voided_at__isnull=True),
+                name="one_live_account_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} 开通码（{self.issued_at:%Y-%m-%d}）"
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+    def live(self, now: dt.datetime | None = None) -> bool:
+        return (
+            self.used_at is None
+            and self.voided_at is None
+            and (now or timezone.now()) < self.expires_at
+        )
+
+
+class AccountOpenFailure(models.Model):
+    """A failed try at the public opening page, by address: more than a few an hour from one
+    address and the page refuses that address for a while, whichever ID number is typed."""
+
+    address = models.CharField(max_length=45)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -195,6 +195,10 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.training_class} · {self.person.name}"
 
+    def within(self, scope: Scope) -> bool:
+        """A roster line is in the scope its class is (accounts.capabilities asks)."""
+        return self.training_class.within(scope)
+
 
 class Direction(models.TextChoices):
     IN = "in", "签到"

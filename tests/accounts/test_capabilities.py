@@ -28,7 +28,8 @@ BUREAU_READS = {
     "audit.read",
 }
 EXPECTED = {
-    Role.COUNTY_CLERK: BUREAU_READS | {"ledger.edit", "ledger.import", "pairing.agreement"},
+    Role.COUNTY_CLERK: BUREAU_READS
+    | {"ledger.edit", "ledger.import", "pairing.agreement", "person_account.open"},
     Role.SCHOOL_OFFICER: {
         "person.register",
         "institution.edit",
@@ -40,11 +41,14 @@ EXPECTED = {
         "completion.record",
         "certificate.issue",
         "certificate.revoke",
+        "person_account.open",
     },
     Role.CITY_REVIEWER: BUREAU_READS | {"institution.set_status", "pairing.manage"},
     Role.PROVINCE_REVIEWER: BUREAU_READS
     | {"institution.set_status", "pairing.manage", "catalogue.edit"},
     Role.ADMIN: set(CAPABILITIES),
+    # The person themselves reads their own record and may do nothing else.
+    Role.PERSON: set(),
 }
 
 

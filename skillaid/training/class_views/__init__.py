@@ -1,5 +1,6 @@
 """Pages of training classes, one module per idea; the views are re-exported here for urls.py."""
 
+from .accounts import roster_account, roster_accounts, roster_slips
 from .common import class_act
 from .completion import class_close, class_completion
 from .pages import (
@@ -35,8 +36,11 @@ __all__ = [
     "class_list",
     "class_paper",
     "class_review",
+    "roster_account",
+    "roster_accounts",
     "roster_add",
     "roster_remove",
+    "roster_slips",
     "session_flag_settle",
     "session_live",
     "session_mark",

@@ -169,6 +169,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_close": can(request.user, "completion.record", c) and not classes.close_refusal(c),
             "can_certify": can(request.user, "certificate.issue", c)
             and not classes.certify_refusal(c),
+            "can_open_accounts": can(request.user, "person_account.open", c),
             "roster_form": RosterForm(),
             "review_form": ReviewForm(),
             "refusals": refusals_shown(
