@@ -15,7 +15,8 @@ from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.services import certificates_issue
 from skillaid.institutions.models import Institution, InstitutionOccupation
 from skillaid.lib import uscc
-from skillaid.people.models import Category, Person
+from skillaid.people.models import Category, Person, PersonAccount
+from skillaid.people.own_account import account_open_by_staff
 from skillaid.training import classes
 from skillaid.training.models import (
     Attendance,
@@ -260,3 +261,33 @@ def ensure_demo_classes() -> bool:
     sessions = _sessions(ended, timezone.make_aware(dt.datetime.combine(start, nine)), 13)
     _attend(ended, sessions, people[24:PEOPLE], officer, short=8)
     return True
+
+
+def ensure_demo_trainee(password: str) -> Person | None:
+    """A trainee of the finished demo class with their own account (本人), who signs in with
+    their ID number and `password` and reads their lifelong record; None without demo classes."""
+    done = TrainingClass.objects.filter(name=NAMES[0]).first()
+    clerk = User.objects.filter(username="clerk_mashan").first()
+    if done is None or clerk is None:
+        return None
+    # The third trainee attended every session and holds a certificate.
+    enrolment = done.enrolments.select_related("person").order_by("id")[2:3].first()
+    if enrolment is None:
+        return None
+    person = enrolment.person
+    if not PersonAccount.objects.filter(person=person).exists():
+        user, _ = account_open_by_staff(actor=clerk, person=person, channel="command")
+        # Like the other demo accounts: the printed demo password, not asked to change it.
+        user.set_password(password)
+        user.must_change_password = False
+        user.save()
+    return person
+
+
+def demo_trainee() -> Person | None:
+    """The demo trainee with their own account, if the demo data made one."""
+    return (
+        Person.objects.filter(account__isnull=False, enrolments__training_class__name=NAMES[0])
+        .order_by("id")
+        .first()
+    )

@@ -84,3 +84,35 @@ def test_demo_names_agree_with_the_sex_in_the_id_number():
         if row[3] in ("子", "女"):
             assert (row[3] == "子") == (sex == "M")
     assert sexes == {"M", "F"}
+
+
+def test_the_demo_trainee_signs_in_with_the_id_number_and_reads_their_record(
+    regions, person_factory, client
+):
+    from skillaid.ops.demo_classes import demo_trainee, ensure_demo_classes, ensure_demo_trainee
+    from skillaid.ops.management.commands.demo_data import (
+        ensure_demo_catalogue,
+        ensure_demo_users,
+    )
+
+    ensure_demo_users()
+    ensure_demo_catalogue()
+    for i in range(32):
+        person_factory(name=f"演示{i}", category="脱贫户")
+    ensure_demo_classes()
+    person = ensure_demo_trainee("demo-pass-2026")
+    assert person is not None
+    assert ensure_demo_trainee("demo-pass-2026") == person  # a second run adds nothing
+    assert demo_trainee() == person
+    answer = client.post(
+        "/login/",
+        {"username": person.id_number, "password": "demo-pass-2026"},
+        follow=True,
+        HTTP_HOST="127.0.0.1",
+        secure=True,
+    )
+    assert answer.redirect_chain[-1][0] == "/me/"
+    page = answer.content.decode()
+    assert person.name in page
+    assert "马山县育婴员培训班（演示·已结业）" in page
+    assert "S2026450124" in page  # the certificate's number

@@ -175,9 +175,14 @@ class Command(BaseCommand):
         self._classes()
 
     def _classes(self) -> None:
-        from skillaid.ops.demo_classes import ensure_demo_classes
+        from skillaid.ops.demo_classes import ensure_demo_classes, ensure_demo_trainee
 
         if ensure_demo_classes():
             self.stdout.write(
                 "demo classes: one finished with certificates, one waiting for completion, one today, one for review"
+            )
+        person = ensure_demo_trainee(demo_password())
+        if person is not None:
+            self.stdout.write(
+                f"demo trainee with their own account: {person.name}, ID number {person.id_number}"
             )

@@ -12,6 +12,8 @@ from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role
 from skillaid.accounts.tasks import purge_files_task
 
+from skillaid.ops.demo_classes import demo_trainee
+
 from .demo_data import DEMO_USERS, demo_password
 
 # Demo roles that log in with a second factor (User.needs_second_factor).
@@ -91,6 +93,7 @@ class Command(BaseCommand):
         # Refused here, before the children start, with the reason on the terminal.
         id_key_at_start(self.stderr)
         threads = threads or default_threads(connection.vendor)
+        trainee = demo_trainee()
         connection.close()
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
@@ -104,6 +107,10 @@ class Command(BaseCommand):
         for username, full_name, role, _region in DEMO_USERS:
             code = "  + 6-digit code: skillaid otp-code " + username if role in CODE_ROLES else ""
             self.stdout.write(f"  {username:<18} {full_name}{code}")
+        if trainee is not None:
+            self.stdout.write(
+                f"  {trainee.id_number}  {trainee.name}, a trainee (本人): types the ID number"
+            )
         self.stdout.write(
             "Reviewers and admin also type a second-factor code: run the command shown in\n"
             "another terminal, or add the TOTP secret printed by `skillaid demo-data` to an\n"
