@@ -11,7 +11,6 @@ from django.db import connection
 from skillaid.accounts.keys import id_key_at_start
 from skillaid.accounts.models import Role
 from skillaid.accounts.tasks import purge_files_task
-
 from skillaid.ops.demo_classes import demo_trainee
 
 from .demo_data import DEMO_USERS, demo_password
