@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .models import User
 
 NOTHING = Q(pk__in=[])
+CODE_LENGTH = 6  # a region code's digits: 450124
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,13 @@ class Scope:
         id, `person` a person id. A place the rows do not have is not given; a scope that
         only sees by a place the rows lack sees none of them."""
         if self.region_prefix is not None and region:
-            return Q() if self.everything else Q(**{f"{region}__startswith": self.region_prefix})
+            if self.everything:
+                return Q()
+            if len(self.region_prefix) == CODE_LENGTH:
+                # A county's whole code: equality, which every index on the code serves
+                # (LIKE needs a pattern index on PostgreSQL unless its collation is C).
+                return Q(**{region: self.region_prefix})
+            return Q(**{f"{region}__startswith": self.region_prefix})
         if self.institution_id is not None and institution:
             return Q(**{institution: self.institution_id})
         if self.person_id is not None and person:
