@@ -329,7 +329,7 @@ def keyset_page(
     )
 
 
-def count_rows(rows: QuerySet, *, bound: int = COUNT_BOUND) -> tuple[int, bool]:
+def count_rows(rows: QuerySet, *, bound: int | None = None) -> tuple[int, bool]:
     """(count, exact) of a list without counting a large one on every page view.
 
     Up to `bound` rows are counted exactly (a count of at most bound + 1 rows read). Above
@@ -338,6 +338,7 @@ def count_rows(rows: QuerySet, *, bound: int = COUNT_BOUND) -> tuple[int, bool]:
     statistics, one exact count reused for COUNT_SECONDS and until a row is added (the
     cache key holds the table's highest primary key), so the large count is paid once
     every few minutes rather than on each page."""
+    bound = COUNT_BOUND if bound is None else bound
     plain = rows.order_by()
     seen = plain[: bound + 1].count()
     if seen <= bound:
