@@ -260,8 +260,10 @@ def keyset_page(
     bounds it). A bad cursor or page number gives the first page with `error` saying why,
     never an exception."""
     seek = Seek.of(rows)
+    total, exact = count_rows(rows) if count else (0, False)
     error = ""
     after, number, backward = None, 1, False
+    take = size
     if offset and not cursor:
         number = offset // size + 1
     if cursor:
@@ -271,6 +273,11 @@ def keyset_page(
             error = exc.message
     elif jump == "last":
         number, backward = -1, True
+        if exact and total:
+            # Counted: the last page holds what the pages before it leave, as page N
+            # reached from the first would, and has its number.
+            number = -(-total // size)
+            take = total - (number - 1) * size
     elif page not in (None, ""):
         try:
             wanted = int(str(page))
@@ -289,9 +296,9 @@ def keyset_page(
             first = keyset_page(rows, size=size, count=count)
             return dataclasses.replace(first, error=f"没有第 {number} 页，已显示第一页")
     else:
-        found = seek.rows(rows, after=after, limit=size + 1, backward=backward)
-    more = len(found) > size
-    found = found[:size]
+        found = seek.rows(rows, after=after, limit=take + 1, backward=backward)
+    more = len(found) > take
+    found = found[:take]
     if backward:
         found.reverse()
         has_previous, has_next = more, after is not None
@@ -306,7 +313,6 @@ def keyset_page(
             has_previous = bool(seek.rows(rows, after=seek.position(edge), limit=1, backward=True))
     if not has_previous:
         number = 1
-    total, exact = count_rows(rows) if count else (0, False)
     return Page(
         object_list=found,
         number=number,

@@ -64,7 +64,7 @@ def person_list(user: User, *, filters: PersonFilters | None = None) -> PersonQu
     f = filters or PersonFilters()
     people = people_visible_to(user).search(f.q)
     if f.region:
-        people = people.filter(Scope(region_prefix=code_prefix(f.region)).q(region="county_id"))
+        people = people.filter(Scope(region_prefix=code_prefix(f.region)).q(region="county__code"))
     if f.category:
         people = people.filter(household__category=f.category)
     if f.intent in INTENTS:

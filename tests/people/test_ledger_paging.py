@@ -96,8 +96,15 @@ SORT_NAMES = [s for name in SORTS for s in (name, f"-{name}")] + [""]
     ),
     size=st.integers(1, 6),
     sort=st.sampled_from(SORT_NAMES),
+    estimated=st.booleans(),
 )
-def test_every_row_comes_once_forward_and_backward_in_every_sort(regions, qin, rows, size, sort):
+def test_every_row_comes_once_forward_and_backward_in_every_sort(
+    regions, qin, monkeypatch, rows, size, sort, estimated
+):
+    # An estimated count leaves the last page's number unknown: pages from the end are
+    # then counted from there, and the last page is a full one.
+    monkeypatch.setattr(lists, "COUNT_BOUND", 0 if estimated else 10_000)
+    cache.clear()
     with transaction.atomic():
         people = add_people(rows)
         listed = person_list(qin, filters=PersonFilters(sort=sort))
@@ -110,7 +117,10 @@ def test_every_row_comes_once_forward_and_backward_in_every_sort(regions, qin, r
 
         backward, _ = walk(listed, size, backward=True)
         assert [pk for page in backward for pk in page] == want
-        assert all(len(page) == size for page in backward[1:])
+        if estimated and want:
+            assert all(len(page) == size for page in backward[1:])
+        else:
+            assert backward == forward
 
         # Back from any page forward-reached gives the page before it, as first read.
         for before, page in itertools.pairwise(pages):
@@ -195,12 +205,24 @@ def test_the_last_page_and_back_from_it(client, wei):
         patch.setattr("django.conf.settings.SKILLAID_PAGE_SIZE", 3)
         answer = client.get(reverse("ledger"), {"jump": "last"})
         last = answer.context["page"]
-        assert [p.pk for p in last] == [p.pk for p in people[-3:]]
+        # Counted exactly, the last page is page 3 as reached from the first: one person.
+        assert [p.pk for p in last] == [people[-1].pk]
         assert not last.has_next and last.has_previous and last.shown_number == 3
         html = answer.content.decode()
         assert "第 3 页" in html and "共 3 页" in html and 'rel="next"' not in html
         before = client.get(reverse("ledger"), {"cursor": last.previous_cursor}).context["page"]
-        assert [p.pk for p in before] == [p.pk for p in people[1:4]]
+        assert [p.pk for p in before] == [p.pk for p in people[3:6]] and before.number == 2
+
+
+def test_an_estimated_list_counts_its_last_pages_from_the_end(wei, monkeypatch):
+    monkeypatch.setattr(lists, "COUNT_BOUND", 3)
+    cache.clear()
+    people = add_people([(MASHAN, "a", DAYS[0], None)] * 7)
+    last = keyset_page(person_list(wei), size=3, jump="last")
+    assert [p.pk for p in last] == [p.pk for p in people[-3:]]
+    assert last.number == -1 and last.shown_number is None
+    before = keyset_page(person_list(wei), size=3, cursor=last.previous_cursor)
+    assert [p.pk for p in before] == [p.pk for p in people[1:4]] and before.number == -2
 
 
 def test_page_links_keep_the_filters_and_sort(client, wei):
@@ -274,3 +296,17 @@ def test_keyset_paging_refuses_an_order_it_cannot_seek(wei):
     with pytest.raises(ValueError):
         Seek.of(Person.objects.order_by("name", "-id"))
     assert Seek.of(Person.objects.order_by("-surveyed_on", "-id")).nullable
+
+
+def test_a_city_or_a_county_filters_the_ledger_by_its_code(client, qin):
+    add_people([(MASHAN, "a", DAYS[0], None), (LONGAN, "a", DAYS[0], None)])
+    add_people([("450225", "a", DAYS[0], None)])  # 融水苗族自治县, 柳州市
+    client.force_login(qin)
+    for region, counties in (
+        ("450100", {MASHAN, LONGAN}),
+        (MASHAN, {MASHAN}),
+        ("450200", {"450225"}),
+        ("450000", {MASHAN, LONGAN, "450225"}),
+    ):
+        page = client.get(reverse("ledger"), {"region": region}).context["page"]
+        assert {p.county_id for p in page} == counties
