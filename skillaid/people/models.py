@@ -133,7 +133,7 @@ class PersonQuerySet(models.QuerySet):
         if len(checked) == 18 and checked[:17].isdigit():
             return self.with_id_number(checked)
         if text.isascii() and text.isalpha():
-            return self.filter(Prefix(models.F("name_initials"), text.lower()))
+            return self.filter(**{f"name_initials__{Prefix.lookup_name}": text.lower()})
         if any("\u4e00" <= ch <= "\u9fff" for ch in text):
             return self.filter(name__contains=text)
         return self.filter(models.Q(name__contains=text) | models.Q(phone__contains=text))
@@ -228,14 +228,9 @@ class Person(models.Model):
             models.Index(fields=["county", "name"]),
             # The ledger of a county, page by page in the order people were registered.
             models.Index(fields=["county", "id"], name="person_county_id"),
-            # The pinyin-initials search (a prefix) and the ledger sorted by name, page by
-            # page. The pattern operator class lets PostgreSQL read LIKE 'zs%' from the
-            # index under any collation; SQLite ignores operator classes.
-            models.Index(
-                fields=["name_initials", "id"],
-                name="person_initials",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            # The pinyin-initials search (a prefix, read as a range: db.Prefix) and the
+            # ledger sorted by name, page by page.
+            models.Index(fields=["name_initials", "id"], name="person_initials"),
             # A re-import finds the rows it wrote before by digest; people never
             # imported, or changed since, have none and stay out of the index.
             models.Index(

@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(fields=['name_initials', 'id'], name='person_initials', opclasses=['varchar_pattern_ops', 'int8_ops']),
+            index=models.Index(fields=['name_initials', 'id'], name='person_initials'),
         ),
     ]
