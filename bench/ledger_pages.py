@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 SIZE = 50
+RUNS = 3
 
 
 def setup_environment(var: Path | None) -> None:
@@ -96,7 +97,7 @@ def logged_in(username: str, role: str, region: str):  # noqa: ANN201
     return user, client
 
 
-def median_ms(call, runs: int = 3) -> float:  # noqa: ANN001
+def median_ms(call, runs: int = RUNS) -> float:  # noqa: ANN001
     call()  # warm-up: connection, caches, the count of a large list on SQLite
     times = []
     for _ in range(runs):
@@ -194,6 +195,7 @@ def main() -> None:
     figures["first_view_ms"] = round((time.perf_counter() - started) * 1000, 2)
 
     province = (user, client)
+    timed: dict[str, dict[str, object]] = {}
     for label, (query, page, *who) in cases.items():
         user, client = who[0] if who else province
         query = dict(query)
@@ -205,6 +207,11 @@ def main() -> None:
             answer = client.get(url)
             assert answer.status_code == 200, answer.status_code
             assert "翻页链接无效" not in answer.content.decode()
+
+        def queries(query: dict = query, user=user) -> None:  # noqa: ANN001
+            rows = person_list(user, filters=PersonFilters.parse(query))
+            cursor, jump = query.get("cursor", ""), query.get("jump", "")
+            list(keyset_page(rows, size=SIZE, cursor=cursor, jump=jump))
 
         shown = keyset_page(
             person_list(user, filters=PersonFilters.parse(query)),
@@ -222,20 +229,29 @@ def main() -> None:
                 cursor.execute(f"SELECT * FROM people_person WHERE id IN ({marks})", ids)
                 cursor.fetchall()
 
-        def queries(query: dict = query, user=user) -> None:  # noqa: ANN001
-            rows = person_list(user, filters=PersonFilters.parse(query))
-            cursor, jump = query.get("cursor", ""), query.get("jump", "")
-            list(keyset_page(rows, size=SIZE, cursor=cursor, jump=jump))
+        timed[label] = {"ms": view, "queries_ms": queries, "floor_ms": floor, "rows": len(ids)}
 
-        ms, floor_ms = median_ms(view), median_ms(floor)
-        figures[label] = {
-            "ms": ms,
-            "queries_ms": median_ms(queries),
-            "floor_ms": floor_ms,
-            "times_floor": round(ms / floor_ms, 1),
-            "rows": len(ids),
+    # Round by round over all the cases, so that a change in the machine's load (others
+    # share it) falls on every case alike rather than on the one timed at that moment.
+    spent: dict[tuple[str, str], list[float]] = {}
+    for calls in timed.values():
+        for kind in ("ms", "queries_ms", "floor_ms"):
+            calls[kind]()  # warm-up
+    for _ in range(RUNS):
+        for label, calls in timed.items():
+            for kind in ("ms", "queries_ms", "floor_ms"):
+                started = time.perf_counter()
+                calls[kind]()
+                spent.setdefault((label, kind), []).append(time.perf_counter() - started)
+    for label, calls in timed.items():
+        result = {
+            kind: round(statistics.median(spent[label, kind]) * 1000, 2)
+            for kind in ("ms", "queries_ms", "floor_ms")
         }
-        print(f"{label}: {figures[label]}", file=sys.stderr)
+        result["times_floor"] = round(result["ms"] / result["floor_ms"], 1)
+        result["rows"] = calls["rows"]
+        figures[label] = result
+        print(f"{label}: {result}", file=sys.stderr)
 
     # The former paging's queries alone (no template): COUNT(*) and an OFFSET slice.
     user, client = province
