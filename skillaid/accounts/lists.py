@@ -71,7 +71,7 @@ COUNT_SECONDS = 300
 class BadCursor(ValueError):
     """A page link that was altered, comes from another sort, or cannot be read."""
 
-    message = "翻页链接无效（可能被改动或已过期），已回到第一页"
+    message = "翻页链接无效（可能被改动，或来自另一种排序），已回到第一页"
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,8 @@ class Seek:
         if order[0].startswith("-") != descending:
             raise ValueError(f"keyset paging needs one direction, not {order}")
         field = rows.model._meta.get_field(order[0].lstrip("-"))
+        if field.attname == pk.attname:
+            return cls(None, pk.attname, descending, False)
         return cls(field.attname, pk.attname, descending, field.null)
 
     @property
@@ -115,21 +117,21 @@ class Seek:
         descending = self.descending != backward
         pieces = []
         if self.key is None:
-            pieces.append(self._range(rows, None, after, descending))
+            pieces.append(self.after(rows, None, after, descending))
         else:
             valued = rows.filter(**{f"{self.key}__isnull": False}) if self.nullable else rows
             at_null = after is not None and after[0] is None
-            value_piece = (
-                (self._range(valued, self.key, None, descending) if descending else None)
-                if at_null
-                else self._range(valued, self.key, after, descending)
-            )
+            if at_null:
+                # From a NULL, every value lies behind ascending, and all ahead descending.
+                value_piece = self.after(valued, self.key, None, descending) if descending else None
+            else:
+                value_piece = self.after(valued, self.key, after, descending)
             null_piece = None
             # Inside the NULLs only the primary key orders; from a value, all NULLs lie
             # ahead ascending and none descending.
             if self.nullable and (at_null or after is None or not descending):
                 nulls = rows.filter(**{f"{self.key}__isnull": True})
-                null_piece = self._range(nulls, None, after if at_null else None, descending)
+                null_piece = self.after(nulls, None, after if at_null else None, descending)
             ordered = [null_piece, value_piece] if descending else [value_piece, null_piece]
             pieces.extend(p for p in ordered if p is not None)
         found: list = []
@@ -139,9 +141,11 @@ class Seek:
                 break
         return found
 
-    def _range(
+    def after(
         self, rows: QuerySet, key: str | None, after: tuple | None, descending: bool
     ) -> QuerySet:
+        """`rows` after the position `after` (all of them for None) ordered by `key` (or the
+        primary key alone for None) and the primary key, descending or not."""
         sign = "-" if descending else ""
         beyond, from_ = ("lt", "lte") if descending else ("gt", "gte")
         if after is not None:
@@ -186,14 +190,6 @@ class Page:
     def pages(self) -> int:
         """How many pages the count makes (an estimate when the count is)."""
         return max(1, -(-self.count // self.size))
-
-    @property
-    def is_first(self) -> bool:
-        return not self.has_previous
-
-    @property
-    def is_last(self) -> bool:
-        return not self.has_next
 
     @property
     def shown_number(self) -> int | None:

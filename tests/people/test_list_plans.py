@@ -49,7 +49,7 @@ def deep(rows):  # noqa: ANN001, ANN201
     """The rows a page deep in the list reads: those after a row halfway along."""
     seek = Seek.of(rows)
     middle = rows[len(rows) // 2]
-    return seek._range(rows, seek.key, seek.position(middle), seek.descending)
+    return seek.after(rows, seek.key, seek.position(middle), seek.descending)
 
 
 def test_the_initials_search_reads_its_index(ledger, qin, wei):
