@@ -172,6 +172,9 @@ def main() -> None:
         "last_page": ({"jump": "last"}, None),
         "by_name_page_1": ({"sort": "name"}, None),
         f"by_name_page_{deep}": ({"sort": "name"}, deep),
+        # No index orders by birth date: every page of the province sorts it whole.
+        "by_birth_page_1": ({"sort": "birth"}, None),
+        f"by_birth_page_{deep}": ({"sort": "birth"}, deep),
         "city_lifted_by_birth_page_1": (sorted_query, None),
         "city_lifted_by_birth_middle_page": (sorted_query, max(2, sorted_rows // SIZE // 2)),
         f"initials_{initials}_page_1": ({"q": initials}, None),
