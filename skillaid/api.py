@@ -163,10 +163,18 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError):  # noqa: ANN20
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):  # noqa: ANN201
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(
-        request, {"detail": {k: " ".join(v) for k, v in detail.items()}}, status=422
-    )
+    """Each field's errors as one text; a field whose errors name lines of a text (a class's
+    timetable) has them as a list, each with its line number: [{"line": 2, "msg": "第2行…"}]."""
+    fields = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    detail: dict[str, str | list[dict]] = {}
+    for name, errors in fields.items():
+        if any("line" in (e.params or {}) for e in errors):
+            detail[name] = [
+                {"line": (e.params or {}).get("line"), "msg": next(iter(e))} for e in errors
+            ]
+        else:
+            detail[name] = " ".join(m for e in errors for m in e)
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(InvalidInput)

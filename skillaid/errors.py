@@ -11,7 +11,9 @@ def apply_errors(form: Form, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
-    for name, errors in exc.message_dict.items():
+    # The errors themselves, not their text: an error may carry parameters the page uses
+    # (a timetable's line number, to show the error under its line).
+    for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
 
 

@@ -304,3 +304,8 @@ SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES"
 # and free disk space under SKILLAID_VAR below this is a failure (below twice this, a warning).
 SKILLAID_CHECK_JOB_MINUTES = int(os.environ.get("SKILLAID_CHECK_JOB_MINUTES", "30"))
 SKILLAID_CHECK_MIN_FREE_MB = int(os.environ.get("SKILLAID_CHECK_MIN_FREE_MB", "1024"))
+
+# The address citizens reach SkillAid at (https://skillaid.example.gov.cn), printed as the QR
+# code and link on a certificate for its public check on /verify/. Empty: the address the
+# certificate was downloaded from, right when staff and the public use the same one.
+SKILLAID_PUBLIC_URL = os.environ.get("SKILLAID_PUBLIC_URL", "").rstrip("/")

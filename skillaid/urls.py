@@ -9,6 +9,7 @@ from skillaid.accounts import views as accounts
 from skillaid.accounts.imports import views as import_views
 from skillaid.api import api
 from skillaid.catalogue import views as catalogue
+from skillaid.evaluation import papers as evaluation_papers
 from skillaid.evaluation import views as evaluation
 from skillaid.institutions import capacity_views as capacity
 from skillaid.institutions import views as inst
@@ -107,11 +108,13 @@ urlpatterns = [
     path("roster/<int:pk>/remove/", classes.roster_remove, name="roster_remove"),
     path("classes/<int:pk>/completion/", classes.class_completion, name="class_completion"),
     path("classes/<int:pk>/close/", classes.class_close, name="class_close"),
+    path("classes/<int:pk>/papers/<slug:kind>.<slug:fmt>", classes.class_paper, name="class_paper"),
     path(
         "classes/<int:pk>/certificates/", evaluation.class_certificates, name="class_certificates"
     ),
     path("sessions/<int:pk>/", classes.session_run, name="session_run"),
     path("sessions/<int:pk>/live/", classes.session_live, name="session_live"),
+    path("sessions/<int:pk>/projector/", classes.session_projector, name="session_projector"),
     path("sessions/<int:pk>/mark/", classes.session_mark, name="session_mark"),
     path(
         "sessions/<int:pk>/flags/<int:record>/",
@@ -123,8 +126,16 @@ urlpatterns = [
     path("certificates/import/", evaluation.certificate_import, name="certificate_import"),
     path("certificates/export.xlsx", evaluation.certificate_export, name="certificate_export"),
     path("certificates/<int:pk>/revoke/", evaluation.certificate_revoke, name="certificate_revoke"),
+    path(
+        "certificates/<int:pk>/certificate.pdf",
+        evaluation_papers.certificate_pdf,
+        name="certificate_pdf",
+    ),
     path("verify/", evaluation.verify, name="verify"),
     path("people/<int:pk>/record.xlsx", evaluation.person_record_export, name="person_record"),
+    path(
+        "people/<int:pk>/record.pdf", evaluation_papers.person_record_pdf, name="person_record_pdf"
+    ),
     # The admin signs in through SkillAid's own login and code step, never a second form.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

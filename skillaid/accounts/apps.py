@@ -26,6 +26,11 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(login_audit.login_failed, dispatch_uid="skillaid.audit.failed")
         user_locked_out.connect(login_audit.locked_out, dispatch_uid="skillaid.audit.lockout")
         user_logged_out.connect(login_audit.logged_out, dispatch_uid="skillaid.audit.logout")
+        from django.core import checks
+
+        from .papers import check_chinese_font
+
+        checks.register(check_chinese_font)
 
 
 def _id_key_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001

@@ -1,15 +1,19 @@
-"""The one export function: every .xlsx a user takes out of SkillAid is written and logged here.
+"""The one export function: every file a user takes out of SkillAid is written and logged here.
 
 An export writes a title row (what, whose, which filters, when), Chinese headers, and
 the rows with each value by its type: user text always as text, never as a formula
 (a cell typed `=HYPERLINK(...)` comes back as those characters), numbers as numbers,
 dates as dates. It writes its own EXPORT audit entry. Whole ID numbers a user typed
 into a filter are masked in the title and in the log.
+
+A paper printed as PDF (a roster, a certificate: accounts.papers renders them) leaves
+through `export_pdf_response`, with the same audit entry as a workbook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from .history import object_label, object_type_of
 from .models import Action, Channel, User, audit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,12 @@ def kept_file_response(
         rows=rows,
         note=f"下载 {rows} 行：{subject}",
     )
-    response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)
+    return _attachment(file, filename, XLSX)
+
+
+def _attachment(file: IO[bytes], filename: str, content_type: str) -> FileResponse:
+    """`file` sent as a download named `filename` (Chinese names kept, RFC 5987)."""
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -185,10 +195,37 @@ def export_response(
         handle.close()
         raise
     handle.seek(0)
-    name = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _attachment(handle, f"{filename}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+
+
+def export_pdf_response(
+    content: bytes,
+    *,
+    filename: str,
+    title: str,
+    actor: User,
+    channel: str,
+    object_type: str | type[models.Model],
+    rows: int,
+    object_id: object = "",
+    person_id: int | None = None,
+    filters: Mapping[str, object] | None = None,
+) -> FileResponse:
+    """A PDF made for the user (accounts.papers), sent and logged as an export: the same
+    EXPORT entry as a workbook, `rows` being the lines of people or records it holds."""
+    kind = object_type_of(object_type)
+    log_export(
+        actor=actor,
+        channel=channel,
+        object_type=kind,
+        object_id=object_id,
+        person_id=person_id,
+        filters=filters,
+        rows=rows,
+        note=f"导出PDF {rows} 行：{title}",
+    )
+    name = f"{filename}-{timezone.localdate():%Y%m%d}.pdf"
+    return _attachment(io.BytesIO(content), name, PDF)
 
 
 def download(

@@ -28,3 +28,14 @@ def normalize(value: object) -> str:
     if LANDLINE.match(raw):
         return raw
     raise ValueError(f"联系电话“{raw}”不是11位手机号或带区号的固定电话")
+
+
+def mask(phone: str) -> str:
+    """138****5678: the first three and the last four digits stay readable, the others are
+    starred; dashes and other marks are kept where they were. Fewer than eight digits are
+    starred all but the last two."""
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    if not digits:
+        return phone
+    keep = set(digits[:3] + digits[-4:]) if len(digits) >= 8 else set(digits[-2:])
+    return "".join("*" if ch.isdigit() and i not in keep else ch for i, ch in enumerate(phone))

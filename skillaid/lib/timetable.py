@@ -19,11 +19,20 @@ LINE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one line: its number (from 1, counting blank lines, as an editor
+    does) and a message that names it, so that a page can show it beside the line."""
+
+    line: int
+    message: str
+
+
 class TimetableError(ValueError):
     """Every bad line, each message naming its line number."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("；".join(problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("；".join(p.message for p in problems))
         self.problems = problems
 
 
@@ -44,7 +53,7 @@ def _time(text: str) -> dt.time:
 
 def parse(text: str, *, default_place: str = "", default_teacher: str = "") -> list[Line]:
     lines: list[Line] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for number, raw in enumerate((text or "").splitlines(), start=1):
         row = unicodedata.normalize("NFKC", raw).strip().replace("\t", " ")
         if not row:
@@ -52,38 +61,45 @@ def parse(text: str, *, default_place: str = "", default_teacher: str = "") -> l
         match = LINE.match(row)
         if match is None:
             problems.append(
-                f"第{number}行“{raw.strip()}”看不懂，应写成“2026-12-01 09:00-12:00 地点 教师”"
+                Problem(
+                    number,
+                    f"第{number}行“{raw.strip()}”看不懂，应写成“2026-12-01 09:00-12:00 地点 教师”",
+                )
             )
             continue
         try:
             digits = [int(d) for d in re.findall(r"\d+", match["date"])]
             day = dt.date(*digits)
         except ValueError:
-            problems.append(f"第{number}行的日期“{match['date']}”不存在")
+            problems.append(Problem(number, f"第{number}行的日期“{match['date']}”不存在"))
             continue
         try:
             start, end = _time(match["start"]), _time(match["end"])
         except ValueError:
-            problems.append(f"第{number}行的时间“{match['start']}-{match['end']}”不存在")
+            problems.append(
+                Problem(number, f"第{number}行的时间“{match['start']}-{match['end']}”不存在")
+            )
             continue
         if end <= start:
-            problems.append(f"第{number}行的结束时间不晚于开始时间")
+            problems.append(Problem(number, f"第{number}行的结束时间不晚于开始时间"))
             continue
         place = match["place"] or default_place
         teacher = (match["teacher"] or default_teacher).strip()
         if not place:
-            problems.append(f"第{number}行缺少上课地点")
+            problems.append(Problem(number, f"第{number}行缺少上课地点"))
             continue
         if not teacher:
-            problems.append(f"第{number}行缺少授课教师")
+            problems.append(Problem(number, f"第{number}行缺少授课教师"))
             continue
         lines.append(Line(number, day, start, end, place, teacher))
     ordered = sorted(lines, key=lambda line: (line.day, line.start))
     for before, after in zip(ordered, ordered[1:], strict=False):
         if before.day == after.day and after.start < before.end:
-            problems.append(f"第{before.number}行与第{after.number}行的时间重叠")
+            # Said at the later line of the two, the one that runs into the other.
+            later = max(before.number, after.number)
+            problems.append(Problem(later, f"第{before.number}行与第{after.number}行的时间重叠"))
     if problems:
-        raise TimetableError(problems)
+        raise TimetableError(sorted(problems, key=lambda p: p.line))
     return ordered
 
 

@@ -1,5 +1,6 @@
-"""Demo classes for `skillaid demo-data`: one finished with certificates, one running today, one
-awaiting the county's review, so that every class page has something to show."""
+"""Demo classes for `skillaid demo-data`: one finished with certificates, one that has ended and
+waits for its completion to be recorded, one running today and one awaiting the county's review,
+so that every class page and step has something to show."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ NAMES = (
     "马山县育婴员培训班（演示·已结业）",
     "马山县育婴员培训班（演示·今日开课）",
     "马山县家政服务员培训班（演示·待审核）",
+    "马山县家政服务员培训班（演示·待结业）",
 )
+PEOPLE = 32
 
 
 def _class(
@@ -49,7 +52,7 @@ def _class(
         end_on=start + dt.timedelta(days=days),
         planned_size=10,
         teachers="韦老师、蓝老师",
-        teaching_plan="理论30课时，实操90课时（演示数据）",
+        teaching_plan="理论与实操，课时按课程表（演示数据）",
         assessment_plan="理论考试与实操考核，60分合格（演示数据）",
         **extra,
     )
@@ -91,6 +94,36 @@ def _sessions(c: TrainingClass, first: dt.datetime, count: int = DAYS) -> list[C
     ]
 
 
+def _attend(
+    training_class: TrainingClass,
+    sessions: list[ClassSession],
+    people: list[Person],
+    officer: User,
+    *,
+    short: int,
+) -> None:
+    """Enrol `people` and sign each in and out of every session at the gate, except the first
+    two, who attend only `short` sessions (so that one class shows trainees below the threshold)."""
+    records = []
+    for i, person in enumerate(people):
+        e = Enrolment.objects.create(training_class=training_class, person=person, added_by=officer)
+        for s in sessions if i >= 2 else sessions[:short]:
+            for direction, at in ((Direction.IN, s.starts_at), (Direction.OUT, s.ends_at)):
+                records.append(
+                    Attendance(
+                        session=s,
+                        enrolment=e,
+                        person=person,
+                        direction=direction,
+                        at=at + dt.timedelta(minutes=i - 5),
+                        method=Method.TERMINAL,
+                        by=officer,
+                        device="demo-gate-1",
+                    )
+                )
+    Attendance.objects.bulk_create(records)
+
+
 @transaction.atomic
 def ensure_demo_classes() -> bool:
     if TrainingClass.objects.filter(name__in=NAMES).exists():
@@ -99,10 +132,10 @@ def ensure_demo_classes() -> bool:
     clerk = User.objects.filter(username="clerk_mashan").first()
     people = list(
         Person.objects.filter(county_id=MASHAN, household__category=Category.LIFTED).order_by("id")[
-            :24
+            :PEOPLE
         ]
     )
-    if officer is None or clerk is None or len(people) < 24:
+    if officer is None or clerk is None or len(people) < PEOPLE:
         return False
     school = officer.institution
     if not school.uscc:
@@ -134,25 +167,7 @@ def ensure_demo_classes() -> bool:
         reviewed_at=timezone.now() - dt.timedelta(days=58),
     )
     sessions = _sessions(done, timezone.make_aware(dt.datetime.combine(start, nine)))
-    records = []
-    for i, person in enumerate(people[:10]):
-        e = Enrolment.objects.create(training_class=done, person=person, added_by=officer)
-        attended = sessions if i >= 2 else sessions[:9]
-        for s in attended:
-            for direction, at in ((Direction.IN, s.starts_at), (Direction.OUT, s.ends_at)):
-                records.append(
-                    Attendance(
-                        session=s,
-                        enrolment=e,
-                        person=person,
-                        direction=direction,
-                        at=at + dt.timedelta(minutes=i - 5),
-                        method=Method.TERMINAL,
-                        by=officer,
-                        device="demo-gate-1",
-                    )
-                )
-    Attendance.objects.bulk_create(records)
+    _attend(done, sessions, people[:10], officer, short=9)
     for i, e in enumerate(done.enrolments.all()):
         classes.enrolment_complete(
             actor=officer,
@@ -226,4 +241,22 @@ def ensure_demo_classes() -> bool:
             channel="command",
         )
     classes.class_declare(actor=officer, training_class=waiting, channel="command")
+
+    # Ended yesterday after thirteen days of eight hours: attendance is in, completion and
+    # certificates are for the officer to record (登记结业, then 发证).
+    start = today - dt.timedelta(days=13)
+    ended = _class(
+        school,
+        housekeeping,
+        NAMES[3],
+        start,
+        12,
+        status=ClassStatus.APPROVED,
+        declared_by=officer,
+        reviewed_by=clerk,
+        declared_at=timezone.now() - dt.timedelta(days=25),
+        reviewed_at=timezone.now() - dt.timedelta(days=23),
+    )
+    sessions = _sessions(ended, timezone.make_aware(dt.datetime.combine(start, nine)), 13)
+    _attend(ended, sessions, people[24:PEOPLE], officer, short=8)
     return True

@@ -76,24 +76,30 @@ def generate_rows(
         survey = today - dt.timedelta(days=rnd.randrange(10, 400))
         size = min(rnd.choice([1, 2, 3, 3, 4, 4, 5]), n - made)
         head_birth = dt.date(rnd.randrange(1960, 1992), rnd.randrange(1, 13), rnd.randrange(1, 29))
+        head_male = rnd.random() < 0.8
         for member in range(size):
             if member == 0:
-                relation, birth = "户主", head_birth
+                relation, birth, male = "户主", head_birth, head_male
             elif member == 1:
-                relation, birth = "配偶", head_birth + dt.timedelta(days=rnd.randrange(-1500, 1500))
+                relation, male = "配偶", not head_male
+                birth = head_birth + dt.timedelta(days=rnd.randrange(-1500, 1500))
             else:
                 relation = rnd.choice(["子", "女"])
+                male = relation == "子"
                 birth = dt.date(
                     min(head_birth.year + rnd.randrange(20, 32), today.year - 16),
                     rnd.randrange(1, 13),
                     rnd.randrange(1, 29),
                 )
             while True:
-                id_number = idnumber.make_number(code, birth, rnd.randrange(1, 999))
+                # The order code's last digit is odd for a man, even for a woman.
+                order = rnd.randrange(0, 499) * 2 + (1 if male else 2)
+                id_number = idnumber.make_number(code, birth, order)
                 if id_number not in used:
                     used.add(id_number)
                     break
-            name = surname + fake.first_name()
+            given = fake.first_name_male() if male else fake.first_name_female()
+            name = (surname if member != 1 else fake.last_name()) + given
             age = today.year - birth.year
             two_after = 16 <= age <= 22
             wants_training = rnd.random() < (0.55 if category != "一般户" else 0.3)

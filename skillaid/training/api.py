@@ -20,8 +20,16 @@ from .selectors import ClassFilters, class_for, class_list, enrolment_for, sessi
 router = Router(tags=["classes"])
 
 
+class LineError(Schema):
+    """An error of one line of a text field (the timetable), with its line number from 1."""
+
+    line: int
+    msg: str
+
+
 class Error(Schema):
-    detail: dict[str, str] | str
+    # Per field, one text; the timetable's errors as a list, each with its line number.
+    detail: dict[str, str | list[LineError]] | str
 
 
 class SessionOut(Schema):

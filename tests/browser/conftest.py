@@ -66,3 +66,11 @@ def login(page, username: str, password: str) -> None:
         page.fill("#id_code", totp_code(device))
         page.click("#otp-submit")
     page.wait_for_url("**/")
+
+
+def menu(page):  # noqa: ANN001, ANN201
+    """The header menu, opened first where it folds behind its button (on a phone)."""
+    button = page.locator("#menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return page.locator("#menu")

@@ -9,7 +9,7 @@ from skillaid.pairings.models import Pairing, WorkPlan
 from tests.conftest import MASHAN, PASSWORD
 from tests.people.sheets import xlsx
 
-from .conftest import login
+from .conftest import login, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_officer_sees_its_pairings_and_files_a_work_plan_on_a_phone(
     page = context.new_page()
     page.set_default_timeout(15000)
     login(page, "lu", PASSWORD)
-    page.click("text=结对帮扶")
+    menu(page).get_by_role("link", name="结对帮扶").click()
     rows = page.locator("table.pairings tbody tr")
 
     def county_row(name):  # the county's own row, not a resettlement site inside it
@@ -51,7 +51,7 @@ def test_officer_sees_its_pairings_and_files_a_work_plan_on_a_phone(
     assert plan.planned_enrolments == 12 and plan.filed_by == lu
 
     # The county bureau sees the filed plan on its own pairing map.
-    page.get_by_role("button", name="退出").click()
+    menu(page).get_by_role("button", name="退出").click()
     login(page, "wei", PASSWORD)
     page.goto("/pairings/")
     expect(county_row("马山县")).to_contain_text("计划培训 55 人")

@@ -9,7 +9,7 @@ from skillaid.training import classes
 from skillaid.training.models import ClassStatus
 from tests.conftest import PASSWORD
 
-from .conftest import login
+from .conftest import login, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_a_clerk_approves_a_class_from_the_review_queue_on_a_phone(
     ctx.set_default_timeout(15000)
     page = ctx.new_page()
     login(page, "wei", PASSWORD)
-    page.get_by_role("link", name="待我审核").click()
+    menu(page).get_by_role("link", name="待我审核").click()
     expect(page.locator("h1")).to_have_text("待我审核")
     expect(page.locator(".review-group h2")).to_have_text("培训班开班审核（1 项）")
     # Nothing of the queue is wider than the phone.
@@ -36,7 +36,7 @@ def test_a_clerk_approves_a_class_from_the_review_queue_on_a_phone(
     page.get_by_role("button", name="提交审核").click()
     expect(page.locator("#status")).to_have_text("已批准开班")
     expect(page.locator("#review-history")).to_contain_text("批准开班 韦丽")
-    page.get_by_role("link", name="待我审核").click()
+    menu(page).get_by_role("link", name="待我审核").click()
     expect(page.locator("#queue-empty")).to_have_text("没有等待您审核的事项。")
     c.refresh_from_db()
     assert c.status == ClassStatus.APPROVED and c.reviewed_by == wei

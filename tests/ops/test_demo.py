@@ -1,5 +1,7 @@
 """The demo classes that `skillaid demo-data` adds for a first look at the class pages."""
 
+import datetime as dt
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +18,69 @@ def test_demo_classes_cover_each_stage_once(regions, person_factory):
 
     ensure_demo_users()
     ensure_demo_catalogue()
-    for i in range(24):
+    for i in range(32):
         person_factory(name=f"演示{i}", category="脱贫户")
     assert ensure_demo_classes() is True
     assert sorted(TrainingClass.objects.values_list("status", flat=True)) == [
+        "approved",
         "approved",
         "closed",
         "declared",
     ]
     assert Certificate.objects.count() == 10
     assert ensure_demo_classes() is False
-    assert TrainingClass.objects.count() == 3
+    assert TrainingClass.objects.count() == 4
+
+
+def test_demo_has_a_class_that_ended_and_waits_for_completion(regions, person_factory):
+    from skillaid.evaluation.models import Certificate
+    from skillaid.ops.demo_classes import NAMES, ensure_demo_classes
+    from skillaid.ops.management.commands.demo_data import (
+        ensure_demo_catalogue,
+        ensure_demo_users,
+    )
+    from skillaid.training.classes.completion import (
+        attendance_counts,
+        completion_refusal,
+    )
+    from skillaid.training.models import Completion, TrainingClass
+
+    ensure_demo_users()
+    ensure_demo_catalogue()
+    for i in range(32):
+        person_factory(name=f"演示{i}", category="脱贫户")
+    assert ensure_demo_classes() is True
+    ended = TrainingClass.objects.get(name=NAMES[3])
+    assert ended.status == "approved"
+    assert ended.end_on < dt.date.today()
+    assert completion_refusal(ended) == ""
+    total, attended = attendance_counts(ended)
+    assert total == 13
+    assert sorted(attended.values()) == [8, 8, 13, 13, 13, 13, 13, 13]
+    # Every trainee waits for the officer to record completion; nothing is certified yet.
+    assert set(ended.enrolments.values_list("completion", flat=True)) == {Completion.PENDING}
+    assert not Certificate.objects.filter(enrolment__training_class=ended).exists()
+
+
+def test_demo_names_agree_with_the_sex_in_the_id_number():
+    from faker import Faker
+
+    from skillaid.lib import idnumber
+    from skillaid.ops.demo_people import generate_rows
+
+    provider = next(p for p in Faker("zh_CN").providers if hasattr(p, "first_names_male"))
+    male, female = set(provider.first_names_male), set(provider.first_names_female)
+    rows = list(
+        generate_rows(400, seed=7, counties=[("450124", "马山县")], today=dt.date(2026, 12, 1))
+    )
+    assert len(rows) == 400
+    sexes = set()
+    for row in rows:
+        name, number = row[1], row[2]
+        sex = idnumber.sex(number)
+        sexes.add(sex)
+        given = name[1:] if name[1:] in male | female else name[2:]
+        assert given in (male if sex == "M" else female), (name, number, sex)
+        if row[3] in ("子", "女"):
+            assert (row[3] == "子") == (sex == "M")
+    assert sexes == {"M", "F"}

@@ -130,3 +130,21 @@ def test_certificate_verification_is_public_and_throttled(client, db, settings):
             for _ in range(30)
         ]
     assert codes[:29] == [200] * 29 and codes[29] == 429
+
+
+def test_timetable_errors_come_back_as_a_list_with_line_numbers(client, lu, school, occupation):
+    from django.utils import timezone
+
+    data = class_data(occupation, timezone.now() + dt.timedelta(days=10))
+    data["occupation_id"] = data.pop("occupation")
+    good = data["timetable"].splitlines()[0]
+    data["timetable"] = f"{good}\n下周一上午 50%\n\n2026-02-30 09:00-10:00 教室 韦老师"
+    response = client.post("/api/classes", data, content_type="application/json", **bearer(lu))
+    assert response.status_code == 422
+    errors = response.json()["detail"]["timetable"]
+    assert [e["line"] for e in errors] == [2, 4]
+    assert errors[0]["msg"] == (
+        "第2行“下周一上午 50%”看不懂，应写成“2026-12-01 09:00-12:00 地点 教师”"
+    )
+    assert errors[1]["msg"] == "第4行的日期“2026-02-30”不存在"
+    assert not TrainingClass.objects.exists()

@@ -42,8 +42,11 @@ def test_it_names_the_bad_timetable_lines(lu, school, occupation):
     )
     with pytest.raises(ValidationError) as info:
         classes.class_save(actor=lu, data=data)
-    message = info.value.message_dict["timetable"][0]
-    assert "第1行" in message and "第2行" in message and "第3行" in message
+    errors = info.value.error_dict["timetable"]
+    assert [e.params["line"] for e in errors] == [1, 2, 3]
+    messages = info.value.message_dict["timetable"]
+    assert [m[:3] for m in messages] == ["第1行", "第2行", "第3行"]
+    assert "明天上午" in messages[1] and "结束时间不晚于开始时间" in messages[2]
 
 
 def test_it_refuses_sessions_outside_the_class_dates(lu, school, occupation):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML as assert_in_html
 
 from skillaid.evaluation.models import Certificate
 from skillaid.training.attendance import current_code
@@ -61,6 +62,33 @@ def test_bad_form_input_is_shown_in_chinese(client, lu, school, occupation):
     assert response.status_code == 200
     assert "第1行“下周一上午”看不懂" in response.content.decode()
     assert not TrainingClass.objects.exists()
+
+
+def test_each_timetable_error_is_shown_under_its_line(client, lu, school, occupation):
+    client.force_login(lu)
+    data = class_data(occupation, soon(), count=2)
+    first, second = data["timetable"].splitlines()
+    again = first.replace("实训楼201", "实训楼202")
+    data["timetable"] = f"{first}\n下周一上午\n{second}\n{again}"
+    response = client.post(reverse("class_create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_in_html(f'<li value="1">{first}</li>', html)
+    assert_in_html(
+        '<li value="2" class="bad">下周一上午<ul class="errorlist"><li>'
+        "第2行“下周一上午”看不懂，应写成“2026-12-01 09:00-12:00 地点 教师”</li></ul></li>",
+        html,
+    )
+    assert_in_html(f'<li value="3">{second}</li>', html)
+    assert_in_html(
+        f'<li value="4" class="bad">{again}<ul class="errorlist">'
+        "<li>第1行与第4行的时间重叠</li></ul></li>",
+        html,
+    )
+    # The text typed stays in the box to be corrected, the box across the whole form.
+    assert "下周一上午" in html.split('id="id_timetable"')[1].split("</textarea>")[0]
+    assert '<div class="field wide"><label for="id_timetable">' in html
+    assert '<div class="field wide"><label for="id_teaching_plan">' in html
 
 
 def test_a_declaration_too_late_says_why(client, lu, school, class_factory):

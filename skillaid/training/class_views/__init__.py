@@ -11,8 +11,15 @@ from .pages import (
     class_list,
     class_review,
 )
+from .papers import class_paper
 from .roster import roster_add, roster_remove
-from .sessions import session_flag_settle, session_live, session_mark, session_run
+from .sessions import (
+    session_flag_settle,
+    session_live,
+    session_mark,
+    session_projector,
+    session_run,
+)
 from .sign import DEVICE_COOKIE, sign
 
 __all__ = [
@@ -26,12 +33,14 @@ __all__ = [
     "class_edit",
     "class_export",
     "class_list",
+    "class_paper",
     "class_review",
     "roster_add",
     "roster_remove",
     "session_flag_settle",
     "session_live",
     "session_mark",
+    "session_projector",
     "session_run",
     "sign",
 ]

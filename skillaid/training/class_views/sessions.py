@@ -40,8 +40,6 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         for e in c.enrolments.select_related("person")
     ]
     officer = is_officer_of_class(request.user, c)
-    opens, closes = window(session, Method.CODE)
-    now = timezone.now()
     state = {
         "session": session,
         "c": c,
@@ -49,9 +47,7 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         "signed_in": sum(1 for r in roster if r["in"]),
         "signed_out": sum(1 for r in roster if r["out"]),
         "officer": officer,
-        "open": c.status == ClassStatus.APPROVED and opens <= now <= closes,
-        "opens": opens,
-        "closes": closes,
+        **_signing(session),
         "refusals": refusals_shown(
             request.user,
             RefusedAttendance.objects.filter(session=session).select_related("person")[:10],
@@ -59,15 +55,32 @@ def _session_state(request: HttpRequest, session: ClassSession) -> dict:
         ),
     }
     if officer and state["open"]:
-        code, left = current_code(session)
-        url = request.build_absolute_uri(reverse("sign", args=[session.pk])) + f"?c={code}"
-        state.update(
-            code=code,
-            left=left,
-            sign_url=url,
-            qr=segno.make(url, error="m").svg_inline(scale=5, dark="#123"),
-        )
+        state.update(_code(request, session))
     return state
+
+
+def _signing(session: ClassSession) -> dict:
+    """Whether the code is taken now, and from when until when."""
+    opens, closes = window(session, Method.CODE)
+    now = timezone.now()
+    approved = session.training_class.status == ClassStatus.APPROVED
+    return {"open": approved and opens <= now <= closes, "opens": opens, "closes": closes}
+
+
+def _code(request: HttpRequest, session: ClassSession, *, fill: bool = False) -> dict:
+    """The current code, the sign-in address that carries it and its QR; a QR to `fill` its
+    box has no size of its own, so that the projector page can draw it as large as the screen."""
+    code, left = current_code(session)
+    page = request.build_absolute_uri(reverse("sign", args=[session.pk]))
+    url = f"{page}?c={code}"
+    qr = segno.make(url, error="m")
+    return {
+        "code": code,
+        "left": left,
+        "sign_page": page,
+        "sign_url": url,
+        "qr": qr.svg_inline(scale=5, dark="#123", omitsize=fill),
+    }
 
 
 @login_required
@@ -91,6 +104,29 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
     """The code, QR and who has signed in, fetched again every few seconds by the session page."""
     session = session_for(request.user, pk)
     return render(request, "training/_session_live.html", _session_state(request, session))
+
+
+@login_required
+def session_projector(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sign-in code and its QR filling a projector's screen, for the officer who runs the
+    session. It names the class and the session only: no trainee's name is shown on a wall.
+    The page fetches itself again every few seconds (htmx) to follow the rotating code."""
+    session = session_for(request.user, pk)
+    c = session.training_class
+    if not is_officer_of_class(request.user, c):
+        raise PermissionDenied("只有本机构的管理员可以投屏显示签到码")
+    state = {
+        "session": session,
+        "c": c,
+        **_signing(session),
+        "trainees": c.enrolments.count(),
+        "signed_in": Attendance.objects.filter(session=session, direction=Direction.IN).count(),
+    }
+    if state["open"]:
+        state.update(_code(request, session, fill=True))
+    if request.headers.get("HX-Request"):
+        return render(request, "training/_projector_live.html", state)
+    return render(request, "training/projector.html", state)
 
 
 @login_required

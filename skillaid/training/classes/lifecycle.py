@@ -70,8 +70,8 @@ def _date(value: object, field: str, errors: dict[str, str]) -> dt.date | None:
 
 def _clean(
     actor: User, institution_id: int, data: dict[str, Any]
-) -> tuple[dict[str, Any], list[timetable.Line] | None, dict[str, str]]:
-    errors: dict[str, str] = {}
+) -> tuple[dict[str, Any], list[timetable.Line] | None, dict[str, Any]]:
+    errors: dict[str, Any] = {}
     values: dict[str, Any] = {}
     name = str(data.get("name") or "").strip()
     if not name:
@@ -134,14 +134,27 @@ def _clean(
         try:
             lines = timetable.parse(str(data.get("timetable") or ""))
         except timetable.TimetableError as exc:
-            errors["timetable"] = str(exc)
+            errors["timetable"] = [_line_error(p) for p in exc.problems]
         if lines is not None and start and end:
-            outside = [line.number for line in lines if not start <= line.day <= end]
+            outside = [
+                timetable.Problem(line.number, f"第{line.number}行的日期不在开班日期至结业日期之间")
+                for line in lines
+                if not start <= line.day <= end
+            ]
             if outside:
-                errors["timetable"] = (
-                    f"第{'、'.join(map(str, outside))}行的日期不在开班日期至结业日期之间"
-                )
+                errors["timetable"] = [_line_error(p) for p in outside]
     return values, lines, errors
+
+
+def _line_error(problem: timetable.Problem) -> ValidationError:
+    """One error of the timetable, carrying its line number: the form shows it under its line
+    and the API lists it with the number. The message goes in as a parameter, so that a "%"
+    typed on the line is shown as typed."""
+    return ValidationError(
+        "%(message)s",
+        code="timetable_line",
+        params={"line": problem.line, "message": problem.message},
+    )
 
 
 def _aware(day: dt.date, at: dt.time) -> dt.datetime:

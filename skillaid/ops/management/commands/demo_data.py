@@ -179,5 +179,5 @@ class Command(BaseCommand):
 
         if ensure_demo_classes():
             self.stdout.write(
-                "demo classes: one finished with certificates, one today, one for review"
+                "demo classes: one finished with certificates, one waiting for completion, one today, one for review"
             )
