@@ -42,3 +42,4 @@ format: $(STAMP)
 bench: setup
 	$(BIN)/python bench/import_ledger.py --rows 200000
 	$(BIN)/python bench/attendance.py --people 10000 --clients 16
+	$(BIN)/python bench/ledger_pages.py --people 200000

@@ -223,3 +223,57 @@ def _parent_plan(model: type[models.Model], relation: str, wrapper):  # noqa: AN
     )
     names = [f.attname for f in model._meta.concrete_fields]
     return sql, fields, (names, parent, [f.attname for f in parent._meta.concrete_fields])
+
+
+class Prefix(models.Lookup):
+    """`field` starts with `text` (letters and digits: pinyin initials, region codes),
+    case-sensitive, written so that each database reads it through an ordinary index on
+    the field: as the range [text, text with its last character raised).
+
+    Django's startswith is LIKE, which neither database reads from an ordinary index:
+    SQLite's LIKE ignores case, so it uses only NOCASE indexes; PostgreSQL's needs the
+    pattern operator class or the C collation. On SQLite, which compares text by code
+    point, the range is the whole condition. On PostgreSQL the LIKE stays beside the
+    range: under a language's collation letters and digits still sort in their order,
+    so the range holds every match and the index reads it, and the LIKE keeps out what a
+    collation might put in between. Registered on CharField: `field__prefix=text`.
+    """
+
+    lookup_name = "prefix"
+
+    def as_sql(self, compiler, connection):  # noqa: ANN001, ANN201
+        from django.db.models.lookups import StartsWith
+
+        like, like_params = StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        bounds, bound_params = self._range(compiler, in_order=True)
+        return f"({bounds} AND {like})", [*bound_params, *like_params]
+
+    def as_sqlite(self, compiler, connection):  # noqa: ANN001, ANN201
+        return self._range(compiler, in_order=False)
+
+    def _range(self, compiler, *, in_order: bool):  # noqa: ANN001, ANN202
+        # Used as an expression, the lookup holds its text in a Value.
+        text = str(getattr(self.rhs, "value", self.rhs))
+        lhs, lhs_params = compiler.compile(self.lhs)
+        upper = _after_prefix(text, in_order=in_order)
+        if upper is None:
+            return f"{lhs} >= %s", [*lhs_params, text]
+        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, text, *lhs_params, upper]
+
+
+def _after_prefix(text: str, *, in_order: bool) -> str | None:
+    """The least string after every string that starts with `text` (None: there is none).
+
+    By code point the last character raised will do ('az' → 'a{'). Under a language's
+    collation ('{' may weigh nothing there) only letters and digits are trusted to keep
+    their order, so a last 'z' or '9' carries instead ('az' → 'b', '4509' → '451')."""
+    while text:
+        last = text[-1]
+        if (in_order and last in "zZ9") or ord(last) == 0x10FFFF:
+            text = text[:-1]
+        else:
+            return text[:-1] + chr(ord(last) + 1)
+    return None
+
+
+models.CharField.register_lookup(Prefix)

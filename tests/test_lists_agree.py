@@ -204,3 +204,42 @@ def test_the_class_page_api_and_export_agree(fetch, lu, school, class_factory):
         col=lambda r: r[0],
     )
     assert page == api == export == ["壮锦织造培训班二期"]
+
+
+def test_the_ledger_page_and_api_page_alike(client, person_factory, liang, settings):
+    """Followed page by page, by the page's links and the API's `next`, both give the same
+    people in the same pages."""
+    settings.SKILLAID_PAGE_SIZE = 2
+    for name, county in (
+        ("甲一", MASHAN),
+        ("乙二", MASHAN),
+        ("甲三", MASHAN),
+        ("丙四", MASHAN),
+        ("甲五", MASHAN),
+        ("甲六", LONGAN),
+    ):
+        person_factory(county=county, name=name)
+    query = {"region": MASHAN, "sort": "-name"}
+    client.force_login(liang)
+    on_page, cursor = [], ""
+    while True:
+        page = client.get("/ledger/", {**query, "cursor": cursor}).context["page"]
+        on_page.append([p.name for p in page])
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    _, token = ApiToken.issue(user=liang, name="lists")
+    on_api, cursor = [], ""
+    while True:
+        body = client.get(
+            "/api/people",
+            {**query, "limit": 2, "cursor": cursor},
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        ).json()
+        on_api.append([i["name"] for i in body["items"]])
+        if not body["next"]:
+            break
+        cursor = body["next"]
+    assert on_page == on_api
+    assert [len(p) for p in on_page] == [2, 2, 1]
+    assert sorted(n for p in on_page for n in p) == sorted(["甲一", "乙二", "甲三", "丙四", "甲五"])

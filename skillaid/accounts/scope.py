@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from skillaid.db import Prefix
 from skillaid.regions.models import Region, code_prefix
 
 if TYPE_CHECKING:
     from .models import User
 
 NOTHING = Q(pk__in=[])
+CODE_LENGTH = 6  # a region code's digits: 450124
+PROVINCE_LENGTH = 2  # the digits a province's regions share: 45
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,20 @@ class Scope:
         id, `person` a person id. A place the rows do not have is not given; a scope that
         only sees by a place the rows lack sees none of them."""
         if self.region_prefix is not None and region:
-            return Q() if self.everything else Q(**{f"{region}__startswith": self.region_prefix})
+            if self.everything:
+                return Q()
+            if len(self.region_prefix) == CODE_LENGTH:
+                # A county's whole code: equality, which every index on the code serves
+                # (LIKE needs a pattern index on PostgreSQL unless its collation is C).
+                return Q(**{region: self.region_prefix})
+            if len(self.region_prefix) <= PROVINCE_LENGTH:
+                # A province holds nearly every row: its condition filters the rows a
+                # list reads in its own order. As a range, SQLite (which keeps no
+                # statistics of ranges) would read it from an index on the code and
+                # sort the whole province for each page.
+                return Q(**{f"{region}__startswith": self.region_prefix})
+            # A city's counties: read through an index on the code, as a range (db.Prefix).
+            return Q(**{f"{region}__{Prefix.lookup_name}": self.region_prefix})
         if self.institution_id is not None and institution:
             return Q(**{institution: self.institution_id})
         if self.person_id is not None and person:

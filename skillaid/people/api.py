@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from skillaid.accounts.lists import OFFSET_ROWS, keyset_page
 from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
-from skillaid.lib.ints import BIGINT_MAX
 
 from . import services
 from .models import Person
@@ -71,9 +71,12 @@ class PersonOut(Schema):
 
 
 class PersonPage(Schema):
-    count: int
+    count: int  # exact when count_exact, else an estimate (see accounts.lists.count_rows)
+    count_exact: bool
     limit: int
     offset: int
+    next: str | None  # pass as `cursor` for the next page; None on the last page
+    previous: str | None
     items: list[PersonOut]
 
 
@@ -127,12 +130,27 @@ def list_people(
     filters: Query[PersonFilters],
     limit: int = 50,
     offset: int = 0,
+    cursor: str = "",
 ):  # noqa: ANN201
-    if not 1 <= limit <= 500 or not 0 <= offset <= BIGINT_MAX - limit:
-        raise HttpError(422, "limit 应在 1 到 500 之间，offset 不能为负数或超出范围")
+    """Pages as the ledger page does: follow `next` (or `previous`) as `cursor`, which
+    costs the same on any page. `offset` is kept for small jumps, up to OFFSET_ROWS."""
+    if not 1 <= limit <= 500:
+        raise HttpError(422, "limit 应在 1 到 500 之间")
+    if not 0 <= offset <= OFFSET_ROWS:
+        raise HttpError(422, f"offset 应在 0 到 {OFFSET_ROWS} 之间；更靠后的页请用 next 翻页")
     people = person_list(request.user, filters=filters)
-    items = [PersonOut.from_person(p) for p in people[offset : offset + limit]]
-    return PersonPage(count=people.count(), limit=limit, offset=offset, items=items)
+    page = keyset_page(people, size=limit, cursor=cursor, offset=offset)
+    if page.error:
+        raise HttpError(422, "cursor 无效（可能被改动，或来自另一种排序）；请从第一页重新翻页")
+    return PersonPage(
+        count=page.count,
+        count_exact=page.count_exact,
+        limit=limit,
+        offset=0 if cursor else offset,
+        next=page.next_cursor,
+        previous=page.previous_cursor,
+        items=[PersonOut.from_person(p) for p in page],
+    )
 
 
 @router.get("/{int:person_id}", response=PersonOut, summary="Read one person")

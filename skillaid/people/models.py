@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from skillaid.accounts import keys
 from skillaid.accounts.scope import Scope
+from skillaid.db import Prefix
 from skillaid.lib import idnumber
 from skillaid.lib.sealed import Sealer
 
@@ -132,7 +133,7 @@ class PersonQuerySet(models.QuerySet):
         if len(checked) == 18 and checked[:17].isdigit():
             return self.with_id_number(checked)
         if text.isascii() and text.isalpha():
-            return self.filter(name_initials__startswith=text.lower())
+            return self.filter(**{f"name_initials__{Prefix.lookup_name}": text.lower()})
         if any("\u4e00" <= ch <= "\u9fff" for ch in text):
             return self.filter(name__contains=text)
         return self.filter(models.Q(name__contains=text) | models.Q(phone__contains=text))
@@ -140,7 +141,7 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     name = models.CharField("姓名", max_length=64)
-    # Searched by prefix and sorted within a county; an index of its own only slowed imports.
+    # Stored in lower case, searched by prefix (db.Prefix) and sorted by: see Meta.indexes.
     name_initials = models.CharField("拼音首字母", max_length=32)
     id_sealed = models.TextField("身份证号（加密）")
     id_index = models.CharField(max_length=32)  # 128-bit HMAC of the ID number; unique below
@@ -150,7 +151,7 @@ class Person(models.Model):
     ethnicity = models.CharField("民族", max_length=16, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     education = models.CharField("文化程度", max_length=16, blank=True)
-    # Indexed by the (county, name) index below; a separate one would only slow imports.
+    # Indexed by the (county, name) and (county, id) indexes below.
     county = models.ForeignKey(
         "regions.Region",
         verbose_name="所属县（区）",
@@ -225,6 +226,11 @@ class Person(models.Model):
         constraints = [models.UniqueConstraint(fields=["id_index"], name="person_id_index_unique")]
         indexes = [
             models.Index(fields=["county", "name"]),
+            # The ledger of a county, page by page in the order people were registered.
+            models.Index(fields=["county", "id"], name="person_county_id"),
+            # The pinyin-initials search (a prefix, read as a range: db.Prefix) and the
+            # ledger sorted by name, page by page.
+            models.Index(fields=["name_initials", "id"], name="person_initials"),
             # A re-import finds the rows it wrote before by digest; people never
             # imported, or changed since, have none and stay out of the index.
             models.Index(

@@ -64,15 +64,17 @@ def person_list(user: User, *, filters: PersonFilters | None = None) -> PersonQu
     f = filters or PersonFilters()
     people = people_visible_to(user).search(f.q)
     if f.region:
-        people = people.filter(county__code__startswith=code_prefix(f.region))
+        people = people.filter(Scope(region_prefix=code_prefix(f.region)).q(region="county__code"))
     if f.category:
         people = people.filter(household__category=f.category)
     if f.intent in INTENTS:
         people = people.filter(**{INTENTS[f.intent]: True})
-    order = SORTS.get(f.sort.lstrip("-"), "id")
-    if f.sort.startswith("-"):
-        order = "-" + order
-    return people.select_related("county", "household").order_by(order, "id")
+    # The sort key, then the id to order ties, both the same way: keyset paging
+    # (accounts.lists.keyset_page) reads pages along this order through an index.
+    key = SORTS.get(f.sort.lstrip("-"), "id")
+    sign = "-" if f.sort.startswith("-") else ""
+    order = [f"{sign}{key}", f"{sign}id"] if key != "id" else [f"{sign}id"]
+    return people.select_related("county", "household").order_by(*order)
 
 
 INTENTS = {"training": "wants_training", "school": "wants_school", "job": "wants_job"}

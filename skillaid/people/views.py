@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from skillaid.accounts.capabilities import require
 from skillaid.accounts.exports import export_response
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
+from skillaid.accounts.lists import keyset_page
 from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.accounts.sections import sections
 from skillaid.errors import apply_errors
@@ -66,11 +67,17 @@ def _sum_counts(rows: list[dict]) -> dict[str, int]:
 def ledger_list(request: HttpRequest) -> HttpResponse:
     filters = PersonFilters.parse(request.GET)
     people = person_list(request.user, filters=filters)
-    page = Paginator(people, settings.SKILLAID_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        people,
+        size=settings.SKILLAID_PAGE_SIZE,
+        cursor=request.GET.get("cursor", ""),
+        jump=request.GET.get("jump", ""),
+        page=request.GET.get("page"),
+    )
     context = {
         "page": page,
         "filters": filters.as_dict(),
-        "query": request.GET.urlencode(),
+        "query": urlencode(filters.as_dict()),
         "counties": counties_visible_to(request.user),
         "categories": Category.choices,
     }
