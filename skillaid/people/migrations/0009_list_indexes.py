@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_unknown_intents_import_source'),
+        ('people', '0008_accountopenfailure_personaccount_accountcode'),
     ]
 
     # Keyset paging of the ledger and its pinyin-initials search (see Person.Meta.indexes).
