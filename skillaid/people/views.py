@@ -29,7 +29,7 @@ from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
 from .models import ASSISTED, Category
-from .selectors import PersonFilters, people_visible_to, person_for, person_list
+from .selectors import PersonFilters, people_visible_to, person_for, person_list, sees_ledger
 from .tasks import KIND as LEDGER_IMPORT
 
 
@@ -56,7 +56,18 @@ def home(request: HttpRequest) -> HttpResponse:
             group = list(group)
             name = group[0]["county__parent__name"] or "（无上级区划）"
             cities.append({"code": code, "name": name, "rows": group, **_sum_counts(group)})
-    return render(request, "people/home.html", {"rows": rows, "cities": cities, "totals": totals})
+    return render(
+        request,
+        "people/home.html",
+        {
+            "rows": rows,
+            "cities": cities,
+            "totals": totals,
+            "ledger": sees_ledger(request.user),
+            # What higher apps show first on a user's home page (a school's classes).
+            "home_sections": sections("home", request, request.user),
+        },
+    )
 
 
 def _sum_counts(rows: list[dict]) -> dict[str, int]:

@@ -13,3 +13,10 @@ class TrainingConfig(AppConfig):
         from .classes.review import CLASS_REVIEW
 
         review_register(CLASS_REVIEW)
+
+        # A school officer's home page opens on the classes that wait for them.
+        from skillaid.accounts.sections import section_register
+
+        from .home import home_classes_section
+
+        section_register("home", home_classes_section)

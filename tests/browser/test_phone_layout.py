@@ -341,3 +341,16 @@ def test_the_home_page_figures_fit_a_phone_under_short_headings(phone, liang, pe
     expect(table.get_by_role("link", name="马山县")).to_be_visible()
     expect(table.get_by_role("link", name="隆安县")).to_be_visible()
     fits(phone, "home")
+
+
+def test_the_school_officers_home_lists_its_classes_as_cards_on_a_phone(
+    phone, lu, school, class_factory, person_factory
+):
+    c = class_factory(lu, trainees=[person_factory(category="脱贫户", name="蓝海燕")])
+    login(phone, "lu", PASSWORD)
+    phone.goto("/")
+    expect(phone.get_by_role("heading", name="广西南宁技师学院：待办的培训班")).to_be_visible()
+    row = phone.locator("table.cards tbody tr").first
+    expect(row.get_by_role("link", name=c.name)).to_be_visible()
+    expect(row).to_contain_text("已批准，")
+    fits(phone, "home-officer")
