@@ -113,10 +113,3 @@ def send_sms(to: str, body: str, *, fail_silently: bool = False) -> int:
     if not phones.MOBILE.match(number):
         raise SmsError("该号码不是手机号，不能接收短信")
     return get_backend(fail_silently=fail_silently).send_messages([SmsMessage(number, body)])
-
-
-def mask_phone(number: str) -> str:
-    """138****5678: enough for the person to recognise their number, not to call it."""
-    if len(number) < 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]

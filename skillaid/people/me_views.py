@@ -17,9 +17,8 @@ from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import can
 from skillaid.accounts.sections import sections
-from skillaid.accounts.sms import mask_phone
 from skillaid.errors import apply_errors
-from skillaid.lib import onetimecode
+from skillaid.lib import onetimecode, phones
 
 from . import own_account
 from .forms import OpenAccountForm
@@ -85,7 +84,7 @@ def own_account_section(request: HttpRequest, person: Person) -> str:
             "person": person,
             "account": own_account.account_of(person),
             "code": own_account.live_code(person),
-            "phone": mask_phone(person.phone) if person.phone else "",
+            "phone": phones.mask(person.phone) if person.phone else "",
         },
         request=request,
     )

@@ -28,9 +28,9 @@ from stdnum.cn import ric
 
 from skillaid.accounts.capabilities import InScope, require
 from skillaid.accounts.models import Action, Channel, Role, User, audit
-from skillaid.accounts.sms import SmsError, mask_phone, send_sms
+from skillaid.accounts.sms import SmsError, send_sms
 from skillaid.accounts.users import initial_password
-from skillaid.lib import idnumber, onetimecode
+from skillaid.lib import idnumber, onetimecode, phones
 from skillaid.lib.names import same_name
 
 from .models import AccountCode, AccountOpenFailure, Person, PersonAccount, sealer
@@ -87,14 +87,29 @@ def live_code(person: Person) -> AccountCode | None:
 # ---- codes -------------------------------------------------------------------------------
 
 
-def _may_open(actor: User, person: Person, via: InScope | None) -> None:
-    """The actor may open this person's account: a clerk for a person in their ledger
+def _may_open(actor: User, person: Person, via: InScope | None, *, password: bool = False) -> None:
+    """The actor may act on this person's account: a clerk for a person in their ledger
     (`via` is the person), an officer for a trainee on their own roster (`via` is the
-    roster line, which names the person)."""
+    roster line, which names the person).
+
+    A roster line counts only once the county bureau has approved its class (the line says so
+    through `vouches_for_account()`): a line typed on a draft proves nothing of who trains
+    there. And a password (opening with one, or a reset) is given only by the bureau of the
+    person's own county, from the person's page: a roster never lets anyone learn a usable
+    password of someone else's account."""
     via = via if via is not None else person
     require(actor, "person_account.open", via)
-    if via is not person and getattr(via, "person_id", None) != person.pk:
+    if via is person:
+        return
+    if getattr(via, "person_id", None) != person.pk:
         raise ValidationError("该学员不在这个花名册上")
+    if password:
+        raise ValidationError(
+            "初始密码只能由本人户籍所在县（区）的人社局在人员页面发放；培训机构请为学员签发开通码"
+        )
+    vouches = getattr(via, "vouches_for_account", None)
+    if vouches is None or not vouches():
+        raise ValidationError("培训班经县（区）人社局批准后，才能为花名册上的学员签发开通码")
 
 
 def _issue(*, person: Person, actor: User | None, via: str, channel: str, note: str = "") -> str:
@@ -164,6 +179,14 @@ def codes_issue_for_roster(
     return out
 
 
+def _sms_body(person: Person, code: str) -> str:
+    return (
+        f"【技能帮扶】{person.name}您好，您的本人账户开通码为 {onetimecode.display(code)}，"
+        f"{settings.SKILLAID_ACCOUNT_CODE_DAYS}天内有效，仅可使用一次。请在“开通本人账户”页面"
+        "凭身份证号、姓名和开通码设置密码。请勿将开通码告诉他人。"
+    )
+
+
 @transaction.atomic
 def code_send_sms(
     *, actor: User, person: Person, via_obj: InScope | None = None, channel: str = Channel.PAGE
@@ -176,7 +199,7 @@ def code_send_sms(
     _may_open(actor, person, via_obj)
     if not person.phone:
         raise ValidationError("该人员没有登记手机号，不能发送短信")
-    masked = mask_phone(person.phone)
+    masked = phones.mask(person.phone)
     code = _issue(
         person=person,
         actor=actor,
@@ -184,30 +207,43 @@ def code_send_sms(
         channel=channel,
         note=f"签发本人账户开通码并以短信发送至 {masked}",
     )
-    body = (
-        f"【技能帮扶】{person.name}您好，您的本人账户开通码为 {onetimecode.display(code)}，"
-        f"{settings.SKILLAID_ACCOUNT_CODE_DAYS}天内有效，仅可使用一次。请在“开通本人账户”页面"
-        "凭身份证号、姓名和开通码设置密码。请勿将开通码告诉他人。"
-    )
     try:
-        send_sms(person.phone, body)
+        send_sms(person.phone, _sms_body(person, code))
     except SmsError as exc:
         raise ValidationError(f"短信未能发送：{exc}") from exc
     return masked
 
 
-def code_issue_at_sign_in(*, person: Person) -> str | None:
-    """A code for the class sign-in page to show the person who has just signed in to their
-    first session, in person, with the class's current code; None if they have an account
-    (or already signed in before). Call only after that valid sign-in: whoever sees the
-    page is the one who typed this person's ID number, name and the projected code."""
+def code_send_at_sign_in(*, person: Person) -> str:
+    """After the person's first valid sign-in to a class: what the sign-in page tells them
+    about opening their own account, or "" when they have one.
+
+    The code itself never shows on the sign-in page: anyone who knew the person's ID number
+    and name and saw the classroom's code could sign in first and read it. It goes by SMS to
+    the phone in the ledger; a code already issued (a roster slip, an earlier message) stays
+    the one to use."""
+    # Read afresh: the sign-in's record carries only what the sign-in needed of the person.
+    person = Person.objects.get(pk=person.pk)
     if PersonAccount.objects.filter(person=person).exists():
-        return None
-    with transaction.atomic():
-        try:
-            return _issue(person=person, actor=None, via=VIA_SIGN_IN, channel=Channel.PAGE)
-        except (ValidationError, IntegrityError):
-            return None
+        return ""
+    if live_code(person) is not None:
+        return "您已有开通码（见培训机构发放的开通单或短信），请凭开通码开通本人账户。"
+    if not person.phone:
+        return "请向培训机构或县（区）人社局索取开通码，凭开通码开通本人账户。"
+    masked = phones.mask(person.phone)
+    try:
+        with transaction.atomic():
+            code = _issue(
+                person=person,
+                actor=None,
+                via=VIA_SIGN_IN,
+                channel=Channel.PAGE,
+                note=f"首次签到后签发本人账户开通码，以短信发送至 {masked}",
+            )
+            send_sms(person.phone, _sms_body(person, code))
+    except (ValidationError, IntegrityError, SmsError):
+        return "请向培训机构或县（区）人社局索取开通码，凭开通码开通本人账户。"
+    return f"开通码已以短信发送至 {masked}，请凭短信中的开通码开通本人账户。"
 
 
 # ---- opening -----------------------------------------------------------------------------
@@ -235,7 +271,7 @@ def account_open_by_staff(
     *, actor: User, person: Person, via_obj: InScope | None = None, channel: str = Channel.PAGE
 ) -> tuple[User, str]:
     """Open the account with a one-time password, which the person changes at first login."""
-    _may_open(actor, person, via_obj)
+    _may_open(actor, person, via_obj, password=True)
     if PersonAccount.objects.filter(person=person).exists():
         raise ValidationError(f"{person.name}已开通本人账户")
     user = _new_user(person)
@@ -259,7 +295,7 @@ def account_reset_by_staff(
 ) -> str:
     """A forgotten password: a new one-time password, which the person changes at the next
     login; their sessions end and a lock from wrong tries is lifted."""
-    _may_open(actor, person, via_obj)
+    _may_open(actor, person, via_obj, password=True)
     link = PersonAccount.objects.filter(person=person).first()
     if link is None:
         raise ValidationError(f"{person.name}尚未开通本人账户")

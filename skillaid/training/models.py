@@ -199,6 +199,12 @@ class Enrolment(models.Model):
         """A roster line is in the scope its class is (accounts.capabilities asks)."""
         return self.training_class.within(scope)
 
+    def vouches_for_account(self) -> bool:
+        """Whether the line may stand for the person when codes to open their own account are
+        issued from the roster (people.own_account asks): only on a class the county bureau
+        has approved, not on a draft anyone may type a number into."""
+        return self.training_class.status in {ClassStatus.APPROVED, ClassStatus.CLOSED}
+
 
 class Direction(models.TextChoices):
     IN = "in", "签到"

@@ -77,5 +77,7 @@ def test_the_base_class_must_be_given_a_way_to_send():
 
 
 def test_a_phone_is_masked_to_its_first_three_and_last_four_digits():
-    assert sms.mask_phone("13812345678") == "138****5678"
-    assert sms.mask_phone("0771-5551234") == "077*****1234"
+    from skillaid.lib import phones
+
+    assert phones.mask("13812345678") == "138****5678"
+    assert phones.mask("0771-5551234") == "077*-***1234"

@@ -161,17 +161,19 @@ def test_another_institution_cannot_reach_the_roster_accounts(
     assert not AccountCode.objects.exists() and not PersonAccount.objects.exists()
 
 
-def test_the_officer_sends_a_code_by_sms_or_opens_an_account_from_the_roster(
+def test_the_officer_sends_a_code_by_sms_but_gives_no_password_from_the_roster(
     client, lu, school, class_factory, lan
 ):
     c = class_factory(lu, trainees=[lan])
     line = c.enrolments.get()
     client.force_login(lu)
+    listing = client.get(reverse("roster_accounts", args=[c.pk])).content.decode()
+    assert "初始密码" not in listing
     sent = client.post(reverse("roster_account", args=[line.pk, "sms"]), follow=True)
     assert "138****1234" in sent.content.decode() and len(sms.outbox) == 1
-    opened = client.post(reverse("roster_account", args=[line.pk, "open"]))
-    assert 'id="initial-password"' in opened.content.decode()
-    assert PersonAccount.objects.get(person=lan).opened_by == lu
+    for action in ("open", "reset"):
+        assert client.post(reverse("roster_account", args=[line.pk, action])).status_code == 404
+    assert not PersonAccount.objects.exists()
 
 
 def test_the_person_page_change_log_tells_of_the_code_and_the_opening(client, wei, lan):
@@ -220,16 +222,32 @@ def test_the_person_prints_their_own_record_as_pdf_and_the_export_is_logged(
     assert entry.person_id == lan.pk and entry.actor == user
 
 
-def test_the_officer_resets_a_trainees_forgotten_password_from_the_roster(
-    client, lu, wei, school, class_factory, lan
+def test_an_officer_cannot_take_over_an_account_through_a_roster_line_they_typed(
+    client, lu, wei, huang, school, class_factory, person_factory
 ):
+    """An officer who knows someone's ID number and name puts them on a draft roster: no
+    code, no password, no reset comes of it, and the person's account stays theirs."""
     from skillaid.people import own_account
+    from tests.conftest import LONGAN
 
-    c = class_factory(lu, trainees=[lan])
-    own_account.account_open_by_staff(actor=wei, person=lan)
-    line = c.enrolments.get()
+    victim = person_factory(name="黄丽", county=LONGAN)
+    user, _ = own_account.account_open_by_staff(actor=huang, person=victim)
+    before = user.password
+    draft = class_factory(lu, trainees=[victim], approve=False)
+    line = draft.enrolments.get()
+    with pytest.raises(ValidationError, match="初始密码只能由本人户籍所在县"):
+        own_account.account_reset_by_staff(actor=lu, person=victim, via_obj=line)
+    with pytest.raises(ValidationError, match="批准后"):
+        own_account.code_issue(actor=lu, person=victim, via_obj=line)
+    with pytest.raises(ValidationError, match="批准后"):
+        own_account.codes_issue_for_roster(actor=lu, lines=[line])
+    # Nor the clerk of the county where the class is held, for a person of another county.
+    with pytest.raises(ValidationError, match="初始密码只能由本人户籍所在县"):
+        own_account.account_reset_by_staff(actor=wei, person=victim, via_obj=line)
     client.force_login(lu)
-    listing = client.get(reverse("roster_accounts", args=[c.pk])).content.decode()
-    assert "忘记密码：重置" in listing
-    page = client.post(reverse("roster_account", args=[line.pk, "reset"])).content.decode()
-    assert "已重置蓝海燕的本人账户密码" in page and 'id="initial-password"' in page
+    page = client.get(reverse("roster_accounts", args=[draft.pk])).content.decode()
+    assert "培训班经县（区）人社局批准后" in page and 'id="issue-slips"' not in page
+    user.refresh_from_db()
+    assert user.password == before
+    assert not AccountCode.objects.filter(person=victim).exists()
+    assert PersonAccount.objects.get(person=victim).user == user

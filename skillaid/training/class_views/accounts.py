@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.sms import mask_phone
-from skillaid.lib import onetimecode
+from skillaid.lib import onetimecode, phones
 from skillaid.people import own_account
-from skillaid.people.me_views import opened_page
 from skillaid.people.models import AccountCode, PersonAccount
 
+from ..models import ClassStatus
 from ..selectors import class_for, enrolment_for
 
 
@@ -49,14 +48,19 @@ def roster_accounts(request: HttpRequest, pk: int) -> HttpResponse:
             "opened": e.person_id in opened,
             "code": codes.get(e.person_id),
             # The officer never sees a trainee's phone: only its masked form, on the button.
-            "phone": mask_phone(e.person.phone) if e.person.phone else "",
+            "phone": phones.mask(e.person.phone) if e.person.phone else "",
         }
         for e in lines
     ]
     return render(
         request,
         "training/roster_accounts.html",
-        {"c": c, "rows": rows, "waiting": sum(1 for r in rows if not r["opened"])},
+        {
+            "c": c,
+            "rows": rows,
+            "waiting": sum(1 for r in rows if not r["opened"]),
+            "vouches": c.status in {ClassStatus.APPROVED, ClassStatus.CLOSED},
+        },
     )
 
 
@@ -94,8 +98,8 @@ def roster_slips(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def roster_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One trainee of the roster: send a code by SMS, open the account directly, or reset a
-    forgotten password."""
+    """One trainee of the roster: send a code by SMS. Passwords (opening with one, a reset)
+    are given only by the bureau of the person's own county, on the person's page."""
     e = enrolment_for(request.user, pk)
     back = reverse("roster_accounts", args=[e.training_class_id])
     try:
@@ -103,16 +107,6 @@ def roster_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             masked = own_account.code_send_sms(actor=request.user, person=e.person, via_obj=e)
             messages.success(request, f"开通码已以短信发送给{e.person.name}（{masked}）")
             return redirect(back)
-        if action == "open":
-            _, password = own_account.account_open_by_staff(
-                actor=request.user, person=e.person, via_obj=e
-            )
-            return opened_page(request, e.person, password, back)
-        if action == "reset":
-            password = own_account.account_reset_by_staff(
-                actor=request.user, person=e.person, via_obj=e
-            )
-            return opened_page(request, e.person, password, back, reset=True)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(back)

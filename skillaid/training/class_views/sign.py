@@ -9,8 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from skillaid.lib import onetimecode
-from skillaid.people.own_account import code_issue_at_sign_in
+from skillaid.people.own_account import code_send_at_sign_in
 
 from ..attendance import AttendanceRefused, attendance_sign
 from ..forms import SignForm
@@ -36,7 +35,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"code": request.GET.get("c", ""), "direction": "in"},
     )
     result = None
-    account_code = None
+    account_note = ""
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +54,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
         else:
             result = record
-            account_code = _first_sign_in_code(record)
+            account_note = _first_sign_in_note(record)
     response = render(
         request,
         "training/sign.html",
@@ -64,13 +63,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             "c": session.training_class,
             "form": form,
             "result": result,
-            "account_code": account_code,
+            "account_note": account_note,
             "open_url": request.build_absolute_uri(reverse("me_open")),
         },
         status=status,
     )
-    if account_code:
-        # The code is on this page only: no browser or proxy may keep a copy of it.
+    if account_note:
+        # A page about this person's account: no browser or proxy keeps a copy of it.
         add_never_cache_headers(response)
     response.set_cookie(
         DEVICE_COOKIE, device, max_age=3 * 365 * 24 * 3600, httponly=True, samesite="Lax"
@@ -78,22 +77,20 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _first_sign_in_code(record: Attendance) -> str | None:
-    """A code to open their own account, for a trainee who has just signed in to a class for
-    the first time ever and has no account yet: shown on this page's answer to their own
-    valid sign-in (ID number, name and the code on the classroom screen), and never again.
+def _first_sign_in_note(record: Attendance) -> str:
+    """For a trainee who has just signed in to a class for the first time ever and has no
+    account yet: how to open one (the code goes by SMS to the phone in the ledger, never onto
+    this page), or "".
 
-    Not on a flagged sign-in, nor on a phone someone else has signed in from: a code on a
-    shared phone would open this person's record to whoever holds the phone."""
+    Not on a flagged sign-in, nor on a phone someone else has signed in from."""
     if record.direction != Direction.IN or record.flag:
-        return None
+        return ""
     signed = Attendance.objects.filter(person=record.person, direction=Direction.IN)
     if signed.exclude(pk=record.pk).exists():
-        return None
+        return ""
     if (
         record.device
         and Attendance.objects.filter(device=record.device).exclude(person=record.person).exists()
     ):
-        return None
-    code = code_issue_at_sign_in(person=record.person)
-    return onetimecode.display(code) if code else None
+        return ""
+    return code_send_at_sign_in(person=record.person)
