@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from ninja import Schema
 from pydantic import ConfigDict
 from pydantic import ValidationError as SchemaError
@@ -106,6 +106,18 @@ class Seek:
     @property
     def signature(self) -> str:
         return f"{'-' if self.descending else ''}{self.key or ''},{self.pk}"
+
+    def ordered(self, rows: QuerySet) -> QuerySet:
+        """`rows` in this order with NULLs placed as the keyset reads them (SQLite puts them
+        first ascending, PostgreSQL last): what OFFSET pages read, so that both agree."""
+        if self.key is None or not self.nullable:
+            return rows
+        key = (
+            F(self.key).desc(nulls_first=True)
+            if self.descending
+            else F(self.key).asc(nulls_last=True)
+        )
+        return rows.order_by(key, f"-{self.pk}" if self.descending else self.pk)
 
     def position(self, row: object) -> tuple[object, object]:
         return (getattr(row, self.key) if self.key else None, getattr(row, self.pk))
@@ -287,7 +299,7 @@ def keyset_page(
             error = f"页码“{page}”无效，已显示第一页"
 
     if offset and after is None and not backward:
-        found = list(rows[offset : offset + size + 1])
+        found = list(seek.ordered(rows)[offset : offset + size + 1])
         if not found and page not in (None, ""):
             first = keyset_page(rows, size=size, count=count)
             return dataclasses.replace(first, error=f"没有第 {number} 页，已显示第一页")

@@ -310,3 +310,16 @@ def test_a_city_or_a_county_filters_the_ledger_by_its_code(client, qin):
     ):
         page = client.get(reverse("ledger"), {"region": region}).context["page"]
         assert {p.county_id for p in page} == counties
+
+
+@pytest.mark.parametrize("sort", ["surveyed", "-surveyed"])
+def test_a_page_number_reads_the_same_rows_as_the_cursors_with_missing_dates(wei, sort):
+    """`?page=N` (and the API's offset) read by OFFSET: they place the people without a
+    survey date where the cursors do, on either database."""
+    people = add_people([(MASHAN, "a", DAYS[0], DAYS[i % 3] if i % 2 else None) for i in range(8)])
+    listed = person_list(wei, filters=PersonFilters(sort=sort))
+    pages, _ = walk(listed, 3, backward=False)
+    assert [pk for page in pages for pk in page] == expected_order(people, sort)
+    for number, rows in enumerate(pages, start=1):
+        by_number = keyset_page(listed, size=3, page=str(number))
+        assert [p.pk for p in by_number.object_list] == rows, number
