@@ -29,8 +29,10 @@ class AccountsConfig(AppConfig):
         from django.core import checks
 
         from .papers import check_chinese_font
+        from .sms import check_sms_backend
 
         checks.register(check_chinese_font)
+        checks.register(check_sms_backend)
 
 
 def _id_key_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001

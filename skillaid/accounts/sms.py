@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from django.conf import settings
+from django.core import checks
 from django.utils.module_loading import import_string
 
 from skillaid.lib import phones
@@ -113,3 +114,19 @@ def send_sms(to: str, body: str, *, fail_silently: bool = False) -> int:
     if not phones.MOBILE.match(number):
         raise SmsError("该号码不是手机号，不能接收短信")
     return get_backend(fail_silently=fail_silently).send_messages([SmsMessage(number, body)])
+
+
+def check_sms_backend(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """System check: a deployment (served over HTTPS) that still prints its messages to the
+    console writes every opening code into the server's log."""
+    if not settings.SKILLAID_HTTPS or not issubclass(
+        import_string(settings.SKILLAID_SMS_BACKEND), ConsoleBackend
+    ):
+        return []
+    return [
+        checks.Warning(
+            "短信使用控制台后端：开通码和手机号会写入服务器输出和日志，不会发到学员手机",
+            hint="设置 SKILLAID_SMS_BACKEND 为短信网关的后端（见 skillaid/accounts/sms.py 的 BaseSmsBackend）",
+            id="skillaid.W002",
+        )
+    ]

@@ -392,10 +392,13 @@ def account_open_with_code(
     if person is None or row is None:
         _failed(address=address, person=person, code=None, why="身份证号无对应的有效开通码")
         raise ValidationError(WRONG)
-    if not same_name(name, person.name) or not onetimecode.matches(
-        _key(), code, _subject(person), row.digest
-    ):
-        _failed(address=address, person=person, code=row, why="姓名或开通码不符")
+    if not same_name(name, person.name):
+        # Counted for the address only: someone who knows just the ID number must not be
+        # able to void the person's code by typing wrong names.
+        _failed(address=address, person=person, code=None, why="姓名不符")
+        raise ValidationError(WRONG)
+    if not onetimecode.matches(_key(), code, _subject(person), row.digest):
+        _failed(address=address, person=person, code=row, why="开通码不符")
         raise ValidationError(WRONG)
     with transaction.atomic():
         row = AccountCode.objects.select_for_update().get(pk=row.pk)

@@ -81,3 +81,17 @@ def test_a_phone_is_masked_to_its_first_three_and_last_four_digits():
 
     assert phones.mask("13812345678") == "138****5678"
     assert phones.mask("0771-5551234") == "077*-***1234"
+
+
+def test_a_deployment_printing_its_messages_to_the_console_is_warned(settings):
+    from skillaid.accounts.sms import check_sms_backend
+
+    settings.SKILLAID_SMS_BACKEND = "skillaid.accounts.sms.ConsoleBackend"
+    settings.SKILLAID_HTTPS = True
+    [warning] = check_sms_backend()
+    assert warning.id == "skillaid.W002" and "开通码" in warning.msg
+    settings.SKILLAID_HTTPS = False  # the embedded mode on this machine: the console is its point
+    assert check_sms_backend() == []
+    settings.SKILLAID_HTTPS = True
+    settings.SKILLAID_SMS_BACKEND = "skillaid.accounts.sms.LocMemBackend"
+    assert check_sms_backend() == []

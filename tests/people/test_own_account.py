@@ -148,11 +148,17 @@ def test_every_wrong_input_gets_the_same_answer_whether_or_not_the_number_is_kno
     assert lan.id_number not in all_audit_text() and "110101199001011237" not in all_audit_text()
 
 
-def test_a_code_is_void_after_five_wrong_tries(wei, lan):
+def test_a_code_is_void_after_five_wrong_codes_but_not_after_wrong_names(wei, lan):
     code = own_account.code_issue(actor=wei, person=lan)
+    wrong = "ABCD-EFGH" if onetimecode.normalise(code) != "ABCDEFGH" else "HGFE-DCBA"
+    # Someone who knows only the ID number cannot void her code by typing names.
+    for i in range(6):
+        with pytest.raises(ValidationError):
+            open_with(lan, wrong, name="别人", address=f"10.3.0.{i}")
+    assert AccountCode.objects.get(person=lan).failures == 0
     for i in range(5):
         with pytest.raises(ValidationError):
-            open_with(lan, code, name="别人", address=f"10.2.0.{i}")
+            open_with(lan, wrong, address=f"10.2.0.{i}")
     assert AccountCode.objects.get(person=lan).voided_at is not None
     with pytest.raises(ValidationError):
         open_with(lan, code, address="10.2.1.1")  # the right code, too late
