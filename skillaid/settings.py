@@ -172,6 +172,10 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# How many reverse proxies of ours stand in front of the server (0: served directly); the
+# client's address is then read from X-Forwarded-For (skillaid/accounts/clientip.py).
+SKILLAID_PROXY_COUNT = int(os.environ.get("SKILLAID_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "skillaid.accounts.clientip.client_ip"
 # Lock the account, whatever address the guesses come from: county offices share one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
@@ -303,10 +307,14 @@ SKILLAID_DEVICE_FLAG_PEOPLE = int(os.environ.get("SKILLAID_DEVICE_FLAG_PEOPLE", 
 SKILLAID_DEVICE_FLAG_MINUTES = int(os.environ.get("SKILLAID_DEVICE_FLAG_MINUTES", "5"))
 
 # Text messages (the code that opens a person's own account): the backend's dotted path.
-# The console backend prints each message (for development and the embedded mode); a
-# deployment names its gateway's backend (see skillaid/accounts/sms.py).
+# The console backend prints each message (development and the embedded mode on plain
+# http); served over HTTPS, nothing is sent until a deployment names its gateway's backend
+# (see skillaid/accounts/sms.py), so that no code is ever printed into a server's log.
 SKILLAID_SMS_BACKEND = os.environ.get(
-    "SKILLAID_SMS_BACKEND", "skillaid.accounts.sms.ConsoleBackend"
+    "SKILLAID_SMS_BACKEND",
+    "skillaid.accounts.sms.DisabledBackend"
+    if SKILLAID_HTTPS
+    else "skillaid.accounts.sms.ConsoleBackend",
 )
 # A code that opens a person's own account lasts this many days, and is void after this
 # many wrong tries; an address that fails this many times an hour must wait.

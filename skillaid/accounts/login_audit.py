@@ -7,18 +7,18 @@ They write audit entries only; no business logic hangs on them.
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 
 from skillaid.lib import idnumber
 
+from .clientip import client_ip
 from .models import Action, Channel, User, audit
 
 
 def _address(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "") or ""
+    return client_ip(request)
 
 
 def _tried(username: str) -> tuple[str, object]:

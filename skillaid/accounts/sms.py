@@ -91,6 +91,16 @@ class ConsoleBackend(BaseSmsBackend):
         return len(messages)
 
 
+class DisabledBackend(BaseSmsBackend):
+    """No gateway configured: every message is refused with a reason the pages show, and
+    codes are handed over on paper (the roster's slips) or in person instead."""
+
+    def send_messages(self, messages: Sequence[SmsMessage]) -> int:
+        if self.fail_silently:
+            return 0
+        raise SmsError("未配置短信网关，不能发送短信；请打印开通单或当面告知开通码")
+
+
 class LocMemBackend(BaseSmsBackend):
     """Keeps the messages in `skillaid.accounts.sms.outbox`."""
 

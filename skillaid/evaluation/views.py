@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import require
+from skillaid.accounts.clientip import client_ip
 from skillaid.accounts.exports import download
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
@@ -201,7 +202,7 @@ def throttled(request: HttpRequest) -> bool:
     """At most VERIFY_PER_MINUTE look-ups a minute from one address, so numbers cannot be
     trawled. Counted in the database by one atomic update, so that all web workers and
     the page and the API share the limit."""
-    address = request.META.get("REMOTE_ADDR", "")[:45]
+    address = client_ip(request)
     minute = int(time.time() // 60)
     with sqlite_writer(), transaction.atomic():
         counted = VerifyCount.objects.filter(address=address, minute=minute)

@@ -4,7 +4,6 @@ password)."""
 
 from __future__ import annotations
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import can
+from skillaid.accounts.clientip import client_ip
 from skillaid.accounts.sections import sections
 from skillaid.errors import apply_errors
 from skillaid.lib import onetimecode, phones
@@ -47,7 +47,7 @@ def me_open(request: HttpRequest) -> HttpResponse:
     form = OpenAccountForm(request.POST if request.method == "POST" else None)
     status = 200
     # The client's address as django-axes reads it (behind a proxy, the forwarded one).
-    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "") or ""
+    address = client_ip(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

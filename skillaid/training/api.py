@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from skillaid.accounts.clientip import client_ip
 from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
 
@@ -283,7 +284,7 @@ def sign(request: HttpRequest, payload: SignIn):  # noqa: ANN201
             id_number=payload.id_number,
             by=request.user,
             device=payload.device,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
     except AttendanceRefused as exc:
         return Status(409, Refused(reason=exc.public_reason, detail=exc.message))

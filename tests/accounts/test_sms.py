@@ -17,13 +17,6 @@ def _empty_outbox():
     sms.outbox.clear()
 
 
-def test_the_embedded_default_is_the_console_backend():
-    import skillaid.settings
-
-    # The module's own value: the suite's settings switch to the locmem backend.
-    assert skillaid.settings.SKILLAID_SMS_BACKEND == "skillaid.accounts.sms.ConsoleBackend"
-
-
 def test_the_console_backend_writes_each_message_to_its_stream():
     stream = io.StringIO()
     backend = sms.ConsoleBackend(stream=stream)
@@ -95,3 +88,37 @@ def test_a_deployment_printing_its_messages_to_the_console_is_warned(settings):
     settings.SKILLAID_HTTPS = True
     settings.SKILLAID_SMS_BACKEND = "skillaid.accounts.sms.LocMemBackend"
     assert check_sms_backend() == []
+
+
+def test_without_a_gateway_a_message_is_refused_with_a_reason(settings):
+    from skillaid.accounts.sms import SmsError, send_sms
+
+    settings.SKILLAID_SMS_BACKEND = "skillaid.accounts.sms.DisabledBackend"
+    with pytest.raises(SmsError, match="未配置短信网关"):
+        send_sms("13812345678", "x")
+
+
+def test_served_over_https_nothing_is_sent_until_a_gateway_is_named():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SKILLAID_SMS_BACKEND", "DEBUG"}}
+    shown = {}
+    for https in ("1", "0"):
+        env["SKILLAID_HTTPS"] = https
+        shown[https] = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from skillaid import settings; print(settings.SKILLAID_SMS_BACKEND)",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    assert shown == {
+        "1": "skillaid.accounts.sms.DisabledBackend",
+        "0": "skillaid.accounts.sms.ConsoleBackend",
+    }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import can
+from skillaid.accounts.clientip import client_ip
 from skillaid.accounts.models import Channel
 
 from ..attendance import (
@@ -151,7 +152,7 @@ def session_mark(request: HttpRequest, pk: int) -> HttpResponse:
             person=e.person,
             by=request.user,
             reason=form.cleaned_data["reason"],
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
     except AttendanceRefused as exc:
         messages.error(request, exc.message)

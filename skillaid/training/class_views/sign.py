@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from skillaid.accounts.clientip import client_ip
 from skillaid.people.own_account import code_send_at_sign_in
 
 from ..attendance import AttendanceRefused, attendance_sign
@@ -47,7 +48,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 code=form.cleaned_data["code"],
                 device=device,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
             )
         except AttendanceRefused as exc:
             form.add_error(None, exc.message)
