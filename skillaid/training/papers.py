@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import can
 from skillaid.accounts.exports import Column
-from skillaid.accounts.models import User
+from skillaid.accounts.models import Action, AuditEntry, User
 from skillaid.accounts.papers import latest
 from skillaid.accounts.review import review_history
 from skillaid.lib import phones
@@ -51,13 +51,26 @@ SESSIONS_PER_TABLE = 14
 
 
 def as_of(c: TrainingClass) -> dt.datetime:
-    """When the class's papers last changed: its own moves, its roster, completions and
-    attendance. The papers carry this date, never the time they are printed."""
+    """When the class's papers last changed: its own moves, its changes as the change log
+    records them (edits, the timetable, a trainee taken off the roster), its roster,
+    completions and attendance. The papers carry this date, never the time they are printed
+    (so printing, itself logged as an export, does not move it)."""
     roster = c.enrolments.aggregate(added=Max("added_at"), completed=Max("completed_at"))
     records = Attendance.objects.filter(session__training_class=c).aggregate(
         at=Max("at"), settled=Max("flag_settled_at")
     )
     steps = review_history(c).aggregate(at=Max("at"))
+    changed = (
+        AuditEntry.objects.about(c)
+        .filter(action__in=(Action.CREATE, Action.UPDATE, Action.DELETE))
+        .aggregate(at=Max("at"))
+    )
+    # A line taken off the roster is gone; its entry still names the class.
+    removed = AuditEntry.objects.filter(
+        object_type=Enrolment._meta.label_lower,
+        action=Action.DELETE,
+        changes__training_class__0=c.pk,
+    ).aggregate(at=Max("at"))
     return latest(
         c.created_at,
         c.declared_at,
@@ -68,6 +81,8 @@ def as_of(c: TrainingClass) -> dt.datetime:
         records["at"],
         records["settled"],
         steps["at"],
+        changed["at"],
+        removed["at"],
     )
 
 

@@ -293,3 +293,22 @@ def test_the_class_page_links_its_papers(client, lu, held):
     for kind in ("declaration", "roster", "attendance"):
         for fmt in ("pdf", "xlsx"):
             assert reverse("class_paper", args=[c.pk, kind, fmt]) in html
+
+
+def test_a_trainee_taken_off_the_roster_moves_the_papers_date_forward(
+    client, lu, school, class_factory, person_factory
+):
+    from skillaid.training.classes import roster_remove
+
+    one, two = person_factory(name="蓝海燕"), person_factory(name="覃海")
+    start = timezone.now() + dt.timedelta(days=1)
+    c = class_factory(lu, trainees=[one, two], approve=False)
+    before = pdf_metadata(pdf_bytes(paper(client, lu, c, "roster", "pdf")))["CreationDate"]
+    with travel(start):
+        roster_remove(actor=lu, enrolment=c.enrolments.get(person=two))
+    after = pdf_bytes(paper(client, lu, c, "roster", "pdf"))
+    assert pdf_metadata(after)["CreationDate"] > before
+    assert pdf_metadata(after)["CreationDate"].startswith(
+        f"D:{timezone.localtime(start):%Y%m%d%H%M}"
+    )
+    assert "覃海" not in pdf_text(after)
