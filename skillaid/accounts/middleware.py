@@ -53,21 +53,19 @@ PASSWORD_PATHS = ("password_change", "logout")
 # The only pages the person themselves (Role.PERSON) may open once signed in: their own
 # record, their password, signing out, and the public pages (certificate check, class
 # sign-in, account opening). Everything else, today's pages and any added later, answers
-# 403 for them: an allow-list, so a new page is closed to them until it is listed here.
-PERSON_PATHS = frozenset(
-    {
-        "me",
-        "me_record",
-        "me_record_pdf",
-        "me_open",
-        "login",
-        "logout",
-        "logout_everywhere",
-        "password_change",
-        "verify",
-        "sign",
-    }
-)
+# 403 for them: an allow-list, so a new page is closed to them until it is listed. The
+# apps above that own such a page list it from their ready() (person_pages_register).
+PERSON_PATHS: set[str] = {"login", "logout", "logout_everywhere", "password_change"}
+_PERSON_HOME: list[str] = []
+
+
+def person_pages_register(*names: str, home: str | None = None) -> None:
+    """Open the pages (URL names) to a person's own account; `home` is where their home
+    page sends them."""
+    PERSON_PATHS.update(names)
+    if home is not None:
+        PERSON_PATHS.add(home)
+        _PERSON_HOME[:] = [home]
 
 
 class AccountGateMiddleware:
@@ -139,8 +137,8 @@ class AccountGateMiddleware:
     def person_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse:
         """A person's own account asked for a page that is not theirs: their record for the
         home page, a refusal (403, or 404 for no page at all) for anything else."""
-        if name == "home":
-            return HttpResponseRedirect(reverse("me"))
+        if name == "home" and _PERSON_HOME:
+            return HttpResponseRedirect(reverse(_PERSON_HOME[0]))
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": "本人账户不能使用接口"}, status=403)
         if name is None:

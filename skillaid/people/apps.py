@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from skillaid.accounts.forms import login_name_register
         from skillaid.accounts.keys import register_sealed
+        from skillaid.accounts.middleware import person_pages_register
         from skillaid.accounts.sections import section_register
 
         from .me_views import own_account_section
@@ -18,3 +19,5 @@ class PeopleConfig(AppConfig):
         register_jobs()
         login_name_register(login_name)
         section_register("person_detail", own_account_section, order=50)
+        # A person's own account opens their page and the page that opens an account.
+        person_pages_register("me_open", home="me")

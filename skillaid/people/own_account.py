@@ -15,7 +15,10 @@ django-axes' lockout, see it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -36,6 +39,8 @@ from skillaid.lib.names import same_name
 from .models import AccountCode, AccountOpenFailure, Person, PersonAccount, sealer
 from .passwords import refuse_id_number
 
+T = TypeVar("T")
+
 # How a code reached the person (AccountCode.via).
 VIA_SLIP = "花名册开通单"
 VIA_PAGE = "人员页面"
@@ -51,6 +56,24 @@ WRONG = (
 TOO_MANY = "本机尝试次数过多，请一小时后再试。"
 # The actor name of entries written by the public opening page.
 OPEN_PAGE = "本人账户开通页面"
+
+
+RACED = "同一人员的开通码或账户正被另一操作处理，请刷新页面后查看结果"
+
+
+def _one_at_a_time(service: Callable[..., T]) -> Callable[..., T]:
+    """Two hands on one person's account at once (a double-clicked button, the person
+    opening while a clerk opens): the second meets a uniqueness rule of the database (one
+    account per person, one live code per person) and gets a refusal that says so."""
+
+    @functools.wraps(service)
+    def guarded(*args: object, **kwargs: object) -> T:
+        try:
+            return service(*args, **kwargs)
+        except IntegrityError as exc:
+            raise ValidationError(RACED) from exc
+
+    return guarded
 
 
 def _key() -> bytes:
@@ -142,6 +165,7 @@ def _issue(*, person: Person, actor: User | None, via: str, channel: str, note: 
     return code
 
 
+@_one_at_a_time
 @transaction.atomic
 def code_issue(
     *,
@@ -156,6 +180,7 @@ def code_issue(
     return _issue(person=person, actor=actor, via=via, channel=channel)
 
 
+@_one_at_a_time
 @transaction.atomic
 def codes_issue_for_roster(
     *, actor: User, lines: list, channel: str = Channel.PAGE
@@ -187,6 +212,7 @@ def _sms_body(person: Person, code: str) -> str:
     )
 
 
+@_one_at_a_time
 @transaction.atomic
 def code_send_sms(
     *, actor: User, person: Person, via_obj: InScope | None = None, channel: str = Channel.PAGE
@@ -266,6 +292,7 @@ def check_password(password: str, person_name: str, id_number: str = "") -> None
     refuse_id_number(password, id_number)
 
 
+@_one_at_a_time
 @transaction.atomic
 def account_open_by_staff(
     *, actor: User, person: Person, via_obj: InScope | None = None, channel: str = Channel.PAGE
@@ -371,6 +398,7 @@ def _failed(*, address: str, person: Person | None, code: AccountCode | None, wh
         )
 
 
+@_one_at_a_time
 def account_open_with_code(
     *, id_number: str, name: str, code: str, password: str, address: str
 ) -> User:

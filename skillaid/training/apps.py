@@ -20,3 +20,8 @@ class TrainingConfig(AppConfig):
         from .home import home_classes_section
 
         section_register("home", home_classes_section)
+
+        # A trainee signed in to their own account still signs in to their class.
+        from skillaid.accounts.middleware import person_pages_register
+
+        person_pages_register("sign")

@@ -331,3 +331,20 @@ def test_a_forgotten_password_is_reset_by_the_clerk_ending_sessions_and_lifting_
 def test_no_reset_without_an_account(wei, lan):
     with pytest.raises(ValidationError, match="尚未开通"):
         own_account.account_reset_by_staff(actor=wei, person=lan)
+
+
+def test_two_hands_on_one_account_at_once_get_a_refusal_in_chinese(wei, lan, monkeypatch):
+    """The second of two simultaneous openings passes the check before the first commits and
+    meets the database's rule of one account per person: a refusal, not an error page."""
+    own_account.account_open_by_staff(actor=wei, person=lan)
+    # As if the first opening had not committed when the second looked.
+    monkeypatch.setattr(own_account.PersonAccount.objects, "filter", lambda **kw: Nobody())
+    with pytest.raises(ValidationError) as refused:
+        own_account.account_open_by_staff(actor=wei, person=lan)
+    assert refused.value.messages == [own_account.RACED]
+    assert PersonAccount.objects.count() == 1
+
+
+class Nobody:
+    def exists(self) -> bool:
+        return False

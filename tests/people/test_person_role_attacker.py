@@ -174,3 +174,9 @@ def test_no_api_token_is_issued_for_a_persons_account(world, zhou):
     with pytest.raises(ValidationError, match="本人账户不能签发接口令牌"):
         token_issue(actor=zhou, user=world["user"], name="试试", channel="command")
     assert not ApiToken.objects.exists()
+
+
+def test_the_apps_open_exactly_these_pages_to_a_persons_account():
+    from skillaid.accounts.middleware import PERSON_PATHS
+
+    assert PERSON_PATHS == OWN
