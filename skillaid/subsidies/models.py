@@ -101,8 +101,8 @@ class PolicyRule(models.Model):
         verbose_name_plural = "补贴政策规则"
 
     def __str__(self) -> str:
-        current = self.current_version
-        return current.name if current else self.code
+        current = self.current_version if self.pk else None
+        return current.name if current else f"{self.region_name}的规则 {self.code}"
 
     @property
     def region_name(self) -> str:

@@ -73,6 +73,11 @@ def parse_level_amounts(raw: object) -> dict[str, str]:
     return out
 
 
+def describe_level_amounts(amounts: dict[str, str]) -> str:
+    """{"5": "1000.00", "4": "1500.00"} → "5=1000.00；4=1500.00", as the form takes it."""
+    return "；".join(f"{k}={v}" for k, v in sorted(amounts.items(), reverse=True))
+
+
 def _date(value: object) -> dt.date | None:
     if value in (None, ""):
         return None
