@@ -211,3 +211,19 @@ def test_the_api_gives_a_rule_with_every_version(client, seeded, qin, wei, lu):
     _, officer = ApiToken.issue(user=lu, name="rules")
     denied = client.get("/api/policy-rules", HTTP_AUTHORIZATION=f"Bearer {officer}")
     assert denied.status_code == 403
+
+
+def test_the_province_reviewer_cannot_change_the_national_default_by_its_address(
+    client, seeded, qin, zhou
+):
+    client.force_login(qin)
+    national = "national-skill-upgrading"
+    detail = client.get(f"/policies/{national}/").content.decode()
+    assert "修改（生成新版本）" not in detail
+    refused = client.get(f"/policies/{national}/edit/")
+    assert refused.status_code == 403 and "全国默认标准由系统管理员维护" in refused.content.decode()
+    rule = PolicyRule.objects.get(code=national)
+    assert client.post(f"/policies/{national}/edit/", _form(rule, reason="x")).status_code == 403
+    assert rule.versions.count() == 1
+    client.force_login(zhou)
+    assert "修改（生成新版本）" in client.get(f"/policies/{national}/").content.decode()
