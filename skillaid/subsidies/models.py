@@ -205,6 +205,14 @@ class PolicyRuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（第{self.number}版）"
 
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if not self._state.adding:
+            raise ValueError("补贴政策规则的版本一经保存不再修改：请保存为新版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise ValueError("补贴政策规则的版本不能删除：补贴申领明细按它计算，须长期可查")
+
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 

@@ -332,3 +332,13 @@ def test_the_shipped_file_names_a_source_for_every_row():
     with RULES_FILE.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert rows and all(r["source_document"].strip() and r["from"].strip() for r in rows)
+
+
+def test_a_saved_version_is_never_changed_nor_deleted(seeded):
+    version = PolicyRule.objects.get(code="gx-workshop-project-training").current_version
+    version.amount = Decimal("1")
+    with pytest.raises(ValueError, match="请保存为新版本"):
+        version.save()
+    with pytest.raises(ValueError, match="不能删除"):
+        version.delete()
+    assert PolicyRuleVersion.objects.get(pk=version.pk).amount == Decimal("200.00")
