@@ -216,6 +216,12 @@ class PolicyRuleVersion(models.Model):
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
+    def level_amount(self, level: str) -> Decimal | None:
+        """The amount of a per-level rule for `level` ("5", "4", "3"…), or None: nothing
+        is set for that level."""
+        amount = self.level_amounts.get(str(level))
+        return Decimal(amount) if amount is not None else None
+
     @property
     def source(self) -> str:
         return f"{self.source_document} {self.source_article}".strip()

@@ -47,6 +47,7 @@ def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     assert yongan.rule.region.name == "永安市"
     upgrading = rule_in_force("upgrading", NANNING, DAY)
     assert upgrading.level_amounts == {"5": "1000.00", "4": "1500.00", "3": "2000.00"}
+    assert upgrading.level_amount("4") == Decimal("1500.00") and upgrading.level_amount("2") is None
     assert rule_in_force("training", MASHAN, DAY).amount_unit == "catalogue"
     # The Shenzhen variant is Shenzhen's, not Guangxi's.
     living_once = "sz-limit-living-allowance-per-year"
