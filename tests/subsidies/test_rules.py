@@ -343,3 +343,18 @@ def test_a_saved_version_is_never_changed_nor_deleted(seeded):
     with pytest.raises(ValueError, match="不能删除"):
         version.delete()
     assert PolicyRuleVersion.objects.get(pk=version.pk).amount == Decimal("200.00")
+
+
+def test_setup_loads_the_rules_and_names_a_bad_row(tmp_path, regions, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import skillaid.subsidies.loading as loading
+
+    path = _write(tmp_path, [_good(), _good(code="gx-negative", amount="-5")])
+    monkeypatch.setattr(loading, "RULES_FILE", path)
+    out, err = StringIO(), StringIO()
+    call_command("setup", stdout=out, stderr=err)
+    assert "1 policy rules (1 new)" in out.getvalue()
+    assert "rules.csv 第3行 amount 列（补贴标准（元））：补贴标准（元）不能为负数" in err.getvalue()
