@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "skillaid.pairings",
     "skillaid.training",
     "skillaid.evaluation",
+    "skillaid.subsidies",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from skillaid.pairings import views as pairings
 from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
+from skillaid.subsidies import views as subsidies
 from skillaid.training import class_views as classes
 
 urlpatterns = [
@@ -94,6 +95,11 @@ urlpatterns = [
         name="pairing_agreement_file",
     ),
     path("counties/<str:code>/", pairings.county_page, name="county"),
+    path("policies/", subsidies.rule_list, name="policy_rules"),
+    path("policies/export.xlsx", subsidies.rule_export, name="policy_rule_export"),
+    path("policies/new/", subsidies.rule_create, name="policy_rule_create"),
+    path("policies/<slug:code>/", subsidies.rule_detail, name="policy_rule"),
+    path("policies/<slug:code>/edit/", subsidies.rule_edit, name="policy_rule_edit"),
     path("regions/", regions.region_search, name="regions"),
     path("capacity/", capacity.capacity_list, name="capacity_list"),
     path("capacity/export.xlsx", capacity.capacity_export, name="capacity_export"),

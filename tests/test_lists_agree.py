@@ -243,3 +243,22 @@ def test_the_ledger_page_and_api_page_alike(client, person_factory, liang, setti
     assert on_page == on_api
     assert [len(p) for p in on_page] == [2, 2, 1]
     assert sorted(n for p in on_page for n in p) == sorted(["甲一", "乙二", "甲三", "丙四", "甲五"])
+
+
+def test_the_policy_rule_page_api_and_export_agree(fetch, regions, wei):
+    from skillaid.subsidies.loading import load_policy_rules
+
+    load_policy_rules()
+    page, api, export = fetch(
+        wei,
+        "/policies/",
+        "/api/policy-rules",
+        "/policies/export.xlsx",
+        {"kind": "limit", "region": MASHAN, "on": "2025-01-01"},
+        page_rows=lambda ctx: [r.code for r in ctx["page"].object_list],
+        api_key=lambda i: i["code"],
+        col=lambda r: r[0],
+    )
+    assert page == api == export
+    # Shenzhen's own limit is not a Mashan rule; the nationwide limits are.
+    assert "sz-limit-living-allowance-per-year" not in page and "limit-three-per-year" in page

@@ -106,6 +106,15 @@ _TABLE = [
         BUREAUS | {OFFICER},
         "只有发证机构或持证人所在地的人社部门可以注销该证书",
     ),
+    # Subsidy policy rules (补贴政策规则): read by the bureaus, changed by the province's
+    # reviewers (a nationwide default by administrators only); each change a new version.
+    Capability("policy.read", BUREAUS, "您的角色不能查看补贴政策规则"),
+    Capability(
+        "policy.edit",
+        {PROVINCE, ADMIN},
+        "补贴政策规则由省级审核人员维护",
+        "您不能修改该规则：{obj}不在您的管辖范围内（全国默认标准由系统管理员维护）",
+    ),
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),

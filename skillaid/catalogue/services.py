@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import User, audit_changes
 from skillaid.accounts.scope import Scope
 from skillaid.lib import dates
+from skillaid.lib.money import parse_yuan
 from skillaid.regions.models import Region
 
 from .models import OCCUPATION_CODE, DemandEntry, Occupation, SkillLevel, TrainingKind
@@ -76,22 +77,7 @@ def parse_level(raw: object) -> str:
 
 def parse_money(raw: object) -> Decimal:
     """Yuan with two places; refuses negatives, fractions of a fen and non-numbers."""
-    text = str(raw if raw is not None else "").strip().replace(",", "").removesuffix("元")
-    if not text:
-        raise ValueError("补贴标准为空")
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"补贴标准“{text}”不是金额") from exc
-    if not value.is_finite():
-        raise ValueError(f"补贴标准“{text}”不是金额")
-    if value < 0:
-        raise ValueError("补贴标准不能为负数")
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(f"补贴标准“{text}”精确到分（两位小数）")
-    if value >= Decimal("10000000"):
-        raise ValueError(f"补贴标准“{text}”过大")
-    return value.quantize(Decimal("0.01"))
+    return parse_yuan(raw, "补贴标准")
 
 
 def _clean(actor: User, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

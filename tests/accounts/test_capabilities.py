@@ -26,6 +26,7 @@ BUREAU_READS = {
     "certificate.import",
     "certificate.revoke",
     "audit.read",
+    "policy.read",
 }
 EXPECTED = {
     Role.COUNTY_CLERK: BUREAU_READS
@@ -45,7 +46,7 @@ EXPECTED = {
     },
     Role.CITY_REVIEWER: BUREAU_READS | {"institution.set_status", "pairing.manage"},
     Role.PROVINCE_REVIEWER: BUREAU_READS
-    | {"institution.set_status", "pairing.manage", "catalogue.edit"},
+    | {"institution.set_status", "pairing.manage", "catalogue.edit", "policy.edit"},
     Role.ADMIN: set(CAPABILITIES),
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),

@@ -5,10 +5,12 @@ from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
+from skillaid.subsidies.loading import load_policy_rules
+from skillaid.subsidies.models import PolicyRule
 
 
 class Command(BaseCommand):
-    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings). Safe to run on every start."
+    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings, subsidy policy rules). Safe to run on every start."
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -16,10 +18,14 @@ class Command(BaseCommand):
         _, county_problems = load_key_counties()
         _, site_problems = load_resettlement_sites()
         pairings = load_pairings()
+        rules = load_policy_rules()
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
+        for problem in rules.problems:
+            self.stderr.write(str(problem))
         self.stdout.write(
             f"SkillAid database ready: {Region.objects.count()} divisions ({changed} changed), "
             f"{KeyCounty.objects.count()} key counties, {ResettlementSite.objects.count()} resettlement sites, "
-            f"{Pairing.objects.count()} pairings ({len(pairings.problems)} source rows without a school)."
+            f"{Pairing.objects.count()} pairings ({len(pairings.problems)} source rows without a school), "
+            f"{PolicyRule.objects.count()} policy rules ({rules.created} new)."
         )

@@ -1,0 +1,300 @@
+"""Policy rules as data (补贴政策规则): what a subsidy pays, to whom, where and when, and the
+limits that stop a payment twice. Amounts, caps and limits are rows a province reviewer
+edits, never constants in code: other provinces set other numbers.
+
+A rule is two tables:
+
+- `PolicyRule` is the rule's identity: a stable code (`gx-workshop-project-training`),
+  its kind and the region it applies to (none: nationwide). These never change; a rule
+  for another region is another rule.
+- `PolicyRuleVersion` holds every term of the rule, one row per change, numbered 1, 2, 3…
+  A version row is written once and never updated or deleted: a claim line points at
+  the version it was computed with by a plain foreign key and reads the same terms
+  for ever. A separate table (rather than a version number and a `superseded_at` on
+  one table) keeps the code unique, lets everything that names a rule name its
+  identity, and leaves no row whose meaning changes when it is superseded.
+
+Which version applies on a day: the newest-numbered version whose validity period
+covers the day (`version_on`). An amendment from a date is a new version starting
+then (the old one still covers the days before); a correction of the whole rule is a
+new version with the same period; ending a rule is a new version with an end date.
+Which rule applies in a region: the nearest region with a rule in force wins — the
+county's beats the city's, the city's the province's, the province's the nationwide
+one (see `skillaid.subsidies.rules`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from skillaid.accounts.scope import Scope
+from skillaid.catalogue.models import SkillLevel, TrainingKind
+from skillaid.people.models import Category
+from skillaid.training.models import Basis
+
+NATIONWIDE = "全国"
+
+
+class RuleKind(models.TextChoices):
+    TRAINING = "training", "职业培训补贴"
+    LIVING = "living", "生活费补贴"
+    APPRENTICESHIP = "apprenticeship", "企业新型学徒制培训补贴"
+    PROJECT = "project", "项目制培训补贴"
+    UPGRADING = "upgrading", "技能提升补贴"
+    LIMIT = "limit", "补贴限制"
+
+
+class Payee(models.TextChoices):
+    TRAINEE = "trainee", "参训个人"
+    INSTITUTION = "institution", "培训机构（院校）"
+    ENTERPRISE = "enterprise", "企业"
+    AGENCY = "agency", "人力资源服务机构"
+
+
+class AmountUnit(models.TextChoices):
+    PER_PERSON_DAY = "person_day", "元/人·天"
+    PER_PERSON = "person", "元/人"
+    PER_APPRENTICE_YEAR = "apprentice_year", "元/人·年"
+    PER_LEVEL = "level", "按等级（元/人）"
+    CATALOGUE = "catalogue", "按需求目录补贴标准"
+
+
+# Declared bases a rule may ask for: the class roster's bases (training.Basis) and the
+# insured employee of the skill-upgrading subsidy, who is on no roster.
+INSURED = "insured"
+BASES = [(v, label) for v, label in Basis.choices if v] + [(INSURED, "参保职工（失业保险）")]
+HOUSEHOLD_CATEGORIES = list(Category.choices)
+TRAINING_KINDS = list(TrainingKind.choices)
+LEVELS = list(SkillLevel.choices)
+
+code_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "编码只能由小写字母、数字和连字符组成，如 gx-workshop-training"
+)
+
+
+class PolicyRule(models.Model):
+    """A rule's identity: its code, kind and region. Its terms are in its versions."""
+
+    code = models.CharField("规则编码", max_length=64, unique=True, validators=[code_validator])
+    kind = models.CharField("类别", max_length=16, choices=RuleKind.choices, db_index=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="适用地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policy_rules",
+        help_text="留空表示全国通用（国家默认标准，各地可另定）",
+    )
+    created_at = models.DateTimeField("建立时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = "补贴政策规则"
+        verbose_name_plural = "补贴政策规则"
+
+    def __str__(self) -> str:
+        current = self.current_version if self.pk else None
+        return current.name if current else f"{self.region_name}的规则 {self.code}"
+
+    @property
+    def region_name(self) -> str:
+        return self.region.name if self.region_id else NATIONWIDE
+
+    @property
+    def current_version(self) -> PolicyRuleVersion | None:
+        """The newest version (a list prefetches `versions`, newest first)."""
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+    def within(self, scope: Scope) -> bool:
+        """Whose to edit (accounts.capabilities asks): a region's rule, the bureaus over the
+        region; a nationwide rule, only those who work on everything (administrators)."""
+        if self.region_id is None:
+            return scope.everything
+        return scope.contains_region(self.region_id)
+
+    def version_on(self, day: dt.date) -> PolicyRuleVersion | None:
+        """The newest version whose validity covers `day`, or None: the rule is not in force."""
+        covering = [v for v in self.versions.all() if v.covers(day)]
+        return max(covering, key=lambda v: v.number) if covering else None
+
+
+class PolicyRuleVersion(models.Model):
+    """One version of a rule's terms, written once, never changed (see the module)."""
+
+    rule = models.ForeignKey(
+        PolicyRule, verbose_name="规则", on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版本号")
+    name = models.CharField("名称", max_length=128)
+    source_document = models.CharField("依据文件", max_length=128)
+    source_article = models.CharField("条款", max_length=64, blank=True)
+    valid_from = models.DateField("起始日期")
+    valid_until = models.DateField("截止日期", null=True, blank=True)
+    # Who qualifies; an empty list asks nothing of that kind.
+    household_categories = models.JSONField("户类别", default=list, blank=True)
+    bases = models.JSONField("申报类别", default=list, blank=True)
+    training_kinds = models.JSONField("培训类型", default=list, blank=True)
+    occupation = models.CharField(
+        "职业（工种）", max_length=128, blank=True, help_text="留空表示不限职业"
+    )
+    levels = models.JSONField("等级", default=list, blank=True)
+    payee = models.CharField("补贴对象（收款方）", max_length=16, choices=Payee.choices, blank=True)
+    # What it pays.
+    amount = models.DecimalField(
+        "补贴标准（元）",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    amount_unit = models.CharField(
+        "计量单位", max_length=16, choices=AmountUnit.choices, blank=True
+    )
+    amount_is_minimum = models.BooleanField("标准为下限（不低于）", default=False)
+    level_amounts = models.JSONField(
+        "分等级标准（元）", default=dict, blank=True, help_text="等级 → 金额，如 5 → 1000.00"
+    )
+    cap_per_time = models.DecimalField(
+        "单次上限（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cap_per_year = models.DecimalField(
+        "年度上限（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # A limit's value and its unit: 1 次/人·职业·等级, 3 次/人·年, 12 月, 80 %.
+    limit_value = models.DecimalField(
+        "限制数值", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    limit_unit = models.CharField("限制单位", max_length=32, blank=True)
+    note = models.TextField("说明", blank=True)
+    reason = models.CharField("修改原因", max_length=255, blank=True)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["rule", "-number"]
+        verbose_name = "补贴政策规则版本"
+        verbose_name_plural = "补贴政策规则版本"
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "number"], name="policy_rule_version_unique"),
+            models.CheckConstraint(
+                name="policy_rule_version_period",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+            ),
+            models.CheckConstraint(
+                name="policy_rule_version_amount_not_negative",
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.number}版）"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if not self._state.adding:
+            raise ValueError("补贴政策规则的版本一经保存不再修改：请保存为新版本")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise ValueError("补贴政策规则的版本不能删除：补贴申领明细按它计算，须长期可查")
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def level_amount(self, level: str) -> Decimal | None:
+        """The amount of a per-level rule for `level` ("5", "4", "3"…), or None: nothing
+        is set for that level."""
+        amount = self.level_amounts.get(str(level))
+        return Decimal(amount) if amount is not None else None
+
+    @property
+    def source(self) -> str:
+        return f"{self.source_document} {self.source_article}".strip()
+
+    @property
+    def period(self) -> str:
+        until = self.valid_until.isoformat() if self.valid_until else "今"
+        return f"{self.valid_from.isoformat()} 至 {until}"
+
+    @property
+    def amount_text(self) -> str:
+        """The amount as the documents say it: 200.00 元/人·天，单次不超过 1000.00 元."""
+        parts = []
+        if self.amount_unit == AmountUnit.CATALOGUE:
+            parts.append("按需求目录该职业、类型、等级的补贴标准")
+        elif self.amount_unit == AmountUnit.PER_LEVEL:
+            labels = dict(LEVELS)
+            parts.append(
+                "；".join(
+                    f"{labels.get(level, level)} {amount} 元"
+                    for level, amount in sorted(self.level_amounts.items(), reverse=True)
+                )
+            )
+        elif self.amount is not None:
+            prefix = "不低于 " if self.amount_is_minimum else ""
+            parts.append(f"{prefix}{self.amount} {self.get_amount_unit_display()}")
+        if self.cap_per_time is not None:
+            parts.append(f"单次不超过 {self.cap_per_time} 元")
+        if self.cap_per_year is not None:
+            parts.append(f"每年不超过 {self.cap_per_year} 元")
+        if self.limit_value is not None:
+            parts.append(f"{plain(self.limit_value)} {self.limit_unit}".strip())
+        elif self.limit_unit:
+            parts.append(self.limit_unit)
+        return "，".join(parts) or "—"
+
+    def labels(self, field: str) -> str:
+        """A list of codes (bases, categories, kinds, levels) as their Chinese names."""
+        choices = {
+            "household_categories": HOUSEHOLD_CATEGORIES,
+            "bases": BASES,
+            "training_kinds": TRAINING_KINDS,
+            "levels": LEVELS,
+        }[field]
+        names = dict(choices)
+        return "、".join(names.get(v, v) for v in getattr(self, field)) or "不限"
+
+
+def plain(value: Decimal) -> str:
+    """12.00 → "12", 0.50 → "0.5": a count or a percentage as people write it."""
+    return f"{value.normalize():f}"
+
+
+# The terms a version carries, in the order pages and the loader show them.
+TERMS = [
+    "name",
+    "source_document",
+    "source_article",
+    "valid_from",
+    "valid_until",
+    "household_categories",
+    "bases",
+    "training_kinds",
+    "occupation",
+    "levels",
+    "payee",
+    "amount",
+    "amount_unit",
+    "amount_is_minimum",
+    "level_amounts",
+    "cap_per_time",
+    "cap_per_year",
+    "limit_value",
+    "limit_unit",
+    "note",
+]

@@ -1,0 +1,65 @@
+"""Which rule applies: the version in force, for the nearest region, on a day.
+
+A rule applies in its own region and every region below it; a nationwide rule (no
+region) everywhere. Of the rules of a code or kind that apply in a region and are in
+force on a day, the one of the nearest region wins: the county's beats the city's, the
+city's the province's, the province's the nationwide one. Nearness follows the division
+table's parent links, so a county-level city directly under its province is one step
+below the province. Two rules of the same kind for the same region, both in force, are
+told apart by their code (the first wins); a caller that needs every one asks
+`rules_in_force`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+
+from skillaid.regions.models import Region
+
+from .models import PolicyRule, PolicyRuleVersion
+
+
+def region_chain(region: Region | str | None) -> list[str]:
+    """The codes from `region` up to its province: 450124, 450100, 450000."""
+    if region is None:
+        return []
+    code = region.code if isinstance(region, Region) else str(region)
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        code = Region.objects.filter(code=code).values_list("parent_id", flat=True).first()
+    return chain
+
+
+def rules_in_force(
+    code_or_kind: str, region: Region | str | None, on_date: dt.date
+) -> list[PolicyRuleVersion]:
+    """Every version in force on `on_date` of the rules with this code or kind that apply
+    in `region`, nearest region first (then by code); each version's `distance` says how
+    many steps up its rule's region is (the nationwide rule: one past the province)."""
+    chain = region_chain(region)
+    rules = (
+        PolicyRule.objects.filter(Q(code=code_or_kind) | Q(kind=code_or_kind))
+        .filter(Q(region__isnull=True) | Q(region__in=chain))
+        .select_related("region")
+        .prefetch_related("versions")
+    )
+    found = []
+    for rule in rules:
+        version = rule.version_on(on_date)
+        if version is None:
+            continue
+        version.distance = chain.index(rule.region_id) if rule.region_id else len(chain)
+        version.rule = rule
+        found.append(version)
+    return sorted(found, key=lambda v: (v.distance, v.rule.code))
+
+
+def rule_in_force(
+    code_or_kind: str, region: Region | str | None, on_date: dt.date
+) -> PolicyRuleVersion | None:
+    """The version in force on `on_date` for the nearest region, or None: no rule applies."""
+    found = rules_in_force(code_or_kind, region, on_date)
+    return found[0] if found else None
