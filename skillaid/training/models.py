@@ -107,6 +107,12 @@ class TrainingClass(models.Model):
     def editable(self) -> bool:
         return self.status in {ClassStatus.DRAFT, ClassStatus.RETURNED}
 
+    @property
+    def vetted(self) -> bool:
+        """The county bureau has approved the class (it may since have closed): its roster
+        then stands for who trains there."""
+        return self.status in {ClassStatus.APPROVED, ClassStatus.CLOSED}
+
 
 def new_code_key() -> str:
     return secrets.token_hex(16)
@@ -203,7 +209,7 @@ class Enrolment(models.Model):
         """Whether the line may stand for the person when codes to open their own account are
         issued from the roster (people.own_account asks): only on a class the county bureau
         has approved, not on a draft anyone may type a number into."""
-        return self.training_class.status in {ClassStatus.APPROVED, ClassStatus.CLOSED}
+        return self.training_class.vetted
 
 
 class Direction(models.TextChoices):

@@ -22,7 +22,6 @@ from skillaid.lib import onetimecode, phones
 from skillaid.people import own_account
 from skillaid.people.models import AccountCode, PersonAccount
 
-from ..models import ClassStatus
 from ..selectors import class_for, enrolment_for
 
 
@@ -59,7 +58,7 @@ def roster_accounts(request: HttpRequest, pk: int) -> HttpResponse:
             "c": c,
             "rows": rows,
             "waiting": sum(1 for r in rows if not r["opened"]),
-            "vouches": c.status in {ClassStatus.APPROVED, ClassStatus.CLOSED},
+            "vouches": c.vetted,
         },
     )
 
