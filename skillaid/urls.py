@@ -17,6 +17,7 @@ from skillaid.pairings import views as pairings
 from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
+from skillaid.subsidies import claim_views as subsidy_claims
 from skillaid.subsidies import views as subsidies
 from skillaid.training import class_views as classes
 
@@ -95,6 +96,11 @@ urlpatterns = [
         name="pairing_agreement_file",
     ),
     path("counties/<str:code>/", pairings.county_page, name="county"),
+    path("claims/", subsidy_claims.claims_page, name="claims"),
+    path("claims/export.xlsx", subsidy_claims.claims_export, name="claims_export"),
+    path("claims/<int:pk>/", subsidy_claims.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/review/", subsidy_claims.claim_review, name="claim_review"),
+    path("claims/<int:pk>/recompute/", subsidy_claims.claim_recompute, name="claim_recompute"),
     path("policies/", subsidies.rule_list, name="policy_rules"),
     path("policies/export.xlsx", subsidies.rule_export, name="policy_rule_export"),
     path("policies/new/", subsidies.rule_create, name="policy_rule_create"),

@@ -22,7 +22,7 @@ from skillaid.lib import idnumber
 # tests make around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.training.fixtures"]
+pytest_plugins = ["tests.training.fixtures", "tests.subsidies.fixtures"]
 
 # The ID key of the test databases, set before they are made (migrate stores its check
 # value): never the developer's var/id_key, nor a key made for the occasion.

@@ -115,6 +115,20 @@ _TABLE = [
         "补贴政策规则由省级审核人员维护",
         "您不能修改该规则：{obj}不在您的管辖范围内（全国默认标准由系统管理员维护）",
     ),
+    # Subsidy claims (补贴申领): computed when a class closes, submitted by the institution
+    # (or the county clerk for a person's application), checked by the county, approved
+    # by the city or province as the region's rule says; read by all of them.
+    Capability("claim.read", BUREAUS | {OFFICER}, "您的角色不能查看补贴申领"),
+    Capability(
+        "claim.submit",
+        {OFFICER, COUNTY, ADMIN},
+        "只有申领机构的管理员或人员所在县（区）人社部门可以提交补贴申领",
+        "您不能办理该补贴申领：{obj}不在您的管辖范围内",
+    ),
+    Capability("claim.check", {COUNTY, ADMIN}, "补贴申领由县（区）人社部门初审"),
+    Capability("claim.city_check", {CITY, ADMIN}, "补贴申领由市级审核人员复核"),
+    Capability("claim.approve", {CITY, PROVINCE, ADMIN}, "补贴申领由市级或省级审核人员审批"),
+    Capability("claim.approve_final", {PROVINCE, ADMIN}, "补贴申领由省级审核人员审批"),
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),

@@ -32,3 +32,17 @@ def check(day: dt.date | None) -> dt.date | None:
 
 # A date field of an API schema: 422 with the message for a date before 1900.
 Day = Annotated[dt.date, AfterValidator(check)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it has no such day
+    (2026-01-31 + 1 month → 2026-02-28): a claim period as people count it."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)

@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class SubsidiesConfig(AppConfig):
     name = "skillaid.subsidies"
     verbose_name = "补贴"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from skillaid.accounts.review import review_register
+        from skillaid.accounts.sections import section_register
+        from skillaid.evaluation.models import Certificate
+        from skillaid.training.signals import attendance_settled, class_closed
+
+        from . import receivers
+        from .review import CLAIM_REVIEW
+        from .sections import class_claim_section, own_claims_section, person_claims_section
+
+        review_register(CLAIM_REVIEW)
+        class_closed.connect(receivers.on_class_closed, dispatch_uid="subsidies.class_closed")
+        attendance_settled.connect(
+            receivers.on_attendance_settled, dispatch_uid="subsidies.attendance_settled"
+        )
+        post_save.connect(
+            receivers.on_certificate_saved,
+            sender=Certificate,
+            dispatch_uid="subsidies.certificate_saved",
+        )
+        section_register("class_detail", class_claim_section)
+        section_register("person_detail", person_claims_section, order=120)
+        section_register("me", own_claims_section, order=120)

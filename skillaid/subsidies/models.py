@@ -298,3 +298,355 @@ TERMS = [
     "limit_unit",
     "note",
 ]
+
+
+# ---------------------------------------------------------------------------------------
+# Claims (补贴申领): what is due to whom, line by line, by which rule version.
+
+
+class ClaimKind(models.TextChoices):
+    CLASS = "class", "培训班补贴申领"
+    UPGRADING = "upgrading", "技能提升补贴申领"
+    APPRENTICESHIP = "apprenticeship", "企业新型学徒制补贴申领"
+
+
+class ClaimState(models.TextChoices):
+    """Where a claim stands in its review (accounts.review's table is in subsidies.review)."""
+
+    DRAFT = "draft", "待提交"
+    SUBMITTED = "submitted", "已提交待初审"
+    CHECKED = "checked", "县级初审通过待审批"
+    CITY_CHECKED = "city_checked", "市级复核通过待审批"
+    APPROVED = "approved", "已审批"
+    RETURNED = "returned", "退回修改"
+    REJECTED = "rejected", "不予补贴"
+
+
+class LineStatus(models.TextChoices):
+    """Where one claim line stands: its decision, then its payment."""
+
+    DUE = "due", "应发"
+    REFUSED = "refused", "不予补贴"
+    HELD = "held", "暂缓（待核查）"
+    BATCHED = "batched", "已纳入发放批次"
+    PAID = "paid", "已发放"
+    FAILED = "failed", "发放失败待重发"
+    REVERSED = "reversed", "已冲回"
+
+
+# The statuses of a line that has taken (or is taking) its subsidy: the limits count them.
+LIVE = (
+    LineStatus.DUE,
+    LineStatus.HELD,
+    LineStatus.BATCHED,
+    LineStatus.PAID,
+    LineStatus.FAILED,
+)
+
+
+class Hold(models.TextChoices):
+    NONE = "", "—"
+    FLAGGED_SIGNIN = "flagged_signin", "签到待核查"
+    OBJECTION = "objection", "公示期异议待处理"
+
+
+class Claim(models.Model):
+    """One claim under review: a closed class's lines, a person's skill-upgrading
+    application, or an enterprise's apprentice list. Scope: the county it is paid in,
+    and the institution that submits it (a class's)."""
+
+    kind = models.CharField("申领类型", max_length=16, choices=ClaimKind.choices)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县（区）", on_delete=models.PROTECT, related_name="+"
+    )
+    training_class = models.OneToOneField(
+        "training.TrainingClass",
+        verbose_name="培训班",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim",
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name="申领机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subsidy_claims",
+    )
+    # An enterprise's apprenticeship claim: the enterprise is not an institution of ours.
+    enterprise_name = models.CharField("企业名称", max_length=128, blank=True)
+    enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    claimed_on = models.DateField("申领日期", default=timezone.localdate)
+    status = models.CharField(
+        "审核状态", max_length=16, choices=ClaimState.choices, default=ClaimState.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField("审核意见", max_length=500, blank=True)
+    # What the system cannot know (an enterprise's apprentice contracts): attached once.
+    attachment = models.FileField("附件", upload_to="claims/%Y%m/", max_length=255, blank=True)
+    attachment_name = models.CharField("附件名称", max_length=255, blank=True)
+    attachment_sha256 = models.CharField("附件SHA-256", max_length=64, blank=True)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "补贴申领"
+        verbose_name_plural = "补贴申领"
+        indexes = [models.Index(fields=["county", "status"])]
+
+    def __str__(self) -> str:
+        if self.training_class_id:
+            return f"{self.training_class}（培训班补贴）"
+        if self.person_id:
+            return f"{self.person.name}的{self.get_kind_display()}"
+        return f"{self.enterprise_name}的{self.get_kind_display()}"
+
+    def within(self, scope: Scope) -> bool:
+        return scope.has_institution(self.institution_id) or scope.contains_region(self.county_id)
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum(
+            (line.amount for line in self.lines.all() if line.status in LIVE), Decimal("0.00")
+        )
+
+
+class ClaimLine(models.Model):
+    """What one rule gives (or refuses) one person, or one enterprise's apprentice: the
+    rule version, units, rate, cap and result, or why nothing is due, and the records it
+    rests on (roster line, certificate), linked rather than uploaded again."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField("补贴类别", max_length=16, choices=RuleKind.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim_lines",
+    )
+    person_name = models.CharField("姓名", max_length=64)
+    id_masked = models.CharField("身份证号", max_length=18, blank=True)
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县（区）", on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.ForeignKey(
+        PolicyRuleVersion,
+        verbose_name="计算依据（规则版本）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+    payee = models.CharField("收款方", max_length=16, choices=Payee.choices, blank=True)
+    payee_name = models.CharField("收款方名称", max_length=128, blank=True)
+    occupation = models.ForeignKey(
+        "catalogue.Occupation",
+        verbose_name="职业（工种）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.CharField("等级", max_length=20, choices=SkillLevel.choices, blank=True)
+    enrolment = models.ForeignKey(
+        "training.Enrolment",
+        verbose_name="花名册",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim_lines",
+    )
+    certificate = models.ForeignKey(
+        "evaluation.Certificate",
+        verbose_name="证书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim_lines",
+    )
+    units = models.DecimalField("数量", max_digits=10, decimal_places=2, default=Decimal("0"))
+    unit = models.CharField("单位", max_length=16, choices=AmountUnit.choices, blank=True)
+    rate = models.DecimalField("标准（元）", max_digits=12, decimal_places=2, null=True)
+    cap = models.DecimalField("上限（元）", max_digits=12, decimal_places=2, null=True)
+    amount = models.DecimalField(
+        "金额（元）", max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=LineStatus.choices, default=LineStatus.DUE
+    )
+    hold = models.CharField("暂缓原因", max_length=16, choices=Hold.choices, blank=True)
+    reason = models.CharField("说明", max_length=500, blank=True)
+    # The limit that refused or holds the line, and the payment line that blocks it.
+    limit = models.ForeignKey(
+        PolicyRuleVersion,
+        verbose_name="限制规则",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="limited_lines",
+    )
+    blocked_by = models.ForeignKey(
+        "self",
+        verbose_name="已享受的补贴",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The counts the line was computed from (sessions, attended, days, rate, basis …).
+    evidence = models.JSONField("计算依据", default=dict, blank=True)
+    claimed_on = models.DateField("申领日期")
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+    # The public notice (公示) the line was listed in; payable once its period has ended.
+    publication = models.ForeignKey(
+        "Publication",
+        verbose_name="公示",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+
+    class Meta:
+        ordering = ["claim", "id"]
+        verbose_name = "补贴申领明细"
+        verbose_name_plural = "补贴申领明细"
+        indexes = [
+            models.Index(fields=["person", "kind", "status"]),
+            models.Index(fields=["county", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="claim_line_amount_not_negative", condition=Q(amount__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} {self.get_kind_display()} {self.amount}元"
+
+    def within(self, scope: Scope) -> bool:
+        return self.claim.within(scope)
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE
+
+
+# ---------------------------------------------------------------------------------------
+# Publication (公示) and objections (异议).
+
+
+class Publication(models.Model):
+    """One public notice of a county's approved lines, for a number of statutory working
+    days (the limit rule `limit-publication-days`); during it anyone may object to a line."""
+
+    county = models.ForeignKey(
+        "regions.Region", verbose_name="县（区）", on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("标题", max_length=128)
+    starts_on = models.DateField("公示开始日期")
+    ends_on = models.DateField("公示截止日期")
+    working_days = models.PositiveSmallIntegerField("公示工作日数")
+    rule = models.ForeignKey(
+        PolicyRuleVersion,
+        verbose_name="依据（规则版本）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("发布时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = "补贴公示"
+        verbose_name_plural = "补贴公示"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def within(self, scope: Scope) -> bool:
+        return scope.contains_region(self.county_id)
+
+    def ended(self, day: dt.date) -> bool:
+        """Whether the period is over on `day` (the day after the last day of it)."""
+        return day > self.ends_on
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立（不予补贴）"
+    DISMISSED = "dismissed", "异议不成立（照常发放）"
+
+
+class Objection(models.Model):
+    """An objection raised against one published line: it holds the line until a reviewer
+    resolves it with a reason."""
+
+    line = models.ForeignKey(ClaimLine, on_delete=models.PROTECT, related_name="objections")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="objections"
+    )
+    text = models.TextField("异议内容")
+    contact_name = models.CharField("反映人", max_length=64, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    raised_at = models.DateTimeField("提出时间", default=timezone.now)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    state = models.CharField(
+        "处理结果", max_length=16, choices=ObjectionState.choices, default=ObjectionState.OPEN
+    )
+    resolution = models.CharField("处理说明", max_length=500, blank=True)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+
+    def __str__(self) -> str:
+        return f"对{self.line.person_name}的异议"
+
+    def within(self, scope: Scope) -> bool:
+        return scope.contains_region(self.line.county_id)

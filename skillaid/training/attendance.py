@@ -36,6 +36,7 @@ from .models import (
     Refusal,
     RefusedAttendance,
 )
+from .signals import attendance_settled
 
 # What a caller is told when the number typed is not someone on this class's roster: the
 # same words whether the number is unknown, belongs to someone else's name or to someone
@@ -373,4 +374,5 @@ def attendance_flag_settle(
         note=f"核查待核查签到：{FlagOutcome(outcome).label}；{reason[:200]}",
         person_id=r.person_id,
     )
+    attendance_settled.send(Attendance, record=r, actor=actor, channel=channel)
     return r

@@ -31,7 +31,7 @@ def seeded(regions):
 
 def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     assert seeded.problems == []
-    assert seeded.created == PolicyRule.objects.count() == 15
+    assert seeded.created == PolicyRule.objects.count() == 16
     workshop = rule_in_force("gx-workshop-project-training", MASHAN, DAY)
     assert workshop.amount == Decimal("200.00") and workshop.cap_per_time == Decimal("1000.00")
     assert workshop.source == "003 桂人社发〔2022〕7号 四（十）"
@@ -62,7 +62,7 @@ def test_loading_twice_changes_nothing(seeded):
     versions = list(PolicyRuleVersion.objects.values_list("pk", "number", "amount"))
     entries = AuditEntry.objects.count()
     again = load_policy_rules()
-    assert again.created == 0 and again.unchanged == 15 and again.problems == []
+    assert again.created == 0 and again.unchanged == 16 and again.problems == []
     assert list(PolicyRuleVersion.objects.values_list("pk", "number", "amount")) == versions
     assert AuditEntry.objects.count() == entries
 

@@ -16,6 +16,7 @@ from skillaid.accounts.capabilities import can
 from skillaid.accounts.exports import download
 from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.accounts.review import review_history, review_moves
+from skillaid.accounts.sections import sections
 from skillaid.errors import apply_errors
 from skillaid.people.selectors import sees_ledger
 
@@ -185,6 +186,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "certificates": c.enrolments.filter(certificates__isnull=False).count(),
             "person_links": sees_ledger(request.user),
             "log": log,
+            "sections": sections("class_detail", request, c),
         },
     )
 

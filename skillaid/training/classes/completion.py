@@ -21,6 +21,7 @@ from ..models import (
     FlagOutcome,
     TrainingClass,
 )
+from ..signals import class_closed
 from .eligibility import eligibility
 from .lifecycle import class_log
 
@@ -187,4 +188,5 @@ def class_close(
         {"status": [ClassStatus.APPROVED, ClassStatus.CLOSED]},
         "结业",
     )
+    class_closed.send(TrainingClass, training_class=c, actor=actor, channel=channel)
     return c

@@ -1,0 +1,483 @@
+"""Computing claim lines (补贴申领明细): what each rule gives each trainee of a closed class.
+
+When a class closes (training sends `class_closed`), its claim is made with one line per
+trainee for the class's subsidy — the project-based rule where one matches the class,
+else the training subsidy at the demand catalogue's standard — and one per trainee for
+the living allowance where a rule gives one for the class's kind of training. A line
+whose payee is the institution or the enterprise is still a trainee's line: it rests on
+that trainee's attendance and completion, a hold or an objection stops that trainee's
+share alone, and the payment batch adds a payee's lines into one transfer.
+
+Each line keeps the rule version it was computed with, the units (days, persons), the
+rate, the cap and the result, or why nothing is due, and the roster line and
+certificate it rests on. The limits (skillaid.subsidies.limits) are checked against
+every live line of the same people wherever they were claimed.
+
+A sign-in still flagged for review holds the trainee's lines (暂缓): the amount is
+worked out but nothing is paid until the county bureau settles the flag; settling it
+(training sends `attendance_settled`) computes that trainee's lines again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from skillaid.accounts.models import Action, User, audit
+from skillaid.catalogue.models import Occupation
+from skillaid.evaluation.models import Certificate
+from skillaid.training.classes.eligibility import eligibility
+from skillaid.training.models import (
+    Attendance,
+    ClassStatus,
+    Completion,
+    Enrolment,
+    FlagOutcome,
+    TrainingClass,
+)
+
+from . import limits as lim
+from .models import (
+    LIVE,
+    AmountUnit,
+    Claim,
+    ClaimKind,
+    ClaimLine,
+    ClaimState,
+    Hold,
+    LineStatus,
+    Payee,
+    PolicyRuleVersion,
+    RuleKind,
+)
+from .rules import rules_in_force
+
+CENT = Decimal("0.01")
+# A claim whose lines may still be computed again: not yet submitted, or returned.
+OPEN_STATES = (ClaimState.DRAFT, ClaimState.RETURNED)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+# --- which rule speaks of a class ------------------------------------------------------
+
+
+def occupation_matches(wanted: str, occupation: Occupation) -> bool:
+    """Whether a rule's occupation text names the class's occupation: blank for any; 急需
+    (企业急需工种, 急需紧缺) for an occupation the catalogue marks urgent; 非标准职业 for one
+    without a code in the 职业分类大典; otherwise its name or its code."""
+    wanted = (wanted or "").strip()
+    if not wanted:
+        return True
+    if "急需" in wanted:
+        return occupation.urgent
+    if wanted.startswith("非标准职业"):
+        return not occupation.code
+    return wanted in {occupation.name, occupation.code}
+
+
+def rule_fits_class(version: PolicyRuleVersion, c: TrainingClass) -> bool:
+    return (
+        (not version.training_kinds or c.training_kind in version.training_kinds)
+        and (not version.levels or c.level in version.levels)
+        and occupation_matches(version.occupation, c.occupation)
+    )
+
+
+def class_rules(c: TrainingClass, day: dt.date) -> list[PolicyRuleVersion]:
+    """The rule versions the class's lines are computed with: the project rule that fits
+    (nearest region first), else the training subsidy; and a living allowance that fits."""
+    chosen = []
+    for kinds in ((RuleKind.PROJECT, RuleKind.TRAINING), (RuleKind.LIVING,)):
+        for kind in kinds:
+            fitting = [v for v in rules_in_force(kind, c.county_id, day) if rule_fits_class(v, c)]
+            if fitting:
+                chosen.append(fitting[0])
+                break
+    return chosen
+
+
+# --- the facts of each trainee ---------------------------------------------------------
+
+
+@dataclass
+class Trainee:
+    """What the lines of one trainee rest on."""
+
+    enrolment: Enrolment
+    sessions: int = 0
+    attended: int = 0
+    days: set[dt.date] = field(default_factory=set)
+    pending_flags: int = 0
+    certificate: Certificate | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.sessions:
+            return None
+        return (Decimal(self.attended) * 100 / Decimal(self.sessions)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+
+
+def trainees_of(c: TrainingClass, only: int | None = None) -> list[Trainee]:
+    """The class's trainees with their attendance (sessions signed in and out, the days
+    they fall on in local time, sign-ins still flagged) and certificate, in a few queries."""
+    enrolments = (
+        Enrolment.objects.filter(training_class=c)
+        .select_related("person__household", "person__county")
+        .prefetch_related("person__household__statuses")
+        .order_by("id")
+    )
+    if only is not None:
+        enrolments = enrolments.filter(person_id=only)
+    found = {e.pk: Trainee(e, sessions=c.sessions.count()) for e in enrolments}
+    marks: dict[tuple[int, int], set[str]] = defaultdict(set)
+    starts: dict[int, dt.datetime] = {}
+    for e_id, s_id, direction, outcome, flag, starts_at in Attendance.objects.filter(
+        enrolment_id__in=list(found)
+    ).values_list(
+        "enrolment_id", "session_id", "direction", "flag_outcome", "flag", "session__starts_at"
+    ):
+        if flag and outcome == FlagOutcome.PENDING:
+            found[e_id].pending_flags += 1
+        if outcome == FlagOutcome.CLEARED:
+            continue
+        marks[(e_id, s_id)].add(direction)
+        starts[s_id] = starts_at
+    for (e_id, s_id), directions in marks.items():
+        if len(directions) == 2:
+            found[e_id].attended += 1
+            found[e_id].days.add(timezone.localdate(starts[s_id]))
+    for cert in Certificate.objects.filter(enrolment_id__in=list(found), revoked_on__isnull=True):
+        found[cert.enrolment_id].certificate = cert
+    return list(found.values())
+
+
+def household_category(t: Trainee, day: dt.date) -> str:
+    household = t.enrolment.person.household
+    if household is None:
+        return ""
+    status = household.category_on(day)
+    return status.category if status else household.category
+
+
+# --- one line ----------------------------------------------------------------------------
+
+
+def payee_name(version: PolicyRuleVersion, c: TrainingClass, t: Trainee) -> str:
+    if version.payee == Payee.TRAINEE or not version.payee:
+        return t.enrolment.person.name
+    return c.institution.name
+
+
+def line_for(
+    c: TrainingClass,
+    t: Trainee,
+    version: PolicyRuleVersion,
+    limits: lim.Limits,
+    history: lim.History,
+    claimed_on: dt.date,
+) -> ClaimLine:
+    """The line `version` gives trainee `t` of class `c`: the amount, or why nothing."""
+    e, person = t.enrolment, t.enrolment.person
+    line = ClaimLine(
+        kind=version.rule.kind,
+        person=person,
+        person_name=person.name,
+        id_masked=person.id_masked,
+        county_id=c.county_id,
+        rule=version,
+        payee=version.payee or Payee.TRAINEE,
+        payee_name=payee_name(version, c, t),
+        occupation_id=c.occupation_id,
+        level=c.level,
+        enrolment=e,
+        certificate=t.certificate,
+        unit=version.amount_unit,
+        claimed_on=claimed_on,
+        cap=version.cap_per_time,
+        evidence={
+            "sessions": t.sessions,
+            "attended": t.attended,
+            "days": len(t.days),
+            "attendance_rate": str(t.rate) if t.rate is not None else None,
+            "completion": e.completion,
+            "passed": e.passed,
+            "basis": e.basis,
+            "category": household_category(t, c.start_on),
+            "pending_flags": t.pending_flags,
+        },
+    )
+
+    def refuse(reason: str, limit: PolicyRuleVersion | None = None, by: int | None = None):  # noqa: ANN202
+        line.status, line.reason, line.limit, line.blocked_by_id = (
+            LineStatus.REFUSED,
+            reason[:500],
+            limit,
+            by,
+        )
+        line.amount = Decimal("0.00")
+        return line
+
+    # Who qualifies.
+    if e.completion != Completion.COMPLETED:
+        return refuse("未结业" if e.completion == Completion.NOT_COMPLETED else "未登记结业")
+    if e.passed is False and line.kind != RuleKind.LIVING:
+        return refuse("考核不合格")
+    if line.kind != RuleKind.LIVING:
+        ok, why = eligibility(e)
+        if not ok:
+            return refuse(why)
+    category = line.evidence["category"]
+    if version.household_categories and category not in version.household_categories:
+        return refuse(
+            f"{version.name}限{version.labels('household_categories')}，"
+            f"该学员家庭类别为{category_label(category)}"
+        )
+    if (
+        version.bases
+        and e.basis not in version.bases
+        and not ("assisted" in version.bases and category in {"lifted", "monitored"})
+    ):
+        return refuse(f"{version.name}限{version.labels('bases')}")
+    verdict = lim.attendance_verdict(limits, t.rate)
+    if verdict is not None:
+        return refuse(verdict.reason, verdict.limit)
+    verdict = lim.check(
+        limits,
+        history,
+        person_id=person.pk,
+        kind=line.kind,
+        occupation_id=c.occupation_id,
+        level=c.level,
+        certificate_id=t.certificate.pk if t.certificate else None,
+        certificate_issued_on=t.certificate.issued_on if t.certificate else None,
+        enrolment_id=e.pk,
+        claimed_on=claimed_on,
+    )
+    if verdict is not None:
+        return refuse(verdict.reason, verdict.limit, verdict.blocked_by)
+
+    # What it pays.
+    unit = version.amount_unit
+    if unit == AmountUnit.CATALOGUE:
+        if c.entry is None:
+            return refuse("该班未对应需求指导目录条目，无补贴标准可依")
+        line.units, line.rate = Decimal("1"), c.entry.subsidy
+    elif unit == AmountUnit.PER_PERSON_DAY:
+        line.units, line.rate = Decimal(len(t.days)), version.amount
+    elif unit == AmountUnit.PER_LEVEL:
+        line.units, line.rate = Decimal("1"), version.level_amount(c.level)
+    else:
+        line.units, line.rate = Decimal("1"), version.amount
+    if line.rate is None:
+        return refuse(f"{version.name}未规定该等级或该类的补贴标准")
+    amount = money(line.units * line.rate)
+    explained = f"{plain_units(line)}×{line.rate}元"
+    if version.cap_per_time is not None and amount > version.cap_per_time:
+        amount = version.cap_per_time
+        explained += f"，按单次上限{version.cap_per_time}元"
+    if version.cap_per_year is not None:
+        left = lim.yearly_cap_left(
+            history,
+            person_id=person.pk,
+            rule_id=version.rule_id,
+            year=claimed_on.year,
+            cap=version.cap_per_year,
+        )
+        if amount > left:
+            amount = left
+            explained += f"，按年度上限{version.cap_per_year}元余额{left}元"
+    if amount <= 0:
+        return refuse(f"{explained}，应发0元")
+    line.amount = money(amount)
+    line.reason = explained
+    if t.pending_flags:
+        line.status, line.hold = LineStatus.HELD, Hold.FLAGGED_SIGNIN
+        line.reason = (f"有{t.pending_flags}条签到待县（区）人社部门核查，核查后再定；{explained}")[
+            :500
+        ]
+    else:
+        line.status = LineStatus.DUE
+    return line
+
+
+def plain_units(line: ClaimLine) -> str:
+    units = f"{line.units.normalize():f}"
+    if line.unit == AmountUnit.PER_PERSON_DAY:
+        return f"{units}天"
+    return f"{units}人"
+
+
+def category_label(value: str) -> str:
+    from skillaid.people.models import Category
+
+    return Category(value).label if value in Category.values else "未登记"
+
+
+def as_past(line: ClaimLine) -> lim.Past:
+    return lim.Past(
+        id=line.pk,
+        person_id=line.person_id,
+        kind=line.kind,
+        occupation_id=line.occupation_id,
+        level=line.level,
+        certificate_id=line.certificate_id,
+        enrolment_id=line.enrolment_id,
+        claimed_on=line.claimed_on,
+        rule_id=line.rule.rule_id if line.rule_id else None,
+        amount=line.amount,
+        claim_id=line.claim_id,
+    )
+
+
+# --- a class's claim ----------------------------------------------------------------------
+
+
+def compute_lines(
+    c: TrainingClass,
+    trainees: list[Trainee],
+    *,
+    claimed_on: dt.date,
+    history: lim.History,
+    limits: lim.Limits | None = None,
+) -> list[ClaimLine]:
+    """The unsaved lines of `trainees` (each decided against `history`, which each
+    decided line joins, so that one run pays a person once)."""
+    limits = limits or lim.Limits(c.county_id, claimed_on)
+    versions = class_rules(c, c.end_on)
+    lines = []
+    for t in trainees:
+        if not versions:
+            line = ClaimLine(
+                kind=RuleKind.TRAINING,
+                person=t.enrolment.person,
+                person_name=t.enrolment.person.name,
+                id_masked=t.enrolment.person.id_masked,
+                county_id=c.county_id,
+                occupation_id=c.occupation_id,
+                level=c.level,
+                enrolment=t.enrolment,
+                claimed_on=claimed_on,
+                status=LineStatus.REFUSED,
+                reason=f"{c.county.name}在{c.end_on:%Y-%m-%d}没有适用于该班的补贴政策规则",
+            )
+            lines.append(line)
+            continue
+        for version in versions:
+            line = line_for(c, t, version, limits, history, claimed_on)
+            lines.append(line)
+            if line.status in LIVE:
+                history.add(as_past(line))
+    return lines
+
+
+@transaction.atomic
+def class_claim(
+    c: TrainingClass, *, actor: User | None = None, channel: str = "page"
+) -> Claim | None:
+    """Make (or, while it is not yet submitted, make again) the claim of a closed
+    subsidised class; None for a class that asked for no subsidy."""
+    c = TrainingClass.objects.select_related("county", "institution", "occupation", "entry").get(
+        pk=c.pk
+    )
+    if c.status != ClassStatus.CLOSED:
+        raise ValidationError("培训班结业后才能计算补贴")
+    if not c.subsidised:
+        return None
+    claim = Claim.objects.select_for_update().filter(training_class=c).first()
+    if claim is not None and claim.status not in OPEN_STATES:
+        raise ValidationError(f"该班的补贴申领已{claim.get_status_display()}，不能重新计算")
+    today = timezone.localdate()
+    if claim is None:
+        claim = Claim.objects.create(
+            kind=ClaimKind.CLASS,
+            county_id=c.county_id,
+            training_class=c,
+            institution_id=c.institution_id,
+            claimed_on=today,
+            created_by=actor,
+        )
+    else:
+        claim.lines.all().delete()
+    trainees = trainees_of(c)
+    history = lim.History.load(
+        Enrolment.objects.filter(training_class=c).values("person_id"), exclude_claim=claim.pk
+    )
+    lines = compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
+    for line in lines:
+        line.claim = claim
+    ClaimLine.objects.bulk_create(lines)
+    due = sum((x.amount for x in lines if x.status in LIVE), Decimal("0.00"))
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.CREATE,
+        object_type=claim,
+        changes={"lines": len(lines), "due": str(due)},
+        note=f"{c.name}结业，计算补贴明细{len(lines)}条，应发{due}元",
+    )
+    return claim
+
+
+@transaction.atomic
+def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = None) -> None:
+    """After a flagged sign-in of this trainee is settled: decide their held lines again
+    (the amount can only fall: a sign-in found untrue no longer counts)."""
+    claim = Claim.objects.select_for_update().filter(training_class=c).first()
+    if claim is None:
+        return
+    held = list(claim.lines.select_for_update().filter(person_id=person_id, status=LineStatus.HELD))
+    if not held:
+        return
+    c = TrainingClass.objects.select_related("county", "institution", "occupation", "entry").get(
+        pk=c.pk
+    )
+    trainees = trainees_of(c, only=person_id)
+    history = lim.History.load([person_id])
+    for line in held:
+        history.by_person[person_id] = [p for p in history.of(person_id) if p.id != line.pk]
+    fresh = {
+        (line.kind, line.rule_id): line
+        for line in compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
+    }
+    for line in held:
+        new = fresh.get((line.kind, line.rule_id))
+        if new is None:
+            continue
+        before = {"status": line.status, "amount": str(line.amount)}
+        for name in (
+            "status",
+            "hold",
+            "amount",
+            "units",
+            "rate",
+            "reason",
+            "limit",
+            "blocked_by_id",
+            "evidence",
+        ):
+            setattr(line, name, getattr(new, name))
+        line.computed_at = timezone.now()
+        line.save()
+        audit(
+            actor=actor,
+            channel="page",
+            action=Action.UPDATE,
+            object_type=line,
+            person_id=person_id,
+            changes={
+                "status": [before["status"], line.status],
+                "amount": [before["amount"], str(line.amount)],
+            },
+            note="签到核查后重新核定补贴明细",
+        )

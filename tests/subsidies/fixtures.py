@@ -1,0 +1,63 @@
+"""Classes run to their close the way officers run them: signed in and out session by
+session with the rotating code, completed, closed; the claim is computed at the close."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from skillaid.training import classes
+from skillaid.training.attendance import attendance_sign, current_code
+from tests.training.fixtures import complete
+
+
+def at(moment: dt.datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+def attend(session, person, device: str = "") -> None:
+    """Sign `person` in near the start and out at the end of `session`, by code."""
+    for direction, moment in (
+        ("in", session.starts_at + dt.timedelta(minutes=2)),
+        ("out", session.ends_at),
+    ):
+        with at(moment):
+            code, _ = current_code(session)
+            attendance_sign(
+                session=session,
+                direction=direction,
+                method="code",
+                id_number=person.id_number,
+                name=person.name,
+                code=code,
+                device=device or f"phone-{person.pk}",
+                ip="10.0.0.8",
+            )
+
+
+@pytest.fixture
+def run_class(class_factory):
+    """`run_class(officer, attended={person: sessions}, passed={person: bool}, count=n)`:
+    a class of `count` sessions (one a day) whose trainees sign in to their first
+    `attended[person]` sessions, complete (passing unless `passed` says not) and which the
+    officer closes an hour after its last session. Returns the class, closed, with the
+    moment it closed (tests that act afterwards travel there)."""
+
+    def run(officer, *, attended: dict, passed: dict | None = None, count: int = 5, **extra):
+        people = list(attended)
+        c = class_factory(officer, trainees=people, count=count, **extra)
+        sessions = list(c.sessions.order_by("starts_at"))
+        for person, n in attended.items():
+            for session in sessions[:n]:
+                attend(session, person)
+        after = sessions[-1].ends_at + dt.timedelta(hours=1)
+        with at(after):
+            complete(officer, c, {p: (passed or {}).get(p, True) for p in people})
+            classes.class_close(actor=officer, training_class=c)
+        c.refresh_from_db()
+        c.closed_moment = after
+        return c
+
+    return run

@@ -1,0 +1,115 @@
+"""A class's claim lines, computed when it closes: rules, amounts, limits and holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from skillaid.subsidies.models import Claim, ClaimLine, Hold, LineStatus, RuleKind
+from skillaid.training.attendance import attendance_flag_settle
+from skillaid.training.models import Attendance
+from tests.subsidies.fixtures import at, attend
+from tests.training.fixtures import complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def seeded_rules(regions):
+    from skillaid.subsidies.loading import load_policy_rules
+
+    load_policy_rules()
+
+
+def lines_of(c, person) -> dict[str, ClaimLine]:
+    return {
+        line.kind: line for line in ClaimLine.objects.filter(claim__training_class=c, person=person)
+    }
+
+
+def test_closing_a_class_computes_each_trainees_lines(lu, school, run_class, person_factory):
+    full = person_factory(category="脱贫户", name="蓝海燕")
+    short = person_factory(category="脱贫户", name="覃海")
+    failed = person_factory(category="脱贫户", name="黄小梅")
+    c = run_class(lu, attended={full: 5, short: 3, failed: 5}, passed={failed: False})
+
+    claim = Claim.objects.get(training_class=c)
+    assert claim.status == "draft" and claim.institution_id == lu.institution_id
+
+    got = lines_of(c, full)
+    training, living = got[RuleKind.TRAINING], got[RuleKind.LIVING]
+    assert (training.status, training.amount, training.rate) == (
+        "due",
+        Decimal("1200.00"),
+        Decimal("1200.00"),
+    )
+    assert (
+        training.rule.rule.code == "national-catalogue-training-subsidy"
+        and training.rule.number == 1
+    )
+    assert training.enrolment.person == full and training.payee == "trainee"
+    assert (living.status, living.units, living.rate, living.amount) == (
+        "due",
+        Decimal("5"),
+        Decimal("50.00"),
+        Decimal("250.00"),
+    )
+    assert living.evidence["days"] == 5 and living.evidence["attended"] == 5
+
+    low = lines_of(c, short)[RuleKind.TRAINING]
+    assert low.status == "refused" and low.amount == 0
+    assert "出勤率60.0%" in low.reason and "80%" in low.reason
+    assert low.limit.rule.code == "limit-attendance-threshold"
+
+    assert lines_of(c, failed)[RuleKind.TRAINING].reason == "考核不合格"
+    assert claim.total_due == Decimal("1200.00") + Decimal("250.00") + Decimal("250.00")
+
+
+def test_the_same_occupation_and_level_is_paid_once_across_institutions(
+    lu, rival, school, run_class, person_factory
+):
+    person = person_factory(category="脱贫户")
+    first = run_class(lu, attended={person: 2}, count=2)
+    paid_line = lines_of(first, person)[RuleKind.TRAINING]
+    with at(first.closed_moment + dt.timedelta(days=1)):
+        second = run_class(rival, attended={person: 2}, count=2, name="隆安县家政服务员培训班")
+    again = lines_of(second, person)[RuleKind.TRAINING]
+    assert again.status == "refused" and again.blocked_by_id == paid_line.pk
+    assert again.limit.rule.code == "limit-once-per-occupation-level"
+    assert f"第{paid_line.pk}号" in again.reason
+
+
+def test_a_flagged_sign_in_holds_the_line_until_the_county_settles_it(
+    lu, wei, school, class_factory, person_factory
+):
+    people = [person_factory(category="脱贫户", name=n) for n in ("蓝一", "蓝二", "蓝三")]
+    c = class_factory(lu, trainees=people, count=1)
+    session = c.sessions.get()
+    for p in people:
+        attend(session, p, device="same-phone")
+    assert Attendance.objects.exclude(flag="").exists()
+    with at(session.ends_at + dt.timedelta(hours=1)):
+        complete(lu, c, {p: True for p in people})
+        from skillaid.training import classes
+
+        classes.class_close(actor=lu, training_class=c)
+    held = lines_of(c, people[0])[RuleKind.TRAINING]
+    assert held.status == LineStatus.HELD and held.hold == Hold.FLAGGED_SIGNIN
+    assert held.amount == Decimal("1200.00") and "待县（区）人社部门核查" in held.reason
+
+    # The county finds the first trainee's sign-in untrue: no attendance, nothing due.
+    for record in Attendance.objects.filter(person=people[0]).exclude(flag=""):
+        attendance_flag_settle(actor=wei, record=record, outcome="cleared", reason="本人未到场")
+    for record in Attendance.objects.filter(person=people[1]).exclude(flag=""):
+        attendance_flag_settle(actor=wei, record=record, outcome="confirmed", reason="核实到场")
+    cleared = lines_of(c, people[0])[RuleKind.TRAINING]
+    assert cleared.status == "refused" and "出勤率" in cleared.reason
+    confirmed = lines_of(c, people[1])[RuleKind.TRAINING]
+    assert (
+        confirmed.status == "due"
+        and confirmed.hold == ""
+        and confirmed.amount == Decimal("1200.00")
+    )
+    assert lines_of(c, people[2])[RuleKind.TRAINING].status == LineStatus.HELD
