@@ -75,6 +75,7 @@ class RuleOut(Schema):
     kind_label: str
     region_code: str | None
     region: str
+    replaces: str
     version: VersionOut | None
 
     @staticmethod
@@ -85,6 +86,7 @@ class RuleOut(Schema):
             kind_label=rule.get_kind_display(),
             region_code=rule.region_id,
             region=rule.region_name,
+            replaces=rule.replaces,
             version=VersionOut.of(version) if version else None,
         )
 

@@ -117,9 +117,15 @@ class RuleCreateForm(RuleTermsForm):
     region = forms.CharField(
         label="适用地区", max_length=6, required=False, help_text="6位区划代码，如 450000"
     )
+    replaces = forms.CharField(
+        label="替代规则编码",
+        max_length=64,
+        required=False,
+        help_text="本地区规则替代上级的同类规则时填写其编码，如 limit-attendance-threshold",
+    )
     reason = forms.CharField(label="建立原因", max_length=255, required=False)
 
-    field_order = ["code", "kind", "region"]
+    field_order = ["code", "kind", "region", "replaces"]
 
     def clean_region(self) -> Region | None:
         code = self.cleaned_data["region"].strip()

@@ -93,6 +93,16 @@ class PolicyRule(models.Model):
         related_name="policy_rules",
         help_text="留空表示全国通用（国家默认标准，各地可另定）",
     )
+    # A region's rule that takes the place of another rule there names that rule's code:
+    # looking a rule up by code then finds the nearest region's own (a county's approval
+    # levels in place of the nationwide default). Empty for a rule that replaces none.
+    replaces = models.CharField(
+        "替代规则编码",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="本地区规则替代的上级规则编码，如 limit-attendance-threshold；留空表示不替代",
+    )
     created_at = models.DateTimeField("建立时间", default=timezone.now)
 
     class Meta:

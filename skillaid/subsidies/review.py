@@ -10,11 +10,11 @@ claim they submitted: the mechanism refuses a checker's move by the maker.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from skillaid.accounts.capabilities import can
-from skillaid.accounts.models import User
+from skillaid.accounts.models import Role, User
 from skillaid.accounts.review import Move, ReviewStep, Workflow, review_moves
 
 from .models import LIVE, Claim, ClaimState, LineStatus
@@ -54,8 +54,8 @@ def _province(user: User) -> bool:
     return can(user, "claim.approve_final")
 
 
-def _checker(user: User) -> bool:
-    return _county(user) or _approver(user)
+def _above(user: User) -> bool:
+    return _city(user) or _approver(user)
 
 
 def _needs(n: int, what: str):  # noqa: ANN202
@@ -67,7 +67,17 @@ def _needs(n: int, what: str):  # noqa: ANN202
     return apply
 
 
+def institution_submits(claim: Claim, user: User) -> bool:
+    """A class's claim is the institution's to submit: its officer (or an administrator),
+    not the county that checks it; a person's or an enterprise's is the county clerk's."""
+    if claim.institution_id is None:
+        return True
+    return user.role in (Role.SCHOOL_OFFICER, Role.ADMIN)
+
+
 def _submitted(claim: Claim, step: ReviewStep) -> None:
+    if not institution_submits(claim, step.actor):
+        raise PermissionDenied("培训班的补贴申领由培训机构提交，县（区）人社部门负责初审")
     if not claim.lines.filter(status__in=LIVE).exists():
         raise ValidationError("该申领没有应发的明细，无需提交审核")
     claim.reason = ""
@@ -84,6 +94,32 @@ def _rejected(claim: Claim, step: ReviewStep) -> None:
         raise ValidationError("该申领已有明细纳入发放批次，不能整体不予补贴")
     claim.lines.filter(status__in=(LineStatus.DUE, LineStatus.HELD)).update(
         status=LineStatus.REFUSED, hold="", reason=f"申领不予补贴：{step.reason}"[:500]
+    )
+
+
+def _sendbacks(suffix: str, state: str, who) -> tuple[Move, Move]:  # noqa: ANN001
+    """Return and reject, by the level that holds the claim in `state`, with a reason."""
+    return (
+        Move(
+            name=f"return{suffix}",
+            label="退回修改",
+            source=(state,),
+            target=ClaimState.RETURNED,
+            who=who,
+            refusal=CHECKER_REFUSAL,
+            reason=True,
+            apply=_reviewed,
+        ),
+        Move(
+            name=f"reject{suffix}",
+            label="不予补贴",
+            source=(state,),
+            target=ClaimState.REJECTED,
+            who=who,
+            refusal=CHECKER_REFUSAL,
+            reason=True,
+            apply=_rejected,
+        ),
     )
 
 
@@ -152,26 +188,9 @@ CLAIM_REVIEW = Workflow(
             who=_province,
             refusal="只有省级审核人员可以审批",
         ),
-        Move(
-            name="return",
-            label="退回修改",
-            source=(ClaimState.SUBMITTED, ClaimState.CHECKED, ClaimState.CITY_CHECKED),
-            target=ClaimState.RETURNED,
-            who=_checker,
-            refusal=CHECKER_REFUSAL,
-            reason=True,
-            apply=_reviewed,
-        ),
-        Move(
-            name="reject",
-            label="不予补贴",
-            source=(ClaimState.SUBMITTED, ClaimState.CHECKED, ClaimState.CITY_CHECKED),
-            target=ClaimState.REJECTED,
-            who=_checker,
-            refusal=CHECKER_REFUSAL,
-            reason=True,
-            apply=_rejected,
-        ),
+        *_sendbacks("_county", ClaimState.SUBMITTED, _county),
+        *_sendbacks("", ClaimState.CHECKED, _above),
+        *_sendbacks("_province", ClaimState.CITY_CHECKED, _province),
     ),
     scope=claims_visible_to,
     url=lambda claim: reverse("claim_detail", args=[claim.pk]),
@@ -190,14 +209,24 @@ def _levels_at_least(claim: Claim, n: int) -> None:
 
 
 # The moves each number of levels uses; the page offers only these.
+SENDBACKS = {
+    "return_county",
+    "reject_county",
+    "return",
+    "reject",
+    "return_province",
+    "reject_province",
+}
 LEVEL_MOVES = {
-    1: {"submit", "approve_county", "return", "reject"},
-    2: {"submit", "check", "approve", "return", "reject"},
-    3: {"submit", "check", "city_check", "approve_final", "return", "reject"},
+    1: {"submit", "approve_county"} | SENDBACKS,
+    2: {"submit", "check", "approve"} | SENDBACKS,
+    3: {"submit", "check", "city_check", "approve_final"} | SENDBACKS,
 }
 
 
 def claim_moves(claim: Claim, user: User) -> list[Move]:
     """The moves `user` may make on `claim` now, as its region's levels allow."""
     allowed = LEVEL_MOVES[levels(claim)]
+    if not institution_submits(claim, user):
+        allowed = allowed - {"submit"}
     return [m for m in review_moves(claim, user) if m.name in allowed]

@@ -7,7 +7,9 @@ city's the province's, the province's the nationwide one. Nearness follows the d
 table's parent links, so a county-level city directly under its province is one step
 below the province. Two rules of the same kind for the same region, both in force, are
 told apart by their code (the first wins); a caller that needs every one asks
-`rules_in_force`.
+`rules_in_force`. Looked up by code, a rule is found together with the regions' rules
+that replace it (`PolicyRule.replaces`), so a county's own attendance threshold wins
+over the nationwide one in that county.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ def rules_in_force(
     many steps up its rule's region is (the nationwide rule: one past the province)."""
     chain = region_chain(region)
     rules = (
-        PolicyRule.objects.filter(Q(code=code_or_kind) | Q(kind=code_or_kind))
+        PolicyRule.objects.filter(
+            Q(code=code_or_kind) | Q(replaces=code_or_kind) | Q(kind=code_or_kind)
+        )
         .filter(Q(region__isnull=True) | Q(region__in=chain))
         .select_related("region")
         .prefetch_related("versions")

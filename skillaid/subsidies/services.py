@@ -250,9 +250,12 @@ def rule_create(
     region: Region | None,
     terms: dict[str, Any],
     reason: str = "",
+    replaces: str = "",
 ) -> PolicyRule:
     """A new rule with its first version."""
-    rule = PolicyRule(code=str(code or "").strip(), kind=kind, region=region)
+    rule = PolicyRule(
+        code=str(code or "").strip(), kind=kind, region=region, replaces=str(replaces or "").strip()
+    )
     require(actor, "policy.edit", rule)
     errors: dict[str, list[str]] = {}
     try:
@@ -265,6 +268,20 @@ def rule_create(
         errors["code"] = [f"规则编码“{rule.code}”已被使用"]
     if kind not in RuleKind.values:
         errors["kind"] = [f"类别“{kind}”无法识别"]
+    if rule.replaces:
+        replaced = PolicyRule.objects.filter(code=rule.replaces).first()
+        if replaced is None:
+            errors["replaces"] = [f"没有编码为“{rule.replaces}”的规则可替代"]
+        elif replaced.kind != kind:
+            errors["replaces"] = [
+                f"“{rule.replaces}”是{replaced.get_kind_display()}，只能由同类规则替代"
+            ]
+        elif region is None:
+            errors["replaces"] = ["替代上级规则的须是某一地区的规则，请填写适用地区"]
+        elif replaced.region_id and not region.code.startswith(
+            replaced.region_id.rstrip("0") or replaced.region_id
+        ):
+            errors["replaces"] = [f"{region.name}不在被替代规则的适用地区内"]
     try:
         values = clean_terms(kind, terms)
     except ValidationError as exc:

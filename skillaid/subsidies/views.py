@@ -176,6 +176,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
                 terms=form.terms(),
                 reason=data["reason"],
+                replaces=data["replaces"],
             )
         except PermissionDenied as exc:
             form.add_error("region", str(exc))

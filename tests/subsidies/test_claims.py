@@ -113,3 +113,39 @@ def test_a_flagged_sign_in_holds_the_line_until_the_county_settles_it(
         and confirmed.amount == Decimal("1200.00")
     )
     assert lines_of(c, people[2])[RuleKind.TRAINING].status == LineStatus.HELD
+
+
+def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per_day(
+    lu, school, run_class, person_factory, regions
+):
+    """Guangxi 003 四（十）: 200 yuan a person-day, at most 1,000 a time, to the workshop;
+    50 yuan a day of living allowance to the trainee."""
+    from skillaid.catalogue.models import DemandEntry, Occupation
+    from tests.training.fixtures import list_school
+
+    craft = Occupation.objects.create(code="", name="竹编（非标准职业）")
+    DemandEntry.objects.create(
+        occupation=craft,
+        training_kind="employment",
+        level="none",
+        region_id="450000",
+        valid_from=dt.date(2020, 1, 1),
+        standard_hours=1,
+        subsidy=Decimal("800.00"),
+    )
+    list_school(lu.institution, craft, level="none")
+    person = person_factory(category="脱贫户")
+    c = run_class(lu, attended={person: 6}, count=6, occupation=craft.pk, level="none")
+    got = lines_of(c, person)
+    assert RuleKind.TRAINING not in got  # the project rule takes the class's subsidy
+    project = got[RuleKind.PROJECT]
+    assert project.rule.rule.code == "gx-workshop-project-training"
+    assert (project.units, project.rate, project.cap, project.amount) == (
+        Decimal("6"),
+        Decimal("200.00"),
+        Decimal("1000.00"),
+        Decimal("1000.00"),
+    )
+    assert project.payee == "enterprise" and project.payee_name == lu.institution.name
+    assert "按单次上限1000.00元" in project.reason
+    assert got[RuleKind.LIVING].amount == Decimal("300.00")

@@ -81,7 +81,7 @@ def timetable_for(start: dt.datetime, count: int = 2, hours: int = 3) -> str:
     return "\n".join(lines)
 
 
-def class_data(occupation, start: dt.datetime, **extra) -> dict:
+def class_data(occupation, start: dt.datetime, /, **extra) -> dict:
     first = timezone.localtime(start).date()
     count = extra.pop("count", 2)
     return {
