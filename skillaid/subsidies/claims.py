@@ -33,6 +33,7 @@ from skillaid.accounts.models import Action, User, audit
 from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.models import Certificate
 from skillaid.training.classes.eligibility import eligibility
+from skillaid.training.classes.lifecycle import entry_for
 from skillaid.training.models import (
     Attendance,
     ClassStatus,
@@ -270,9 +271,11 @@ def line_for(
     # What it pays.
     unit = version.amount_unit
     if unit == AmountUnit.CATALOGUE:
-        if c.entry is None:
+        entry = c.entry or entry_for(c)
+        if entry is None:
             return refuse("该班未对应需求指导目录条目，无补贴标准可依")
-        line.units, line.rate = Decimal("1"), c.entry.subsidy
+        line.units, line.rate = Decimal("1"), entry.subsidy
+        line.evidence["catalogue_entry"] = entry.pk
     elif unit == AmountUnit.PER_PERSON_DAY:
         line.units, line.rate = Decimal(len(t.days)), version.amount
     elif unit == AmountUnit.PER_LEVEL:

@@ -16,6 +16,10 @@ def test_demo_classes_cover_each_stage_once(regions, person_factory):
     )
     from skillaid.training.models import TrainingClass
 
+    from skillaid.subsidies.loading import load_policy_rules
+    from skillaid.subsidies.models import Claim, ClaimLine
+
+    load_policy_rules()
     ensure_demo_users()
     ensure_demo_catalogue()
     for i in range(32):
@@ -28,6 +32,11 @@ def test_demo_classes_cover_each_stage_once(regions, person_factory):
         "declared",
     ]
     assert Certificate.objects.count() == 10
+    # The closed class's claim waits for the city: submitted by the school, checked by the county.
+    claim = Claim.objects.get(training_class__status="closed")
+    assert claim.status == "checked"
+    statuses = sorted(ClaimLine.objects.filter(kind="training").values_list("status", flat=True))
+    assert statuses == ["due"] * 8 + ["refused"] * 2  # the two who missed sessions get nothing
     assert ensure_demo_classes() is False
     assert TrainingClass.objects.count() == 4
 
