@@ -14,10 +14,9 @@ def test_demo_classes_cover_each_stage_once(regions, person_factory):
         ensure_demo_catalogue,
         ensure_demo_users,
     )
-    from skillaid.training.models import TrainingClass
-
     from skillaid.subsidies.loading import load_policy_rules
     from skillaid.subsidies.models import Claim, ClaimLine
+    from skillaid.training.models import TrainingClass
 
     load_policy_rules()
     ensure_demo_users()
