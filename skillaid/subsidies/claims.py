@@ -484,3 +484,62 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
             },
             note="签到核查后重新核定补贴明细",
         )
+
+
+def recheck(claim: Claim, *, actor: User | None = None) -> int:
+    """Check the claim's live lines against every earlier live line of the same people
+    once more, and refuse those a limit now stops; returns how many were refused.
+
+    Two classes closing at the same moment each see the other's lines only once both are
+    saved; the earlier line (the lower number) keeps its subsidy. Called when a claim is
+    submitted and when it is approved, so the money is committed only on a fresh check."""
+    lines = list(
+        claim.lines.select_for_update()
+        .filter(status__in=(LineStatus.DUE, LineStatus.HELD))
+        .select_related("rule", "certificate")
+    )
+    if not lines:
+        return 0
+    everything = lim.History.load({line.person_id for line in lines if line.person_id})
+    limits = lim.Limits(claim.county_id, claim.claimed_on)
+    refused = 0
+    for line in lines:
+        if line.person_id is None:
+            continue
+        earlier = lim.History()
+        for past in everything.of(line.person_id):
+            if past.id < line.pk:
+                earlier.add(past)
+        verdict = lim.check(
+            limits,
+            earlier,
+            person_id=line.person_id,
+            kind=line.kind,
+            occupation_id=line.occupation_id,
+            level=line.level,
+            certificate_id=line.certificate_id,
+            certificate_issued_on=line.certificate.issued_on if line.certificate_id else None,
+            enrolment_id=line.enrolment_id,
+            claimed_on=line.claimed_on,
+        )
+        if verdict is None:
+            continue
+        before = line.status
+        line.status, line.hold, line.amount = LineStatus.REFUSED, "", Decimal("0.00")
+        line.reason, line.limit, line.blocked_by_id = (
+            verdict.reason[:500],
+            verdict.limit,
+            verdict.blocked_by,
+        )
+        line.save()
+        audit(
+            actor=actor,
+            channel="page",
+            action=Action.UPDATE,
+            object_type=line,
+            person_id=line.person_id,
+            changes={"status": [before, line.status]},
+            note=f"复核补贴限制：{line.reason}"[:255],
+        )
+        refused += 1
+    return refused

@@ -17,6 +17,7 @@ from skillaid.accounts.capabilities import can
 from skillaid.accounts.models import Role, User
 from skillaid.accounts.review import Move, ReviewStep, Workflow, review_moves
 
+from .claims import recheck
 from .models import LIVE, Claim, ClaimState, LineStatus
 from .rules import rule_in_force
 from .selectors import claims_visible_to
@@ -78,6 +79,7 @@ def institution_submits(claim: Claim, user: User) -> bool:
 def _submitted(claim: Claim, step: ReviewStep) -> None:
     if not institution_submits(claim, step.actor):
         raise PermissionDenied("培训班的补贴申领由培训机构提交，县（区）人社部门负责初审")
+    recheck(claim, actor=step.actor)
     if not claim.lines.filter(status__in=LIVE).exists():
         raise ValidationError("该申领没有应发的明细，无需提交审核")
     claim.reason = ""
@@ -85,6 +87,18 @@ def _submitted(claim: Claim, step: ReviewStep) -> None:
 
 def _reviewed(claim: Claim, step: ReviewStep) -> None:
     claim.reason = step.reason
+
+
+def _approved(check):  # noqa: ANN001, ANN202
+    """An approval: the levels' check, then the limits once more before money is committed."""
+
+    def apply(claim: Claim, step: ReviewStep) -> None:
+        if check is not None:
+            check(claim, step)
+        recheck(claim, actor=step.actor)
+        claim.reason = step.reason
+
+    return apply
 
 
 def _rejected(claim: Claim, step: ReviewStep) -> None:
@@ -151,7 +165,7 @@ CLAIM_REVIEW = Workflow(
             target=ClaimState.APPROVED,
             who=_county,
             refusal=CHECKER_REFUSAL,
-            apply=_needs(1, "县级初审后须报上级审批"),
+            apply=_approved(_needs(1, "县级初审后须报上级审批")),
         ),
         Move(
             name="check",
@@ -178,7 +192,7 @@ CLAIM_REVIEW = Workflow(
             target=ClaimState.APPROVED,
             who=_approver,
             refusal="只有市级或省级审核人员可以审批",
-            apply=_needs(2, "市级复核后由省级审批"),
+            apply=_approved(_needs(2, "市级复核后由省级审批")),
         ),
         Move(
             name="approve_final",
@@ -187,6 +201,7 @@ CLAIM_REVIEW = Workflow(
             target=ClaimState.APPROVED,
             who=_province,
             refusal="只有省级审核人员可以审批",
+            apply=_approved(None),
         ),
         *_sendbacks("_county", ClaimState.SUBMITTED, _county),
         *_sendbacks("", ClaimState.CHECKED, _above),

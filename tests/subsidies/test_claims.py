@@ -149,3 +149,28 @@ def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per
     assert project.payee == "enterprise" and project.payee_name == lu.institution.name
     assert "按单次上限1000.00元" in project.reason
     assert got[RuleKind.LIVING].amount == Decimal("300.00")
+
+
+def test_lines_computed_side_by_side_are_checked_again_when_submitted(
+    lu, rival, school, run_class, person_factory
+):
+    """Two classes closing at once each miss the other's lines; the submission checks the
+    limits again and the later line gives way to the earlier."""
+    from skillaid.accounts.review import review_move
+
+    person = person_factory(category="脱贫户")
+    first = run_class(lu, attended={person: 2}, count=2)
+    with at(first.closed_moment + dt.timedelta(days=1)):
+        second = run_class(rival, attended={person: 2}, count=2, name="隆安县家政服务员培训班")
+    earlier = lines_of(first, person)[RuleKind.TRAINING]
+    later = lines_of(second, person)[RuleKind.TRAINING]
+    # As if computed in the same instant: the later line was let through.
+    ClaimLine.objects.filter(pk=later.pk).update(
+        status="due", amount=Decimal("1200.00"), reason="", blocked_by=None, limit=None
+    )
+    claim = Claim.objects.get(training_class=second)
+    review_move(claim, "submitted", actor=rival)
+    later.refresh_from_db()
+    assert later.status == "refused" and later.blocked_by_id == earlier.pk
+    earlier.refresh_from_db()
+    assert earlier.status == "due"
