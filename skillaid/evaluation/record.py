@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -25,8 +26,20 @@ class Event:
     result: str
 
 
+# What the apps above this one add to the record (subsidies: claims and payments), each a
+# plain function of the person registered from its AppConfig.ready().
+_PROVIDERS: list[Callable[[Person], list[Event]]] = []
+
+
+def record_events_register(provider: Callable[[Person], list[Event]]) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
 def lifelong_record(person: Person) -> list[Event]:
     events: list[Event] = []
+    for provider in _PROVIDERS:
+        events += provider(person)
     surveys = set()
     for entry in AuditEntry.objects.filter(person_id=person.pk):
         change = entry.changes.get("surveyed_on") if isinstance(entry.changes, dict) else None

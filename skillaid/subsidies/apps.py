@@ -30,3 +30,9 @@ class SubsidiesConfig(AppConfig):
         section_register("class_detail", class_claim_section)
         section_register("person_detail", person_claims_section, order=120)
         section_register("me", own_claims_section, order=120)
+
+        from skillaid.evaluation.record import record_events_register
+
+        from .sections import record_events
+
+        record_events_register(record_events)

@@ -79,3 +79,23 @@ def own_claims_section(request: HttpRequest, person) -> str:  # noqa: ANN001
     if scope.person_id != person.pk:
         return ""
     return _person_lines(request, person, ClaimLine.objects.all())
+
+
+def record_events(person) -> list:  # noqa: ANN001
+    """A person's claim lines as events of their lifelong record (evaluation.record)."""
+    from skillaid.evaluation.record import Event
+
+    events = []
+    for line in (
+        ClaimLine.objects.filter(person=person)
+        .select_related("occupation", "county")
+        .order_by("claimed_on", "id")
+    ):
+        what = line.get_kind_display()
+        if line.occupation_id:
+            what += f"（{line.occupation.name}·{line.get_level_display()}）"
+        result = f"{line.get_status_display()} {line.amount}元"
+        if line.status == LineStatus.REFUSED:
+            result = f"不予补贴：{line.reason}"[:120]
+        events.append(Event(line.claimed_on, "补贴申领", what, line.county.name, result))
+    return events

@@ -174,3 +174,13 @@ def test_lines_computed_side_by_side_are_checked_again_when_submitted(
     assert later.status == "refused" and later.blocked_by_id == earlier.pk
     earlier.refresh_from_db()
     assert earlier.status == "due"
+
+
+def test_the_lifelong_record_lists_the_claim_lines(lu, school, run_class, person_factory):
+    from skillaid.evaluation.record import lifelong_record
+
+    person = person_factory(category="脱贫户")
+    run_class(lu, attended={person: 2}, count=2)
+    claimed = [ev for ev in lifelong_record(person) if ev.kind == "补贴申领"]
+    assert [ev.result for ev in claimed] == ["应发 1200.00元", "应发 100.00元"]
+    assert claimed[0].what == "职业培训补贴（家政服务员·五级/初级工）"
