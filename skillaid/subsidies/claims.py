@@ -401,6 +401,7 @@ def class_claim(
     if claim is not None and claim.status not in OPEN_STATES:
         raise ValidationError(f"该班的补贴申领已{claim.get_status_display()}，不能重新计算")
     today = timezone.localdate()
+    again = claim is not None
     if claim is None:
         claim = Claim.objects.create(
             kind=ClaimKind.CLASS,
@@ -410,8 +411,6 @@ def class_claim(
             claimed_on=today,
             created_by=actor,
         )
-    else:
-        claim.lines.all().delete()
     trainees = trainees_of(c)
     history = lim.History.load(
         Enrolment.objects.filter(training_class=c).values("person_id"), exclude_claim=claim.pk
@@ -419,17 +418,74 @@ def class_claim(
     lines = compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
     for line in lines:
         line.claim = claim
-    ClaimLine.objects.bulk_create(lines)
+    if again:
+        lines = _replace_lines(claim, lines)
+    else:
+        ClaimLine.objects.bulk_create(lines)
     due = sum((x.amount for x in lines if x.status in LIVE), Decimal("0.00"))
     audit(
         actor=actor,
         channel=channel,
-        action=Action.CREATE,
+        action=Action.UPDATE if again else Action.CREATE,
         object_type=claim,
         changes={"lines": len(lines), "due": str(due)},
-        note=f"{c.name}结业，计算补贴明细{len(lines)}条，应发{due}元",
+        note=(
+            f"{c.name}重新计算补贴明细{len(lines)}条，应发{due}元"
+            if again
+            else f"{c.name}结业，计算补贴明细{len(lines)}条，应发{due}元"
+        ),
     )
     return claim
+
+
+# What a line's computation sets; the rest (claim, person, enrolment, kind) is its identity.
+COMPUTED = (
+    "rule",
+    "payee",
+    "payee_name",
+    "occupation_id",
+    "level",
+    "certificate_id",
+    "units",
+    "unit",
+    "rate",
+    "cap",
+    "amount",
+    "status",
+    "hold",
+    "reason",
+    "limit",
+    "blocked_by_id",
+    "evidence",
+    "person_name",
+    "id_masked",
+)
+
+
+def _replace_lines(claim: Claim, fresh: list[ClaimLine]) -> list[ClaimLine]:
+    """A draft claim computed again keeps each trainee's line of a kind (its number is
+    what other lines and the audit log name) with the new terms; a line no longer
+    produced is refused, never deleted."""
+    kept = {(x.enrolment_id, x.kind): x for x in claim.lines.select_for_update()}
+    out = []
+    for line in fresh:
+        old = kept.pop((line.enrolment_id, line.kind), None)
+        if old is None:
+            line.save()
+            out.append(line)
+            continue
+        for name in COMPUTED:
+            setattr(old, name, getattr(line, name))
+        old.computed_at = timezone.now()
+        old.save()
+        out.append(old)
+    for old in kept.values():
+        old.status, old.hold, old.amount = LineStatus.REFUSED, "", Decimal("0.00")
+        old.reason = "重新计算后不再适用（学员已移出花名册或规则已变化）"
+        old.computed_at = timezone.now()
+        old.save()
+        out.append(old)
+    return out
 
 
 @transaction.atomic
@@ -450,11 +506,11 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
     for line in held:
         history.by_person[person_id] = [p for p in history.of(person_id) if p.id != line.pk]
     fresh = {
-        (line.kind, line.rule_id): line
+        line.kind: line
         for line in compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
     }
     for line in held:
-        new = fresh.get((line.kind, line.rule_id))
+        new = fresh.get(line.kind)
         if new is None:
             continue
         before = {"status": line.status, "amount": str(line.amount)}

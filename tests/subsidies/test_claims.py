@@ -184,3 +184,20 @@ def test_the_lifelong_record_lists_the_claim_lines(lu, school, run_class, person
     claimed = [ev for ev in lifelong_record(person) if ev.kind == "补贴申领"]
     assert [ev.result for ev in claimed] == ["应发 1200.00元", "应发 100.00元"]
     assert claimed[0].what == "职业培训补贴（家政服务员·五级/初级工）"
+
+
+def test_a_draft_computed_again_keeps_its_line_numbers_even_when_another_line_names_one(
+    client, lu, rival, school, run_class, person_factory
+):
+    person = person_factory(category="脱贫户")
+    first = run_class(lu, attended={person: 2}, count=2)
+    with at(first.closed_moment + dt.timedelta(days=1)):
+        second = run_class(rival, attended={person: 2}, count=2, name="隆安县家政服务员培训班")
+    kept = lines_of(first, person)[RuleKind.TRAINING]
+    assert lines_of(second, person)[RuleKind.TRAINING].blocked_by_id == kept.pk
+    client.force_login(lu)
+    claim = Claim.objects.get(training_class=first)
+    page = client.post(f"/claims/{claim.pk}/recompute/", follow=True).content.decode()
+    assert "已按现行规则和最新考勤重新计算补贴明细" in page
+    again = lines_of(first, person)[RuleKind.TRAINING]
+    assert again.pk == kept.pk and again.status == "due" and again.amount == Decimal("1200.00")
