@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand
 
 from skillaid.accounts.holidays import calendar_seed, missing_years_note
 from skillaid.accounts.workdays import known_years
-
 from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
