@@ -67,9 +67,14 @@ class CalendarYearForm(forms.Form):
 @login_required
 def calendar_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "calendar.read")
-    years = CalendarYear.objects.select_related("recorded_by").annotate(
-        holidays=Count("days", filter=Q(days__kind=DayKind.HOLIDAY)),
-        workdays=Count("days", filter=Q(days__kind=DayKind.WORKDAY)),
+    # Newest first: an aggregate query leaves out the model's ordering, so it is said here.
+    years = (
+        CalendarYear.objects.select_related("recorded_by")
+        .annotate(
+            holidays=Count("days", filter=Q(days__kind=DayKind.HOLIDAY)),
+            workdays=Count("days", filter=Q(days__kind=DayKind.WORKDAY)),
+        )
+        .order_by("-year")
     )
     known = {y.year for y in years}
     this_year = timezone.localdate().year

@@ -66,7 +66,9 @@ def test_the_administrator_enters_a_year_and_counts_reach_into_it(client, work_c
     page = client.get("/calendar/2027/").content.decode()
     assert "已录入2027年节假日安排" in page and "星期六" in page and "系统管理员录入" in page
     assert "加入：2027-01-01 元旦 休" in page
-    assert "尚未录入2027年" not in client.get("/calendar/").content.decode()
+    listing = client.get("/calendar/").content.decode()
+    assert "尚未录入2027年" not in listing
+    assert listing.index("2027年") < listing.index("2026年") < listing.index("2004年")
 
 
 def test_bad_lines_are_shown_under_their_numbers_and_nothing_is_stored(client, work_calendar, zhou):
