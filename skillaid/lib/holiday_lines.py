@@ -37,6 +37,9 @@ KIND_WORDS = {
 # How format_lines writes each kind.
 KIND_SHORT = {HOLIDAY: "休", WORKDAY: "班"}
 NAME_MAX = 32
+# The longest run of rest days ever announced is ten (the Spring Festival of 2020, extended);
+# a range of more than a month is a slip of the end date.
+RANGE_MAX_DAYS = 31
 WEEKDAYS = "一二三四五六日"
 EXAMPLE = "“2028-01-01 元旦 休”或“2028-02-06 春节 班”"
 
@@ -133,6 +136,12 @@ def parse(text: str, *, year: int) -> list[Entry]:
             if last < first:
                 bad(f"起止日期颠倒：{first:%Y-%m-%d}至{last:%Y-%m-%d}")
                 continue
+            if (last - first).days + 1 > RANGE_MAX_DAYS:
+                bad(
+                    f"{first:%Y-%m-%d}至{last:%Y-%m-%d}共{(last - first).days + 1}天，"
+                    f"一段放假或调休不超过{RANGE_MAX_DAYS}天，请检查结束日期"
+                )
+                continue
         if first.year != year or last.year != year:
             outside = first if first.year != year else last
             bad(f"日期{outside:%Y-%m-%d}不属于{year}年")
@@ -162,7 +171,7 @@ def parse(text: str, *, year: int) -> list[Entry]:
 
 def format_lines(entries: list[Entry]) -> list[str]:
     """The entries as lines `parse` reads back to the same entries: consecutive days of the
-    same kind and name written as one range."""
+    same kind and name written as one range (of at most RANGE_MAX_DAYS days)."""
     lines: list[str] = []
     run: list[Entry] = []
 
@@ -180,6 +189,7 @@ def format_lines(entries: list[Entry]) -> list[str]:
         if run and not (
             entry.day == run[-1].day + dt.timedelta(days=1)
             and (entry.kind, entry.name) == (run[-1].kind, run[-1].name)
+            and len(run) < RANGE_MAX_DAYS
         ):
             flush()
         run.append(entry)

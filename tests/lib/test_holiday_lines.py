@@ -59,10 +59,11 @@ def test_every_bad_line_is_named_with_its_number_and_why():
             "2028-02-07 春节 班",  # 6 a Monday
             "2028-02-06 春节 上学",  # 7 unknown kind
             "2028-10-07至2028-10-01 国庆节 休",  # 8 reversed
+            "2028-10-01至2028-12-01 国庆节 休",  # 9 a slip of the end date
         ]
     )
     problems = _problems(text)
-    assert [line for line, _ in problems] == [2, 3, 4, 5, 6, 7, 8]
+    assert [line for line, _ in problems] == [2, 3, 4, 5, 6, 7, 8, 9]
     messages = dict(problems)
     assert "第2行：“元旦放假一天”看不懂" in messages[2]
     assert messages[3] == "第3行：日期“2028-02-30”不存在"
@@ -71,6 +72,9 @@ def test_every_bad_line_is_named_with_its_number_and_why():
     assert messages[6].startswith("第6行：2028-02-07是星期一，本来就是工作日")
     assert "“上学”无法识别" in messages[7]
     assert messages[8] == "第8行：起止日期颠倒：2028-10-07至2028-10-01"
+    assert messages[9] == (
+        "第9行：2028-10-01至2028-12-01共62天，一段放假或调休不超过31天，请检查结束日期"
+    )
 
 
 def test_an_empty_text_is_refused_without_naming_a_line():
@@ -89,16 +93,32 @@ def test_a_range_overlapping_an_earlier_line_names_both_lines():
 
 @st.composite
 def years(draw: st.DrawFn) -> tuple[int, list[Entry]]:
+    """A year of scattered special days, and maybe one long holiday of one name."""
     year = draw(st.integers(2000, 2100))
     start = D(year, 1, 1)
-    offsets = draw(st.sets(st.integers(0, 364), max_size=40))
-    entries = []
-    for offset in sorted(offsets):
+    entries: dict[dt.date, Entry] = {}
+    for offset in draw(st.sets(st.integers(0, 364), max_size=40)):
         day = start + dt.timedelta(days=offset)
         kind = draw(st.sampled_from([HOLIDAY, WORKDAY])) if day.weekday() >= 5 else HOLIDAY
-        name = draw(st.sampled_from(["", "元旦", "春节", "国庆节", "中秋 国庆"]))
-        entries.append(Entry(day, kind, name))
-    return year, entries
+        name = draw(st.sampled_from(["", "春节", "中秋 国庆"]))
+        entries[day] = Entry(day, kind, name)
+    if draw(st.booleans()):
+        first = start + dt.timedelta(days=draw(st.integers(0, 300)))
+        for i in range(draw(st.integers(1, 64))):
+            day = first + dt.timedelta(days=i)
+            entries[day] = Entry(day, HOLIDAY, "春节")
+    return year, sorted((e for e in entries.values() if e.day.year == year), key=lambda e: e.day)
+
+
+def test_a_run_longer_than_a_range_may_be_is_written_as_several():
+    entries = [Entry(D(2028, 1, 1) + dt.timedelta(days=i), HOLIDAY, "春节") for i in range(40)]
+    assert format_lines(entries) == [
+        "2028-01-01至2028-01-31 春节 休",
+        "2028-02-01至2028-02-09 春节 休",
+    ]
+    assert [e.key for e in parse("\n".join(format_lines(entries)), year=2028)] == [
+        e.key for e in entries
+    ]
 
 
 @given(years())
