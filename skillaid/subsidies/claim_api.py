@@ -17,7 +17,7 @@ from skillaid.accounts.review import review_history, review_move
 
 from .claims import class_claim
 from .models import Claim, ClaimLine
-from .review import claim_moves, levels
+from .review import claim_moves, institution_submits, levels
 from .selectors import ClaimFilters, claim_for, claim_list
 
 router = Router(tags=["claims"])
@@ -207,6 +207,8 @@ def review_claim(request: HttpRequest, pk: int, payload: MoveIn):  # noqa: ANN20
 def recompute_claim(request: HttpRequest, pk: int):  # noqa: ANN201
     claim = claim_for(request.user, pk)
     require(request.user, "claim.submit", claim)
+    if not institution_submits(claim, request.user):
+        raise PermissionDenied("培训班的补贴申领由培训机构计算和提交，县（区）人社部门负责初审")
     if claim.training_class is None:
         raise ValidationError("只有培训班的申领可以重新计算")
     class_claim(claim.training_class, actor=request.user, channel=Channel.API)

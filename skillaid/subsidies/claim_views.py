@@ -20,7 +20,7 @@ from skillaid.accounts.review import review_history, review_move
 
 from .claims import OPEN_STATES, class_claim
 from .models import LIVE, ClaimKind, ClaimState
-from .review import claim_moves, levels
+from .review import claim_moves, institution_submits, levels
 from .sections import payee_totals
 from .selectors import ClaimFilters, claim_for, claim_list
 
@@ -101,7 +101,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": review_history(claim),
             "can_recompute": claim.training_class_id
             and claim.status in OPEN_STATES
-            and can(request.user, "claim.submit", claim),
+            and can(request.user, "claim.submit", claim)
+            and institution_submits(claim, request.user),
         },
     )
 
@@ -137,6 +138,8 @@ def claim_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_for(request.user, pk)
     try:
         require(request.user, "claim.submit", claim)
+        if not institution_submits(claim, request.user):
+            raise PermissionDenied("培训班的补贴申领由培训机构计算和提交，县（区）人社部门负责初审")
         if claim.training_class is None:
             raise ValidationError("只有培训班的申领可以重新计算")
         class_claim(claim.training_class, actor=request.user, channel=Channel.PAGE)

@@ -32,6 +32,8 @@ from django.utils import timezone
 from skillaid.accounts.models import Action, User, audit
 from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.models import Certificate
+from skillaid.institutions.models import InstitutionKind
+from skillaid.people.models import Person
 from skillaid.training.classes.eligibility import eligibility
 from skillaid.training.classes.lifecycle import entry_for
 from skillaid.training.models import (
@@ -85,7 +87,17 @@ def occupation_matches(wanted: str, occupation: Occupation) -> bool:
     return wanted in {occupation.name, occupation.code}
 
 
+# A rule that pays an enterprise pays the enterprise that ran the training (an assistance
+# workshop's own training centre): it speaks of no class a school or a training
+# institution ran, whose payee it could not name.
+ENTERPRISE_KINDS = frozenset({InstitutionKind.ENTERPRISE_PROVIDER})
+
+
 def rule_fits_class(version: PolicyRuleVersion, c: TrainingClass) -> bool:
+    if version.payee == Payee.ENTERPRISE and c.institution.kind not in ENTERPRISE_KINDS:
+        return False
+    if version.payee == Payee.AGENCY:
+        return False  # an agency's subsidy is claimed by the agency, never from a class
     return (
         (not version.training_kinds or c.training_kind in version.training_kinds)
         and (not version.levels or c.level in version.levels)
@@ -103,7 +115,10 @@ def class_rules(c: TrainingClass, day: dt.date) -> list[PolicyRuleVersion]:
             if fitting:
                 chosen.append(fitting[0])
                 break
-    return chosen
+    # A subsidy paid alongside another (the living allowance of project-based training)
+    # speaks of no class without that other.
+    kinds = {v.rule.kind for v in chosen}
+    return [v for v in chosen if not v.alongside or v.alongside in kinds]
 
 
 # --- the facts of each trainee ---------------------------------------------------------
@@ -121,12 +136,18 @@ class Trainee:
     certificate: Certificate | None = None
 
     @property
-    def rate(self) -> Decimal | None:
+    def exact_rate(self) -> Decimal | None:
+        """Attended sessions over sessions held, in per cent, unrounded: what the
+        threshold is held against (79.95% is below 80%)."""
         if not self.sessions:
             return None
-        return (Decimal(self.attended) * 100 / Decimal(self.sessions)).quantize(
-            Decimal("0.1"), ROUND_HALF_UP
-        )
+        return Decimal(self.attended) * 100 / Decimal(self.sessions)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The rate as pages show it, to one decimal."""
+        exact = self.exact_rate
+        return None if exact is None else exact.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def trainees_of(c: TrainingClass, only: int | None = None) -> list[Trainee]:
@@ -187,8 +208,11 @@ def line_for(
     limits: lim.Limits,
     history: lim.History,
     claimed_on: dt.date,
+    *,
+    check: bool = True,
 ) -> ClaimLine:
-    """The line `version` gives trainee `t` of class `c`: the amount, or why nothing."""
+    """The line `version` gives trainee `t` of class `c`: the amount, or why nothing
+    (`check=False`: the line's facts only, its decision left to the caller)."""
     e, person = t.enrolment, t.enrolment.person
     line = ClaimLine(
         kind=version.rule.kind,
@@ -229,6 +253,8 @@ def line_for(
         line.amount = Decimal("0.00")
         return line
 
+    if not check:
+        return line
     # Who qualifies.
     if e.completion != Completion.COMPLETED:
         return refuse("未结业" if e.completion == Completion.NOT_COMPLETED else "未登记结业")
@@ -250,7 +276,7 @@ def line_for(
         and not ("assisted" in version.bases and category in {"lifted", "monitored"})
     ):
         return refuse(f"{version.name}限{version.labels('bases')}")
-    verdict = lim.attendance_verdict(limits, t.rate)
+    verdict = lim.attendance_verdict(limits, t.exact_rate, shown=t.rate)
     if verdict is not None:
         return refuse(verdict.reason, verdict.limit)
     verdict = lim.check(
@@ -376,8 +402,19 @@ def compute_lines(
             )
             lines.append(line)
             continue
+        decided: dict[str, ClaimLine] = {}
         for version in versions:
-            line = line_for(c, t, version, limits, history, claimed_on)
+            with_ = decided.get(version.alongside) if version.alongside else None
+            if version.alongside and (with_ is None or with_.status not in LIVE):
+                line = line_for(c, t, version, limits, history, claimed_on, check=False)
+                label = RuleKind(version.alongside).label
+                line.status, line.amount, line.hold = LineStatus.REFUSED, Decimal("0.00"), ""
+                line.reason = f"{version.name}随{label}发放，该学员的{label}不予补贴"
+            else:
+                line = line_for(c, t, version, limits, history, claimed_on)
+                if with_ is not None and with_.status == LineStatus.HELD:
+                    line.status, line.hold = LineStatus.HELD, with_.hold
+            decided[line.kind] = line
             lines.append(line)
             if line.status in LIVE:
                 history.add(as_past(line))
@@ -412,6 +449,7 @@ def class_claim(
             created_by=actor,
         )
     trainees = trainees_of(c)
+    lock_people(t.enrolment.person_id for t in trainees)
     history = lim.History.load(
         Enrolment.objects.filter(training_class=c).values("person_id"), exclude_claim=claim.pk
     )
@@ -490,29 +528,48 @@ def _replace_lines(claim: Claim, fresh: list[ClaimLine]) -> list[ClaimLine]:
 
 @transaction.atomic
 def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = None) -> None:
-    """After a flagged sign-in of this trainee is settled: decide their held lines again
-    (the amount can only fall: a sign-in found untrue no longer counts)."""
+    """After a flagged sign-in of this trainee is settled: decide their held lines again,
+    each by the rule version it was computed with. Once the claim has been submitted an
+    amount can only fall (a sign-in found untrue no longer counts), never rise."""
     claim = Claim.objects.select_for_update().filter(training_class=c).first()
     if claim is None:
         return
-    held = list(claim.lines.select_for_update().filter(person_id=person_id, status=LineStatus.HELD))
+    lock_people([person_id])
+    held = list(
+        claim.lines.select_for_update()
+        .filter(person_id=person_id, status=LineStatus.HELD, hold=Hold.FLAGGED_SIGNIN)
+        .select_related("rule__rule")
+        .order_by("id")
+    )
     if not held:
         return
     c = TrainingClass.objects.select_related("county", "institution", "occupation", "entry").get(
         pk=c.pk
     )
     trainees = trainees_of(c, only=person_id)
+    if not trainees:
+        return
+    t = trainees[0]
     history = lim.History.load([person_id])
+    ids = {line.pk for line in held}
+    history.by_person[person_id] = [p for p in history.of(person_id) if p.id not in ids]
+    limits = lim.Limits(c.county_id, claim.claimed_on)
+    decided: dict[str, ClaimLine] = {}
     for line in held:
-        history.by_person[person_id] = [p for p in history.of(person_id) if p.id != line.pk]
-    fresh = {
-        line.kind: line
-        for line in compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
-    }
-    for line in held:
-        new = fresh.get(line.kind)
-        if new is None:
+        if line.rule is None:
             continue
+        version = line.rule
+        with_ = decided.get(version.alongside) if version.alongside else None
+        new = line_for(c, t, version, limits, history, claim.claimed_on)
+        if version.alongside and with_ is not None and with_.status not in LIVE:
+            label = RuleKind(version.alongside).label
+            new.status, new.amount, new.hold = LineStatus.REFUSED, Decimal("0.00"), ""
+            new.reason = f"{version.name}随{label}发放，该学员的{label}不予补贴"
+        if claim.status not in OPEN_STATES and new.amount > line.amount:
+            new.amount = line.amount
+        decided[line.kind] = new
+        if new.status in LIVE:
+            history.add(as_past(new))
         before = {"status": line.status, "amount": str(line.amount)}
         for name in (
             "status",
@@ -542,6 +599,18 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
         )
 
 
+def lock_people(person_ids) -> None:  # noqa: ANN001
+    """Lock the people whose lines are being decided, in one order, so that two classes
+    closing at once with a trainee in common decide that trainee's lines one after the
+    other (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    list(
+        Person.objects.select_for_update()
+        .filter(pk__in=sorted(set(person_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def recheck(claim: Claim, *, actor: User | None = None) -> int:
     """Check the claim's live lines against every earlier live line of the same people
     once more, and refuse those a limit now stops; returns how many were refused.
@@ -556,6 +625,7 @@ def recheck(claim: Claim, *, actor: User | None = None) -> int:
     )
     if not lines:
         return 0
+    lock_people(line.person_id for line in lines if line.person_id)
     everything = lim.History.load({line.person_id for line in lines if line.person_id})
     limits = lim.Limits(claim.county_id, claim.claimed_on)
     refused = 0

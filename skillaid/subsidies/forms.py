@@ -42,6 +42,12 @@ class RuleTermsForm(forms.Form):
         label="补贴对象（收款方）", required=False, choices=[("", "—")] + Payee.choices
     )
     amount = money("补贴标准（元）")
+    alongside = forms.ChoiceField(
+        label="随同发放",
+        required=False,
+        choices=[("", "—（单独发放）")] + [c for c in RuleKind.choices if c[0] != RuleKind.LIMIT],
+        help_text="只发给同一班中该类补贴应发的学员，如生活费补贴随项目制培训补贴",
+    )
     amount_unit = forms.ChoiceField(
         label="计量单位", required=False, choices=[("", "—")] + AmountUnit.choices
     )

@@ -138,12 +138,15 @@ def describe(past: Past) -> str:
     return f"第{past.id}号补贴明细（{RuleKind(past.kind).label}，{past.claimed_on:%Y-%m-%d}申领）"
 
 
-def attendance_verdict(limits: Limits, rate: Decimal | None) -> Verdict | None:
+def attendance_verdict(
+    limits: Limits, rate: Decimal | None, *, shown: Decimal | None = None
+) -> Verdict | None:
+    """`rate` is the exact rate held against the threshold; `shown` the rounded one named."""
     version = limits.get(ATTENDANCE)
     if version is None or version.limit_value is None:
         return None
     if rate is None or rate < version.limit_value:
-        shown = "无考勤" if rate is None else f"{rate}%"
+        shown = "无考勤" if rate is None else f"{shown if shown is not None else rate}%"
         return Verdict(
             f"出勤率{shown}，低于{plain(version.limit_value)}%（{version.name}，{version.source}）",
             version,
@@ -217,14 +220,18 @@ def check(
     for code, kinds in YEARLY.items():
         if kind not in kinds or (version := limits.get(code)) is None:
             continue
-        times = int(version.limit_value or 0)
+        if version.limit_value is None:
+            continue
+        times = int(version.limit_value)
         this_year = [p for p in past if p.kind in kinds and p.claimed_on.year == claimed_on.year]
-        if times and len(this_year) >= times:
+        if len(this_year) >= times:
+            last = this_year[-1] if this_year else None
             return Verdict(
-                f"{claimed_on.year}年已享受{len(this_year)}次，达到每年{times}次的上限，"
-                f"最近一次为{describe(this_year[-1])}（{version.name}）",
+                f"{claimed_on.year}年已享受{len(this_year)}次，达到每年{times}次的上限"
+                + (f"，最近一次为{describe(last)}" if last else "")
+                + f"（{version.name}）",
                 version,
-                this_year[-1].id,
+                last.id if last else None,
             )
     # Claimed within so many months of the certificate.
     if (

@@ -158,6 +158,16 @@ class PolicyRuleVersion(models.Model):
     )
     levels = models.JSONField("等级", default=list, blank=True)
     payee = models.CharField("补贴对象（收款方）", max_length=16, choices=Payee.choices, blank=True)
+    # Paid only together with another subsidy of the same class: the living allowance
+    # during project-based training (003 四（十）) goes only to trainees whose project
+    # subsidy is due, and to no class that has none.
+    alongside = models.CharField(
+        "随同发放",
+        max_length=16,
+        choices=RuleKind.choices,
+        blank=True,
+        help_text="只发给同一班中该类补贴应发的学员，如生活费补贴随项目制培训补贴",
+    )
     # What it pays.
     amount = models.DecimalField(
         "补贴标准（元）",
@@ -298,6 +308,7 @@ TERMS = [
     "occupation",
     "levels",
     "payee",
+    "alongside",
     "amount",
     "amount_unit",
     "amount_is_minimum",

@@ -59,6 +59,14 @@ def _above(user: User) -> bool:
     return _city(user) or _approver(user)
 
 
+def _forward(check):  # noqa: ANN001, ANN202
+    def apply(claim: Claim, step: ReviewStep) -> None:
+        _one_level_each(claim, step)
+        check(claim, step)
+
+    return apply
+
+
 def _needs(n: int, what: str):  # noqa: ANN202
     def apply(claim: Claim, step: ReviewStep) -> None:
         have = levels(claim)
@@ -79,10 +87,26 @@ def institution_submits(claim: Claim, user: User) -> bool:
 def _submitted(claim: Claim, step: ReviewStep) -> None:
     if not institution_submits(claim, step.actor):
         raise PermissionDenied("培训班的补贴申领由培训机构提交，县（区）人社部门负责初审")
-    recheck(claim, actor=step.actor)
     if not claim.lines.filter(status__in=LIVE).exists():
         raise ValidationError("该申领没有应发的明细，无需提交审核")
+    # A line a limit now stops is refused here and stays refused: the submission goes on
+    # with what is left, so that the refusal is kept (an error would roll it back).
+    recheck(claim, actor=step.actor)
     claim.reason = ""
+
+
+def checked_by(claim: Claim) -> set[int]:
+    """Who has made a checker's move on the claim since it was last submitted: each level
+    is another person's (an administrator holds every level's capability, and would
+    otherwise check and approve alone)."""
+    steps = list(ReviewStep.objects.about(claim).order_by("at", "id"))
+    since = max((i for i, st in enumerate(steps) if st.maker), default=-1)
+    return {st.actor_id for st in steps[since + 1 :] if not st.maker and st.actor_id}
+
+
+def _one_level_each(claim: Claim, step: ReviewStep) -> None:
+    if step.move in FORWARD and step.actor_id in checked_by(claim):
+        raise PermissionDenied("同一人不能办理同一申领的两级审核，请由上级审核人员办理")
 
 
 def _reviewed(claim: Claim, step: ReviewStep) -> None:
@@ -93,6 +117,7 @@ def _approved(check):  # noqa: ANN001, ANN202
     """An approval: the levels' check, then the limits once more before money is committed."""
 
     def apply(claim: Claim, step: ReviewStep) -> None:
+        _one_level_each(claim, step)
         if check is not None:
             check(claim, step)
         recheck(claim, actor=step.actor)
@@ -183,7 +208,7 @@ CLAIM_REVIEW = Workflow(
             target=ClaimState.CITY_CHECKED,
             who=_city,
             refusal="只有市级审核人员可以复核",
-            apply=_needs(3, "由市级审批，无需复核"),
+            apply=_forward(_needs(3, "由市级审批，无需复核")),
         ),
         Move(
             name="approve",
@@ -223,6 +248,9 @@ def _levels_at_least(claim: Claim, n: int) -> None:
         raise ValidationError(f"{claim.county.name}的补贴申领实行{have}级审核，由县级直接审批")
 
 
+# The moves that pass a claim on to the next level or approve it.
+FORWARD = {"approve_county", "check", "city_check", "approve", "approve_final"}
+
 # The moves each number of levels uses; the page offers only these.
 SENDBACKS = {
     "return_county",
@@ -244,4 +272,6 @@ def claim_moves(claim: Claim, user: User) -> list[Move]:
     allowed = LEVEL_MOVES[levels(claim)]
     if not institution_submits(claim, user):
         allowed = allowed - {"submit"}
+    if user.pk in checked_by(claim):
+        allowed = allowed - FORWARD
     return [m for m in review_moves(claim, user) if m.name in allowed]

@@ -32,6 +32,7 @@ from .models import (
     RuleKind,
     code_validator,
 )
+from .rules import region_chain
 
 CHOICE_LISTS = {
     "household_categories": HOUSEHOLD_CATEGORIES,
@@ -131,6 +132,11 @@ def clean_terms(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     values["payee"] = str(data.get("payee") or "").strip()
     if values["payee"] and values["payee"] not in Payee.values:
         fail("payee", f"补贴对象“{values['payee']}”无法识别")
+    values["alongside"] = str(data.get("alongside") or "").strip()
+    if values["alongside"] and (
+        values["alongside"] not in RuleKind.values or values["alongside"] in (RuleKind.LIMIT, kind)
+    ):
+        fail("alongside", f"随同发放的补贴类别“{values['alongside']}”无法识别或不适用")
     values["amount_unit"] = str(data.get("amount_unit") or "").strip()
     if values["amount_unit"] and values["amount_unit"] not in AmountUnit.values:
         fail("amount_unit", f"计量单位“{values['amount_unit']}”无法识别")
@@ -204,6 +210,8 @@ def describe(field: str, value: object) -> str:
         return Payee(value).label
     if field == "amount_unit":
         return AmountUnit(value).label
+    if field == "alongside":
+        return f"随{RuleKind(value).label}发放" if value in RuleKind.values else str(value)
     if field == "amount_is_minimum":
         return "是" if value else "否"
     if field == "level_amounts":
@@ -278,9 +286,7 @@ def rule_create(
             ]
         elif region is None:
             errors["replaces"] = ["替代上级规则的须是某一地区的规则，请填写适用地区"]
-        elif replaced.region_id and not region.code.startswith(
-            replaced.region_id.rstrip("0") or replaced.region_id
-        ):
+        elif replaced.region_id and replaced.region_id not in region_chain(region):
             errors["replaces"] = [f"{region.name}不在被替代规则的适用地区内"]
     try:
         values = clean_terms(kind, terms)

@@ -255,6 +255,9 @@ def _sign(
         device=device,
         ip=ip,
         reason=reason.strip()[:255],
+        # A mark by hand is the institution's word alone: the county bureau checks it
+        # before the trainee's subsidy is paid (the claim line waits for its finding).
+        flag=f"教师补签（{reason.strip()[:200]}），请核查" if method == Method.MANUAL else "",
     )
     if method == Method.CODE and device and direction == Direction.IN:
         _flag_shared_device(record)

@@ -40,7 +40,7 @@ from .models import (
 SIGNED, BY_HAND, PENDING, CLEARED, NONE = "√", "补", "疑", "×", "—"
 LEGEND = [
     (SIGNED, "扫码或考勤终端签到/签退"),
-    (BY_HAND, "教师补签（手工考勤）"),
+    (BY_HAND, "教师补签（手工考勤，由县级人社部门核查）"),
     (PENDING, "待核查（核查前计入出勤）"),
     (CLEARED, "核查不属实，不计出勤"),
     (NONE, "未签"),
@@ -311,9 +311,11 @@ def _mark(record: Attendance | None) -> str:
         return NONE
     if record.flag_outcome == FlagOutcome.CLEARED:
         return CLEARED
+    if record.method == Method.MANUAL:
+        return BY_HAND  # every hand mark is checked by the county: 补 says which it is
     if record.flag and record.flag_outcome == FlagOutcome.PENDING:
         return PENDING
-    return BY_HAND if record.method == Method.MANUAL else SIGNED
+    return SIGNED
 
 
 def attendance_sheet(c: TrainingClass) -> AttendanceSheet:

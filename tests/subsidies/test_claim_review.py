@@ -189,7 +189,8 @@ def test_the_api_lists_within_scope_and_makes_moves(client, claim, lu, wei, huan
     assert client.get("/api/claims", **bearer(huang)).json() == []
     listed = client.get("/api/claims", **bearer(wei)).json()
     assert [c["id"] for c in listed] == [claim.pk]
-    assert Decimal(listed[0]["due"]) == Decimal("2600.00")  # 2 × (1200 + 2 days × 50)
+    # Two trainees at the catalogue's 1,200; no living allowance outside project training.
+    assert Decimal(listed[0]["due"]) == Decimal("2400.00")
     assert client.get(f"/api/claims/{claim.pk}", **bearer(huang)).status_code == 404
     one = client.get(f"/api/claims/{claim.pk}", **bearer(lu)).json()
     assert one["moves"] == ["submit"] and {x["rule_code"] for x in one["lines"]} >= {
@@ -210,3 +211,20 @@ def test_the_api_lists_within_scope_and_makes_moves(client, claim, lu, wei, huan
     )
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     assert r.json()["history"][0]["label"] == "提交审核"
+
+
+def test_one_person_never_makes_two_levels_of_the_same_claim(claim, lu, zhou):
+    """An administrator holds every level's capability; each level is still another person's."""
+    claim = review_move(claim, ClaimState.SUBMITTED, actor=lu)
+    claim = review_move(claim, ClaimState.CHECKED, actor=zhou)
+    assert names(claim, zhou) == ["return", "reject"]
+    with pytest.raises(PermissionDenied, match="同一人不能办理同一申领的两级审核"):
+        review_move(claim, ClaimState.APPROVED, actor=zhou)
+
+
+def test_the_county_neither_computes_nor_submits_an_institutions_claim(client, claim, wei):
+    client.force_login(wei)
+    page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert "按现行规则重新计算" not in page
+    response = client.post(reverse("claim_recompute", args=[claim.pk]), follow=True)
+    assert "培训班的补贴申领由培训机构计算和提交" in response.content.decode()

@@ -39,7 +39,7 @@ def test_closing_a_class_computes_each_trainees_lines(lu, school, run_class, per
     assert claim.status == "draft" and claim.institution_id == lu.institution_id
 
     got = lines_of(c, full)
-    training, living = got[RuleKind.TRAINING], got[RuleKind.LIVING]
+    training = got[RuleKind.TRAINING]
     assert (training.status, training.amount, training.rate) == (
         "due",
         Decimal("1200.00"),
@@ -50,13 +50,9 @@ def test_closing_a_class_computes_each_trainees_lines(lu, school, run_class, per
         and training.rule.number == 1
     )
     assert training.enrolment.person == full and training.payee == "trainee"
-    assert (living.status, living.units, living.rate, living.amount) == (
-        "due",
-        Decimal("5"),
-        Decimal("50.00"),
-        Decimal("250.00"),
-    )
-    assert living.evidence["days"] == 5 and living.evidence["attended"] == 5
+    assert training.evidence["days"] == 5 and training.evidence["attended"] == 5
+    # Guangxi's living allowance goes with project-based training only (003 四（十）).
+    assert RuleKind.LIVING not in got
 
     low = lines_of(c, short)[RuleKind.TRAINING]
     assert low.status == "refused" and low.amount == 0
@@ -64,7 +60,7 @@ def test_closing_a_class_computes_each_trainees_lines(lu, school, run_class, per
     assert low.limit.rule.code == "limit-attendance-threshold"
 
     assert lines_of(c, failed)[RuleKind.TRAINING].reason == "考核不合格"
-    assert claim.total_due == Decimal("1200.00") + Decimal("250.00") + Decimal("250.00")
+    assert claim.total_due == Decimal("1200.00")
 
 
 def test_the_same_occupation_and_level_is_paid_once_across_institutions(
@@ -115,12 +111,13 @@ def test_a_flagged_sign_in_holds_the_line_until_the_county_settles_it(
     assert lines_of(c, people[2])[RuleKind.TRAINING].status == LineStatus.HELD
 
 
-def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per_day(
-    lu, school, run_class, person_factory, regions
-):
-    """Guangxi 003 四（十）: 200 yuan a person-day, at most 1,000 a time, to the workshop;
-    50 yuan a day of living allowance to the trainee."""
+@pytest.fixture
+def workshop(regions):
+    """马山县 an assistance workshop's training centre (an enterprise) with its officer 蒙刚,
+    listed for a non-standard craft with a catalogue line."""
     from skillaid.catalogue.models import DemandEntry, Occupation
+    from skillaid.institutions.models import Institution
+    from tests.conftest import MASHAN, make_user
     from tests.training.fixtures import list_school
 
     craft = Occupation.objects.create(code="", name="竹编（非标准职业）")
@@ -133,9 +130,32 @@ def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per
         standard_hours=1,
         subsidy=Decimal("800.00"),
     )
-    list_school(lu.institution, craft, level="none")
+    centre = Institution.objects.create(
+        name="马山县竹编就业帮扶车间培训中心", kind="enterprise_provider", region_id=MASHAN
+    )
+    list_school(centre, craft, level="none")
+    officer = make_user("meng", "school_officer", MASHAN, "蒙刚")
+    officer.institution = centre
+    officer.save()
+    return officer, craft
+
+
+def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per_day(
+    workshop, run_class, person_factory
+):
+    """Guangxi 003 四（十）: 200 yuan a person-day, at most 1,000 a time, to the workshop;
+    50 yuan a day of living allowance to the trainee, during project-based training."""
+    officer, craft = workshop
     person = person_factory(category="脱贫户")
-    c = run_class(lu, attended={person: 6}, count=6, occupation=craft.pk, level="none")
+    failed = person_factory(category="脱贫户", name="覃海")
+    c = run_class(
+        officer,
+        attended={person: 6, failed: 6},
+        passed={failed: False},
+        count=6,
+        occupation=craft.pk,
+        level="none",
+    )
     got = lines_of(c, person)
     assert RuleKind.TRAINING not in got  # the project rule takes the class's subsidy
     project = got[RuleKind.PROJECT]
@@ -146,9 +166,69 @@ def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per
         Decimal("1000.00"),
         Decimal("1000.00"),
     )
-    assert project.payee == "enterprise" and project.payee_name == lu.institution.name
+    assert project.payee == "enterprise" and project.payee_name == officer.institution.name
     assert "按单次上限1000.00元" in project.reason
-    assert got[RuleKind.LIVING].amount == Decimal("300.00")
+    living = got[RuleKind.LIVING]
+    assert (living.amount, living.payee_name) == (Decimal("300.00"), person.name)
+    # Failing the assessment stops the project subsidy, and the living allowance with it.
+    theirs = lines_of(c, failed)
+    assert theirs[RuleKind.PROJECT].reason == "考核不合格"
+    assert theirs[RuleKind.LIVING].status == "refused"
+    assert "随项目制培训补贴发放" in theirs[RuleKind.LIVING].reason
+
+
+def test_a_school_is_never_paid_a_workshops_subsidy(
+    lu, school, run_class, person_factory, workshop
+):
+    """The workshop rule pays an enterprise: a school's class of the same craft gets the
+    catalogue's standard instead, and no living allowance."""
+    _, craft = workshop
+    from tests.training.fixtures import list_school
+
+    list_school(lu.institution, craft, level="none")
+    person = person_factory(category="脱贫户")
+    c = run_class(lu, attended={person: 2}, count=2, occupation=craft.pk, level="none")
+    got = lines_of(c, person)
+    assert set(got) == {RuleKind.TRAINING} and got[RuleKind.TRAINING].amount == Decimal("800.00")
+
+
+def test_attendance_just_below_the_threshold_is_below_it(lu, school, run_class, person_factory):
+    """79.95% shows as 80.0% but is below 80%."""
+    from skillaid.subsidies.claims import Trainee
+
+    t = Trainee(enrolment=None, sessions=2000, attended=1599)
+    assert t.rate == Decimal("80.0") and t.exact_rate < 80
+
+
+def test_a_hand_mark_holds_the_line_until_the_county_checks_it(
+    lu, wei, school, class_factory, person_factory
+):
+    from skillaid.training import classes
+    from skillaid.training.attendance import attendance_sign
+
+    person = person_factory(category="脱贫户")
+    c = class_factory(lu, trainees=[person], count=1)
+    session = c.sessions.get()
+    with at(session.ends_at + dt.timedelta(minutes=30)):
+        for direction in ("in", "out"):
+            attendance_sign(
+                session=session,
+                direction=direction,
+                method="manual",
+                person=person,
+                by=lu,
+                reason="手机没电，教师核对身份证",
+            )
+        complete(lu, c, {person: True})
+        classes.class_close(actor=lu, training_class=c)
+    line = lines_of(c, person)[RuleKind.TRAINING]
+    assert line.status == "held" and "有2条签到待县（区）人社部门核查" in line.reason
+    for record in Attendance.objects.filter(person=person):
+        attendance_flag_settle(
+            actor=wei, record=record, outcome="confirmed", reason="核对签到表属实"
+        )
+    line.refresh_from_db()
+    assert line.status == "due" and line.amount == Decimal("1200.00")
 
 
 def test_lines_computed_side_by_side_are_checked_again_when_submitted(
@@ -182,7 +262,7 @@ def test_the_lifelong_record_lists_the_claim_lines(lu, school, run_class, person
     person = person_factory(category="脱贫户")
     run_class(lu, attended={person: 2}, count=2)
     claimed = [ev for ev in lifelong_record(person) if ev.kind == "补贴申领"]
-    assert [ev.result for ev in claimed] == ["应发 1200.00元", "应发 100.00元"]
+    assert [ev.result for ev in claimed] == ["应发 1200.00元"]
     assert claimed[0].what == "职业培训补贴（家政服务员·五级/初级工）"
 
 

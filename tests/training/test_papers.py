@@ -169,10 +169,10 @@ def test_the_attendance_sheet_shows_each_mark_and_the_totals(client, lu, held):
     assert "×√" in lines["覃海"] and "0/2" in lines["覃海"] and "0.0%" in lines["覃海"]
     assert "补补" in lines["韦小宝"] and "1/2" in lines["韦小宝"]
     assert "——" in lines["韦小宝"]  # the second session, not yet held
-    assert "教师补签（手工考勤）" in text and "核查不属实，不计出勤" in text
+    assert "教师补签（手工考勤，由县级人社部门核查）" in text and "核查不属实，不计出勤" in text
     assert hai.id_number not in text and hai.id_masked in text
     rows = export_rows(paper(client, lu, c, "attendance", "xlsx"))
-    assert "图例" not in rows[0][0] and "补 教师补签（手工考勤）" in rows[0][0]
+    assert "图例" not in rows[0][0] and "补 教师补签（手工考勤，由县级人社部门核查）" in rows[0][0]
     assert rows[1][3].startswith("第1课次") and rows[1][-2:] == ["出勤课次", "出勤率（%）"]
     by_name = {r[1]: r for r in rows[2:]}
     assert by_name["蓝海燕"][3:] == ["疑√", "——", 1.0, 50.0]
