@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
 
 from skillaid.accounts.capabilities import require
 
 from . import services
-from .models import PolicyRule, PolicyRuleVersion
+from .models import TERMS, PolicyRule, PolicyRuleVersion
 from .selectors import PolicyRuleFilters, policy_rule_list, rule_for, shown_version
+from .trial import run_trial
 
 router = Router(tags=["policy rules"])
 
@@ -114,3 +117,69 @@ def read_rule(request: HttpRequest, code: str):  # noqa: ANN201
     out = RuleOut.of(rule, versions[-1] if versions else None)
     history = [VersionOut.of(v, versions[i - 1] if i else None) for i, v in enumerate(versions)]
     return RuleDetailOut(**out.dict(), versions=list(reversed(history)))
+
+
+# --- trial calculation (试算) of a change: nothing is saved ---------------------------------
+
+
+class RunOut(Schema):
+    lines: int
+    trainees: int
+    amount: Decimal
+
+
+class TrialClassOut(Schema):
+    class_id: int
+    name: str
+    county: str
+    end_on: dt.date
+    roster: int
+    current: RunOut
+    proposed: RunOut
+    on_record: RunOut
+    paid: Decimal
+    difference: Decimal
+    against_record: Decimal
+
+
+class TrialTotalsOut(Schema):
+    roster: int
+    current: RunOut
+    proposed: RunOut
+    on_record: RunOut
+    paid: Decimal
+    difference: Decimal
+    against_record: Decimal
+
+
+class TrialOut(Schema):
+    rule: str
+    since: dt.date
+    until: dt.date
+    found: int
+    computed: int
+    capped: bool
+    cap: int
+    classes: list[TrialClassOut]
+    totals: TrialTotalsOut
+
+
+@router.post(
+    "/policy-rules/{code}/trial",
+    response=TrialOut,
+    summary="Trial calculation (试算) of a change: what the proposed terms would pay",
+    description=(
+        '请求体为要修改的条款（字段同规则版本，如 `{"amount": "60"}`），未给出的条款沿用现行版本。'
+        "按修改后的条款计算近12个月已结业、本规则适用的培训班（最多最近的2000个），"
+        "与现行规则和已核定的金额比较。不保存任何数据。"
+    ),
+)
+def trial_rule(request: HttpRequest, code: str, changes: Body[dict[str, Any]]):  # noqa: ANN201
+    require(request.user, "policy.read")
+    rule = rule_for(request.user, code)
+    require(request.user, "policy.edit", rule)
+    unknown = sorted(set(changes) - set(TERMS))
+    if unknown:
+        raise ValidationError({f: ["无此条款"] for f in unknown})
+    terms = services.terms_of(rule.current_version) | changes
+    return run_trial(request.user, rule, terms).as_dict()

@@ -19,6 +19,7 @@ from . import services
 from .forms import RuleCreateForm, RuleTermsForm
 from .models import PolicyRule, RuleKind
 from .selectors import PolicyRuleFilters, policy_rule_list, rule_for, shown_version
+from .trial import CAP, run_trial
 
 HEADERS = [
     "规则编码",
@@ -135,7 +136,15 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "policy.edit", rule)
     current = rule.current_version
     form = RuleTermsForm(request.POST or None, initial=RuleTermsForm.initial_of(current))
-    if request.method == "POST" and form.is_valid():
+    result = None
+    if request.method == "POST" and request.POST.get("action") == "trial":
+        # 试算: the proposed terms on the classes of the last twelve months; nothing saved.
+        if form.is_valid():
+            try:
+                result = run_trial(request.user, rule, form.terms())
+            except ValidationError as exc:
+                apply_errors(form, exc)
+    elif request.method == "POST" and form.is_valid():
         try:
             version = services.rule_change(
                 actor=request.user,
@@ -156,7 +165,10 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "rule": rule,
             "title": f"修改规则：{current.name}",
-            "intro": f"保存后生成第{current.number + 1}版；已按旧版本计算的补贴仍保留旧版本。",
+            "intro": f"保存后生成第{current.number + 1}版；已按旧版本计算的补贴仍保留旧版本。"
+            "保存前可先点“试算”，看修改后的规则用于近12个月已结业培训班的结果。",
+            "trial": result,
+            "cap": CAP,
         },
     )
 
