@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
-
 from skillaid.regions.models import Region
 
 from .models import PolicyRule, PolicyRuleVersion
@@ -54,6 +52,7 @@ class RuleBook:
         self.proposed = proposed
         self._chains: dict[str, list[str]] = {}
         self._rules: dict[tuple[str, str], list[PolicyRule]] = {}
+        self._all: list[PolicyRule] | None = None
 
     def chain(self, region: Region | str | None) -> list[str]:
         if region is None:
@@ -64,14 +63,20 @@ class RuleBook:
         return self._chains[code]
 
     def rules(self, code_or_kind: str, chain: list[str]) -> list[PolicyRule]:
+        """The rules of a code or kind that apply in the region of `chain`; every rule
+        with its versions is read once (they are tens, not thousands)."""
+        if self._all is None:
+            self._all = list(
+                PolicyRule.objects.select_related("region").prefetch_related("versions")
+            )
         key = (code_or_kind, chain[0] if chain else "")
         if key not in self._rules:
-            self._rules[key] = list(
-                PolicyRule.objects.filter(Q(code=code_or_kind) | Q(kind=code_or_kind))
-                .filter(Q(region__isnull=True) | Q(region__in=chain))
-                .select_related("region")
-                .prefetch_related("versions")
-            )
+            self._rules[key] = [
+                rule
+                for rule in self._all
+                if code_or_kind in (rule.code, rule.kind)
+                and (rule.region_id is None or rule.region_id in chain)
+            ]
         return self._rules[key]
 
     def version_on(self, rule: PolicyRule, day: dt.date) -> PolicyRuleVersion | None:
