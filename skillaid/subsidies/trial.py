@@ -19,6 +19,7 @@ more were left out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,12 @@ from .services import clean_terms
 
 CAP = 2000  # classes computed at most, the newest
 WINDOW_MONTHS = 12
+# More classes than this are tried in a background job (accounts.jobs) with a progress bar.
+# Measured (bench/claims.py and tests/subsidies/test_trial.py): a run computes about 1,000
+# trainees' lines a second on this machine's class of hardware, and a trial makes two runs;
+# 100 classes of 20 take 3 to 4 seconds.
+INLINE_CLASSES = 100
+JOB_KIND = "policy_trial"
 ZERO = Decimal("0.00")
 
 
@@ -186,7 +193,12 @@ def classes_spoken_of(
 
 
 def run_trial(
-    user: User, rule: PolicyRule, terms: dict[str, Any], *, today: dt.date | None = None
+    user: User,
+    rule: PolicyRule,
+    terms: dict[str, Any],
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Trial:
     """What `terms` would pay against the rule as it stands and against the record."""
     require(user, "policy.edit", rule)
@@ -201,16 +213,18 @@ def run_trial(
         exclude_claims=Claim.objects.filter(training_class_id__in=ids).values("id"),
     )
     # Each class summed up as it comes: the lines themselves are not kept.
-    current = {
-        c.pk: (c, summed(lines), len({line.person_id for line in lines}))
-        for c, lines in compute_for_classes(ids, book=RuleBook(), history=history, claimed_on=today)
-    }
-    proposed_runs = {
-        c.pk: summed(lines)
-        for c, lines in compute_for_classes(
-            ids, book=RuleBook(proposed), history=history, claimed_on=today
-        )
-    }
+    total = 2 * len(ids)
+    current, proposed_runs = {}, {}
+    for c, lines in compute_for_classes(ids, book=RuleBook(), history=history, claimed_on=today):
+        current[c.pk] = (c, summed(lines), len({line.person_id for line in lines}))
+        if progress is not None and len(current) % 50 == 0:
+            progress(len(current), total)
+    for c, lines in compute_for_classes(
+        ids, book=RuleBook(proposed), history=history, claimed_on=today
+    ):
+        proposed_runs[c.pk] = summed(lines)
+        if progress is not None and len(proposed_runs) % 50 == 0:
+            progress(len(current) + len(proposed_runs), total)
     record: dict[int, Run] = {pk: Run() for pk in ids}
     record_people: dict[int, set[int]] = {pk: set() for pk in ids}
     paid: dict[int, Decimal] = dict.fromkeys(ids, ZERO)
@@ -248,3 +262,42 @@ def summed(lines: list[ClaimLine]) -> Run:
         trainees=len({line.person_id for line in live}),
         amount=sum((line.amount for line in live), ZERO),
     )
+
+
+# --- a large trial as a background job ------------------------------------------------------
+
+
+def classes_to_try(user: User, rule: PolicyRule, terms: dict[str, Any]) -> int:
+    """How many classes a trial of `terms` would compute (ValidationError for bad terms)."""
+    require(user, "policy.edit", rule)
+    proposed = proposed_version(rule, terms)
+    ids, _, _ = classes_spoken_of(user, rule, proposed, timezone.localdate())
+    return len(ids)
+
+
+def job_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    """The terms as the job's parameters keep them (JSON: dates and amounts as text)."""
+    out = {}
+    for key, value in terms.items():
+        if isinstance(value, dt.date | Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def start_trial_job(user: User, rule: PolicyRule, terms: dict[str, Any]):  # noqa: ANN201
+    """Queue the trial; its page follows the progress and shows the result."""
+    from skillaid.accounts.jobs import job_start
+
+    return job_start(
+        kind=JOB_KIND, owner=user, params={"rule": rule.code, "terms": job_terms(terms)}
+    )
+
+
+def run_trial_job(job, progress):  # noqa: ANN001, ANN201
+    """The job's runner (registered in apps.py): the trial, kept in the job's result."""
+    from skillaid.accounts.jobs import Outcome
+
+    rule = PolicyRule.objects.get(code=job.params["rule"])
+    trial = run_trial(job.owner, rule, job.params["terms"], progress=progress)
+    return Outcome(counts={"classes": len(trial.classes), "trial": trial.as_dict()})

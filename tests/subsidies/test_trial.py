@@ -184,3 +184,31 @@ def test_the_api_tries_a_change_given_as_the_terms_that_change(client, qin, clos
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert bad.status_code == 422 and "colour" in bad.json()["detail"]
+
+
+def test_more_classes_than_a_page_waits_for_are_tried_in_a_background_job(
+    client, qin, wei, closed, monkeypatch
+):
+    from skillaid.accounts.jobs import Job
+    from skillaid.subsidies import views
+
+    monkeypatch.setattr(views, "INLINE_CLASSES", 0)
+    client.force_login(qin)
+    rule = PolicyRule.objects.get(code=LIVING)
+    with at(closed.closed_moment + dt.timedelta(days=2)):
+        before = {k: v for k, v in counts().items()}
+        answer = client.post(
+            f"/policies/{LIVING}/edit/", form_of(rule, amount="80", action="trial")
+        )
+        job = Job.objects.get(kind="policy_trial")
+        assert answer.status_code == 302
+        assert answer["Location"] == f"/policies/{LIVING}/trials/{job.pk}/"
+        page = client.get(answer["Location"])
+        assert counts() == before
+    html = page.content.decode()
+    assert Job.objects.get(pk=job.pk).state == "done"
+    assert '<dd id="trial-difference">150.00 元</dd>' in html
+    assert f'id="trial-class-{closed.pk}"' in html and closed.end_on.isoformat() in html
+    # Another user, even one who reads the rules, finds no such trial.
+    client.force_login(wei)
+    assert client.get(answer["Location"]).status_code in (403, 404)
