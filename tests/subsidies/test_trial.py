@@ -212,3 +212,24 @@ def test_more_classes_than_a_page_waits_for_are_tried_in_a_background_job(
     # Another user, even one who reads the rules, finds no such trial.
     client.force_login(wei)
     assert client.get(answer["Location"]).status_code in (403, 404)
+
+
+def test_the_api_runs_a_large_trial_in_the_background(client, qin, wei, closed, monkeypatch):
+    from skillaid.subsidies import api
+
+    monkeypatch.setattr(api, "INLINE_CLASSES", 0)
+    _, token = ApiToken.issue(user=qin, name="t")
+    with at(closed.closed_moment + dt.timedelta(days=2)):
+        answer = client.post(
+            f"/api/policy-rules/{LIVING}/trial",
+            {"amount": "80"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert answer.status_code == 202, answer.content
+        url = answer.json()["url"]
+        body = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert body["state"] == "done"
+    assert Decimal(body["trial"]["totals"]["difference"]) == Decimal("150.00")
+    _, other = ApiToken.issue(user=wei, name="t")
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code in (403, 404)
