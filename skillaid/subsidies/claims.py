@@ -28,7 +28,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from skillaid.accounts.models import Action, User, audit
@@ -124,6 +123,7 @@ class Trainee:
     days: set[dt.date] = field(default_factory=set)
     pending_flags: int = 0
     certificate: Certificate | None = None
+    categories: dict[dt.date, str] = field(default_factory=dict)  # household_category's
 
     @property
     def rate(self) -> Decimal | None:
@@ -146,15 +146,17 @@ def trainees_of_classes(
     """`trainees_of` for many classes at once, in the same few queries: class id → its
     trainees in roster order."""
     ids = [c.pk for c in classes]
-    sessions = dict(
-        ClassSession.objects.filter(training_class_id__in=ids)
-        .values("training_class_id")
-        .annotate(n=Count("id"))
-        .values_list("training_class_id", "n")
-    )
+    # Each class's sessions, and the day each falls on in local time.
+    sessions: dict[int, int] = defaultdict(int)
+    days: dict[int, dt.date] = {}
+    for s_id, class_id, starts_at in ClassSession.objects.filter(
+        training_class_id__in=ids
+    ).values_list("id", "training_class_id", "starts_at"):
+        sessions[class_id] += 1
+        days[s_id] = timezone.localdate(starts_at)
     enrolments = (
         Enrolment.objects.filter(training_class_id__in=ids)
-        .select_related("person__household", "person__county")
+        .select_related("person__household")
         .prefetch_related("person__household__statuses")
         .order_by("id")
     )
@@ -165,12 +167,11 @@ def trainees_of_classes(
         for e in enrolments.iterator(chunk_size=2000)
     }
     marks: dict[tuple[int, int], set[str]] = defaultdict(set)
-    starts: dict[int, dt.datetime] = {}
     attendance = Attendance.objects.filter(enrolment__training_class_id__in=ids)
     if only is not None:
         attendance = attendance.filter(enrolment_id__in=list(found))
-    for e_id, s_id, direction, outcome, flag, starts_at in attendance.values_list(
-        "enrolment_id", "session_id", "direction", "flag_outcome", "flag", "session__starts_at"
+    for e_id, s_id, direction, outcome, flag in attendance.values_list(
+        "enrolment_id", "session_id", "direction", "flag_outcome", "flag"
     ).iterator(chunk_size=5000):
         if e_id not in found:
             continue
@@ -179,8 +180,6 @@ def trainees_of_classes(
         if outcome == FlagOutcome.CLEARED:
             continue
         marks[(e_id, s_id)].add(direction)
-        starts[s_id] = starts_at
-    days = {s_id: timezone.localdate(at) for s_id, at in starts.items()}
     for (e_id, s_id), directions in marks.items():
         if len(directions) == 2:
             found[e_id].attended += 1
@@ -201,11 +200,15 @@ def trainees_of_classes(
 
 
 def household_category(t: Trainee, day: dt.date) -> str:
-    household = t.enrolment.person.household
-    if household is None:
-        return ""
-    status = household.category_on(day)
-    return status.category if status else household.category
+    """The trainee's household category on `day` (worked out once for each line of theirs)."""
+    if day not in t.categories:
+        household = t.enrolment.person.household
+        if household is None:
+            t.categories[day] = ""
+        else:
+            status = household.category_on(day)
+            t.categories[day] = status.category if status else household.category
+    return t.categories[day]
 
 
 # --- one line ----------------------------------------------------------------------------
