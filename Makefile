@@ -43,3 +43,5 @@ bench: setup
 	$(BIN)/python bench/import_ledger.py --rows 200000
 	$(BIN)/python bench/attendance.py --people 10000 --clients 16
 	$(BIN)/python bench/ledger_pages.py --people 200000
+	$(BIN)/python bench/claims.py --database sqlite
+	$(BIN)/python bench/claims.py --database postgresql

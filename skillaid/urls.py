@@ -110,6 +110,7 @@ urlpatterns = [
     path("policies/new/", subsidies.rule_create, name="policy_rule_create"),
     path("policies/<slug:code>/", subsidies.rule_detail, name="policy_rule"),
     path("policies/<slug:code>/edit/", subsidies.rule_edit, name="policy_rule_edit"),
+    path("policies/<slug:code>/trials/<int:pk>/", subsidies.rule_trial, name="policy_rule_trial"),
     path("regions/", regions.region_search, name="regions"),
     path("capacity/", capacity.capacity_list, name="capacity_list"),
     path("capacity/export.xlsx", capacity.capacity_export, name="capacity_export"),

@@ -27,6 +27,12 @@ class SubsidiesConfig(AppConfig):
             sender=Certificate,
             dispatch_uid="subsidies.certificate_saved",
         )
+        # Trial calculation (试算) of a rule change over many classes: a background job.
+        from skillaid.accounts.jobs import register as job_register
+
+        from .trial import JOB_KIND, run_trial_job
+
+        job_register(JOB_KIND, label="补贴规则试算", run=run_trial_job)
         section_register("class_detail", class_claim_section)
         section_register("person_detail", person_claims_section, order=120)
         section_register("me", own_claims_section, order=120)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,6 +39,7 @@ from skillaid.training.classes.eligibility import eligibility
 from skillaid.training.classes.lifecycle import entry_for
 from skillaid.training.models import (
     Attendance,
+    ClassSession,
     ClassStatus,
     Completion,
     Enrolment,
@@ -59,7 +61,7 @@ from .models import (
     PolicyRuleVersion,
     RuleKind,
 )
-from .rules import rules_in_force
+from .rules import RuleBook
 
 CENT = Decimal("0.01")
 # A claim whose lines may still be computed again: not yet submitted, or returned.
@@ -105,13 +107,16 @@ def rule_fits_class(version: PolicyRuleVersion, c: TrainingClass) -> bool:
     )
 
 
-def class_rules(c: TrainingClass, day: dt.date) -> list[PolicyRuleVersion]:
+def class_rules(
+    c: TrainingClass, day: dt.date, book: RuleBook | None = None
+) -> list[PolicyRuleVersion]:
     """The rule versions the class's lines are computed with: the project rule that fits
     (nearest region first), else the training subsidy; and a living allowance that fits."""
+    book = book or RuleBook()
     chosen = []
     for kinds in ((RuleKind.PROJECT, RuleKind.TRAINING), (RuleKind.LIVING,)):
         for kind in kinds:
-            fitting = [v for v in rules_in_force(kind, c.county_id, day) if rule_fits_class(v, c)]
+            fitting = [v for v in book.in_force(kind, c.county_id, day) if rule_fits_class(v, c)]
             if fitting:
                 chosen.append(fitting[0])
                 break
@@ -134,6 +139,7 @@ class Trainee:
     days: set[dt.date] = field(default_factory=set)
     pending_flags: int = 0
     certificate: Certificate | None = None
+    categories: dict[dt.date, str] = field(default_factory=dict)  # household_category's
 
     @property
     def exact_rate(self) -> Decimal | None:
@@ -153,43 +159,78 @@ class Trainee:
 def trainees_of(c: TrainingClass, only: int | None = None) -> list[Trainee]:
     """The class's trainees with their attendance (sessions signed in and out, the days
     they fall on in local time, sign-ins still flagged) and certificate, in a few queries."""
+    return trainees_of_classes([c], only=only).get(c.pk, [])
+
+
+def trainees_of_classes(
+    classes: list[TrainingClass], only: int | None = None
+) -> dict[int, list[Trainee]]:
+    """`trainees_of` for many classes at once, in the same few queries: class id → its
+    trainees in roster order."""
+    ids = [c.pk for c in classes]
+    # Each class's sessions, and the day each falls on in local time.
+    sessions: dict[int, int] = defaultdict(int)
+    days: dict[int, dt.date] = {}
+    for s_id, class_id, starts_at in ClassSession.objects.filter(
+        training_class_id__in=ids
+    ).values_list("id", "training_class_id", "starts_at"):
+        sessions[class_id] += 1
+        days[s_id] = timezone.localdate(starts_at)
     enrolments = (
-        Enrolment.objects.filter(training_class=c)
-        .select_related("person__household", "person__county")
+        Enrolment.objects.filter(training_class_id__in=ids)
+        .select_related("person__household")
         .prefetch_related("person__household__statuses")
         .order_by("id")
     )
     if only is not None:
         enrolments = enrolments.filter(person_id=only)
-    found = {e.pk: Trainee(e, sessions=c.sessions.count()) for e in enrolments}
+    found = {
+        e.pk: Trainee(e, sessions=sessions.get(e.training_class_id, 0))
+        for e in enrolments.iterator(chunk_size=2000)
+    }
     marks: dict[tuple[int, int], set[str]] = defaultdict(set)
-    starts: dict[int, dt.datetime] = {}
-    for e_id, s_id, direction, outcome, flag, starts_at in Attendance.objects.filter(
-        enrolment_id__in=list(found)
-    ).values_list(
-        "enrolment_id", "session_id", "direction", "flag_outcome", "flag", "session__starts_at"
-    ):
+    attendance = Attendance.objects.filter(enrolment__training_class_id__in=ids)
+    if only is not None:
+        attendance = attendance.filter(enrolment_id__in=list(found))
+    for e_id, s_id, direction, outcome, flag in attendance.values_list(
+        "enrolment_id", "session_id", "direction", "flag_outcome", "flag"
+    ).iterator(chunk_size=5000):
+        if e_id not in found:
+            continue
         if flag and outcome == FlagOutcome.PENDING:
             found[e_id].pending_flags += 1
         if outcome == FlagOutcome.CLEARED:
             continue
         marks[(e_id, s_id)].add(direction)
-        starts[s_id] = starts_at
     for (e_id, s_id), directions in marks.items():
         if len(directions) == 2:
             found[e_id].attended += 1
-            found[e_id].days.add(timezone.localdate(starts[s_id]))
-    for cert in Certificate.objects.filter(enrolment_id__in=list(found), revoked_on__isnull=True):
-        found[cert.enrolment_id].certificate = cert
-    return list(found.values())
+            found[e_id].days.add(days[s_id])
+    certificates = Certificate.objects.filter(
+        enrolment__training_class_id__in=ids, revoked_on__isnull=True
+    )
+    for cert in certificates.iterator(chunk_size=2000):
+        if cert.enrolment_id in found:
+            found[cert.enrolment_id].certificate = cert
+    by_class: dict[int, list[Trainee]] = {pk: [] for pk in ids}
+    classes_by_id = {c.pk: c for c in classes}
+    for t in found.values():
+        # The class is at hand: eligibility and the line read it without a query.
+        t.enrolment.training_class = classes_by_id[t.enrolment.training_class_id]
+        by_class[t.enrolment.training_class_id].append(t)
+    return by_class
 
 
 def household_category(t: Trainee, day: dt.date) -> str:
-    household = t.enrolment.person.household
-    if household is None:
-        return ""
-    status = household.category_on(day)
-    return status.category if status else household.category
+    """The trainee's household category on `day` (worked out once for each line of theirs)."""
+    if day not in t.categories:
+        household = t.enrolment.person.household
+        if household is None:
+            t.categories[day] = ""
+        else:
+            status = household.category_on(day)
+            t.categories[day] = status.category if status else household.category
+    return t.categories[day]
 
 
 # --- one line ----------------------------------------------------------------------------
@@ -363,7 +404,8 @@ def as_past(line: ClaimLine) -> lim.Past:
         certificate_id=line.certificate_id,
         enrolment_id=line.enrolment_id,
         claimed_on=line.claimed_on,
-        rule_id=line.rule.rule_id if line.rule_id else None,
+        # `line.rule` may be an unsaved version (a trial): ask it, not the key.
+        rule_id=line.rule.rule_id if line.rule is not None else None,
         amount=line.amount,
         claim_id=line.claim_id,
     )
@@ -379,11 +421,14 @@ def compute_lines(
     claimed_on: dt.date,
     history: lim.History,
     limits: lim.Limits | None = None,
+    book: RuleBook | None = None,
 ) -> list[ClaimLine]:
     """The unsaved lines of `trainees` (each decided against `history`, which each
-    decided line joins, so that one run pays a person once)."""
-    limits = limits or lim.Limits(c.county_id, claimed_on)
-    versions = class_rules(c, c.end_on)
+    decided line joins, so that one run pays a person once). `book` gives the rules in
+    force (a run over many classes shares one; a trial's carries the proposed version)."""
+    book = book or RuleBook()
+    limits = limits or lim.Limits(c.county_id, claimed_on, book)
+    versions = class_rules(c, c.end_on, book)
     lines = []
     for t in trainees:
         if not versions:
@@ -421,6 +466,55 @@ def compute_lines(
     return lines
 
 
+def compute_for_classes(
+    class_ids: Iterable[int] | object,
+    *,
+    book: RuleBook | None = None,
+    history: lim.History | None = None,
+    claimed_on: dt.date | None = None,
+    chunk: int = 500,
+) -> Iterator[tuple[TrainingClass, list[ClaimLine]]]:
+    """The unsaved lines of many closed classes (ids, or a queryset of ids), class by class
+    in the order they closed: what `class_claim` computes for each, set-based.
+
+    The history of all their people is read once (`history` given: a copy of it is used),
+    without the lines of these classes' own claims, which the new lines stand for; the
+    rules are looked up once per county and kind; the trainees are read `chunk` classes at
+    a time. Each class's lines are decided against the history with the lines of the
+    classes before it, so a person on two of them is paid once. A class's claim date is
+    its claim's, else `claimed_on` (today)."""
+    book = book or RuleBook()
+    claimed_on = claimed_on or timezone.localdate()
+    classes = list(
+        TrainingClass.objects.filter(pk__in=class_ids)
+        .select_related("county", "institution", "occupation", "entry")
+        .order_by("end_on", "id")
+    )
+    ids = [c.pk for c in classes]
+    own_claims = Claim.objects.filter(training_class_id__in=ids)
+    claim_dates = dict(own_claims.values_list("training_class_id", "claimed_on"))
+    if history is None:
+        history = lim.History.load(
+            Enrolment.objects.filter(training_class_id__in=ids).values("person_id"),
+            exclude_claims=own_claims.values("id"),
+        )
+    else:
+        history = history.copy()
+    limits: dict[tuple[str, dt.date], lim.Limits] = {}
+    for start in range(0, len(classes), chunk):
+        part = classes[start : start + chunk]
+        trainees = trainees_of_classes(part)
+        for c in part:
+            day = claim_dates.get(c.pk, claimed_on)
+            key = (c.county_id, day)
+            if key not in limits:
+                limits[key] = lim.Limits(c.county_id, day, book)
+            lines = compute_lines(
+                c, trainees[c.pk], claimed_on=day, history=history, limits=limits[key], book=book
+            )
+            yield c, lines
+
+
 @transaction.atomic
 def class_claim(
     c: TrainingClass, *, actor: User | None = None, channel: str = "page"
@@ -448,12 +542,9 @@ def class_claim(
             claimed_on=today,
             created_by=actor,
         )
-    trainees = trainees_of(c)
-    lock_people(t.enrolment.person_id for t in trainees)
-    history = lim.History.load(
-        Enrolment.objects.filter(training_class=c).values("person_id"), exclude_claim=claim.pk
-    )
-    lines = compute_lines(c, trainees, claimed_on=claim.claimed_on, history=history)
+    lock_people(Enrolment.objects.filter(training_class=c).values_list("person_id", flat=True))
+    # The same set-based path as a run over many classes, for this one class.
+    [(_, lines)] = compute_for_classes([c.pk])
     for line in lines:
         line.claim = claim
     if again:

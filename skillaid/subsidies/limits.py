@@ -29,7 +29,7 @@ from django.db.models import F
 from skillaid.lib.dates import add_months
 
 from .models import LIVE, ClaimLine, PolicyRuleVersion, RuleKind, plain
-from .rules import rule_in_force
+from .rules import RuleBook
 
 # The kinds each limit speaks of.
 TRAINING_KINDS = frozenset({RuleKind.TRAINING, RuleKind.PROJECT})
@@ -52,7 +52,7 @@ YEARLY = {PER_YEAR: TRAINING_KINDS, LIVING_PER_YEAR: frozenset({RuleKind.LIVING}
 RANKED = {"5": 1, "4": 2, "3": 3, "2": 4, "1": 5}
 
 
-@dataclass
+@dataclass(slots=True)
 class Past:
     """One live line in the history: what a limit needs of it."""
 
@@ -91,15 +91,32 @@ class History:
         self.by_person: dict[int, list[Past]] = defaultdict(list)
 
     @classmethod
-    def load(cls, people: Iterable[int] | object, *, exclude_claim: int | None = None) -> History:
-        """The live lines of `people` (ids, or a queryset of person ids), in one query."""
+    def load(
+        cls,
+        people: Iterable[int] | object,
+        *,
+        exclude_claim: int | None = None,
+        exclude_claims: object = None,
+    ) -> History:
+        """The live lines of `people` (ids, or a queryset of person ids), in one query;
+        without those of `exclude_claim` (an id) or `exclude_claims` (a queryset of ids):
+        the claims being computed again."""
         history = cls()
         rows = ClaimLine.objects.filter(person_id__in=people, status__in=LIVE)
         if exclude_claim is not None:
             rows = rows.exclude(claim_id=exclude_claim)
+        if exclude_claims is not None:
+            rows = rows.exclude(claim_id__in=exclude_claims)
         for row in rows.values_list(*PAST_FIELDS).iterator(chunk_size=5000):
             history.by_person[row[1]].append(Past(*row))
         return history
+
+    def copy(self) -> History:
+        """Another history with the same lines, to decide a second run against."""
+        other = History()
+        for person_id, pasts in self.by_person.items():
+            other.by_person[person_id] = list(pasts)
+        return other
 
     def add(self, past: Past) -> None:
         self.by_person[past.person_id].append(past)
@@ -120,13 +137,15 @@ class Verdict:
 class Limits:
     """The limit versions in force for one county on one day, looked up once."""
 
-    def __init__(self, county: str, day: dt.date) -> None:
+    def __init__(self, county: str, day: dt.date, book: RuleBook | None = None) -> None:
         self.county, self.day = county, day
+        self.book = book or RuleBook()
         self._cache: dict[str, PolicyRuleVersion | None] = {}
 
     def get(self, code: str) -> PolicyRuleVersion | None:
         if code not in self._cache:
-            self._cache[code] = rule_in_force(code, self.county, self.day)
+            found = self.book.in_force(code, self.county, self.day)
+            self._cache[code] = found[0] if found else None
         return self._cache[code]
 
     def value(self, code: str) -> Decimal | None:

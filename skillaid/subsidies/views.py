@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.exports import download
+from skillaid.accounts.jobs import Job, JobState
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 
@@ -19,6 +20,14 @@ from . import services
 from .forms import RuleCreateForm, RuleTermsForm
 from .models import PolicyRule, RuleKind
 from .selectors import PolicyRuleFilters, policy_rule_list, rule_for, shown_version
+from .trial import (
+    CAP,
+    INLINE_CLASSES,
+    JOB_KIND,
+    classes_to_try,
+    run_trial,
+    start_trial_job,
+)
 
 HEADERS = [
     "规则编码",
@@ -135,7 +144,19 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "policy.edit", rule)
     current = rule.current_version
     form = RuleTermsForm(request.POST or None, initial=RuleTermsForm.initial_of(current))
-    if request.method == "POST" and form.is_valid():
+    result = None
+    if request.method == "POST" and request.POST.get("action") == "trial":
+        # 试算: the proposed terms on the classes of the last twelve months; nothing saved.
+        if form.is_valid():
+            try:
+                terms = form.terms()
+                if classes_to_try(request.user, rule, terms) > INLINE_CLASSES:
+                    job = start_trial_job(request.user, rule, terms)
+                    return redirect("policy_rule_trial", code=rule.code, pk=job.pk)
+                result = run_trial(request.user, rule, terms)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+    elif request.method == "POST" and form.is_valid():
         try:
             version = services.rule_change(
                 actor=request.user,
@@ -156,7 +177,10 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "rule": rule,
             "title": f"修改规则：{current.name}",
-            "intro": f"保存后生成第{current.number + 1}版；已按旧版本计算的补贴仍保留旧版本。",
+            "intro": f"保存后生成第{current.number + 1}版；已按旧版本计算的补贴仍保留旧版本。"
+            "保存前可先点“试算”，看修改后的规则用于近12个月已结业培训班的结果。",
+            "trial": result,
+            "cap": CAP,
         },
     )
 
@@ -192,5 +216,26 @@ def rule_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": "新建补贴政策规则",
             "intro": "本地区另定标准时，新建一条本地区的规则：同类规则以最近一级地区的为准。",
+        },
+    )
+
+
+@login_required
+def rule_trial(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A trial run as a background job: its progress, then its result. Only the reviewer
+    who started it sees it; to anyone else it does not exist."""
+    require(request.user, "policy.read")
+    rule = rule_for(request.user, code)
+    require(request.user, "policy.edit", rule)
+    job = get_object_or_404(Job, pk=pk, kind=JOB_KIND, owner=request.user, params__rule=rule.code)
+    return render(
+        request,
+        "subsidies/rule_trial.html",
+        {
+            "rule": rule,
+            "job": job,
+            "finished": job.finished,
+            "trial": job.result.get("trial") if job.state == JobState.DONE else None,
+            "cap": CAP,
         },
     )

@@ -70,6 +70,11 @@ EXPECTED = {
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),
 }
+# Subsidy claims (the claims core): added to each role's set.
+EXPECTED[Role.COUNTY_CLERK] |= {"claim.read", "claim.submit", "claim.check"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"claim.read", "claim.submit"}
+EXPECTED[Role.CITY_REVIEWER] |= {"claim.read", "claim.city_check", "claim.approve"}
+EXPECTED[Role.PROVINCE_REVIEWER] |= {"claim.read", "claim.approve", "claim.approve_final"}
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -111,35 +111,6 @@ def test_a_flagged_sign_in_holds_the_line_until_the_county_settles_it(
     assert lines_of(c, people[2])[RuleKind.TRAINING].status == LineStatus.HELD
 
 
-@pytest.fixture
-def workshop(regions):
-    """马山县 an assistance workshop's training centre (an enterprise) with its officer 蒙刚,
-    listed for a non-standard craft with a catalogue line."""
-    from skillaid.catalogue.models import DemandEntry, Occupation
-    from skillaid.institutions.models import Institution
-    from tests.conftest import MASHAN, make_user
-    from tests.training.fixtures import list_school
-
-    craft = Occupation.objects.create(code="", name="竹编（非标准职业）")
-    DemandEntry.objects.create(
-        occupation=craft,
-        training_kind="employment",
-        level="none",
-        region_id="450000",
-        valid_from=dt.date(2020, 1, 1),
-        standard_hours=1,
-        subsidy=Decimal("800.00"),
-    )
-    centre = Institution.objects.create(
-        name="马山县竹编就业帮扶车间培训中心", kind="enterprise_provider", region_id=MASHAN
-    )
-    list_school(centre, craft, level="none")
-    officer = make_user("meng", "school_officer", MASHAN, "蒙刚")
-    officer.institution = centre
-    officer.save()
-    return officer, craft
-
-
 def test_a_workshop_project_pays_per_day_to_its_cap_and_the_living_allowance_per_day(
     workshop, run_class, person_factory
 ):
