@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from skillaid.accounts.capabilities import require
@@ -111,7 +111,7 @@ def record_upgrading(request: HttpRequest, payload: UpgradingIn):  # noqa: ANN20
         claimed_on=payload.claimed_on,
         channel=Channel.API,
     )
-    return 201, claim_out(claim)
+    return Status(201, claim_out(claim))
 
 
 class AwaitingOut(Schema):

@@ -153,7 +153,12 @@ def upgrading_awaiting(request: HttpRequest) -> HttpResponse:
 
 
 class ApprenticeForm(forms.Form):
-    county = forms.ChoiceField(label="企业所在县（区）")
+    county = forms.ChoiceField(
+        label="企业所在县（区）",
+        error_messages={
+            "invalid_choice": "县（区）%(value)s不在您的管辖范围内，请选择本辖区的县（区）"
+        },
+    )
     enterprise_name = forms.CharField(label="企业名称", max_length=128)
     enterprise_uscc = forms.CharField(
         label="统一社会信用代码",

@@ -506,10 +506,16 @@ class ApprenticeImport(Importer):
 
     def write(self, row: Row, values: dict[str, Any]) -> str:
         claim = self.claim
+        # A new apprentice is registered in the county of their ID number; one whose number
+        # names no current county, in the enterprise's.
+        number = values["id_number"]
+        home = number[:6]
+        if not Region.objects.current().filter(code=home, level=Level.COUNTY).exists():
+            home = claim.county_id
         person = person_match_or_register(
-            id_number=values["id_number"],
+            id_number=number,
             name=values["name"],
-            county=claim.county_id,
+            county=home,
             actor=self.actor,
             channel=self.channel,
             source="学徒名单导入",
