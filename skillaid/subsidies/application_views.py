@@ -126,11 +126,8 @@ def upgrading_new(request: HttpRequest) -> HttpResponse:
 def upgrading_awaiting(request: HttpRequest) -> HttpResponse:
     """The county's certificates of the last months with no application and no subsidy."""
     require(request.user, "claim.record")
-    counties = list(counties_visible_to(request.user).order_by("code"))
-    wanted = request.GET.get("county", "").strip()
-    county = next((c for c in counties if c.code == wanted), None)
-    if county is None and request.user.region_id:
-        county = next((c for c in counties if c.code == request.user.region_id), None)
+    wanted = request.GET.get("county", "").strip() or (request.user.region_id or "")
+    county = counties_visible_to(request.user).filter(code=wanted).first()
     today = timezone.localdate()
     rows = Certificate.objects.none()
     months = 12
@@ -146,7 +143,9 @@ def upgrading_awaiting(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "county": county,
-            "counties": counties if len(counties) > 1 else [],
+            "wanted": wanted,
+            # A county clerk works on one county; others (administrators) name it.
+            "choose": not (request.user.region_id and len(request.user.region_id) == 6),
             "months": months,
         },
     )
