@@ -37,9 +37,10 @@ from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 from skillaid.evaluation.models import Certificate
 from skillaid.lib.dates import add_months
+from skillaid.people.models import Person
 
 from . import limits as lim
-from .claims import money
+from .claims import OPEN_STATES, money
 from .models import (
     INSURED,
     LIVE,
@@ -159,7 +160,8 @@ def upgrading_line(
 
 
 def earlier_application(cert: Certificate) -> Claim | None:
-    """An application for this certificate already recorded and not rejected."""
+    """An application for this certificate already recorded and not rejected: recorded
+    again in place while it is a draft or returned, else a second one is refused."""
     return (
         Claim.objects.filter(kind=ClaimKind.UPGRADING, lines__certificate=cert)
         .exclude(status=ClaimState.REJECTED)
@@ -191,8 +193,10 @@ def upgrading_apply(
         errors["claimed_on"] = f"申领日期不能早于发证日期{cert.issued_on:%Y-%m-%d}"
     if len(employer) > 100:
         errors["employer"] = "参保单位名称不能超过100个字"
+    # One person's applications one at a time: each is checked against the others.
+    Person.objects.select_for_update().filter(pk=cert.person_id).first()
     earlier = earlier_application(cert)
-    if earlier is not None:
+    if earlier is not None and earlier.status not in OPEN_STATES:
         errors["certificate"] = (
             f"证书{cert.number}已登记技能提升补贴申领（第{earlier.pk}号申领，"
             f"{earlier.get_status_display()}），不能重复申领"
@@ -200,13 +204,20 @@ def upgrading_apply(
     if errors:
         raise ValidationError(errors)
     county = cert.person.county_id
-    claim = Claim.objects.create(
-        kind=ClaimKind.UPGRADING,
-        county_id=county,
-        person=cert.person,
-        claimed_on=claimed_on,
-        created_by=actor,
-    )
+    if earlier is not None:
+        # Not yet submitted, or returned: recorded again (a declaration corrected), in place.
+        claim = Claim.objects.select_for_update().get(pk=earlier.pk)
+        claim.lines.all().delete()
+        claim.claimed_on = claimed_on
+        claim.save(update_fields=["claimed_on"])
+    else:
+        claim = Claim.objects.create(
+            kind=ClaimKind.UPGRADING,
+            county_id=county,
+            person=cert.person,
+            claimed_on=claimed_on,
+            created_by=actor,
+        )
     history = lim.History.load([cert.person_id], exclude_claim=claim.pk)
     line = upgrading_line(
         cert,
@@ -225,7 +236,8 @@ def upgrading_apply(
         object_type=claim,
         person_id=cert.person_id,
         changes={"certificate": cert.number, "status": line.status, "amount": str(line.amount)},
-        note=f"登记技能提升补贴申领：证书{cert.number}，{line.get_status_display()}{line.amount}元",
+        note=f"{'重新' if earlier else ''}登记技能提升补贴申领：证书{cert.number}，"
+        f"{line.get_status_display()}{line.amount}元",
     )
     return claim
 

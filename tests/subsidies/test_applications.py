@@ -153,12 +153,21 @@ def test_a_certificate_whose_training_was_subsidised_gets_no_upgrading_subsidy(
     assert "该证书已享受职业培训补贴" in line.reason
 
 
-def test_the_same_certificate_is_not_applied_for_twice(wei, person_factory, certify):
+def test_a_draft_is_recorded_again_in_place_and_a_submitted_one_is_not_repeated(
+    wei, person_factory, certify
+):
     cert = certify(person_factory())
-    claim = apply(wei, cert).claim
+    first = apply(wei, cert, insured=False)
+    assert first.status == "refused"
+    again = apply(wei, cert, insured=True)
+    assert again.claim_id == first.claim_id and again.status == "due"
+    assert ClaimLine.objects.count() == 1
+    claim = again.claim
+    review_move(claim, "submitted", actor=wei, reason="", channel="page")
     with pytest.raises(ValidationError) as exc:
         apply(wei, cert)
-    assert f"第{claim.pk}号申领" in exc.value.message_dict["certificate"][0]
+    message = exc.value.message_dict["certificate"][0]
+    assert f"第{claim.pk}号申领" in message and "已提交待初审" in message
     assert Claim.objects.filter(kind="upgrading").count() == 1
 
 
@@ -258,8 +267,13 @@ def test_the_api_records_an_application_within_scope(client, wei, huang, person_
     (line,) = body["lines"]
     assert body["kind"] == "upgrading" and body["county"] == MASHAN
     assert (line["status"], line["amount"], line["rule"]) == ("due", "2000.00", UPGRADING)
+    # While a draft, recording again replaces its line; once submitted, it is refused.
+    again = client.post(url, payload, content_type=json, **bearer(wei))
+    assert again.status_code == 201 and again.json()["id"] == body["id"]
+    review_move(Claim.objects.get(), "submitted", actor=wei, reason="", channel="page")
     again = client.post(url, payload, content_type=json, **bearer(wei))
     assert again.status_code == 422 and "不能重复申领" in again.json()["detail"]["certificate"]
+    assert ClaimLine.objects.count() == 1
     listed = client.get("/api/claims/upgrading/awaiting", {"county": MASHAN}, **bearer(wei))
     assert listed.status_code == 200
     assert cert.number not in [c["number"] for c in listed.json()]
