@@ -4,6 +4,8 @@ apprentice list with its contract, and the contract's download."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.evaluation.models import Certificate
 from skillaid.evaluation.selectors import certificates_visible_to
+from skillaid.lib.sheets import SUFFIXES
 from skillaid.regions.selectors import counties_visible_to
 
 from .applications import certificates_awaiting, claim_months, upgrading_apply
@@ -29,6 +32,7 @@ from .apprentices import (
     ApprenticeImport,
     apprenticeship_claim_open,
     contract_check,
+    enterprise_claim_find,
     enterprise_terms,
 )
 from .models import ClaimKind
@@ -208,15 +212,31 @@ def apprentice_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         contract = data.get("contract")
+        suffix = Path(data["file"].name or "").suffix.lower()
         try:
+            if suffix not in SUFFIXES:
+                # Refused before the claim is opened; start_upload_job says the same.
+                raise ValidationError(
+                    {
+                        "file": f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件"
+                    }
+                )
             if data["dry_run"]:
                 # A dry run keeps nothing: the terms and the contract are checked here, the
-                # rows in the job, against a claim made and rolled back there.
-                enterprise_terms(request.user, data)
+                # rows in the job, against the enterprise's claim for the period if there is
+                # one, else against one made and rolled back there.
+                county, _, code, period_from, period_until = enterprise_terms(request.user, data)
                 if contract is not None:
                     contract_check(contract)
+                existing = enterprise_claim_find(
+                    county=county.code,
+                    uscc_code=code,
+                    period_from=period_from,
+                    period_until=period_until,
+                )
                 params = {
                     "dry_run": True,
+                    "claim": existing.pk if existing is not None else None,
                     "terms": {
                         "county": data["county"],
                         "enterprise_name": data["enterprise_name"],

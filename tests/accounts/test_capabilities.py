@@ -27,10 +27,12 @@ BUREAU_READS = {
     "certificate.revoke",
     "audit.read",
     "policy.read",
+    "claim.read",
 }
 EXPECTED = {
     Role.COUNTY_CLERK: BUREAU_READS
-    | {"ledger.edit", "ledger.import", "pairing.agreement", "person_account.open"},
+    | {"ledger.edit", "ledger.import", "pairing.agreement", "person_account.open"}
+    | {"claim.submit", "claim.check", "claim.record"},
     Role.SCHOOL_OFFICER: {
         "person.register",
         "institution.edit",
@@ -43,10 +45,14 @@ EXPECTED = {
         "certificate.issue",
         "certificate.revoke",
         "person_account.open",
+        "claim.read",
+        "claim.submit",
     },
-    Role.CITY_REVIEWER: BUREAU_READS | {"institution.set_status", "pairing.manage"},
+    Role.CITY_REVIEWER: BUREAU_READS
+    | {"institution.set_status", "pairing.manage", "claim.city_check", "claim.approve"},
     Role.PROVINCE_REVIEWER: BUREAU_READS
-    | {"institution.set_status", "pairing.manage", "catalogue.edit", "policy.edit"},
+    | {"institution.set_status", "pairing.manage", "catalogue.edit", "policy.edit"}
+    | {"claim.approve", "claim.approve_final"},
     Role.ADMIN: set(CAPABILITIES),
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),

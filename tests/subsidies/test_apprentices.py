@@ -338,3 +338,43 @@ def test_another_countys_clerk_gets_nothing(client, wei, huang, lu, good_rows, t
         import_apprentices(path, actor=huang, claim=claim)
     client.force_login(lu)
     assert client.get(reverse("apprentice_import")).status_code == 403
+
+
+def test_the_command_imports_into_a_claim_and_refuses_one_submitted(wei, good_rows, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim = apprenticeship_claim_open(actor=wei, data=terms(), contract=contract())
+    path = workbook(tmp_path / "学徒名单.xlsx", good_rows)
+    out = StringIO()
+    call_command(
+        "import_apprentices", str(path), "--claim", str(claim.pk), "--user", "wei", stdout=out
+    )
+    assert "3 created" in out.getvalue() and claim.lines.count() == 3
+    review_move(claim, "submitted", actor=wei, reason="", channel="page")
+    err = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command(
+            "import_apprentices", str(path), "--claim", str(claim.pk), "--user", "wei", stderr=err
+        )
+    assert exc.value.code == 2 and "不能再导入学徒名单" in err.getvalue()
+
+
+def test_a_dry_run_of_a_list_already_imported_shows_it_unchanged(client, wei, good_rows, tmp_path):
+    path = workbook(tmp_path / "学徒名单.xlsx", good_rows)
+    client.force_login(wei)
+    post(client, path, contract_file=contract())
+    post(client, path, dry_run=True)
+    dry = Job.objects.filter(kind="apprentice_import").order_by("id").last()
+    assert dry.params["dry_run"] and dry.params["claim"] == Claim.objects.get().pk
+    assert (dry.result["created"], dry.result["unchanged"]) == (0, 3)
+
+
+def test_a_list_that_is_no_spreadsheet_opens_no_claim(client, wei, tmp_path):
+    path = tmp_path / "学徒名单.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    client.force_login(wei)
+    body = post(client, path, contract_file=contract()).content.decode()
+    assert "不支持的文件类型“.pdf”" in body
+    assert not Claim.objects.exists() and not Job.objects.exists()
