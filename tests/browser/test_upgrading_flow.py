@@ -93,3 +93,49 @@ def test_the_clerk_records_an_upgrading_application_and_submits_it(
     assert (line.certificate_id, line.amount) == (cert.pk, Decimal("1500.00"))
     assert line.evidence["employer"] == "广西某机械有限公司"
     context.close()
+
+
+def test_the_clerk_imports_an_apprentice_list_with_its_contract_on_a_phone(
+    browser, live_server, regions, wei, person_factory, tmp_path, settings
+):
+    from skillaid.lib.uscc import make_code
+    from tests.subsidies.test_apprentices import CONTRACT, workbook
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_policy_rules()
+    person = person_factory(name="蓝海燕")
+    rows = [
+        [person.id_number, person.name, "车工", "四级", "2025-09-01", "2027-08-31"],
+        ["450124199001011235", "韦错", "车工", "五级", "2026-01-01", "2026-12-31"],
+    ]
+    sheet = workbook(tmp_path / "学徒名单.xlsx", rows)
+    contract = tmp_path / "学徒培训合同.pdf"
+    contract.write_bytes(CONTRACT)
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=SIZES["phone"])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    login(page, "wei", PASSWORD)
+    page.goto("/claims/")
+    page.click("#apprentice-import")
+    _fits(page)
+    page.fill("#id_enterprise_name", "马山县某某机械有限公司")
+    page.fill("#id_enterprise_uscc", make_code("91450124MA5K00001"))
+    page.fill("#id_period_from", "2026-01-01")
+    page.fill("#id_period_until", "2026-12-31")
+    page.set_input_files("#id_file", str(sheet))
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator("#apprentice-form")).to_contain_text("请上传学徒培训合同")
+    _fits(page)
+    page.set_input_files("#id_file", str(sheet))
+    page.set_input_files("#id_contract", str(contract))
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_url("**/jobs/*/")
+    expect(page.locator("body")).to_contain_text("校验码错误")
+    _fits(page)
+
+    claim = Claim.objects.get(kind="apprenticeship")
+    page.goto(f"/claims/{claim.pk}/")
+    expect(page.locator("#claim-due")).to_have_text("5000.00")
+    expect(page.locator("#attachment")).to_have_text("学徒培训合同.pdf")
+    _fits(page)
+    context.close()
