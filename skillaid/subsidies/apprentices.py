@@ -135,7 +135,7 @@ def enterprise_terms(
         errors["county"] = "请选择企业所在的县（区）"
     else:
         try:
-            require(actor, "claim.record", county_scope(county))
+            require(actor, "claim.record", CountyInScope(county))
         except PermissionDenied as exc:
             errors["county"] = str(exc)
     name = " ".join(str(data.get("enterprise_name") or "").split())
@@ -163,7 +163,7 @@ def enterprise_terms(
     return county, name, code, period_from, period_until
 
 
-class county_scope:  # noqa: N801 - a tiny adapter, named as the object it stands for
+class CountyInScope:
     """A county as `within` asks it (accounts.capabilities): in scope if its code is."""
 
     def __init__(self, county: Region) -> None:
