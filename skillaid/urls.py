@@ -17,6 +17,7 @@ from skillaid.pairings import views as pairings
 from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
+from skillaid.subsidies import application_views as subsidy_applications
 from skillaid.subsidies import claim_views as subsidy_claims
 from skillaid.subsidies import views as subsidies
 from skillaid.training import class_views as classes
@@ -105,6 +106,23 @@ urlpatterns = [
     path("claims/<int:pk>/", subsidy_claims.claim_detail, name="claim_detail"),
     path("claims/<int:pk>/review/", subsidy_claims.claim_review, name="claim_review"),
     path("claims/<int:pk>/recompute/", subsidy_claims.claim_recompute, name="claim_recompute"),
+    # A person's skill-upgrading application and an enterprise's apprentice list.
+    path("claims/upgrading/new/", subsidy_applications.upgrading_new, name="upgrading_new"),
+    path(
+        "claims/upgrading/awaiting/",
+        subsidy_applications.upgrading_awaiting,
+        name="upgrading_awaiting",
+    ),
+    path(
+        "claims/apprentices/import/",
+        subsidy_applications.apprentice_import,
+        name="apprentice_import",
+    ),
+    path(
+        "claims/<int:pk>/attachment/",
+        subsidy_applications.claim_attachment,
+        name="claim_attachment",
+    ),
     path("policies/", subsidies.rule_list, name="policy_rules"),
     path("policies/export.xlsx", subsidies.rule_export, name="policy_rule_export"),
     path("policies/new/", subsidies.rule_create, name="policy_rule_create"),

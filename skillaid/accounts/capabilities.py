@@ -125,6 +125,14 @@ _TABLE = [
         "只有申领机构的管理员或人员所在县（区）人社部门可以提交补贴申领",
         "您不能办理该补贴申领：{obj}不在您的管辖范围内",
     ),
+    # A person's skill-upgrading application and an enterprise's apprenticeship claim are
+    # recorded by the county bureau where the person (or the enterprise) is.
+    Capability(
+        "claim.record",
+        {COUNTY, ADMIN},
+        "个人和企业的补贴申领由县（区）人社部门登记",
+        "您不能登记该申领：{obj}不在您的管辖范围内",
+    ),
     Capability("claim.check", {COUNTY, ADMIN}, "补贴申领由县（区）人社部门初审"),
     Capability("claim.city_check", {CITY, ADMIN}, "补贴申领由市级审核人员复核"),
     Capability("claim.approve", {CITY, PROVINCE, ADMIN}, "补贴申领由市级或省级审核人员审批"),

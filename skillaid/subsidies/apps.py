@@ -8,16 +8,19 @@ class SubsidiesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from skillaid.accounts.imports.framework import register_importer
         from skillaid.accounts.review import review_register
         from skillaid.accounts.sections import section_register
         from skillaid.evaluation.models import Certificate
         from skillaid.training.signals import attendance_settled, class_closed
 
         from . import receivers
+        from .apprentices import ApprenticeImport
         from .review import CLAIM_REVIEW
         from .sections import class_claim_section, own_claims_section, person_claims_section
 
         review_register(CLAIM_REVIEW)
+        register_importer(ApprenticeImport)
         class_closed.connect(receivers.on_class_closed, dispatch_uid="subsidies.class_closed")
         attendance_settled.connect(
             receivers.on_attendance_settled, dispatch_uid="subsidies.attendance_settled"

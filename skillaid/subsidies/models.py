@@ -408,6 +408,10 @@ class Claim(models.Model):
     enterprise_name = models.CharField("企业名称", max_length=128, blank=True)
     enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     claimed_on = models.DateField("申领日期", default=timezone.localdate)
+    # The period an enterprise's apprenticeship claim covers (its lines count apprentice-
+    # years within it); empty for other claims.
+    period_from = models.DateField("申领期间起", null=True, blank=True)
+    period_until = models.DateField("申领期间止", null=True, blank=True)
     status = models.CharField(
         "审核状态", max_length=16, choices=ClaimState.choices, default=ClaimState.DRAFT
     )

@@ -122,6 +122,7 @@ def claim_list(user: User, *, filters: ClaimFilters | None = None) -> QuerySet[C
             Q(training_class__name__icontains=f.q)
             | Q(enterprise_name__icontains=f.q)
             | Q(institution__name__icontains=f.q)
+            | Q(person__name=f.q)
         )
     return rows.annotate(
         due=Sum("lines__amount", filter=Q(lines__status__in=LIVE)),

@@ -39,6 +39,7 @@ EXPECTED = {
         "person_account.open",
         "claim.submit",
         "claim.check",
+        "claim.record",
     },
     Role.SCHOOL_OFFICER: {
         "person.register",
