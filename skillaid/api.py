@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as InvalidInput
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from skillaid.accounts.calendar_api import router as calendar_router
 from skillaid.accounts.models import (
     READ_METHODS,
     TERMINAL_ROUTES,
@@ -138,6 +139,7 @@ api = NinjaAPI(
 )
 api.add_router("/people", people_router)
 api.add_router("/regions", regions_router)
+api.add_router("/", calendar_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", institutions_router)
 api.add_router("/", pairings_router)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from skillaid.accounts import audit_views, token_views
+from skillaid.accounts import audit_views, calendar_views, token_views
 from skillaid.accounts import job_views as jobs
 from skillaid.accounts import review_views as review
 from skillaid.accounts import views as accounts
@@ -51,6 +51,10 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", token_views.token_revoke_view, name="token_revoke"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("review/", review.review_list, name="review_list"),
+    path("calendar/", calendar_views.calendar_list, name="calendar"),
+    path("calendar/new/", calendar_views.calendar_year_new, name="calendar_year_new"),
+    path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
+    path("calendar/<int:year>/edit/", calendar_views.calendar_year_edit, name="calendar_year_edit"),
     path("ledger/", people.ledger_list, name="ledger"),
     path("ledger/export.xlsx", people.ledger_export, name="ledger_export"),
     path("people/new/", people.person_create, name="person_create"),

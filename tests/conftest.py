@@ -211,3 +211,11 @@ def person_factory(regions):
         return person_create(actor=system_user(), channel="command", data=data)
 
     return make
+
+
+@pytest.fixture
+def work_calendar(db):
+    """The statutory calendar as `skillaid setup` leaves it: every year chinese-calendar knows."""
+    from skillaid.accounts.holidays import calendar_seed
+
+    return calendar_seed()

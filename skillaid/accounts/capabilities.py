@@ -129,6 +129,10 @@ _TABLE = [
     Capability("claim.city_check", {CITY, ADMIN}, "补贴申领由市级审核人员复核"),
     Capability("claim.approve", {CITY, PROVINCE, ADMIN}, "补贴申领由市级或省级审核人员审批"),
     Capability("claim.approve_final", {PROVINCE, ADMIN}, "补贴申领由省级审核人员审批"),
+    # The statutory calendar (节假日安排) that working days are counted from: read by the
+    # bureaus, a year's holidays and make-up working days entered by administrators.
+    Capability("calendar.read", BUREAUS, "您的角色不能查看节假日安排"),
+    Capability("calendar.edit", {ADMIN}, "节假日安排由系统管理员录入"),
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),

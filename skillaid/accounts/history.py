@@ -27,6 +27,7 @@ LABELS = {
     "items": "计划条目",
     "year": "年度",
     "period": "期间",
+    "days": "放假与调休上班日期",
     # the ledger export's filters
     "q": "姓名或身份证号",
     "region": "地区",

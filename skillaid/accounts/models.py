@@ -571,8 +571,8 @@ class IdKey(models.Model):
         return f"{self.key_id}（{self.get_state_display()}）"
 
 
-# The token, import-record, job and review-step models live with their mechanisms; imported
-# here so that Django registers them and imports of them from this module keep working.
+# The token, import-record, job, review-step and calendar models live with their mechanisms;
+# imported here so that Django registers them and imports of them from this module keep working.
 from .apitokens import (  # noqa: E402, F401
     MAX_TOKEN_DAYS,
     READ_METHODS,
@@ -582,6 +582,7 @@ from .apitokens import (  # noqa: E402, F401
     TokenScope,
     TokenUse,
 )
+from .holidays import CalendarDay, CalendarSource, CalendarYear, DayKind  # noqa: E402, F401
 from .imports.records import ImportRecord  # noqa: E402, F401
 from .jobs import Job, JobState  # noqa: E402, F401
 from .review import ReviewStep  # noqa: E402, F401

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from skillaid.accounts.holidays import calendar_seed, missing_years_note
+from skillaid.accounts.workdays import known_years
 from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
@@ -10,7 +12,7 @@ from skillaid.subsidies.models import PolicyRule
 
 
 class Command(BaseCommand):
-    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings, subsidy policy rules). Safe to run on every start."
+    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings, subsidy policy rules, the statutory holiday calendar). Safe to run on every start."
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -19,6 +21,7 @@ class Command(BaseCommand):
         _, site_problems = load_resettlement_sites()
         pairings = load_pairings()
         rules = load_policy_rules()
+        calendar = calendar_seed()
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
         for problem in rules.problems:
@@ -27,5 +30,14 @@ class Command(BaseCommand):
             f"SkillAid database ready: {Region.objects.count()} divisions ({changed} changed), "
             f"{KeyCounty.objects.count()} key counties, {ResettlementSite.objects.count()} resettlement sites, "
             f"{Pairing.objects.count()} pairings ({len(pairings.problems)} source rows without a school), "
-            f"{PolicyRule.objects.count()} policy rules ({rules.created} new)."
+            f"{PolicyRule.objects.count()} policy rules ({rules.created} new), "
+            f"{_calendar_years()} in the holiday calendar ({len(calendar.created)} new)."
         )
+        note = missing_years_note()
+        if note:
+            self.stdout.write(note)
+
+
+def _calendar_years() -> str:
+    years = known_years()
+    return f"{len(years)} years (latest {years[-1]})" if years else "no years"
