@@ -13,6 +13,7 @@ from skillaid.accounts.capabilities import require
 
 from . import services
 from .models import PolicyRule, PolicyRuleVersion
+from .publication_api import router as publication_router
 from .selectors import PolicyRuleFilters, policy_rule_list, rule_for, shown_version
 
 router = Router(tags=["policy rules"])
@@ -114,3 +115,7 @@ def read_rule(request: HttpRequest, code: str):  # noqa: ANN201
     out = RuleOut.of(rule, versions[-1] if versions else None)
     history = [VersionOut.of(v, versions[i - 1] if i else None) for i, v in enumerate(versions)]
     return RuleDetailOut(**out.dict(), versions=list(reversed(history)))
+
+
+# Publication (补贴公示) and objections: their own module, mounted on this router.
+router.add_router("", publication_router)

@@ -8,6 +8,7 @@ class SubsidiesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from skillaid.accounts.middleware import person_pages_register
         from skillaid.accounts.review import review_register
         from skillaid.accounts.sections import section_register
         from skillaid.evaluation.models import Certificate
@@ -30,3 +31,5 @@ class SubsidiesConfig(AppConfig):
         section_register("class_detail", class_claim_section)
         section_register("person_detail", person_claims_section, order=120)
         section_register("me", own_claims_section, order=120)
+        # The public publication pages are open to a person signed in to their own account.
+        person_pages_register("public_publications", "public_publication")

@@ -20,6 +20,7 @@ from skillaid.accounts.review import review_history, review_move
 
 from .claims import OPEN_STATES, class_claim
 from .models import LIVE, ClaimKind, ClaimState
+from .publication_selectors import claim_publication
 from .review import claim_moves, levels
 from .sections import payee_totals
 from .selectors import ClaimFilters, claim_for, claim_list
@@ -102,6 +103,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_recompute": claim.training_class_id
             and claim.status in OPEN_STATES
             and can(request.user, "claim.submit", claim),
+            **claim_publication(claim),
+            "can_resolve": can(request.user, "objection.resolve", claim),
         },
     )
 
