@@ -18,7 +18,6 @@ from skillaid.subsidies.models import (
     PolicyRule,
     PolicyRuleVersion,
     Publication,
-    RuleKind,
 )
 from skillaid.subsidies.payable import payable_lines
 from skillaid.subsidies.publication import (
@@ -58,12 +57,16 @@ def mashan_claim(run_class, lu, wei, liang, school, person_factory):
     )
 
 
-def publish(actor, county: str = MASHAN, on: dt.datetime = local(2026, 9, 29)) -> Publication:  # noqa: ANN001
+PUBLISHED = local(2026, 9, 29)
+DURING = local(2026, 10, 9)
+
+
+def publish(actor, county: str = MASHAN, on: dt.datetime = PUBLISHED) -> Publication:  # noqa: ANN001
     with at(on):
         return publication_create(actor=actor, county=county, channel="page")
 
 
-def object_to(publication, line, on: dt.datetime = local(2026, 10, 9), **extra):  # noqa: ANN001, ANN201
+def object_to(publication, line, on: dt.datetime = DURING, **extra):  # noqa: ANN001, ANN201
     with at(on):
         return objection_raise(
             publication=publication,
