@@ -17,6 +17,7 @@ from skillaid.accounts.scope import Scope
 from skillaid.lib.idnumber import mask
 
 from .models import (
+    AmountUnit,
     Claim,
     ClaimLine,
     ClaimState,
@@ -164,11 +165,6 @@ def public_rows(publication: Publication) -> list[dict]:
         if line.occupation_id:
             level = f"·{line.get_level_display()}" if line.level else ""
             item = f"{item}（{line.occupation.name}{level}）"
-        standard = "—"
-        if line.rate is not None:
-            standard = f"{line.rate} {line.get_unit_display()}".strip()
-            if line.unit == "person_day":
-                standard += f" × {line.units.normalize():f}天"
         rows.append(
             {
                 "n": n,
@@ -177,11 +173,24 @@ def public_rows(publication: Publication) -> list[dict]:
                 "id_masked": line.id_masked if "*" in line.id_masked else mask(line.id_masked),
                 "item": item,
                 "payee": line.get_payee_display(),
-                "standard": standard,
+                "standard": standard_text(line),
                 "amount": line.amount,
             }
         )
     return rows
+
+
+def standard_text(line: ClaimLine) -> str:
+    """The standard as a notice says it: 50.00 元/人·天 × 3天, 1200.00 元/人（需求目录标准）."""
+    if line.rate is None:
+        return "—"
+    if line.unit == AmountUnit.PER_PERSON_DAY:
+        return f"{line.rate} 元/人·天 × {line.units.normalize():f}天"
+    if line.unit == AmountUnit.CATALOGUE:
+        return f"{line.rate} 元/人（需求目录补贴标准）"
+    if line.unit == AmountUnit.PER_LEVEL:
+        return f"{line.rate} 元/人（按等级）"
+    return f"{line.rate} {line.get_unit_display()}".strip()
 
 
 def public_total(rows: list[dict]) -> Decimal:
