@@ -340,3 +340,20 @@ def test_one_address_may_not_hold_a_whole_list(mashan_claim, wei, monkeypatch):
     with pytest.raises(ValidationError, match="24小时内最多提交2条异议"):
         object_to(publication, lines[2])
     assert lines[2].objections.count() == 0
+
+
+def test_the_publish_command_previews_and_publishes_as_the_page_does(mashan_claim, wei):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    with at(PUBLISHED):
+        call_command("publish", MASHAN, "--dry-run", "--user", "wei", stdout=out)
+        assert "将公示4条明细" in out.getvalue() and "至2026-10-12止" in out.getvalue()
+        assert not Publication.objects.exists()
+        call_command("publish", MASHAN, "--user", "wei", stdout=out)
+        assert "公示至2026-10-12" in out.getvalue()
+        with pytest.raises(CommandError, match="没有待公示的补贴明细"):
+            call_command("publish", MASHAN, "--user", "wei", stdout=out)
+    assert Publication.objects.get().created_by == wei

@@ -194,3 +194,18 @@ def test_reading_and_objecting_are_rate_limited_per_address(two_counties, anyone
     # Four objections, a fifth refused as a repeat, the sixth in the minute throttled.
     assert answers == [302, 302, 302, 302, 422, 429]
     assert Objection.objects.filter(ip="198.51.100.9").count() == 4
+
+
+def test_a_person_signed_in_to_their_own_account_reads_the_list_too(two_counties, client, wei):
+    from skillaid.people import own_account
+
+    ours, _ = two_counties
+    person = Person.objects.get(name="蓝海燕")
+    user, _ = own_account.account_open_by_staff(actor=wei, person=person)
+    user.must_change_password = False
+    user.save()
+    client.force_login(user)
+    with at(DURING):
+        page = client.get(f"/public/publications/{ours.pk}/")
+    assert page.status_code == 200 and "蓝海燕" in page.content.decode()
+    assert client.get(f"/publications/{ours.pk}/").status_code == 403
