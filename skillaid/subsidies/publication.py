@@ -37,7 +37,7 @@ from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit, audit_changes
 from skillaid.accounts.scope import region_in_scope
 from skillaid.accounts.workdays import UnknownCalendarYear, WorkCalendar
-from skillaid.regions.models import Region
+from skillaid.regions.models import Level, Region
 
 from .limits import PUBLICATION
 from .models import (
@@ -125,7 +125,7 @@ def publication_create(*, actor: User, county: str, channel: str) -> Publication
     region = region_in_scope(actor, county, errors, "county")
     if region is None:
         raise ValidationError(errors)
-    if region.level != "county":
+    if region.level != Level.COUNTY:
         raise ValidationError({"county": f"{region.name}不是县（区）：公示按县（区）发布"})
     today = timezone.localdate()
     lines = list(

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -61,12 +62,20 @@ def publication_list(
         rows = rows.filter(ends_on__gte=today)
     elif f.state == "ended":
         rows = rows.filter(ends_on__lt=today)
+    # Each figure from its own subquery: one join of lines and objections would count
+    # every line's amount once per objection.
+    lines = ClaimLine.objects.filter(publication=OuterRef("pk")).values("publication")
+    opened = Objection.objects.filter(
+        publication=OuterRef("pk"), state=ObjectionState.OPEN
+    ).values("publication")
     return rows.annotate(
-        line_count=Count("lines", distinct=True),
-        total=Sum("lines__amount"),
-        open_objections=Count(
-            "objections", filter=Q(objections__state=ObjectionState.OPEN), distinct=True
+        line_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
+        total=Coalesce(
+            Subquery(lines.annotate(t=Sum("amount")).values("t")),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
         ),
+        open_objections=Coalesce(Subquery(opened.annotate(n=Count("id")).values("n")), 0),
     ).order_by("-starts_on", "-id")
 
 

@@ -212,3 +212,28 @@ def test_the_api_refuses_publishing_into_an_unknown_year(claim, client, wei):
         )
     assert answer.status_code == 422
     assert "2027年的法定节假日安排尚未录入" in str(answer.json()["detail"])
+
+
+def test_the_list_adds_each_line_once_however_many_objections(objected, client, wei):
+    from decimal import Decimal
+
+    publication, objection = objected
+    with at(DURING):
+        objection_raise(
+            publication=publication,
+            line_id=objection.line_id,
+            text="同一人另有人反映",
+            ip="198.51.100.9",
+        )
+    total = sum((x.amount for x in publication.lines.all()), Decimal("0.00"))
+    assert total == Decimal("2700.00")
+    body = client.get("/api/publications", **bearer(wei)).json()
+    assert (Decimal(str(body[0]["amount"])), body[0]["lines"], body[0]["open_objections"]) == (
+        total,
+        4,
+        2,
+    )
+    client.force_login(wei)
+    page = client.get("/publications/")
+    row = page.context["page"].object_list[0]
+    assert (row.total, row.line_count, row.open_objections) == (total, 4, 2)
