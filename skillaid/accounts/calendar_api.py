@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from skillaid.lib.dates import Day
 
 from .capabilities import require
-from .holidays import CalendarYear, calendar_year_enter
+from .holidays import TEXT_MAX, CalendarYear, calendar_year_enter
 from .models import Channel
 from .workdays import WorkCalendar
 
@@ -55,7 +55,7 @@ class YearDetailOut(YearOut):
 class YearIn(Schema):
     days: str = Field(
         description="one line a date or range, name and 休/班: “2028-01-01 元旦 休”",
-        max_length=20000,
+        max_length=TEXT_MAX,
     )
     basis: str = Field("", max_length=255)
 

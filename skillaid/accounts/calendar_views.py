@@ -20,6 +20,7 @@ from .history import describe
 from .holidays import (
     FIRST_YEAR,
     LAST_YEAR,
+    TEXT_MAX,
     CalendarSource,
     CalendarYear,
     DayKind,
@@ -48,6 +49,7 @@ class CalendarYearForm(forms.Form):
             attrs={"rows": 14, "placeholder": "2028-01-01 元旦 休\n2028-02-06 春节 班"}
         ),
         strip=False,
+        max_length=TEXT_MAX,
     )
     basis = forms.CharField(
         label="依据",

@@ -26,6 +26,8 @@ from .models import Action, Channel, User, audit
 from .system import system_user
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A year has a few dozen special days; a text this long is not a year's schedule.
+TEXT_MAX = 20000
 
 
 class CalendarSource(models.TextChoices):
@@ -127,6 +129,9 @@ def calendar_year_enter(
     require(actor, "calendar.edit")
     if not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError({"year": f"年度应在{FIRST_YEAR}年至{LAST_YEAR}年之间"})
+    text = str(text or "")
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"days": f"内容过长（最多{TEXT_MAX}个字），一年的放假安排不会这么长"})
     basis = " ".join(str(basis or "").split())
     if len(basis) > 255:
         raise ValidationError({"basis": "依据最多255个字"})

@@ -131,3 +131,10 @@ def test_an_unknown_year_page_is_a_404(client, work_calendar, zhou):
     client.force_login(zhou)
     assert client.get("/calendar/2031/").status_code == 404
     assert client.get("/calendar/2031/edit/").status_code == 404
+
+
+def test_a_text_far_longer_than_a_year_is_refused_whole(client, work_calendar, zhou):
+    client.force_login(zhou)
+    answer = client.post("/calendar/new/", {"year": "2027", "days": "2027-01-01 元旦 休\n" * 2000})
+    assert answer.status_code == 200 and "不超过 20000 字符" in answer.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()

@@ -27,6 +27,7 @@ BUREAU_READS = {
     "certificate.revoke",
     "audit.read",
     "policy.read",
+    "calendar.read",
 }
 EXPECTED = {
     Role.COUNTY_CLERK: BUREAU_READS
