@@ -28,10 +28,15 @@ BUREAU_READS = {
     "audit.read",
     "policy.read",
     "calendar.read",
+    "claim.read",
+    "publication.read",
+    "publication.create",
+    "objection.resolve",
 }
 EXPECTED = {
     Role.COUNTY_CLERK: BUREAU_READS
-    | {"ledger.edit", "ledger.import", "pairing.agreement", "person_account.open"},
+    | {"ledger.edit", "ledger.import", "pairing.agreement", "person_account.open"}
+    | {"claim.submit", "claim.check"},
     Role.SCHOOL_OFFICER: {
         "person.register",
         "institution.edit",
@@ -44,10 +49,14 @@ EXPECTED = {
         "certificate.issue",
         "certificate.revoke",
         "person_account.open",
+        "claim.read",
+        "claim.submit",
     },
-    Role.CITY_REVIEWER: BUREAU_READS | {"institution.set_status", "pairing.manage"},
+    Role.CITY_REVIEWER: BUREAU_READS
+    | {"institution.set_status", "pairing.manage", "claim.city_check", "claim.approve"},
     Role.PROVINCE_REVIEWER: BUREAU_READS
-    | {"institution.set_status", "pairing.manage", "catalogue.edit", "policy.edit"},
+    | {"institution.set_status", "pairing.manage", "catalogue.edit", "policy.edit"}
+    | {"claim.approve", "claim.approve_final"},
     Role.ADMIN: set(CAPABILITIES),
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),
