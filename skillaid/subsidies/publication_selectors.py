@@ -65,9 +65,9 @@ def publication_list(
     # Each figure from its own subquery: one join of lines and objections would count
     # every line's amount once per objection.
     lines = ClaimLine.objects.filter(publication=OuterRef("pk")).values("publication")
-    opened = Objection.objects.filter(
-        publication=OuterRef("pk"), state=ObjectionState.OPEN
-    ).values("publication")
+    opened = Objection.objects.filter(publication=OuterRef("pk"), state=ObjectionState.OPEN).values(
+        "publication"
+    )
     return rows.annotate(
         line_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
         total=Coalesce(
