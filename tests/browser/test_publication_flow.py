@@ -24,6 +24,9 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _fits(page) -> None:  # noqa: ANN001
+    # After a click the new page's text can be there before its stylesheet has applied
+    # (the tables fold into cards on a phone only then): measure the loaded page.
+    page.wait_for_load_state("load")
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
