@@ -19,6 +19,8 @@ from skillaid.people import views as people
 from skillaid.regions import views as regions
 from skillaid.subsidies import application_views as subsidy_applications
 from skillaid.subsidies import claim_views as subsidy_claims
+from skillaid.subsidies import public_views as subsidy_public
+from skillaid.subsidies import publication_views as subsidy_publications
 from skillaid.subsidies import views as subsidies
 from skillaid.training import class_views as classes
 
@@ -129,6 +131,26 @@ urlpatterns = [
     path("policies/<slug:code>/", subsidies.rule_detail, name="policy_rule"),
     path("policies/<slug:code>/edit/", subsidies.rule_edit, name="policy_rule_edit"),
     path("policies/<slug:code>/trials/<int:pk>/", subsidies.rule_trial, name="policy_rule_trial"),
+    # Publication (补贴公示) and objections: staff pages, and the public list without login.
+    path("publications/", subsidy_publications.publications_page, name="publications"),
+    path("publications/new/", subsidy_publications.publication_new, name="publication_new"),
+    path(
+        "publications/<int:pk>/",
+        subsidy_publications.publication_detail,
+        name="publication_detail",
+    ),
+    path("objections/", subsidy_publications.objections_page, name="objections"),
+    path(
+        "objections/<int:pk>/resolve/",
+        subsidy_publications.objection_resolve_view,
+        name="objection_resolve",
+    ),
+    path("public/publications/", subsidy_public.publications_public, name="public_publications"),
+    path(
+        "public/publications/<int:pk>/",
+        subsidy_public.publication_public,
+        name="public_publication",
+    ),
     path("regions/", regions.region_search, name="regions"),
     path("capacity/", capacity.capacity_list, name="capacity_list"),
     path("capacity/export.xlsx", capacity.capacity_export, name="capacity_export"),

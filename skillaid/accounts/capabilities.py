@@ -137,6 +137,21 @@ _TABLE = [
     Capability("claim.city_check", {CITY, ADMIN}, "补贴申领由市级审核人员复核"),
     Capability("claim.approve", {CITY, PROVINCE, ADMIN}, "补贴申领由市级或省级审核人员审批"),
     Capability("claim.approve_final", {PROVINCE, ADMIN}, "补贴申领由省级审核人员审批"),
+    # Publication (补贴公示) of approved claim lines and the objections raised against them:
+    # a county's bureau (or one above it) publishes and resolves, within its regions.
+    Capability("publication.read", BUREAUS, "您的角色不能查看补贴公示"),
+    Capability(
+        "publication.create",
+        BUREAUS,
+        "补贴公示由县（区）及以上人社部门发布",
+        "您不能发布该公示：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "objection.resolve",
+        BUREAUS,
+        "公示异议由县（区）及以上人社部门处理",
+        "您不能处理该异议：{obj}不在您的管辖范围内",
+    ),
     # The statutory calendar (节假日安排) that working days are counted from: read by the
     # bureaus, a year's holidays and make-up working days entered by administrators.
     Capability("calendar.read", BUREAUS, "您的角色不能查看节假日安排"),

@@ -17,6 +17,7 @@ from skillaid.accounts.jobs import Job, JobState
 
 from . import services
 from .models import TERMS, PolicyRule, PolicyRuleVersion
+from .publication_api import router as publication_router
 from .selectors import PolicyRuleFilters, policy_rule_list, rule_for, shown_version
 from .trial import (
     INLINE_CLASSES,
@@ -235,3 +236,7 @@ def trial_job(request: HttpRequest, code: str, job_id: int):  # noqa: ANN201
         Job, pk=job_id, kind=JOB_KIND, owner=request.user, params__rule=rule.code
     )
     return _job_out(rule.code, job)
+
+
+# Publication (补贴公示) and objections: their own module, mounted on this router.
+router.add_router("", publication_router)

@@ -9,6 +9,7 @@ class SubsidiesConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from skillaid.accounts.imports.framework import register_importer
+        from skillaid.accounts.middleware import person_pages_register
         from skillaid.accounts.review import review_register
         from skillaid.accounts.sections import section_register
         from skillaid.evaluation.models import Certificate
@@ -45,3 +46,5 @@ class SubsidiesConfig(AppConfig):
         from .sections import record_events
 
         record_events_register(record_events)
+        # The public publication pages are open to a person signed in to their own account.
+        person_pages_register("public_publications", "public_publication")

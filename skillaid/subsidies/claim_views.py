@@ -20,6 +20,7 @@ from skillaid.accounts.review import review_history, review_move
 
 from .claims import OPEN_STATES, class_claim
 from .models import LIVE, ClaimKind, ClaimState
+from .publication_selectors import claim_publication
 from .review import claim_moves, institution_submits, levels
 from .sections import payee_totals
 from .selectors import ClaimFilters, claim_for, claim_list
@@ -103,6 +104,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and claim.status in OPEN_STATES
             and can(request.user, "claim.submit", claim)
             and institution_submits(claim, request.user),
+            **claim_publication(claim),
+            "can_resolve": can(request.user, "objection.resolve", claim),
         },
     )
 

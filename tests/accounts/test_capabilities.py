@@ -29,6 +29,9 @@ BUREAU_READS = {
     "policy.read",
     "calendar.read",
     "claim.read",
+    "publication.read",
+    "publication.create",
+    "objection.resolve",
 }
 EXPECTED = {
     Role.COUNTY_CLERK: BUREAU_READS

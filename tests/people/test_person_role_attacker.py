@@ -26,6 +26,9 @@ OWN = {
     "password_change",
     "verify",
     "sign",
+    # The public list of a subsidy publication and its objection form (subsidies).
+    "public_publications",
+    "public_publication",
 }
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

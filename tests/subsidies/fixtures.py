@@ -91,3 +91,18 @@ def workshop(regions):
     officer.institution = centre
     officer.save()
     return officer, craft
+
+
+def living_allowance_for_all_training() -> None:
+    """A second version of Guangxi's living allowance paid with any training subsidy, not
+    only with project-based training: a province that widens it (the publication and
+    payment tests want two kinds of line on an ordinary class)."""
+    from skillaid.subsidies.models import TERMS, PolicyRule, PolicyRuleVersion
+
+    rule = PolicyRule.objects.get(code="gx-project-training-living-allowance")
+    first = rule.versions.get(number=1)
+    terms = {name: getattr(first, name) for name in TERMS}
+    terms["alongside"] = ""
+    PolicyRuleVersion.objects.create(
+        rule=rule, number=2, reason="随各类补贴性培训发放（测试用地区规定）", **terms
+    )
