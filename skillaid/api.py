@@ -31,6 +31,7 @@ from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
 from skillaid.regions.api import router as regions_router
 from skillaid.subsidies.api import router as subsidies_router
+from skillaid.subsidies.payout_api import router as payouts_router
 from skillaid.training.api import router as training_router
 
 
@@ -144,6 +145,7 @@ api.add_router("/", pairings_router)
 api.add_router("/", training_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", subsidies_router)
+api.add_router("/", payouts_router)
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

@@ -30,3 +30,20 @@ class SubsidiesConfig(AppConfig):
         section_register("class_detail", class_claim_section)
         section_register("person_detail", person_claims_section, order=120)
         section_register("me", own_claims_section, order=120)
+
+        # Payment (发放): bank accounts sealed with the ID key, the bank file job, the
+        # bank's result import, and the account on the person's and institution's page.
+        from skillaid.accounts.imports.framework import register_importer
+        from skillaid.accounts.jobs import register
+        from skillaid.accounts.keys import register_sealed
+
+        from .bank_results import BankResultImport
+        from .payout_sections import institution_account_section, person_account_section
+        from .payouts import EXPORT_KIND, run_export_job
+
+        register_sealed("subsidies.PayeeAccount", "account_sealed")
+        register_sealed("subsidies.Payment", "account_sealed")
+        register(EXPORT_KIND, label="银行代发文件生成", run=run_export_job)
+        register_importer(BankResultImport)
+        section_register("person_detail", person_account_section, order=125)
+        section_register("institution_detail", institution_account_section, order=125)
