@@ -130,15 +130,15 @@ _TABLE = [
     Capability("claim.approve", {CITY, PROVINCE, ADMIN}, "补贴申领由市级或省级审核人员审批"),
     Capability("claim.approve_final", {PROVINCE, ADMIN}, "补贴申领由省级审核人员审批"),
     # Payment (发放) and budgets (资金). The county clerk, who keeps the ledger, records the
-    # payees' bank accounts; the city or province bureau that approves the claims sets
+    # payees' bank accounts (an institution's officer its own institution's); the city or province bureau that approves the claims sets
     # the budgets of its regions and pays: builds and locks a batch, has the bank file
     # written, imports the bank's result and reverses a payment. The county bureau sees
     # its county's batches and budgets (and who still lacks an account).
     Capability("payment.read", BUREAUS, "您的角色不能查看补贴发放"),
     Capability(
         "payee_account.edit",
-        {COUNTY, ADMIN},
-        "收款账户由人员（机构）所在县（区）人社部门登记",
+        {COUNTY, OFFICER, ADMIN},
+        "收款账户由人员（机构）所在县（区）人社部门或机构本身登记",
         "您不能登记该收款账户：{obj}不在您的管辖范围内",
     ),
     Capability("budget.edit", {CITY, PROVINCE, ADMIN}, "补贴资金预算由市级或省级人社部门设定"),

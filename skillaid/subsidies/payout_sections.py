@@ -7,16 +7,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from skillaid.accounts.capabilities import can
-from skillaid.accounts.scope import Scope
 
 from .models import PayeeAccount
+from .payouts import may_record
 
 
-def _section(request: HttpRequest, account, county: str, url: str) -> str:  # noqa: ANN001
-    user = request.user
-    if not can(user, "payment.read"):
+def _section(request: HttpRequest, account, editable: bool, url: str) -> str:  # noqa: ANN001
+    if not (can(request.user, "payment.read") or editable):
         return ""
-    editable = can(user, "payee_account.edit") and Scope.of(user).contains_region(county)
     return render_to_string(
         "subsidies/_payee_account.html",
         {"account": account, "editable": editable, "url": url},
@@ -28,7 +26,8 @@ def person_account_section(request: HttpRequest, person) -> str:  # noqa: ANN001
     from django.urls import reverse
 
     account = PayeeAccount.objects.filter(person=person).first()
-    return _section(request, account, person.county_id, reverse("person_account", args=[person.pk]))
+    editable = may_record(request.user, person=person)
+    return _section(request, account, editable, reverse("person_account", args=[person.pk]))
 
 
 def institution_account_section(request: HttpRequest, institution) -> str:  # noqa: ANN001
@@ -38,6 +37,6 @@ def institution_account_section(request: HttpRequest, institution) -> str:  # no
     return _section(
         request,
         account,
-        institution.region_id,
+        may_record(request.user, institution=institution),
         reverse("institution_account", args=[institution.pk]),
     )

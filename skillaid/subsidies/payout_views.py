@@ -18,7 +18,6 @@ from skillaid.accounts.exports import kept_file_response
 from skillaid.accounts.imports.uploads import start_upload_job, upload_form, upload_note
 from skillaid.accounts.jobs import Job
 from skillaid.accounts.models import Channel
-from skillaid.accounts.scope import Scope
 from skillaid.institutions.selectors import institution_for
 from skillaid.people.selectors import person_for
 from skillaid.regions.models import Level, Region
@@ -53,8 +52,7 @@ class AccountForm(forms.Form):
 def _account_page(request: HttpRequest, *, person=None, institution=None) -> HttpResponse:  # noqa: ANN001
     subject = person or institution
     require(request.user, "payee_account.edit")
-    county = person.county_id if person else institution.region_id
-    if not Scope.of(request.user).contains_region(county):
+    if not payouts.may_record(request.user, person=person, institution=institution):
         raise PermissionDenied(f"您不能登记该收款账户：{subject}不在您的管辖范围内")
     existing = PayeeAccount.objects.filter(
         **({"person": person} if person else {"institution": institution})

@@ -122,6 +122,17 @@ def clean_account_number(raw: object) -> str:
     return number
 
 
+def may_record(user: User, *, person=None, institution=None) -> bool:  # noqa: ANN001
+    """Whether `user` may record this payee's account: the county clerk of the person's or
+    the institution's county, or the institution's own officer for its account."""
+    if not can(user, "payee_account.edit"):
+        return False
+    scope = Scope.of(user)
+    if person is not None:
+        return scope.contains_region(person.county_id)
+    return scope.has_institution(institution.pk) or scope.contains_region(institution.region_id)
+
+
 def account_record(
     *,
     actor: User,
@@ -144,7 +155,7 @@ def account_record(
         county = institution.region_id
         existing = PayeeAccount.objects.filter(institution=institution).first()
         new = PayeeAccount(kind=PayeeKind.INSTITUTION, institution=institution)
-    if not Scope.of(actor).contains_region(county):
+    if not may_record(actor, person=person, institution=institution):
         raise PermissionDenied(f"您不能登记该收款账户：{subject}不在您的管辖范围内")
     errors: dict[str, str] = {}
     holder = str(data.get("holder_name") or "").strip()
@@ -264,10 +275,13 @@ def budget_set(
                         "region": f"{region.name}{year}年该资金来源、该补贴类别的预算已设立，请修改原预算"
                     }
                 )
-            budget = Budget(region=region, year=year, fund=fund, kind=kind, created_by=actor)
-            audit_changes(budget, {"amount": amount, "note": note}, actor=actor, channel=channel)
+            budget = Budget(created_by=actor)
+            values = {"region_id": region.code, "year": year, "fund": fund, "kind": kind}
+            audit_changes(
+                budget, {**values, "amount": amount, "note": note}, actor=actor, channel=channel
+            )
             return budget
-        budget = Budget.objects.select_for_update().get(pk=budget.pk)
+        given, budget = budget, Budget.objects.select_for_update().get(pk=budget.pk)
         figures = budget_figures(budget)
         used = figures.paid + figures.pending
         if amount < used:
@@ -277,6 +291,7 @@ def budget_set(
                 }
             )
         audit_changes(budget, {"amount": amount, "note": note}, actor=actor, channel=channel)
+    given.amount, given.note = budget.amount, budget.note
     return budget
 
 
@@ -541,7 +556,7 @@ def batch_lock(*, actor: User, batch: PaymentBatch, channel: str) -> PaymentBatc
     """Fix a draft batch: nothing is added or taken out of it any more."""
     require(actor, "batch.make", batch)
     with transaction.atomic():
-        batch = _locked(batch)
+        given, batch = batch, _locked(batch)
         if batch.state != BatchState.DRAFT:
             raise ValidationError(f"该批次{batch.get_state_display()}，不能再锁定")
         budget = Budget.objects.select_for_update().get(pk=batch.budget_id)
@@ -553,6 +568,7 @@ def batch_lock(*, actor: User, batch: PaymentBatch, channel: str) -> PaymentBatc
         batch.state, batch.locked_at, batch.locked_by = BatchState.LOCKED, timezone.now(), actor
         batch.save(update_fields=["state", "locked_at", "locked_by"])
         _log_state(actor, channel, batch, BatchState.DRAFT, "锁定发放批次")
+    given.refresh_from_db()
     return batch
 
 
@@ -564,7 +580,7 @@ def batch_withdraw(*, actor: User, batch: PaymentBatch, channel: str, reason: st
     if not reason:
         raise ValidationError({"reason": "撤销批次须填写原因"})
     with transaction.atomic():
-        batch = _locked(batch)
+        given, batch = batch, _locked(batch)
         if batch.state not in (BatchState.DRAFT, BatchState.LOCKED):
             raise ValidationError(
                 f"该批次{batch.get_state_display()}：银行文件已生成，不能撤销，请导入银行结果文件"
@@ -579,6 +595,7 @@ def batch_withdraw(*, actor: User, batch: PaymentBatch, channel: str, reason: st
         batch.state = BatchState.WITHDRAWN
         batch.save(update_fields=["state"])
         _log_state(actor, channel, batch, before, f"撤销发放批次：{reason}")
+    given.refresh_from_db()
     return batch
 
 
