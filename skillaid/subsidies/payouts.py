@@ -315,7 +315,7 @@ class Figures:
 
 
 def _sum(rows: QuerySet, field: str = "amount") -> Decimal:
-    return rows.aggregate(s=Sum(field))["s"] or ZERO
+    return (rows.aggregate(s=Sum(field))["s"] or ZERO).quantize(ZERO)
 
 
 def budget_figures(budget: Budget) -> Figures:
