@@ -52,6 +52,14 @@ EXPECTED = {
     Role.PERSON: set(),
 }
 
+# Subsidy claims (claims core) and payment: added to each role's set.
+EXPECTED[Role.COUNTY_CLERK] |= {"claim.read", "claim.submit", "claim.check"}
+EXPECTED[Role.COUNTY_CLERK] |= {"payment.read", "payee_account.edit"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"claim.read", "claim.submit", "payee_account.edit"}
+_PAYS = {"payment.read", "budget.edit", "batch.make", "batch.reconcile", "payment.reverse"}
+EXPECTED[Role.CITY_REVIEWER] |= {"claim.read", "claim.city_check", "claim.approve"} | _PAYS
+EXPECTED[Role.PROVINCE_REVIEWER] |= {"claim.read", "claim.approve", "claim.approve_final"} | _PAYS
+
 
 @pytest.mark.parametrize("role", Role.values)
 def test_each_role_holds_exactly_its_capabilities(role):

@@ -415,3 +415,30 @@ def test_the_pages_build_lock_export_and_import_the_result(
     assert all("****" in p["account_masked"] for p in one["payments"])
     money = client.get("/api/budgets", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert money[0]["paid"] == "2400.00" and money[0]["remaining"] == "97600.00"
+
+
+def test_key_rotation_reseals_the_accounts_and_the_batches_snapshots(
+    payable_class, budget, liang, settings
+):
+    from skillaid.lib.sealed import Sealer
+    from skillaid.ops.rotation import id_key_rotate
+    from tests.conftest import TEST_ID_KEY
+
+    c, claim, (a,) = payable_class(1)
+    batch = build(liang, budget())
+    number = PayeeAccount.objects.get(person=a).account_number
+    before = batch.payments.get().account_sealed
+    settings.SKILLAID_ID_KEY, settings.SKILLAID_ID_KEY_OLD = "the-new-id-key", TEST_ID_KEY
+    keys.forget()
+    try:
+        result = id_key_rotate(chunk=10)
+        assert result.resealed["subsidies.PayeeAccount"] == 1
+        assert result.resealed["subsidies.Payment"] == 1
+        settings.SKILLAID_ID_KEY_OLD = ""
+        keys.forget()
+        after = batch.payments.get().account_sealed
+        assert after != before and Sealer("the-new-id-key").open(after) == number
+        assert PayeeAccount.objects.get(person=a).account_number == number
+        assert payouts.bank_rows(batch)[0][2] == number
+    finally:
+        keys.forget()
