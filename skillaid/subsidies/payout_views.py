@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -201,7 +202,10 @@ def batches_page(request: HttpRequest) -> HttpResponse:
             entry = kinds.setdefault(line.kind, [labels.get(line.kind, line.kind), 0, 0])
             entry[1] += 1
             entry[2] += line.amount
-    budgets = list(payouts.budgets_for_county(chosen, timezone.localdate().year)) if chosen else []
+    budgets = [
+        (b, payouts.budget_figures(b).remaining)
+        for b in (payouts.budgets_for_county(chosen, timezone.localdate().year) if chosen else [])
+    ]
     return render(
         request,
         "subsidies/batch_list.html",
@@ -280,8 +284,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _counts(batch) -> dict[str, int]:  # noqa: ANN001
     counts = {s: 0 for s in PaymentStatus.values}
-    for status in batch.payments.values_list("status", flat=True):
-        counts[status] += 1
+    for row in batch.payments.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
     return counts
 
 
