@@ -120,6 +120,11 @@ urlpatterns = [
         payouts.institution_account,
         name="institution_account",
     ),
+    path(
+        "enterprises/<str:uscc>/bank-account/",
+        payouts.enterprise_account,
+        name="enterprise_account",
+    ),
     path("policies/", subsidies.rule_list, name="policy_rules"),
     path("policies/export.xlsx", subsidies.rule_export, name="policy_rule_export"),
     path("policies/new/", subsidies.rule_create, name="policy_rule_create"),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from skillaid.regions.models import Level, Region
 from . import payouts
 from .bank_results import KIND as RESULT_KIND
 from .models import BatchState, Fund, PayeeAccount, PayeeKind, PaymentStatus, RuleKind
+from .selectors import claims_visible_to
 
 
 def _text(exc: Exception) -> str:
@@ -50,36 +52,39 @@ class AccountForm(forms.Form):
     )
 
 
-def _account_page(request: HttpRequest, *, person=None, institution=None) -> HttpResponse:  # noqa: ANN001
-    subject = person or institution
+def _account_page(
+    request: HttpRequest,
+    *,
+    name: str,
+    back: str,
+    existing,
+    payee: dict[str, object],  # noqa: ANN001
+) -> HttpResponse:
+    """The account form of one payee (`payee`: the keyword naming it to account_record)."""
     require(request.user, "payee_account.edit")
-    if not payouts.may_record(request.user, person=person, institution=institution):
-        raise PermissionDenied(f"您不能登记该收款账户：{subject}不在您的管辖范围内")
-    existing = PayeeAccount.objects.filter(
-        **({"person": person} if person else {"institution": institution})
-    ).first()
-    initial = {"holder_name": subject.name}
+    if not payouts.may_record(request.user, **payee):
+        raise PermissionDenied(f"您不能登记该收款账户：{name}不在您的管辖范围内")
+    initial = {"holder_name": name}
     if existing:
         initial = {"holder_name": existing.holder_name, "bank_name": existing.bank_name}
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             payouts.account_record(
-                actor=request.user,
-                data=form.cleaned_data,
-                channel=Channel.PAGE,
-                person=person,
-                institution=institution,
+                actor=request.user, data=form.cleaned_data, channel=Channel.PAGE, **payee
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, _text(exc))
         else:
-            messages.success(request, f"已登记{subject.name}的收款账户")
-            back = request.GET.get("next", "")
-            if back.startswith("/") and not back.startswith("//"):
-                return redirect(back)
-            return redirect("person_detail" if person else "institution_detail", pk=subject.pk)
+            messages.success(request, f"已登记{name}的收款账户")
+            wanted = request.GET.get("next", "")
+            if wanted.startswith("/") and not wanted.startswith("//"):
+                return redirect(wanted)
+            return redirect(back)
     intro = "银行账号加密保存，页面只显示前四位和后四位；完整账号只写入发给银行的代发文件。"
     if existing:
         intro = (
@@ -88,18 +93,55 @@ def _account_page(request: HttpRequest, *, person=None, institution=None) -> Htt
     return render(
         request,
         "form.html",
-        {"form": form, "title": f"{subject.name}的收款账户（社保卡银行账户）", "intro": intro},
+        {"form": form, "title": f"{name}的收款账户（社保卡银行账户）", "intro": intro},
     )
 
 
 @login_required
 def person_account(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_page(request, person=person_for(request.user, pk))
+    person = person_for(request.user, pk)
+    return _account_page(
+        request,
+        name=person.name,
+        back=reverse("person_detail", args=[person.pk]),
+        existing=PayeeAccount.objects.filter(person=person).first(),
+        payee={"person": person},
+    )
 
 
 @login_required
 def institution_account(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_page(request, institution=institution_for(request.user, pk))
+    institution = institution_for(request.user, pk)
+    return _account_page(
+        request,
+        name=institution.name,
+        back=reverse("institution_detail", args=[institution.pk]),
+        existing=PayeeAccount.objects.filter(institution=institution).first(),
+        payee={"institution": institution},
+    )
+
+
+@login_required
+def enterprise_account(request: HttpRequest, uscc: str) -> HttpResponse:
+    """An enterprise known to SkillAid only by the claims it made: one of them in scope."""
+    claim = (
+        claims_visible_to(request.user)
+        .filter(enterprise_uscc=uscc)
+        .exclude(enterprise_uscc="")
+        .order_by("-id")
+        .first()
+    )
+    if claim is None:
+        raise Http404("没有该企业的补贴申领")
+    return _account_page(
+        request,
+        name=claim.enterprise_name,
+        back=reverse("batches"),
+        existing=PayeeAccount.objects.filter(
+            kind=PayeeKind.ENTERPRISE, enterprise_uscc=uscc
+        ).first(),
+        payee={"enterprise": claim},
+    )
 
 
 # --- budgets -------------------------------------------------------------------------------

@@ -122,14 +122,17 @@ def clean_account_number(raw: object) -> str:
     return number
 
 
-def may_record(user: User, *, person=None, institution=None) -> bool:  # noqa: ANN001
+def may_record(user: User, *, person=None, institution=None, enterprise=None) -> bool:  # noqa: ANN001
     """Whether `user` may record this payee's account: the county clerk of the person's or
-    the institution's county, or the institution's own officer for its account."""
+    the institution's county (an enterprise's: the county of its claim), or the
+    institution's own officer for its account."""
     if not can(user, "payee_account.edit"):
         return False
     scope = Scope.of(user)
     if person is not None:
         return scope.contains_region(person.county_id)
+    if enterprise is not None:
+        return scope.contains_region(enterprise.county_id)
     return scope.has_institution(institution.pk) or scope.contains_region(institution.region_id)
 
 
@@ -140,22 +143,33 @@ def account_record(
     channel: str,
     person=None,  # noqa: ANN001
     institution=None,  # noqa: ANN001
+    enterprise=None,  # noqa: ANN001
 ) -> PayeeAccount:
-    """Record (or change) the bank account of a person or an institution; audited, with the
-    number kept only sealed and masked."""
-    subject = person or institution
+    """Record (or change) the bank account of a person, an institution or an enterprise (given
+    by a claim of its own, which names it and its county); audited, with the number kept
+    only sealed and masked."""
+    subject = person or institution or (enterprise.enterprise_name if enterprise else None)
     if subject is None:
-        raise ValueError("a person or an institution")
+        raise ValueError("a person, an institution or an enterprise's claim")
     require(actor, "payee_account.edit")
     if person is not None:
         county = person.county_id
         existing = PayeeAccount.objects.filter(person=person).first()
         new = PayeeAccount(kind=PayeeKind.PERSON, person=person)
+    elif enterprise is not None:
+        uscc = enterprise.enterprise_uscc
+        if not uscc:
+            raise ValidationError("该申领没有企业统一社会信用代码")
+        county = enterprise.county_id
+        existing = PayeeAccount.objects.filter(
+            kind=PayeeKind.ENTERPRISE, enterprise_uscc=uscc
+        ).first()
+        new = PayeeAccount(kind=PayeeKind.ENTERPRISE, enterprise_uscc=uscc)
     else:
         county = institution.region_id
         existing = PayeeAccount.objects.filter(institution=institution).first()
         new = PayeeAccount(kind=PayeeKind.INSTITUTION, institution=institution)
-    if not may_record(actor, person=person, institution=institution):
+    if not may_record(actor, person=person, institution=institution, enterprise=enterprise):
         raise PermissionDenied(f"您不能登记该收款账户：{subject}不在您的管辖范围内")
     errors: dict[str, str] = {}
     holder = str(data.get("holder_name") or "").strip()
@@ -732,6 +746,10 @@ def result_record(
 ) -> str:
     """Record the bank's result for one row of the batch's file; returns 'updated' or
     'unchanged' (the same result again). Raises ValidationError naming what is wrong."""
+    if batch.state not in (BatchState.EXPORTED, BatchState.RECONCILED):
+        raise ValidationError(
+            {"row": f"该批次{batch.get_state_display()}，尚未生成银行文件，不能登记银行结果"}
+        )
     payments = list(batch.payments.filter(row=row).select_related("line").order_by("id"))
     live = [p for p in payments if p.status != PaymentStatus.WITHDRAWN]
     if not live:

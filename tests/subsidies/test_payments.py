@@ -442,3 +442,50 @@ def test_key_rotation_reseals_the_accounts_and_the_batches_snapshots(
         assert payouts.bank_rows(batch)[0][2] == number
     finally:
         keys.forget()
+
+
+def test_an_enterprises_account_is_recorded_from_its_claim_and_its_lines_are_one_row(
+    payable_class, budget, wei, huang, liang, client
+):
+    from skillaid.subsidies.models import Claim
+
+    c, claim, people = payable_class(2)
+    uscc = "91450100MA5KXXXX1X"
+    Claim.objects.filter(pk=claim.pk).update(enterprise_name="南宁某家政公司", enterprise_uscc=uscc)
+    ClaimLine.objects.filter(claim=claim, kind="training").update(
+        payee="enterprise", payee_name="南宁某家政公司"
+    )
+    b = budget()
+    client.force_login(liang)
+    lacking = client.get(f"/batches/?county={MASHAN}").context["found"].lacking
+    assert [(key, name) for key, name, _, _ in lacking] == [
+        (("enterprise", uscc), "南宁某家政公司")
+    ]
+    client.force_login(huang)
+    assert client.get(f"/enterprises/{uscc}/bank-account/").status_code == 404
+    client.force_login(wei)
+    form = {"holder_name": "南宁某家政公司", "bank_name": "中国银行南宁分行", "account": "x"}
+    page = client.post(f"/enterprises/{uscc}/bank-account/", form)
+    assert "银行账号应为10至30位数字" in page.content.decode()
+    form["account"] = "6216 6100 0001 2345"
+    assert client.post(f"/enterprises/{uscc}/bank-account/", form).status_code == 302
+    account = PayeeAccount.objects.get(enterprise_uscc=uscc)
+    assert account.kind == "enterprise" and account.account_masked == "6216 **** **** 2345"
+    batch = build(liang, b)
+    assert batch.row_count == 1 and payouts.bank_rows(batch) == [
+        (1, "南宁某家政公司", "6216610000012345", "中国银行南宁分行", TRAINING * 2)
+    ]
+
+
+def test_no_result_is_recorded_for_a_batch_the_bank_has_not_been_sent(
+    payable_class, budget, liang, tmp_path
+):
+    payable_class(1)
+    batch = build(liang, budget())
+    with pytest.raises(ValidationError, match="尚未生成银行文件"):
+        payouts.result_record(
+            actor=liang, batch=batch, row=1, amount=TRAINING, paid=True, reason=""
+        )
+    with pytest.raises(PermissionError, match="只有已生成银行文件"):
+        import_result(tmp_path, liang, batch, [[1, TRAINING, "成功", ""]])
+    assert batch.payments.get().status == PaymentStatus.PENDING
