@@ -34,6 +34,7 @@ from skillaid.regions.api import router as regions_router
 from skillaid.subsidies.api import router as subsidies_router
 from skillaid.subsidies.application_api import router as subsidy_applications_router
 from skillaid.subsidies.claim_api import router as claims_router
+from skillaid.subsidies.payout_api import router as payouts_router
 from skillaid.training.api import router as training_router
 
 
@@ -150,6 +151,7 @@ api.add_router("/", evaluation_router)
 api.add_router("/", subsidies_router)
 api.add_router("/", claims_router)
 api.add_router("/", subsidy_applications_router)
+api.add_router("/", payouts_router)
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

@@ -19,6 +19,7 @@ from skillaid.people import views as people
 from skillaid.regions import views as regions
 from skillaid.subsidies import application_views as subsidy_applications
 from skillaid.subsidies import claim_views as subsidy_claims
+from skillaid.subsidies import payout_views as payouts
 from skillaid.subsidies import public_views as subsidy_public
 from skillaid.subsidies import publication_views as subsidy_publications
 from skillaid.subsidies import views as subsidies
@@ -124,6 +125,29 @@ urlpatterns = [
         "claims/<int:pk>/attachment/",
         subsidy_applications.claim_attachment,
         name="claim_attachment",
+    ),
+    # Payment (发放) and budgets (资金).
+    path("batches/", payouts.batches_page, name="batches"),
+    path("batches/new/", payouts.batch_build, name="batch_build"),
+    path("batches/<int:pk>/", payouts.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/lock/", payouts.batch_lock, name="batch_lock"),
+    path("batches/<int:pk>/withdraw/", payouts.batch_withdraw, name="batch_withdraw"),
+    path("batches/<int:pk>/export/", payouts.batch_export, name="batch_export"),
+    path("batches/<int:pk>/bank-file.xlsx", payouts.batch_file, name="batch_file"),
+    path("batches/<int:pk>/result/", payouts.batch_result, name="batch_result"),
+    path("payments/<int:pk>/reverse/", payouts.payment_reverse, name="payment_reverse"),
+    path("budgets/", payouts.budgets_page, name="budgets"),
+    path("budgets/<int:pk>/", payouts.budget_edit, name="budget_edit"),
+    path("people/<int:pk>/bank-account/", payouts.person_account, name="person_account"),
+    path(
+        "institutions/<int:pk>/bank-account/",
+        payouts.institution_account,
+        name="institution_account",
+    ),
+    path(
+        "enterprises/<str:uscc>/bank-account/",
+        payouts.enterprise_account,
+        name="enterprise_account",
     ),
     path("policies/", subsidies.rule_list, name="policy_rules"),
     path("policies/export.xlsx", subsidies.rule_export, name="policy_rule_export"),

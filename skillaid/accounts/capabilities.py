@@ -156,6 +156,37 @@ _TABLE = [
     # bureaus, a year's holidays and make-up working days entered by administrators.
     Capability("calendar.read", BUREAUS, "您的角色不能查看节假日安排"),
     Capability("calendar.edit", {ADMIN}, "节假日安排由系统管理员录入"),
+    # Payment (发放) and budgets (资金). The county clerk, who keeps the ledger, records the
+    # payees' bank accounts (an institution's officer its own institution's); the city or province bureau that approves the claims sets
+    # the budgets of its regions and pays: builds and locks a batch, has the bank file
+    # written, imports the bank's result and reverses a payment. The county bureau sees
+    # its county's batches and budgets (and who still lacks an account).
+    Capability("payment.read", BUREAUS, "您的角色不能查看补贴发放"),
+    Capability(
+        "payee_account.edit",
+        {COUNTY, OFFICER, ADMIN},
+        "收款账户由人员（机构）所在县（区）人社部门或机构本身登记",
+        "您不能登记该收款账户：{obj}不在您的管辖范围内",
+    ),
+    Capability("budget.edit", {CITY, PROVINCE, ADMIN}, "补贴资金预算由市级或省级人社部门设定"),
+    Capability(
+        "batch.make",
+        {CITY, PROVINCE, ADMIN},
+        "补贴发放批次由市级或省级人社部门生成、锁定和导出",
+        "您不能办理该发放批次：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "batch.reconcile",
+        {CITY, PROVINCE, ADMIN},
+        "银行结果文件由市级或省级人社部门导入对账",
+        "您不能为该批次对账：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "payment.reverse",
+        {CITY, PROVINCE, ADMIN},
+        "已发放的补贴只能由市级或省级人社部门冲回",
+        "您不能冲回该笔发放：{obj}不在您的管辖范围内",
+    ),
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),

@@ -48,3 +48,17 @@ class SubsidiesConfig(AppConfig):
         record_events_register(record_events)
         # The public publication pages are open to a person signed in to their own account.
         person_pages_register("public_publications", "public_publication")
+        # Payment (发放): bank accounts sealed with the ID key, the bank file job, the
+        # bank's result import, and the account on the person's and institution's page.
+        from skillaid.accounts.keys import register_sealed
+
+        from .bank_results import BankResultImport
+        from .payout_sections import institution_account_section, person_account_section
+        from .payouts import EXPORT_KIND, run_export_job
+
+        register_sealed("subsidies.PayeeAccount", "account_sealed")
+        register_sealed("subsidies.Payment", "account_sealed")
+        job_register(EXPORT_KIND, label="银行代发文件生成", run=run_export_job)
+        register_importer(BankResultImport)
+        section_register("person_detail", person_account_section, order=125)
+        section_register("institution_detail", institution_account_section, order=125)

@@ -675,3 +675,19 @@ class Objection(models.Model):
 
     def within(self, scope: Scope) -> bool:
         return scope.contains_region(self.line.county_id)
+
+
+# ---------------------------------------------------------------------------------------
+# Payment (发放) and budgets (资金): payment_models.py.
+
+from .payment_models import (  # noqa: E402, F401
+    BatchState,
+    Budget,
+    Fund,
+    PayeeAccount,
+    PayeeKind,
+    Payment,
+    PaymentBatch,
+    PaymentStatus,
+    Reversal,
+)

@@ -74,11 +74,12 @@ EXPECTED = {
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),
 }
-# Subsidy claims (the claims core): added to each role's set.
-EXPECTED[Role.COUNTY_CLERK] |= {"claim.read", "claim.submit", "claim.check"}
-EXPECTED[Role.SCHOOL_OFFICER] |= {"claim.read", "claim.submit"}
-EXPECTED[Role.CITY_REVIEWER] |= {"claim.read", "claim.city_check", "claim.approve"}
-EXPECTED[Role.PROVINCE_REVIEWER] |= {"claim.read", "claim.approve", "claim.approve_final"}
+# Payment (发放): the county records bank accounts, the city and province pay.
+_PAYS = {"payment.read", "budget.edit", "batch.make", "batch.reconcile", "payment.reverse"}
+EXPECTED[Role.COUNTY_CLERK] |= {"payment.read", "payee_account.edit"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"payee_account.edit"}
+EXPECTED[Role.CITY_REVIEWER] |= _PAYS
+EXPECTED[Role.PROVINCE_REVIEWER] |= _PAYS
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -60,7 +60,8 @@ def test_rotation_reseals_everyone_and_everyone_is_found_under_the_new_key(ledge
     households = dict(Household.objects.values_list("pk", "number"))
     rotating(settings)
     result = id_key_rotate(chunk=3)
-    assert result.finished and result.resealed == {"people.Person": 7}
+    assert result.finished and result.resealed["people.Person"] == 7
+    assert not any(v for k, v in result.resealed.items() if k != "people.Person")
     assert IdKey.objects.get(state=IdKeyState.CURRENT).check_value == Key(NEW_KEY).check
     assert IdKey.objects.get(state=IdKeyState.RETIRED).check_value == Key(TEST_ID_KEY).check
     only_new_key(settings)
@@ -126,7 +127,8 @@ def test_an_interrupted_rotation_resumes_where_it_stopped(ledger, settings):
         keys.id_key_ready()
     rotating(settings)
     result = id_key_rotate(chunk=2)
-    assert result.finished and result.resealed == {"people.Person": 3}
+    assert result.finished and result.resealed["people.Person"] == 3
+    assert not any(v for k, v in result.resealed.items() if k != "people.Person")
     only_new_key(settings)
     for pk, number in numbers.items():
         assert Person.objects.get(pk=pk).id_number == number
