@@ -69,7 +69,9 @@ def login(page, username: str, password: str) -> None:
 
 
 def menu(page):  # noqa: ANN001, ANN201
-    """The header menu, opened first where it folds behind its button (on a phone)."""
+    """The header menu, opened first where it folds behind its button (on a phone). The
+    page's stylesheet decides whether the button shows: wait until it has loaded."""
+    page.wait_for_load_state("load")
     button = page.locator("#menu-button")
     if button.is_visible() and button.get_attribute("aria-expanded") != "true":
         button.click()

@@ -83,7 +83,7 @@ def account_for(person, clerk, number: str = "") -> None:
 def payable_class(run_class, lu, school, wei, liang, person_factory):
     """`payable_class(n=2, accounts=True)`: a closed class of `n` trainees who attended
     every session, its claim approved and published; each trainee has a training line of
-    1,200.00 and a living-allowance line of 250.00 due; with `accounts`, each trainee's
+    1,200.00 due (the living allowance goes with project-based training only); with `accounts`, each trainee's
     social-security card account is recorded. Returns (class, claim, people)."""
 
     def make(n: int = 2, *, accounts: bool = True, names=("蓝海燕", "覃海", "黄小梅", "韦一")):
