@@ -181,7 +181,11 @@ def upgrading_apply(
 ) -> Claim:
     """Record a person's skill-upgrading application for `certificate`: a draft claim with
     its one line, due or refused by a named rule. The clerk then submits it for review."""
-    cert = Certificate.objects.select_related("person").select_for_update().get(pk=certificate.pk)
+    cert = (
+        Certificate.objects.select_related("person")
+        .select_for_update(of=("self",))
+        .get(pk=certificate.pk)
+    )
     require(actor, "claim.record", cert)
     today = timezone.localdate()
     claimed_on = claimed_on or today
@@ -194,7 +198,7 @@ def upgrading_apply(
     if len(employer) > 100:
         errors["employer"] = "参保单位名称不能超过100个字"
     # One person's applications one at a time: each is checked against the others.
-    Person.objects.select_for_update().filter(pk=cert.person_id).first()
+    Person.objects.select_for_update(of=("self",)).filter(pk=cert.person_id).first()
     earlier = earlier_application(cert)
     if earlier is not None and earlier.status not in OPEN_STATES:
         errors["certificate"] = (
@@ -206,7 +210,7 @@ def upgrading_apply(
     county = cert.person.county_id
     if earlier is not None:
         # Not yet submitted, or returned: recorded again (a declaration corrected), in place.
-        claim = Claim.objects.select_for_update().get(pk=earlier.pk)
+        claim = Claim.objects.select_for_update(of=("self",)).get(pk=earlier.pk)
         claim.lines.all().delete()
         claim.claimed_on = claimed_on
         claim.save(update_fields=["claimed_on"])

@@ -212,7 +212,7 @@ def apprenticeship_claim_open(
         county=county.code, uscc_code=code, period_from=period_from, period_until=period_until
     )
     if claim is not None:
-        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
         if claim.status not in OPEN_STATES:
             raise ValidationError(
                 {
@@ -438,7 +438,10 @@ class ApprenticeImport(Importer):
 
     def prepare(self, header: Header) -> None:
         if self.claim_id is not None:
-            self.claim = Claim.objects.select_for_update().get(pk=self.claim_id)
+            # Read, not locked: an import started from a page runs in the worker outside
+            # any transaction, where no lock can be taken (SQLite ignores the request,
+            # PostgreSQL refuses it); the claim was checked open before the job started.
+            self.claim = Claim.objects.get(pk=self.claim_id)
         else:
             # A dry run before the claim exists: inside the rolled-back transaction.
             terms = dict(self.terms)

@@ -528,7 +528,7 @@ def class_claim(
         raise ValidationError("培训班结业后才能计算补贴")
     if not c.subsidised:
         return None
-    claim = Claim.objects.select_for_update().filter(training_class=c).first()
+    claim = Claim.objects.select_for_update(of=("self",)).filter(training_class=c).first()
     if claim is not None and claim.status not in OPEN_STATES:
         raise ValidationError(f"该班的补贴申领已{claim.get_status_display()}，不能重新计算")
     today = timezone.localdate()
@@ -595,7 +595,7 @@ def _replace_lines(claim: Claim, fresh: list[ClaimLine]) -> list[ClaimLine]:
     """A draft claim computed again keeps each trainee's line of a kind (its number is
     what other lines and the audit log name) with the new terms; a line no longer
     produced is refused, never deleted."""
-    kept = {(x.enrolment_id, x.kind): x for x in claim.lines.select_for_update()}
+    kept = {(x.enrolment_id, x.kind): x for x in claim.lines.select_for_update(of=("self",))}
     out = []
     for line in fresh:
         old = kept.pop((line.enrolment_id, line.kind), None)
@@ -622,12 +622,12 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
     """After a flagged sign-in of this trainee is settled: decide their held lines again,
     each by the rule version it was computed with. Once the claim has been submitted an
     amount can only fall (a sign-in found untrue no longer counts), never rise."""
-    claim = Claim.objects.select_for_update().filter(training_class=c).first()
+    claim = Claim.objects.select_for_update(of=("self",)).filter(training_class=c).first()
     if claim is None:
         return
     lock_people([person_id])
     held = list(
-        claim.lines.select_for_update()
+        claim.lines.select_for_update(of=("self",))
         .filter(person_id=person_id, status=LineStatus.HELD, hold=Hold.FLAGGED_SIGNIN)
         .select_related("rule__rule")
         .order_by("id")
@@ -695,7 +695,7 @@ def lock_people(person_ids) -> None:  # noqa: ANN001
     closing at once with a trainee in common decide that trainee's lines one after the
     other (PostgreSQL; SQLite writes one transaction at a time anyway)."""
     list(
-        Person.objects.select_for_update()
+        Person.objects.select_for_update(of=("self",))
         .filter(pk__in=sorted(set(person_ids)))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -710,7 +710,7 @@ def recheck(claim: Claim, *, actor: User | None = None) -> int:
     saved; the earlier line (the lower number) keeps its subsidy. Called when a claim is
     submitted and when it is approved, so the money is committed only on a fresh check."""
     lines = list(
-        claim.lines.select_for_update()
+        claim.lines.select_for_update(of=("self",))
         .filter(status__in=(LineStatus.DUE, LineStatus.HELD))
         .select_related("rule", "certificate")
     )

@@ -295,7 +295,7 @@ def budget_set(
                 budget, {**values, "amount": amount, "note": note}, actor=actor, channel=channel
             )
             return budget
-        given, budget = budget, Budget.objects.select_for_update().get(pk=budget.pk)
+        given, budget = budget, Budget.objects.select_for_update(of=("self",)).get(pk=budget.pk)
         figures = budget_figures(budget)
         used = figures.paid + figures.pending
         if amount < used:
@@ -464,7 +464,9 @@ def batch_build(
     with transaction.atomic():
         try:
             chosen = (
-                budgets_for_county(region, day.year).select_for_update().get(pk=int(str(budget_id)))
+                budgets_for_county(region, day.year)
+                .select_for_update(of=("self",))
+                .get(pk=int(str(budget_id)))
             )
         except (ValueError, TypeError, Budget.DoesNotExist):
             raise ValidationError(
@@ -475,7 +477,7 @@ def batch_build(
         # The lines again, locked, and only those still payable (another batch may have
         # taken some meanwhile); the constraint on payments is the last guard.
         lines = list(
-            ClaimLine.objects.select_for_update()
+            ClaimLine.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, status__in=(LineStatus.DUE, LineStatus.FAILED))
             .select_related("claim", "person")
             .order_by("id")
@@ -562,7 +564,9 @@ def _rows(lines: list[ClaimLine]) -> list[tuple[PayeeKey, list[ClaimLine]]]:
 
 def _locked(batch: PaymentBatch) -> PaymentBatch:
     return (
-        PaymentBatch.objects.select_for_update().select_related("budget", "county").get(pk=batch.pk)
+        PaymentBatch.objects.select_for_update(of=("self",))
+        .select_related("budget", "county")
+        .get(pk=batch.pk)
     )
 
 
@@ -573,7 +577,7 @@ def batch_lock(*, actor: User, batch: PaymentBatch, channel: str) -> PaymentBatc
         given, batch = batch, _locked(batch)
         if batch.state != BatchState.DRAFT:
             raise ValidationError(f"该批次{batch.get_state_display()}，不能再锁定")
-        budget = Budget.objects.select_for_update().get(pk=batch.budget_id)
+        budget = Budget.objects.select_for_update(of=("self",)).get(pk=batch.budget_id)
         figures = budget_figures(budget)
         if figures.paid + figures.pending > budget.amount:
             # The budget was lowered since the batch was built.
@@ -810,7 +814,9 @@ def payment_reverse(*, actor: User, payment: Payment, reason: str, channel: str)
         raise ValidationError({"reason": "冲回须填写原因"})
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update().select_related("line", "batch").get(pk=payment.pk)
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("line", "batch")
+            .get(pk=payment.pk)
         )
         if payment.status != PaymentStatus.PAID:
             raise ValidationError(f"只有已发放的款项可以冲回（该笔{payment.get_status_display()}）")

@@ -129,7 +129,9 @@ def publication_create(*, actor: User, county: str, channel: str) -> Publication
         raise ValidationError({"county": f"{region.name}不是县（区）：公示按县（区）发布"})
     today = timezone.localdate()
     lines = list(
-        publishable_lines(region.code).select_for_update().values_list("pk", "amount", "person_id")
+        publishable_lines(region.code)
+        .select_for_update(of=("self",))
+        .values_list("pk", "amount", "person_id")
     )
     if not lines:
         raise ValidationError(
@@ -198,7 +200,9 @@ def objection_raise(
     errors: dict[str, str] = {}
     line = None
     try:
-        line = publication.lines.select_for_update().filter(pk=int(str(line_id))).first()
+        line = (
+            publication.lines.select_for_update(of=("self",)).filter(pk=int(str(line_id))).first()
+        )
     except ValueError:
         pass
     if line is None:
@@ -262,7 +266,11 @@ def objection_resolve(
     """Resolve an open objection with a reason: upheld refuses the line naming the
     objection; dismissed releases the line unless another open objection holds it."""
     require(actor, "objection.resolve", objection)
-    objection = Objection.objects.select_for_update().select_related("line").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("line")
+        .get(pk=objection.pk)
+    )
     if objection.state != ObjectionState.OPEN:
         raise ValidationError(f"该异议已处理（{objection.get_state_display()}），不能再次处理")
     reason = str(reason or "").strip()
@@ -270,7 +278,7 @@ def objection_resolve(
         raise ValidationError({"reason": "处理异议须填写处理说明：核查了什么、结论和理由"})
     if len(reason) > 400:
         raise ValidationError({"reason": "处理说明不能超过400字"})
-    line = ClaimLine.objects.select_for_update().get(pk=objection.line_id)
+    line = ClaimLine.objects.select_for_update(of=("self",)).get(pk=objection.line_id)
     state = ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED
     if upheld and line.status not in (LineStatus.DUE, LineStatus.HELD, LineStatus.REFUSED):
         raise ValidationError(
