@@ -264,6 +264,14 @@ def load(trainees: int, past: int, class_size: int, sessions: int, seed: int) ->
         )[0].pk
         for i in range(100)
     ]
+    # Assistance workshops' training centres (enterprises): the project rule pays them.
+    workshops = [
+        Institution.objects.get_or_create(
+            name=f"测算就业帮扶车间{i:02d}",
+            defaults={"kind": "enterprise_provider", "region_id": counties[i % len(counties)]},
+        )[0].pk
+        for i in range(20)
+    ]
     standard = [
         Occupation.objects.get_or_create(name=f"测算职业{i:02d}", code=f"9-99-{i:02d}-00")[0]
         for i in range(40)
@@ -347,10 +355,12 @@ def load(trainees: int, past: int, class_size: int, sessions: int, seed: int) ->
         cid = class0 + k
         county = counties[k % len(counties)]
         roll = rng.random()
+        runner = institutions[k % len(institutions)]
         if roll < 0.7:
             kind, occupation, level = "employment", rng.choice(standard), rng.choice("543")
         elif roll < 0.9:
             kind, occupation, level = "employment", rng.choice(workshop), "specialised"
+            runner = workshops[k % len(workshops)]
         else:
             kind, occupation, level = "upgrading", rng.choice(standard), rng.choice("543")
         end = today - dt.timedelta(days=rng.randrange(2, 90))
@@ -359,7 +369,7 @@ def load(trainees: int, past: int, class_size: int, sessions: int, seed: int) ->
         classes.append(
             (
                 cid,
-                institutions[k % len(institutions)],
+                runner,
                 f"{PREFIX}{cid}",
                 occupation.pk,
                 level,
