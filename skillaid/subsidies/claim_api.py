@@ -18,6 +18,7 @@ from skillaid.accounts.review import review_history, review_move
 from .claims import class_claim
 from .models import Claim, ClaimLine
 from .review import claim_moves, institution_submits, levels
+from .sections import due_of
 from .selectors import ClaimFilters, claim_for, claim_list
 
 router = Router(tags=["claims"])
@@ -143,7 +144,7 @@ class ClaimDetailOut(ClaimOut):
 def detail(claim: Claim, user) -> ClaimDetailOut:  # noqa: ANN001
     lines = list(claim.lines.select_related("rule__rule", "limit__rule", "occupation"))
     return ClaimDetailOut(
-        **ClaimOut.of(claim).dict(),
+        **ClaimOut.of(claim, due_of(lines)).dict(),
         levels=levels(claim),
         moves=[m.name for m in claim_moves(claim, user)],
         lines=[LineOut.of(x) for x in lines],

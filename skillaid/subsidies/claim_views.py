@@ -19,10 +19,10 @@ from skillaid.accounts.models import Channel
 from skillaid.accounts.review import review_history, review_move
 
 from .claims import OPEN_STATES, class_claim
-from .models import LIVE, ClaimKind, ClaimState
+from .models import ClaimKind, ClaimState
 from .publication_selectors import claim_publication
 from .review import claim_moves, institution_submits, levels
-from .sections import payee_totals
+from .sections import claim_lines
 from .selectors import ClaimFilters, claim_for, claim_list
 
 EXPORT_HEADERS = [
@@ -88,15 +88,12 @@ def claims_export(request: HttpRequest) -> HttpResponse:
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "claim.read")
     claim = claim_for(request.user, pk)
-    lines = list(claim.lines.select_related("rule__rule", "limit", "person").order_by("id"))
     return render(
         request,
         "subsidies/claim_detail.html",
         {
             "claim": claim,
-            "lines": lines,
-            "totals": payee_totals(lines),
-            "due": sum((x.amount for x in lines if x.status in LIVE), Decimal("0.00")),
+            **claim_lines(claim),
             "moves": claim_moves(claim, request.user),
             "levels": levels(claim),
             "steps": review_history(claim),

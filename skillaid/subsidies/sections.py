@@ -28,6 +28,18 @@ def payee_totals(lines: list[ClaimLine]) -> list[tuple[str, str, Decimal, int]]:
     return [(kind, name, amount, n) for (kind, name), (amount, n) in totals.items()]
 
 
+def due_of(lines: list[ClaimLine]) -> Decimal:
+    """What the live lines among `lines` add up to."""
+    return sum((x.amount for x in lines if x.status in LIVE), Decimal("0.00"))
+
+
+def claim_lines(claim: Claim) -> dict[str, object]:
+    """A claim's lines as its page and the class page show them: every line, what each
+    payee is due, and the total due."""
+    lines = list(claim.lines.select_related("rule__rule", "limit", "person").order_by("id"))
+    return {"lines": lines, "totals": payee_totals(lines), "due": due_of(lines)}
+
+
 def class_claim_section(request: HttpRequest, c) -> str:  # noqa: ANN001
     user = request.user
     if not can(user, "claim.read"):
@@ -35,15 +47,13 @@ def class_claim_section(request: HttpRequest, c) -> str:  # noqa: ANN001
     claim = Claim.objects.filter(training_class=c).first()
     if claim is None or not can(user, "claim.read", claim):
         return ""
-    lines = list(claim.lines.select_related("rule__rule", "limit", "person").order_by("id"))
+    shown = claim_lines(claim)
     return render_to_string(
         "subsidies/_class_claim.html",
         {
             "claim": claim,
-            "lines": lines,
-            "totals": payee_totals(lines),
-            "due": sum((x.amount for x in lines if x.status in LIVE), Decimal("0.00")),
-            "held": sum(1 for x in lines if x.status == LineStatus.HELD),
+            **shown,
+            "held": sum(1 for x in shown["lines"] if x.status == LineStatus.HELD),
             "moves": claim_moves(claim, user),
         },
         request=request,
