@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "skillaid.training",
     "skillaid.evaluation",
     "skillaid.subsidies",
+    "skillaid.students",
+    "skillaid.matching",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from skillaid.accounts import keys
@@ -20,7 +21,7 @@ def sealer() -> Sealer:
     return keys.sealer()
 
 
-class Category(models.TextChoices):
+class Category(TextChoices):
     LIFTED = "lifted", "脱贫户"
     MONITORED = "monitored", "监测户"
     ORDINARY = "ordinary", "一般户"
@@ -388,3 +389,93 @@ class AccountOpenFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FactKind(TextChoices):
+    """What a registry (or a clerk's check of papers) can say of a person: each is a basis a
+    roster or an application declares, or a status another system keeps."""
+
+    ASSISTED = "assisted", "脱贫户/监测户（帮扶家庭）"
+    SCHOOL_LEAVER = "school_leaver", "两后生（初高中毕业未升学）"
+    MIGRANT = "migrant", "农村转移就业劳动者"
+    UNEMPLOYED = "unemployed", "登记失业人员"
+    INSURED = "insured", "参保职工"
+    STUDENT = "student", "技工院校在籍学生"
+
+
+class FactVerdict(TextChoices):
+    VERIFIED = "verified", "已核实"
+    CONTRADICTED = "contradicted", "比对不符"
+
+
+class FactSource(TextChoices):
+    REGISTRY = "registry", "外部名单比对"
+    PAPERS = "papers", "人工核验材料"
+
+
+class PersonFact(models.Model):
+    """A dated, sourced fact about a person: what a registry (or a clerk who saw the papers)
+    said of one basis on one date, e.g. 脱贫户 verified on 2026-11-01 by the assisted-
+    household registry. Kept here, at the layer that owns the person, so that training and
+    subsidies read it; written by `matching` (a comparison run's accepted results) and by a
+    county clerk's check. Never edited: a later fact of the same kind supersedes an earlier.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField("核实事项", max_length=16, choices=FactKind.choices)
+    verdict = models.CharField("核实结果", max_length=16, choices=FactVerdict.choices)
+    # The date the source speaks for (the registry snapshot's as-of date, the day the
+    # papers were seen).
+    as_of = models.DateField("核实日期")
+    # The period the fact covers, when the source gives one (a category since a date, an
+    # unemployment registration ended on a date); open ends are unknown or still running.
+    valid_from = models.DateField("有效期起", null=True, blank=True)
+    valid_until = models.DateField("有效期止", null=True, blank=True)
+    detail = models.CharField("说明", max_length=255, blank=True)
+    source_kind = models.CharField("来源类型", max_length=16, choices=FactSource.choices)
+    # The source named for people: 广西防返贫监测信息平台（2026-11-01）, 毕业证书.
+    source = models.CharField("来源", max_length=128)
+    # The record that produced the fact, by model label and key (a comparison run's
+    # result): `matching` sits above this app and is never imported here.
+    origin_model = models.CharField(max_length=64, blank=True)
+    origin_id = models.PositiveBigIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        verbose_name = "核实记录"
+        verbose_name_plural = "核实记录"
+        indexes = [models.Index(fields=["person", "kind", "as_of"], name="person_fact_latest")]
+        constraints = [
+            models.CheckConstraint(
+                name="fact_period",
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}{self.get_verdict_display()}"
+            f"（{self.as_of:%Y-%m-%d}，{self.source}）"
+        )
+
+    @property
+    def audit_person_id(self) -> int:
+        return self.person_id
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the fact's period (where it has one) includes `day`."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
