@@ -64,6 +64,7 @@ urlpatterns = [
     path("people/new/", people.person_create, name="person_create"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/facts/", people.person_fact_check, name="person_fact_check"),
     path("people/<int:pk>/reveal-id/", people.person_reveal_id, name="person_reveal_id"),
     path("people/<int:pk>/account/<slug:action>/", me.person_account, name="person_account"),
     path("imports/", people.import_start, name="import_start"),

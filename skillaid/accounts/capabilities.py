@@ -56,6 +56,8 @@ _TABLE = [
     # Registering someone met on another record (a roster, an imported certificate) who is
     # not yet in the ledger: whoever may keep that record.
     Capability("person.register", BUREAUS | {OFFICER}, "您的角色不能登记人员"),
+    # Recording a check of a person's papers (or a registry's accepted result) as a fact.
+    Capability("person.verify", BUREAUS, "您的角色不能记录核实结果"),
     # The demand catalogue (需求指导目录).
     Capability("catalogue.edit", {PROVINCE, ADMIN}, "需求指导目录由省级审核人员维护"),
     # Institutions, the institution catalogue and the capacity registry.

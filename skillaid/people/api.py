@@ -13,6 +13,7 @@ from skillaid.accounts.models import Channel
 from skillaid.lib.dates import Day
 
 from . import services
+from .facts import Facts, person_bases, person_fact_check
 from .models import Person
 from .selectors import PersonFilters, person_for, person_list
 
@@ -174,3 +175,96 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch):  
     data = payload.dict(exclude_unset=True)
     services.person_update(actor=request.user, channel=Channel.API, person=person, data=data)
     return PersonOut.from_person(person_for(request.user, person_id))
+
+
+class FactIn(Schema):
+    kind: (
+        str  # a FactKind: assisted, school_leaver, migrant, unemployed, insured, graduate, student
+    )
+    verdict: str  # verified or contradicted
+    as_of: Day  # the day the papers were seen
+    papers: str  # what was seen: 毕业证书, 失业登记证 …
+    detail: str = ""
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+
+
+class FactOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    verdict: str
+    as_of: dt.date
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    source_kind: str
+    source: str
+    detail: str
+    recorded_at: dt.datetime
+
+
+class BasisOut(Schema):
+    kind: str
+    label: str
+    where: str
+    on: dt.date
+    status: str  # verified, contradicted or unverified
+    fact_id: int | None
+    source: str
+    as_of: dt.date | None
+
+
+class FactsOut(Schema):
+    bases: list[BasisOut]
+    facts: list[FactOut]
+
+
+def _fact_out(f) -> FactOut:  # noqa: ANN001
+    return FactOut(
+        id=f.pk,
+        kind=f.kind,
+        kind_label=f.get_kind_display(),
+        verdict=f.verdict,
+        as_of=f.as_of,
+        valid_from=f.valid_from,
+        valid_until=f.valid_until,
+        source_kind=f.source_kind,
+        source=f.source,
+        detail=f.detail,
+        recorded_at=f.recorded_at,
+    )
+
+
+@router.get("/{int:person_id}/facts", response=FactsOut, summary="Where a person's bases stand")
+def read_facts(request: HttpRequest, person_id: int):  # noqa: ANN201
+    person = person_for(request.user, person_id)
+    facts = list(person.facts.order_by("-as_of", "-id"))
+    return FactsOut(
+        bases=[
+            BasisOut(
+                kind=b.kind,
+                label=b.label,
+                where=b.where,
+                on=b.on,
+                status=b.verdict.status,
+                fact_id=b.verdict.fact.pk if b.verdict.fact else None,
+                source=b.verdict.fact.source if b.verdict.fact else "",
+                as_of=b.verdict.fact.as_of if b.verdict.fact else None,
+            )
+            for b in person_bases(person, Facts(facts))
+        ],
+        facts=[_fact_out(f) for f in facts],
+    )
+
+
+@router.post(
+    "/{int:person_id}/facts",
+    response={201: FactOut, 422: Error},
+    summary="Record a check of a person's papers for one basis",
+)
+def record_fact(request: HttpRequest, person_id: int, payload: FactIn):  # noqa: ANN201
+    person = person_for(request.user, person_id)
+    fact = person_fact_check(
+        actor=request.user, channel=Channel.API, person=person, **payload.dict()
+    )
+    return Status(201, _fact_out(fact))

@@ -19,5 +19,9 @@ class PeopleConfig(AppConfig):
         register_jobs()
         login_name_register(login_name)
         section_register("person_detail", own_account_section, order=50)
+        # Where each basis of the person stands (registry comparisons, a clerk's check).
+        from .facts import facts_section
+
+        section_register("person_detail", facts_section, order=40)
         # A person's own account opens their page and the page that opens an account.
         person_pages_register("me_open", home="me")

@@ -121,3 +121,38 @@ class OpenAccountForm(forms.Form):
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", "两次输入的密码不一致")
         return data
+
+
+class FactCheckForm(forms.Form):
+    """A county clerk's check of a person's papers for one basis (people.facts)."""
+
+    kind = forms.ChoiceField(label="核实事项", choices=[("", "—")])
+    verdict = forms.ChoiceField(label="核实结果", choices=[("", "—")])
+    as_of = forms.DateField(
+        label="核验日期", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    papers = forms.CharField(
+        label="所见材料",
+        max_length=128,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：毕业证书、失业登记证、参保证明"}),
+    )
+    valid_from = forms.DateField(
+        label="有效期起（可不填）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label="有效期止（可不填）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    detail = forms.CharField(label="说明", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        from .models import FactKind, FactVerdict
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *FactKind.choices]
+        self.fields["verdict"].choices = [("", "—"), *FactVerdict.choices]
+        for name in ("kind", "verdict"):
+            self.fields[name].error_messages["invalid_choice"] = "请从列表中选择"
+            self.fields[name].error_messages["required"] = "请选择" + self.fields[name].label
+        for name in ("as_of", "valid_from", "valid_until"):
+            self.fields[name].error_messages["invalid"] = "日期格式应为 年-月-日，如 2026-11-01"

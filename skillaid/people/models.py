@@ -400,6 +400,7 @@ class FactKind(TextChoices):
     MIGRANT = "migrant", "农村转移就业劳动者"
     UNEMPLOYED = "unemployed", "登记失业人员"
     INSURED = "insured", "参保职工"
+    GRADUATE = "graduate", "毕业年度高校毕业生"
     STUDENT = "student", "技工院校在籍学生"
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,10 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_for(request.user, pk)
+    return _person_page(request, person_for(request.user, pk))
+
+
+def _person_page(request: HttpRequest, person, status: int = 200) -> HttpResponse:  # noqa: ANN001
     members = []
     statuses = []
     if person.household:
@@ -146,7 +150,42 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "sections": sections("person_detail", request, person),
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def person_fact_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """A county clerk records a check of the person's papers for one basis."""
+    from .facts import person_fact_check as record
+    from .forms import FactCheckForm
+
+    person = person_for(request.user, pk)
+    require(request.user, "person.verify", person)
+    form = FactCheckForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            fact = record(
+                actor=request.user,
+                channel=Channel.PAGE,
+                person=person,
+                kind=data["kind"],
+                verdict=data["verdict"],
+                as_of=data["as_of"],
+                papers=data["papers"],
+                detail=data["detail"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已记录核验结果：{fact}")
+            return redirect(f"{reverse('person_detail', args=[person.pk])}#facts")
+    request.fact_form = form
+    return _person_page(request, person, status=422)
 
 
 @login_required

@@ -14,7 +14,10 @@ an upgrading subsidy for one certificate.
 What the system cannot know, the clerk declares: that the applicant is an insured
 employee (参保职工, unemployment insurance). The declaration is kept in the line's
 evidence with the employer's name; a rule that asks for the insured basis refuses a
-line without it.
+line without it. A declared insured employee is a declared basis like a roster's: the
+line is held (`Hold.UNVERIFIED_BASIS`) until a fact (the social-insurance register's
+comparison, or a clerk's check of the papers) verifies it on the day the certificate
+was issued, and refused when a fact contradicts it; `facts_recorded` decides it again.
 
 Which certificates are waiting for an application: those of the county issued within
 the limit's months that have neither an application nor any live line
@@ -37,7 +40,8 @@ from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 from skillaid.evaluation.models import Certificate
 from skillaid.lib.dates import add_months
-from skillaid.people.models import Person
+from skillaid.people.facts import Facts
+from skillaid.people.models import FactKind, Person
 
 from . import limits as lim
 from .claims import OPEN_STATES, money
@@ -49,6 +53,7 @@ from .models import (
     ClaimKind,
     ClaimLine,
     ClaimState,
+    Hold,
     LineStatus,
     Payee,
     PolicyRuleVersion,
@@ -76,8 +81,10 @@ def upgrading_line(
     claimed_on: dt.date,
     history: lim.History,
     limits: lim.Limits | None = None,
+    facts: Facts | None = None,
 ) -> ClaimLine:
-    """The unsaved line the upgrading rule gives the holder of `cert`, or why nothing."""
+    """The unsaved line the upgrading rule gives the holder of `cert`, or why nothing.
+    `facts`: the holder's (read when not given)."""
     person = cert.person
     version: PolicyRuleVersion | None = rule_in_force(RuleKind.UPGRADING, county, cert.issued_on)
     line = ClaimLine(
@@ -111,6 +118,14 @@ def upgrading_line(
         return refuse(line, f"证书已于{cert.revoked_on:%Y-%m-%d}注销")
     if version.bases and line.evidence["basis"] not in version.bases:
         return refuse(line, f"{version.name}限{version.labels('bases')}，申请人未申报为参保职工")
+    # The line rests on the declared insured basis when the rule asks for it.
+    declared = None
+    if version.bases and insured:
+        facts = facts if facts is not None else Facts.load([person.pk], [FactKind.INSURED])
+        declared = facts.verdict(person.pk, FactKind.INSURED, cert.issued_on)
+        line.evidence.update({"basis_declared": True, "basis_verdict": declared.evidence()})
+        if declared.contradicted:
+            return refuse(line, f"补贴对象类别（参保职工）{declared.text}")
     if version.levels and cert.level not in version.levels:
         return refuse(
             line, f"{version.name}限{version.labels('levels')}，该证书为{cert.get_level_display()}"
@@ -156,7 +171,58 @@ def upgrading_line(
     if amount <= 0:
         return refuse(line, f"{explained}，应发0元")
     line.amount, line.reason, line.status = money(amount), explained, LineStatus.DUE
+    if declared is not None and not declared.verified:
+        line.status, line.hold = LineStatus.HELD, Hold.UNVERIFIED_BASIS
+        line.reason = (
+            f"{Hold.UNVERIFIED_BASIS.label}（申报为参保职工，尚无比对或核验结果），"
+            f"核实后再定；{explained}"
+        )[:500]
     return line
+
+
+@transaction.atomic
+def upgrading_recompute(line: ClaimLine, *, actor: User | None, channel: str) -> None:
+    """An application's line held for an unverified insured basis, decided again now that
+    facts about the person are recorded: due when verified, refused when contradicted.
+    Once the claim has been submitted its amount can only fall."""
+    line = (
+        ClaimLine.objects.select_for_update(of=("self",))
+        .select_related("claim", "certificate__person")
+        .get(pk=line.pk)
+    )
+    if line.status != LineStatus.HELD or line.hold != Hold.UNVERIFIED_BASIS:
+        return
+    cert = line.certificate
+    history = lim.History.load([line.person_id])
+    history.by_person[line.person_id] = [p for p in history.of(line.person_id) if p.id != line.pk]
+    new = upgrading_line(
+        cert,
+        county=line.county_id,
+        insured=line.evidence.get("basis") == INSURED,
+        employer=line.evidence.get("employer", ""),
+        claimed_on=line.claimed_on,
+        history=history,
+    )
+    if line.claim.status not in OPEN_STATES and new.amount > line.amount:
+        new.amount = line.amount
+    before = {"status": line.status, "amount": str(line.amount)}
+    for name in ("status", "hold", "amount", "units", "rate", "reason", "limit", "evidence"):
+        setattr(line, name, getattr(new, name))
+    line.blocked_by_id = new.blocked_by_id
+    line.computed_at = timezone.now()
+    line.save()
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type=line,
+        person_id=line.person_id,
+        changes={
+            "status": [before["status"], line.status],
+            "amount": [before["amount"], str(line.amount)],
+        },
+        note="比对或核验结果记录后重新核定补贴明细",
+    )
 
 
 def earlier_application(cert: Certificate) -> Claim | None:

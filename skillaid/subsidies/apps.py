@@ -26,6 +26,14 @@ class SubsidiesConfig(AppConfig):
         attendance_settled.connect(
             receivers.on_attendance_settled, dispatch_uid="subsidies.attendance_settled"
         )
+        from skillaid.people.signals import facts_recorded
+
+        facts_recorded.connect(receivers.on_facts_recorded, dispatch_uid="subsidies.facts")
+        from skillaid.people.facts import declared_register
+
+        from .sections import declared_insured
+
+        declared_register(declared_insured)
         post_save.connect(
             receivers.on_certificate_saved,
             sender=Certificate,

@@ -16,6 +16,16 @@ every live line of the same people wherever they were claimed.
 A sign-in still flagged for review holds the trainee's lines (暂缓): the amount is
 worked out but nothing is paid until the county bureau settles the flag; settling it
 (training sends `attendance_settled`) computes that trainee's lines again.
+
+A line resting on a basis declared on the roster (两后生, 农村转移就业劳动者, 登记失业人员,
+毕业年度高校毕业生) is held the same way (`Hold.UNVERIFIED_BASIS`) until a fact — a
+registry comparison's accepted result or a clerk's check of the papers (people.facts)
+— verifies it for the class's start; a contradicting fact refuses it, naming the source
+and date. A basis from the household's assisted category is the county's own record in
+the ledger: its lines are due without a fact, and refused only when a fact contradicts
+the category. When facts are recorded (people sends `facts_recorded`) the held lines of
+those people are computed again. The facts of a run's trainees are read with them, in
+one query per chunk of classes.
 """
 
 from __future__ import annotations
@@ -34,8 +44,15 @@ from skillaid.accounts.models import Action, User, audit
 from skillaid.catalogue.models import Occupation
 from skillaid.evaluation.models import Certificate
 from skillaid.institutions.models import InstitutionKind
+from skillaid.people.facts import Facts
 from skillaid.people.models import Person
-from skillaid.training.classes.eligibility import eligibility
+from skillaid.training.classes.eligibility import (
+    ASSISTED_CATEGORIES,
+    Standing,
+    eligibility,
+    fact_kind,
+    standing,
+)
 from skillaid.training.classes.lifecycle import entry_for
 from skillaid.training.models import (
     Attendance,
@@ -140,6 +157,7 @@ class Trainee:
     pending_flags: int = 0
     certificate: Certificate | None = None
     categories: dict[dt.date, str] = field(default_factory=dict)  # household_category's
+    facts: Facts | None = None  # the facts of the run's people, read once for them all
 
     @property
     def exact_rate(self) -> Decimal | None:
@@ -184,8 +202,13 @@ def trainees_of_classes(
     )
     if only is not None:
         enrolments = enrolments.filter(person_id=only)
+    facts = Facts.load(
+        [only]
+        if only is not None
+        else Enrolment.objects.filter(training_class_id__in=ids).values("person_id")
+    )
     found = {
-        e.pk: Trainee(e, sessions=sessions.get(e.training_class_id, 0))
+        e.pk: Trainee(e, sessions=sessions.get(e.training_class_id, 0), facts=facts)
         for e in enrolments.iterator(chunk_size=2000)
     }
     marks: dict[tuple[int, int], set[str]] = defaultdict(set)
@@ -231,6 +254,26 @@ def household_category(t: Trainee, day: dt.date) -> str:
             status = household.category_on(day)
             t.categories[day] = status.category if status else household.category
     return t.categories[day]
+
+
+def basis_of(c: TrainingClass, t: Trainee, version: PolicyRuleVersion) -> Standing | None:
+    """The basis `version`'s line for `t` rests on, on the class's start, and where the
+    facts put it; None for a living allowance that asks for no basis (it goes with the
+    line it is paid alongside, or with everyone)."""
+    e = t.enrolment
+    if t.facts is None:
+        t.facts = Facts.load([e.person_id])
+    category = household_category(t, c.start_on)
+    s = standing(e, c.start_on, t.facts, category=category)
+    if version.bases and s.basis not in version.bases and e.basis in version.bases:
+        # The rule pays the declared basis, not the household's category.
+        verdict = t.facts.verdict(e.person_id, fact_kind(e.basis), c.start_on)
+        s = Standing(e.basis, True, verdict, category, s.assisted)
+    if version.rule.kind == RuleKind.LIVING and not version.bases:
+        if version.household_categories and category in ASSISTED_CATEGORIES:
+            return Standing("assisted", False, s.assisted, category, s.assisted)
+        return None
+    return s
 
 
 # --- one line ----------------------------------------------------------------------------
@@ -283,6 +326,9 @@ def line_for(
             "pending_flags": t.pending_flags,
         },
     )
+    basis = basis_of(c, t, version)
+    if basis is not None:
+        line.evidence.update(basis.evidence())
 
     def refuse(reason: str, limit: PolicyRuleVersion | None = None, by: int | None = None):  # noqa: ANN202
         line.status, line.reason, line.limit, line.blocked_by_id = (
@@ -302,9 +348,11 @@ def line_for(
     if e.passed is False and line.kind != RuleKind.LIVING:
         return refuse("考核不合格")
     if line.kind != RuleKind.LIVING:
-        ok, why = eligibility(e)
+        ok, why = eligibility(e, facts=t.facts, given=basis)
         if not ok:
             return refuse(why)
+    if basis is not None and basis.contradicted:
+        return refuse(f"补贴对象类别（{basis_label(basis.basis)}）{basis.verdict.text}")
     category = line.evidence["category"]
     if version.household_categories and category not in version.household_categories:
         return refuse(
@@ -376,9 +424,21 @@ def line_for(
         line.reason = (f"有{t.pending_flags}条签到待县（区）人社部门核查，核查后再定；{explained}")[
             :500
         ]
+    elif basis is not None and basis.held:
+        line.status, line.hold = LineStatus.HELD, Hold.UNVERIFIED_BASIS
+        line.reason = (
+            f"{Hold.UNVERIFIED_BASIS.label}（申报为{basis_label(basis.basis)}，"
+            f"尚无比对或核验结果），核实后再定；{explained}"
+        )[:500]
     else:
         line.status = LineStatus.DUE
     return line
+
+
+def basis_label(value: str) -> str:
+    from skillaid.training.models import Basis
+
+    return Basis(value).label if value in Basis.values else value
 
 
 def plain_units(line: ClaimLine) -> str:
@@ -618,17 +678,27 @@ def _replace_lines(claim: Claim, fresh: list[ClaimLine]) -> list[ClaimLine]:
 
 
 @transaction.atomic
-def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = None) -> None:
-    """After a flagged sign-in of this trainee is settled: decide their held lines again,
-    each by the rule version it was computed with. Once the claim has been submitted an
-    amount can only fall (a sign-in found untrue no longer counts), never rise."""
+def recompute_person(
+    c: TrainingClass,
+    person_id: int,
+    *,
+    actor: User | None = None,
+    holds: tuple[str, ...] = (Hold.FLAGGED_SIGNIN,),
+    channel: str = "page",
+    note: str = "签到核查后重新核定补贴明细",
+) -> None:
+    """After a flagged sign-in of this trainee is settled (or facts about them are
+    recorded: `holds` then names the unverified basis too): decide their lines held for
+    one of `holds` again, each by the rule version it was computed with. Once the claim
+    has been submitted an amount can only fall (a sign-in found untrue no longer counts),
+    never rise."""
     claim = Claim.objects.select_for_update(of=("self",)).filter(training_class=c).first()
     if claim is None:
         return
     lock_people([person_id])
     held = list(
         claim.lines.select_for_update(of=("self",))
-        .filter(person_id=person_id, status=LineStatus.HELD, hold=Hold.FLAGGED_SIGNIN)
+        .filter(person_id=person_id, status=LineStatus.HELD, hold__in=holds)
         .select_related("rule__rule")
         .order_by("id")
     )
@@ -656,6 +726,8 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
             label = RuleKind(version.alongside).label
             new.status, new.amount, new.hold = LineStatus.REFUSED, Decimal("0.00"), ""
             new.reason = f"{version.name}随{label}发放，该学员的{label}不予补贴"
+        elif with_ is not None and with_.status == LineStatus.HELD and new.status in LIVE:
+            new.status, new.hold = LineStatus.HELD, with_.hold
         if claim.status not in OPEN_STATES and new.amount > line.amount:
             new.amount = line.amount
         decided[line.kind] = new
@@ -678,7 +750,7 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
         line.save()
         audit(
             actor=actor,
-            channel="page",
+            channel=channel,
             action=Action.UPDATE,
             object_type=line,
             person_id=person_id,
@@ -686,7 +758,7 @@ def recompute_person(c: TrainingClass, person_id: int, *, actor: User | None = N
                 "status": [before["status"], line.status],
                 "amount": [before["amount"], str(line.amount)],
             },
-            note="签到核查后重新核定补贴明细",
+            note=note,
         )
 
 

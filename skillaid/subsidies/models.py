@@ -369,6 +369,7 @@ class Hold(models.TextChoices):
     NONE = "", "—"
     FLAGGED_SIGNIN = "flagged_signin", "签到待核查"
     OBJECTION = "objection", "公示期异议待处理"
+    UNVERIFIED_BASIS = "unverified_basis", "补贴对象类别待比对核实"
 
 
 class Claim(models.Model):

@@ -109,3 +109,26 @@ def record_events(person) -> list:  # noqa: ANN001
             result = f"不予补贴：{line.reason}"[:120]
         events.append(Event(line.claimed_on, "补贴申领", what, line.county.name, result))
     return events
+
+
+def declared_insured(person) -> list[tuple[str, object, str]]:  # noqa: ANN001
+    """A person's skill-upgrading applications declared as an insured employee, for the
+    person page's card of people.facts: verified on the certificate's issue date."""
+    from skillaid.people.models import FactKind
+
+    from .models import INSURED, ClaimKind
+
+    lines = (
+        ClaimLine.objects.filter(person=person, claim__kind=ClaimKind.UPGRADING)
+        .select_related("certificate")
+        .order_by("-id")[:20]
+    )
+    return [
+        (
+            FactKind.INSURED,
+            line.certificate.issued_on,
+            f"技能提升补贴申领：证书{line.certificate.number}",
+        )
+        for line in lines
+        if line.evidence.get("basis") == INSURED and line.certificate_id
+    ]

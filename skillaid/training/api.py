@@ -174,7 +174,7 @@ def add_to_roster(request: HttpRequest, pk: int, payload: RosterIn):  # noqa: AN
 def roster(request: HttpRequest, pk: int):  # noqa: ANN201
     c = class_for(request.user, pk)
     enrolments = c.enrolments.select_related("person__household").prefetch_related(
-        "person__household__statuses"
+        "person__household__statuses", "person__facts"
     )
     return [EnrolmentOut.of(e) for e in enrolments]
 

@@ -25,3 +25,10 @@ class TrainingConfig(AppConfig):
         from skillaid.accounts.middleware import person_pages_register
 
         person_pages_register("sign")
+
+        # A basis declared on a roster shows on the person page, verified or not.
+        from skillaid.people.facts import declared_register
+
+        from .classes.eligibility import declared_bases
+
+        declared_register(declared_bases)

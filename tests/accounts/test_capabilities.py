@@ -17,6 +17,7 @@ BUREAU_READS = {
     "ledger.read",
     "ledger.reveal_id",
     "person.register",
+    "person.verify",
     "institution.create",
     "institution.edit",
     "institution.occupations",

@@ -13,6 +13,7 @@ from skillaid.evaluation.services import certificate_record
 from skillaid.subsidies.loading import load_policy_rules
 from skillaid.subsidies.models import Claim
 from tests.conftest import PASSWORD
+from tests.subsidies.fixtures import verified
 
 from .conftest import login, menu
 
@@ -48,6 +49,7 @@ def test_the_clerk_records_an_upgrading_application_and_submits_it(
             "issued_on": timezone.localdate() - dt.timedelta(days=40),
         },
     )
+    verified(person, "insured", source="社会保险参保登记（比对）")
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=SIZES[size])
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -106,3 +106,39 @@ def living_allowance_for_all_training() -> None:
     PolicyRuleVersion.objects.create(
         rule=rule, number=2, reason="随各类补贴性培训发放（测试用地区规定）", **terms
     )
+
+
+def verified(
+    person,
+    kind: str,
+    *,
+    on: dt.date = dt.date(2020, 1, 1),
+    verdict: str = "verified",
+    source: str = "测试用比对名单",
+    source_kind: str = "registry",
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+):
+    """A fact about `person` of `kind` (a roster basis's fact kind: school_leaver, migrant,
+    unemployed, graduate, insured, assisted), recorded through the people service as a
+    registry comparison would record it: verified (or `verdict`) as of `on`, with no
+    period unless given, so it covers every class of the tests."""
+    from skillaid.people.facts import person_facts_record
+
+    [fact] = person_facts_record(
+        actor=None,
+        channel="command",
+        facts=[
+            {
+                "person_id": person.pk,
+                "kind": kind,
+                "verdict": verdict,
+                "as_of": on,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            }
+        ],
+        source_kind=source_kind,
+        source=source,
+    )
+    return fact

@@ -20,7 +20,7 @@ from skillaid.lib.dates import add_months
 from skillaid.subsidies.applications import upgrading_apply
 from skillaid.subsidies.models import Claim, ClaimLine, RuleKind
 from tests.conftest import LONGAN, MASHAN
-from tests.subsidies.fixtures import at
+from tests.subsidies.fixtures import at, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,21 @@ _numbers = iter(range(1, 9999))
 @pytest.fixture
 def certify(wei, occupation):
     """`certify(person, level="4", issued_on=…)`: a certificate issued elsewhere, imported
-    by the county clerk through the certificate import's own service."""
+    by the county clerk through the certificate import's own service; its holder found
+    insured by the social-insurance register (unless `insured_verified=False`)."""
 
-    def make(person, *, level: str = "4", issued_on: dt.date | None = None, occupation_name=None):
+    def make(
+        person,
+        *,
+        level: str = "4",
+        issued_on: dt.date | None = None,
+        occupation_name=None,
+        insured_verified: bool = True,
+    ):
         issued_on = issued_on or timezone.localdate() - dt.timedelta(days=30)
+        if insured_verified and not person.facts.filter(kind="insured").exists():
+            # The social-insurance register's comparison found the holder insured.
+            verified(person, "insured", source="社会保险参保登记（比对）")
         cert, _ = certificate_record(
             actor=wei,
             data={

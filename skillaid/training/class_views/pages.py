@@ -126,7 +126,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     total, attended = classes.attendance_counts(c)
     enrolments = list(
         c.enrolments.select_related("person__household", "person__county").prefetch_related(
-            "person__household__statuses"
+            "person__household__statuses", "person__facts"
         )
     )
     roster = []
