@@ -113,6 +113,7 @@ def class_factory(occupation, wei, person_factory):
         trainees=(),
         approve: bool = True,
         reviewer=None,
+        bases: dict | None = None,
         **extra,
     ):
         start = start or (timezone.now() + dt.timedelta(days=8)).replace(
@@ -121,7 +122,11 @@ def class_factory(occupation, wei, person_factory):
         c = class_save(actor=officer, data=class_data(occupation, start, **extra))
         for person in trainees or [person_factory(category="脱贫户")]:
             roster_add(
-                actor=officer, training_class=c, id_number=person.id_number, name=person.name
+                actor=officer,
+                training_class=c,
+                id_number=person.id_number,
+                name=person.name,
+                basis=(bases or {}).get(person, ""),
             )
         if approve:
             class_declare(actor=officer, training_class=c)
