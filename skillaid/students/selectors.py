@@ -24,7 +24,7 @@ def student_enrolments_visible_to(user: User) -> QuerySet[StudentEnrolment]:
     if not can(user, "student.read"):
         return StudentEnrolment.objects.none()
     return Scope.of(user).filter(
-        StudentEnrolment.objects.all(), region="county_id", institution="school_id"
+        StudentEnrolment.objects.all(), region="county__code", institution="school_id"
     )
 
 
