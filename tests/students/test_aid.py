@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 
 from skillaid.accounts.models import Channel
 from skillaid.accounts.review import review_move
+from skillaid.students.enrolments import aid_claims_prepare, student_status_change
 from skillaid.subsidies.aid import term_period
 from skillaid.subsidies.models import (
     TERMS,
@@ -24,7 +25,6 @@ from skillaid.subsidies.models import (
     PolicyRule,
     PolicyRuleVersion,
 )
-from skillaid.students.enrolments import aid_claims_prepare, student_status_change
 from tests.conftest import LONGAN
 from tests.students.helpers import enrol, since_long_ago
 

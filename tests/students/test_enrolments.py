@@ -13,7 +13,6 @@ from skillaid.accounts.models import AuditEntry, Channel
 from skillaid.institutions.models import Institution
 from skillaid.people.models import Person
 from skillaid.students.enrolments import (
-    student_enrol,
     student_graduate,
     student_status_change,
 )
