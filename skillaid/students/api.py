@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Channel
@@ -138,7 +138,7 @@ class EnrolIn(Schema):
 @router.post("/students", response={201: StudentDetailOut}, summary="Enrol a student")
 def enrol_student(request: HttpRequest, payload: EnrolIn):  # noqa: ANN201
     e = student_enrol(actor=request.user, channel=Channel.API, data=payload.dict())
-    return 201, detail(student_for(request.user, e.pk))
+    return Status(201, detail(student_for(request.user, e.pk)))
 
 
 class StatusIn(Schema):
