@@ -17,6 +17,7 @@ from skillaid.pairings import views as pairings
 from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
+from skillaid.students import views as students
 from skillaid.subsidies import application_views as subsidy_applications
 from skillaid.subsidies import claim_views as subsidy_claims
 from skillaid.subsidies import payout_views as payouts
@@ -232,6 +233,16 @@ urlpatterns = [
     path(
         "people/<int:pk>/record.pdf", evaluation_papers.person_record_pdf, name="person_record_pdf"
     ),
+    # Technical-school students (学籍), their aid claims and graduates seeking work.
+    path("students/", students.student_list_page, name="students"),
+    path("students/new/", students.student_enrol_page, name="student_enrol"),
+    path("students/export.xlsx", students.student_export, name="student_export"),
+    path("students/import/", students.student_import, name="student_import"),
+    path("students/aid/", students.student_aid_claims, name="student_aid_claims"),
+    path("students/graduates/", students.graduates_page, name="graduates_seeking_work"),
+    path("students/<int:pk>/", students.student_detail, name="student_detail"),
+    path("students/<int:pk>/status/", students.student_status_page, name="student_status"),
+    path("students/<int:pk>/graduate/", students.student_graduate_page, name="student_graduate"),
     # The admin signs in through SkillAid's own login and code step, never a second form.
     path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),

@@ -108,6 +108,15 @@ _TABLE = [
         BUREAUS | {OFFICER},
         "只有发证机构或持证人所在地的人社部门可以注销该证书",
     ),
+    # Technical-school students (学籍): the school keeps its roll and asks for its students'
+    # aid; the county bureau of the student's household and the reviewers above read it.
+    Capability("student.read", BUREAUS | {OFFICER}, "您的角色不能查看技工院校学生"),
+    Capability(
+        "student.edit",
+        {OFFICER, ADMIN},
+        "学籍由就读院校登记和变更，县（区）人社部门查看",
+        "您不能办理该学生的学籍：{obj}不是您所在院校的学生",
+    ),
     # Subsidy policy rules (补贴政策规则): read by the bureaus, changed by the province's
     # reviewers (a nationwide default by administrators only); each change a new version.
     Capability("policy.read", BUREAUS, "您的角色不能查看补贴政策规则"),

@@ -48,6 +48,8 @@ class RuleKind(models.TextChoices):
     APPRENTICESHIP = "apprenticeship", "企业新型学徒制培训补贴"
     PROJECT = "project", "项目制培训补贴"
     UPGRADING = "upgrading", "技能提升补贴"
+    STUDENT_AID = "student_aid", "技工院校帮扶家庭学生助学补助"
+    TUITION = "tuition", "免学费补助"
     LIMIT = "limit", "补贴限制"
 
 
@@ -56,12 +58,14 @@ class Payee(models.TextChoices):
     INSTITUTION = "institution", "培训机构（院校）"
     ENTERPRISE = "enterprise", "企业"
     AGENCY = "agency", "人力资源服务机构"
+    STUDENT = "student", "学生本人"
 
 
 class AmountUnit(models.TextChoices):
     PER_PERSON_DAY = "person_day", "元/人·天"
     PER_PERSON = "person", "元/人"
     PER_APPRENTICE_YEAR = "apprentice_year", "元/人·年"
+    PER_STUDENT_YEAR = "student_year", "元/生·年"
     PER_LEVEL = "level", "按等级（元/人）"
     CATALOGUE = "catalogue", "按需求目录补贴标准"
 
@@ -329,6 +333,7 @@ class ClaimKind(models.TextChoices):
     CLASS = "class", "培训班补贴申领"
     UPGRADING = "upgrading", "技能提升补贴申领"
     APPRENTICESHIP = "apprenticeship", "企业新型学徒制补贴申领"
+    STUDENT_AID = "student_aid", "技工院校学生资助申领"
 
 
 class ClaimState(models.TextChoices):
@@ -450,6 +455,8 @@ class Claim(models.Model):
             return f"{self.training_class}（培训班补贴）"
         if self.person_id:
             return f"{self.person.name}的{self.get_kind_display()}"
+        if self.kind == ClaimKind.STUDENT_AID and self.institution_id and self.period_from:
+            return f"{self.institution.name}{self.period_from:%Y年%m月}起学期学生资助"
         return f"{self.enterprise_name}的{self.get_kind_display()}"
 
     def within(self, scope: Scope) -> bool:

@@ -85,7 +85,7 @@ PayeeKey = tuple[str, object]
 
 def payee_key(line: ClaimLine) -> PayeeKey:
     """Whose account a line is paid into: the trainee's, the enterprise's or the institution's."""
-    if line.payee in ("", Payee.TRAINEE):
+    if line.payee in ("", Payee.TRAINEE, Payee.STUDENT):
         return (PayeeKind.PERSON, line.person_id)
     if line.payee == Payee.ENTERPRISE and line.claim.enterprise_uscc:
         return (PayeeKind.ENTERPRISE, line.claim.enterprise_uscc)

@@ -81,6 +81,10 @@ EXPECTED[Role.COUNTY_CLERK] |= {"payment.read", "payee_account.edit"}
 EXPECTED[Role.SCHOOL_OFFICER] |= {"payee_account.edit"}
 EXPECTED[Role.CITY_REVIEWER] |= _PAYS
 EXPECTED[Role.PROVINCE_REVIEWER] |= _PAYS
+# Technical-school students: the school keeps the roll; the bureaus read it.
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= {"student.read"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"student.read", "student.edit"}
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -31,7 +31,7 @@ def seeded(regions):
 
 def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     assert seeded.problems == []
-    assert seeded.created == PolicyRule.objects.count() == 16
+    assert seeded.created == PolicyRule.objects.count() == 18
     workshop = rule_in_force("gx-workshop-project-training", MASHAN, DAY)
     assert workshop.amount == Decimal("200.00") and workshop.cap_per_time == Decimal("1000.00")
     assert workshop.source == "003 桂人社发〔2022〕7号 四（十）"
@@ -49,6 +49,15 @@ def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     assert upgrading.level_amounts == {"5": "1000.00", "4": "1500.00", "3": "2000.00"}
     assert upgrading.level_amount("4") == Decimal("1500.00") and upgrading.level_amount("2") is None
     assert rule_in_force("training", MASHAN, DAY).amount_unit == "catalogue"
+    # Technical-school students: the aid of 001 四（十二） to the student, free tuition (a
+    # national-practice amount, its source said) to the school.
+    student_aid = rule_in_force("student_aid", MASHAN, DAY)
+    assert student_aid.amount == Decimal("3000.00") and student_aid.payee == "student"
+    assert student_aid.source == "001 人社部发〔2019〕2号 四（十二）"
+    assert student_aid.household_categories == ["lifted", "monitored"]
+    tuition = rule_in_force("tuition", MASHAN, DAY)
+    assert tuition.amount == Decimal("2000.00") and tuition.payee == "institution"
+    assert "财教〔2012〕376号" in tuition.source
     # The Shenzhen variant is Shenzhen's, not Guangxi's.
     living_once = "sz-limit-living-allowance-per-year"
     assert rule_in_force(living_once, "440304", DAY).rule.region_id == SHENZHEN
@@ -62,7 +71,7 @@ def test_loading_twice_changes_nothing(seeded):
     versions = list(PolicyRuleVersion.objects.values_list("pk", "number", "amount"))
     entries = AuditEntry.objects.count()
     again = load_policy_rules()
-    assert again.created == 0 and again.unchanged == 16 and again.problems == []
+    assert again.created == 0 and again.unchanged == 18 and again.problems == []
     assert list(PolicyRuleVersion.objects.values_list("pk", "number", "amount")) == versions
     assert AuditEntry.objects.count() == entries
 
