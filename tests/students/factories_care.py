@@ -56,7 +56,7 @@ def enrol(
         major=major,
         class_type=ClassType.INTERMEDIATE,
         entered_on=entered_on,
-        expected_graduation=entered_on.replace(year=entered_on.year + 3),
+        expected_graduation=entered_on + dt.timedelta(days=3 * 365),
         status_since=entered_on,
         staff_name=staff_name,
     )
