@@ -31,6 +31,7 @@ from skillaid.lib.ints import in_range
 from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
 from skillaid.regions.api import router as regions_router
+from skillaid.students.care_api import router as students_care_router
 from skillaid.subsidies.api import router as subsidies_router
 from skillaid.subsidies.application_api import router as subsidy_applications_router
 from skillaid.subsidies.claim_api import router as claims_router
@@ -152,6 +153,7 @@ api.add_router("/", subsidies_router)
 api.add_router("/", claims_router)
 api.add_router("/", subsidy_applications_router)
 api.add_router("/", payouts_router)
+api.add_router("/", students_care_router)
 
 
 # What the API answers in Chinese where django-ninja would answer in English.
