@@ -62,6 +62,11 @@ def previous_month(month: dt.date) -> dt.date:
     return dt.date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
+def month_label(month: dt.date) -> str:
+    """'2026年3月', as people write a month."""
+    return f"{month.year}年{month.month}月"
+
+
 def parse_month(text: object) -> dt.date | None:
     """'2026-03' (or a whole date) as the month's first day; None when it is no month."""
     text = str(text or "").strip()
@@ -366,18 +371,18 @@ def monthly_record_save(
     month = month_start(month)
     today = timezone.localdate()
     if month > month_start(today):
-        raise ValidationError({"month": f"{month:%Y年%m月}尚未到来，不能登记监测记录"})
+        raise ValidationError({"month": f"{month_label(month)}尚未到来，不能登记监测记录"})
     if month < month_start(enrolment.entered_on):
         raise ValidationError(
             {
-                "month": f"{month:%Y年%m月}早于该生入学（{enrolment.entered_on:%Y-%m-%d}），"
+                "month": f"{month_label(month)}早于该生入学（{enrolment.entered_on:%Y-%m-%d}），"
                 "不能登记监测记录"
             }
         )
     if not was_live(enrolment, month):
         raise ValidationError(
             {
-                "month": f"该生{month:%Y年%m月}已不在籍（{enrolment.get_status_display()}，"
+                "month": f"该生{month_label(month)}已不在籍（{enrolment.get_status_display()}，"
                 f"{enrolment.status_since:%Y-%m-%d}起），不能登记监测记录"
             }
         )
@@ -404,6 +409,6 @@ def monthly_record_save(
                 )
         except IntegrityError as exc:
             raise ValidationError(
-                {"month": f"{month:%Y年%m月}的记录刚由他人保存，请刷新后在其基础上修改"}
+                {"month": f"{month_label(month)}的记录刚由他人保存，请刷新后在其基础上修改"}
             ) from exc
     return record

@@ -22,6 +22,7 @@ from .monitoring import (
     monitored_enrolment_for,
     monitoring_due,
     monitoring_history,
+    month_label,
     month_start,
     monthly_record_save,
     next_month,
@@ -69,7 +70,7 @@ def _month_of(request: HttpRequest) -> tuple[dt.date, str]:
     if month is None:
         return month_start(today), f"月份“{text}”无效（应为 2026-03 的格式），已显示本月"
     if month > month_start(today):
-        return month_start(today), f"{month:%Y年%m月}尚未到来，已显示本月"
+        return month_start(today), f"{month_label(month)}尚未到来，已显示本月"
     return month, ""
 
 
@@ -120,7 +121,7 @@ def monitoring_student(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 messages.success(
-                    request, f"已保存{enrolment.person.name}{month:%Y年%m月}的监测记录"
+                    request, f"已保存{enrolment.person.name}{month_label(month)}的监测记录"
                 )
                 return redirect(f"{reverse('monitoring')}?month={month:%Y-%m}")
     return render(

@@ -44,7 +44,9 @@ from .recruitment import (
 
 
 class ContactForm(forms.Form):
-    contacted_on = forms.DateField(label="联系日期", widget=forms.DateInput(attrs={"type": "date"}))
+    contacted_on = forms.DateField(
+        label="联系日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label="联系方式", choices=ContactChannel.choices)
     outcome = forms.ChoiceField(label="联系结果", choices=Outcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
