@@ -32,6 +32,7 @@ from skillaid.pairings.api import router as pairings_router
 from skillaid.people.api import router as people_router
 from skillaid.regions.api import router as regions_router
 from skillaid.students.api import router as students_router
+from skillaid.students.care_api import router as students_care_router
 from skillaid.subsidies.api import router as subsidies_router
 from skillaid.subsidies.application_api import router as subsidy_applications_router
 from skillaid.subsidies.claim_api import router as claims_router
@@ -154,6 +155,7 @@ api.add_router("/", claims_router)
 api.add_router("/", subsidy_applications_router)
 api.add_router("/", payouts_router)
 api.add_router("/", students_router)
+api.add_router("/", students_care_router)
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from skillaid.accounts import audit_views, calendar_views, token_views
 from skillaid.accounts import job_views as jobs
@@ -177,6 +177,7 @@ urlpatterns = [
         subsidy_public.publication_public,
         name="public_publication",
     ),
+    path("", include("skillaid.students.care_urls")),
     path("regions/", regions.region_search, name="regions"),
     path("capacity/", capacity.capacity_list, name="capacity_list"),
     path("capacity/export.xlsx", capacity.capacity_export, name="capacity_export"),

@@ -198,6 +198,29 @@ _TABLE = [
         "已发放的补贴只能由市级或省级人社部门冲回",
         "您不能冲回该笔发放：{obj}不在您的管辖范围内",
     ),
+    # Recruitment (招生/生源动员) of the young people of a school's paired counties and sites
+    # who want a technical-school place, and the monthly monitoring (每月监测) of its
+    # assisted-household students: the school records, the bureaus of the place read.
+    Capability("recruitment.read", BUREAUS | {OFFICER}, "您的角色不能查看招生动员名单"),
+    Capability(
+        "recruitment.contact",
+        {OFFICER, ADMIN},
+        "招生联系记录由结对院校登记",
+        "您不能以{obj}的名义登记联系记录：招生联系记录只能由本校登记",
+    ),
+    Capability(
+        "recruitment.reveal_phone",
+        BUREAUS | {OFFICER},
+        "您的角色不能查看联系电话",
+        "您不能查看该联系电话：{obj}不在您的招生动员名单中",
+    ),
+    Capability("monitoring.read", BUREAUS | {OFFICER}, "您的角色不能查看每月监测"),
+    Capability(
+        "monitoring.record",
+        {OFFICER, ADMIN},
+        "每月监测由学生所在院校的帮扶责任人登记",
+        "您不能登记该学生的监测记录：{obj}不在本校",
+    ),
     # The audit log: a person's history for the bureaus, the whole log for administrators.
     Capability("audit.read", BUREAUS, "您的角色不能查看变更记录"),
     Capability("audit.read_all", {ADMIN}, "只有系统管理员可以查看全部审计日志"),

@@ -202,6 +202,7 @@ class Action(models.TextChoices):
     UPDATE = "update", "修改"
     DELETE = "delete", "删除"
     REVEAL_ID = "reveal_id", "查看完整身份证号"
+    REVEAL_PHONE = "reveal_phone", "查看联系电话"
     EXPORT = "export", "导出"
     LOGIN = "login", "登录"
     LOGIN_FAILED = "login_failed", "登录失败"

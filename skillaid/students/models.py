@@ -319,6 +319,9 @@ class MonthlyRecord(models.Model):
     help_note = models.CharField("帮扶情况", max_length=255, blank=True)
     # Whether the difficulties recorded before this month are resolved.
     resolved = models.BooleanField("此前困难已解决", default=False)
+    # Who checked on the student: the enrolment's designated staff member (staff_name) when
+    # the record was saved, unless the form names someone else standing in for them.
+    staff_name = models.CharField("监测人", max_length=64, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="记录人",

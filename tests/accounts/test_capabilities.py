@@ -85,6 +85,11 @@ EXPECTED[Role.PROVINCE_REVIEWER] |= _PAYS
 for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
     EXPECTED[_role] |= {"student.read"}
 EXPECTED[Role.SCHOOL_OFFICER] |= {"student.read", "student.edit"}
+# Recruitment and the monthly monitoring: the school records, the bureaus read.
+_CARE_READS = {"recruitment.read", "recruitment.reveal_phone", "monitoring.read"}
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= _CARE_READS
+EXPECTED[Role.SCHOOL_OFFICER] |= _CARE_READS | {"recruitment.contact", "monitoring.record"}
 
 
 @pytest.mark.parametrize("role", Role.values)
