@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from skillaid.accounts import audit_views, calendar_views, token_views
 from skillaid.accounts import job_views as jobs
@@ -29,6 +29,7 @@ urlpatterns = [
     # First: attendance terminals call the API many times a second, and each request
     # tries the patterns in order.
     path("api/", api.urls),
+    path("matching/", include("skillaid.matching.urls")),
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -80,6 +80,13 @@ EXPECTED[Role.COUNTY_CLERK] |= {"payment.read", "payee_account.edit"}
 EXPECTED[Role.SCHOOL_OFFICER] |= {"payee_account.edit"}
 EXPECTED[Role.CITY_REVIEWER] |= _PAYS
 EXPECTED[Role.PROVINCE_REVIEWER] |= _PAYS
+# 精准比对: the bureaus load, run, exchange and decide; the province makes exchange keys;
+# schools read the feedback on their students.
+_MATCHING = {"matching.run", "matching.review", "matching.exchange"}
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= _MATCHING
+EXPECTED[Role.PROVINCE_REVIEWER] |= {"matching.exchange_key"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"matching.feedback"}
 
 
 @pytest.mark.parametrize("role", Role.values)
