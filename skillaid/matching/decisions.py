@@ -28,7 +28,7 @@ from .models import ComparisonRun, Outcome, ReviewItem, ReviewState
 
 def items_visible_to(user: User) -> QuerySet[ReviewItem]:
     """The review items of the people in `user`'s region."""
-    return Scope.of(user).filter(ReviewItem.objects.all(), region="county_id")
+    return Scope.of(user).filter(ReviewItem.objects.all(), region="county__code")
 
 
 def _may_decide(user: User) -> bool:

@@ -31,7 +31,7 @@ EXTRA = {"school": ("school", "major", "status", "entered_on")}
 
 def people_in_scope(user: User) -> QuerySet[Person]:
     """The people a comparison started by `user` covers (a county clerk's county …)."""
-    return Scope.of(user).filter(Person.objects.all(), region="county_id")
+    return Scope.of(user).filter(Person.objects.all(), region="county__code")
 
 
 def group(kind: str, user: User) -> QuerySet[Person]:

@@ -7,7 +7,6 @@ run of the same source and kind in the same scope (what changed since last month
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -75,8 +74,8 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
     snapshot, actor = run.snapshot, run.started_by
     require(actor, "matching.run")
     out = run_dir(run)
-    work = out / "work"
-    work.mkdir(exist_ok=True)
+    # Plain ID numbers exist only here, in the engine's private directory of the run.
+    work = engine.run_dir(out)
     sealer = keys.sealer()
     try:
         ours_file = work / "ours.parquet"
@@ -97,7 +96,7 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
             progress=progress,
         )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        engine.cleanup(work)
     name = str(Path(compared.results).relative_to(settings.MEDIA_ROOT))
     counts = {o: int(compared.counts.get(o, 0)) for o in results.OUTCOMES}
     previous = (

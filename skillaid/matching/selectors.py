@@ -28,7 +28,7 @@ def snapshots_visible_to(user: User) -> QuerySet[RegistrySnapshot]:
         return rows
     holding = [scope.region_prefix[:2] + "0000", scope.region_prefix[:4] + "00"]
     return rows.filter(
-        scope.q(region="region_id") | Q(region_id__in=holding) | Q(region_id=scope.region_prefix)
+        scope.q(region="region__code") | Q(region_id__in=holding) | Q(region_id=scope.region_prefix)
     )
 
 
