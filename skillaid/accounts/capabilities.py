@@ -210,7 +210,9 @@ _TABLE = [
         "您的角色不能确认比对结果",
         "您不能确认该比对结果：{obj}不在您的管辖范围内",
     ),
-    Capability("matching.exchange_key", {PROVINCE, ADMIN}, "交换密钥由省级审核人员或系统管理员创建"),
+    Capability(
+        "matching.exchange_key", {PROVINCE, ADMIN}, "交换密钥由省级审核人员或系统管理员创建"
+    ),
     Capability("matching.exchange", BUREAUS, "您的角色不能导出或导入密文交换文件"),
     Capability("matching.feedback", {OFFICER, ADMIN}, "比对反馈只向院校提供"),
     # Users and their tokens.

@@ -118,7 +118,9 @@ class DecideIn(Schema):
     reason: str = ""
 
 
-@router.get("/matching/snapshots", response=list[SnapshotOut], summary="Registry snapshots in scope")
+@router.get(
+    "/matching/snapshots", response=list[SnapshotOut], summary="Registry snapshots in scope"
+)
 def list_snapshots(request: HttpRequest):  # noqa: ANN201
     require(request.user, "matching.run")
     return [SnapshotOut.of(s) for s in snapshots_visible_to(request.user)[:200]]

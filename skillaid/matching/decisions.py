@@ -79,8 +79,10 @@ WORKFLOW = Workflow(
     maker_field="maker",
     maker_refusal="发起比对的人员不能确认本次比对的结果",
     reason_refusal="驳回须填写原因",
-    describe=lambda item: f"{item.get_outcome_display()}：{item.person.name}"
-    f"（{item.person.id_masked}）↔ {item.their_name}",
+    describe=lambda item: (
+        f"{item.get_outcome_display()}：{item.person.name}"
+        f"（{item.person.id_masked}）↔ {item.their_name}"
+    ),
     related=("person", "run__snapshot"),
 )
 
@@ -142,9 +144,9 @@ def consistent_accept(*, actor: User, run: ComparisonRun, channel: str = Channel
         )
     )
     pending = set(
-        ReviewItem.objects.filter(run=run).exclude(state=ReviewState.REJECTED).values_list(
-            "person_id", flat=True
-        )
+        ReviewItem.objects.filter(run=run)
+        .exclude(state=ReviewState.REJECTED)
+        .values_list("person_id", flat=True)
     )
     rows = results.visible_rows(run, actor, outcome=None, limit=None)
     counties = dict(
@@ -183,4 +185,3 @@ def consistent_accept(*, actor: User, run: ComparisonRun, channel: str = Channel
         note=f"批量确认一致的比对结果 {count} 人（{timezone.localdate():%Y-%m-%d}）"[:255],
     )
     return count
-

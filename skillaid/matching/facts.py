@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from skillaid.accounts.models import Action, User, audit
-from skillaid.people.models import FactKind, FactSource, FactVerdict, PersonFact
+from skillaid.people.models import FactKind, FactVerdict, PersonFact
 from skillaid.people.signals import facts_recorded
 
 ORIGIN_MODEL = "matching.comparisonrun"
@@ -75,9 +75,7 @@ def person_facts_record(
             note=f"记录核实结果 {len(rows)} 条：{source}"[:255],
         )
         person_ids = sorted({f.person_id for f in facts})
-        facts_recorded.send(
-            sender=PersonFact, person_ids=person_ids, actor=actor, channel=channel
-        )
+        facts_recorded.send(sender=PersonFact, person_ids=person_ids, actor=actor, channel=channel)
     return len(rows)
 
 

@@ -76,7 +76,9 @@ def feedback_for(user: User, *, today: dt.date | None = None) -> list[FeedbackLi
         status = labels.get(ours.get(f.person_id, ""), "")
         if status and status not in f.detail:
             lines.append(
-                FeedbackLine(f.person_id, f.person.name, f.person.id_masked, relation[f.person_id], f)
+                FeedbackLine(
+                    f.person_id, f.person.name, f.person.id_masked, relation[f.person_id], f
+                )
             )
     return lines
 

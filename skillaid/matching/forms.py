@@ -21,7 +21,9 @@ class SnapshotForm(forms.Form):
     region = forms.CharField(
         label="覆盖地区代码", max_length=6, help_text="名单覆盖的地区，如 450000（广西）"
     )
-    hashed = forms.BooleanField(label="身份证号为密文（按交换密钥计算的 HMAC-SHA256）", required=False)
+    hashed = forms.BooleanField(
+        label="身份证号为密文（按交换密钥计算的 HMAC-SHA256）", required=False
+    )
     key = forms.ModelChoiceField(
         label="交换密钥", queryset=ExchangeKey.objects.none(), required=False
     )

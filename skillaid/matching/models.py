@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from skillaid.accounts.scope import Scope
 
+from . import engine
+
 
 class Outcome(models.TextChoices):
     CONSISTENT = "consistent", "双方一致"
@@ -139,8 +141,6 @@ class RegistrySnapshot(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from . import engine
-
         kind = engine.KINDS.get(self.kind)
         return kind.label if kind else self.kind
 

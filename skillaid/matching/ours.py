@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from skillaid.accounts.scope import Scope
 from skillaid.accounts.models import User
+from skillaid.accounts.scope import Scope
 from skillaid.people.models import ASSISTED, Category, Person
 from skillaid.students.models import StudentEnrolment, StudentStatus
 from skillaid.subsidies.models import ClaimLine

@@ -17,6 +17,7 @@ import duckdb
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
 
+from . import engine
 from .models import OUTCOMES, ComparisonRun
 from .ours import people_in_scope
 
@@ -71,8 +72,6 @@ def _scope_where(run: ComparisonRun, user: User) -> tuple[str, list[Any]]:
     ids = list(people_in_scope(user).values_list("pk", flat=True))
     theirs = "false"
     params: list[Any] = [ids]
-    from . import engine
-
     kind = engine.KINDS.get(run.snapshot.kind)
     if kind is not None and any(f.name == "county" for f in kind.fields):
         theirs = "(person_id IS NULL AND starts_with(CAST(their_county AS VARCHAR), ?))"

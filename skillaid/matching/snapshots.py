@@ -227,11 +227,11 @@ def snapshot_load(
     record_finish(record, result)
     with transaction.atomic():
         # One version after another per source and kind, under a lock on the source's rows.
-        last = (
-            RegistrySnapshot.objects.select_for_update()
-            .filter(source=terms.source, kind=terms.kind)
-            .aggregate(v=Max("version"))["v"]
-        )
+        same = RegistrySnapshot.objects.filter(source=terms.source, kind=terms.kind)
+        list(
+            same.select_for_update().values_list("pk", flat=True)
+        )  # PostgreSQL: no FOR UPDATE with an aggregate
+        last = same.aggregate(v=Max("version"))["v"]
         snapshot = RegistrySnapshot.objects.create(
             kind=terms.kind,
             source=terms.source,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillaid.accounts.capabilities import can, may, require
-from skillaid.accounts.exports import download, export_title, export_response, user_scope
+from skillaid.accounts.exports import download, export_response, export_title, user_scope
 from skillaid.accounts.imports.uploads import upload_form, upload_note
 from skillaid.accounts.jobs import jobs_of
 from skillaid.accounts.models import Channel
@@ -28,7 +28,14 @@ from . import engine, exchange, feedback, results, runs, snapshots
 from .decisions import consistent_accept, item_accept, item_reject, items_accept
 from .forms import DecideForm, ExchangeExportForm, ExchangeKeyForm, SnapshotForm
 from .models import OUTCOMES, ComparisonRun, ExchangeKey, Outcome, ReviewState
-from .selectors import item_for, item_list, run_for, runs_visible_to, snapshot_for, snapshots_visible_to
+from .selectors import (
+    item_for,
+    item_list,
+    run_for,
+    runs_visible_to,
+    snapshot_for,
+    snapshots_visible_to,
+)
 
 PAGE = 50
 OUTCOME_LABELS = dict(Outcome.choices)
@@ -133,7 +140,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         page = 1
     rows = (
-        results.visible_rows(run, request.user, outcome=outcome, offset=(page - 1) * PAGE, limit=PAGE)
+        results.visible_rows(
+            run, request.user, outcome=outcome, offset=(page - 1) * PAGE, limit=PAGE
+        )
         if outcome
         else []
     )
@@ -303,7 +312,11 @@ def review_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def keys_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "matching.exchange")
-    form = ExchangeKeyForm(request.POST or None) if can(request.user, "matching.exchange_key") else None
+    form = (
+        ExchangeKeyForm(request.POST or None)
+        if can(request.user, "matching.exchange_key")
+        else None
+    )
     secret = None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -19,7 +19,9 @@ def bearer(user) -> dict[str, str]:  # noqa: ANN001
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-def test_a_run_started_read_and_decided_over_the_api(client, system, qin, wei, huang, tmp_path, settings):
+def test_a_run_started_read_and_decided_over_the_api(
+    client, system, qin, wei, huang, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     with time_machine.travel("2026-11-10 10:00 +0800", tick=False):
         make_people(system)

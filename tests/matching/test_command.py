@@ -32,5 +32,7 @@ def test_load_registry_loads_a_new_version_each_time(qin, tmp_path, settings, ca
 def test_load_registry_refuses_an_unknown_kind(qin, tmp_path):
     path = write_csv(tmp_path / "registry.csv", registry_rows())
     with pytest.raises(SystemExit) as exc:
-        call_command("load_registry", str(path), "--kind", "x", "--source", "s", "--as-of", "2026-11-01")
+        call_command(
+            "load_registry", str(path), "--kind", "x", "--source", "s", "--as-of", "2026-11-01"
+        )
     assert exc.value.code == 2

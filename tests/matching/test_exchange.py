@@ -32,7 +32,9 @@ def test_only_the_province_makes_a_key_and_it_is_shown_once(client, qin, wei, me
     with pytest.raises(PermissionDenied):
         exchange_key_create(actor=wei, name="人社部", partner="人力资源社会保障部")
     client.force_login(qin)
-    page = client.post(reverse("matching_keys"), {"name": "人社部", "partner": "人力资源社会保障部"})
+    page = client.post(
+        reverse("matching_keys"), {"name": "人社部", "partner": "人力资源社会保障部"}
+    )
     key = ExchangeKey.objects.get()
     secret = key.secret.decode()
     assert secret in page.content.decode()

@@ -26,9 +26,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("file", type=Path)
-        parser.add_argument("--kind", required=True, help="assisted, school, unemployment, insurance")
+        parser.add_argument(
+            "--kind", required=True, help="assisted, school, unemployment, insurance"
+        )
         parser.add_argument("--source", required=True, help="the system the file comes from")
-        parser.add_argument("--as-of", required=True, help="the date the file speaks for, 2026-11-01")
+        parser.add_argument(
+            "--as-of", required=True, help="the date the file speaks for, 2026-11-01"
+        )
         parser.add_argument("--region", default="", help="region code the registry covers")
         parser.add_argument("--hashed", action="store_true", help="ID numbers are keyed hashes")
         parser.add_argument("--key", default="", help="the exchange key's name (with --hashed)")
