@@ -36,9 +36,14 @@ def run_dir(run: ComparisonRun) -> Path:
 
 
 def comparison_start(
-    *, actor: User, snapshot: RegistrySnapshot, channel: str = Channel.PAGE
+    *,
+    actor: User,
+    snapshot: RegistrySnapshot,
+    channel: str = Channel.PAGE,
+    background: bool = True,
 ) -> ComparisonRun:
-    """Queue a comparison of `snapshot` with our people in `actor`'s scope."""
+    """Queue a comparison of `snapshot` with our people in `actor`'s scope (or, for the
+    command line, do it now)."""
     require(actor, "matching.run")
     if not snapshot.file:
         raise ValidationError("该名单快照的文件已删除，不能再比对，请重新导入")
@@ -56,6 +61,8 @@ def comparison_start(
             object_type=run,
             note=f"发起精准比对：{snapshot}"[:255],
         )
+    if not background:
+        return comparison_run(run)
     job = job_start(kind=JOB_KIND, owner=actor, params={"run": run.pk})
     ComparisonRun.objects.filter(pk=run.pk).update(job=job)
     run.refresh_from_db()

@@ -264,3 +264,29 @@ def snapshot_load(
             note=f"导入比对名单：{snapshot}，{loaded.rows_loaded} 行"[:255],
         )
     return snapshot, result, record
+
+
+KEEP_VERSIONS = 13  # a year of monthly snapshots and the one before
+
+
+def registry_purge(*, keep: int = KEEP_VERSIONS) -> dict[str, int]:
+    """Delete the files of snapshots older than the newest `keep` versions of each source
+    and kind, with the results of their runs; the rows (who loaded what when, the counts)
+    stay for good. The uploads themselves go with the jobs' files (`purge-files`)."""
+    from .models import ComparisonRun
+
+    counts = {"snapshots": 0, "runs": 0}
+    pairs = RegistrySnapshot.objects.values_list("source", "kind").distinct()
+    for source, kind in pairs:
+        old = RegistrySnapshot.objects.filter(source=source, kind=kind).order_by("-version")[keep:]
+        for snapshot in old:
+            if snapshot.file:
+                snapshot.file.delete(save=True)
+                counts["snapshots"] += 1
+            for run in ComparisonRun.objects.filter(snapshot=snapshot).exclude(results=""):
+                for f in (run.results, run.changes_file):
+                    if f:
+                        f.delete(save=False)
+                run.save(update_fields=["results", "changes_file"])
+                counts["runs"] += 1
+    return counts

@@ -36,3 +36,27 @@ def test_load_registry_refuses_an_unknown_kind(qin, tmp_path):
             "load_registry", str(path), "--kind", "x", "--source", "s", "--as-of", "2026-11-01"
         )
     assert exc.value.code == 2
+
+
+def test_compare_registry_runs_in_the_foreground(qin, system, tmp_path, settings, capsys):
+    from .helpers import load, make_people
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    make_people(system)
+    snapshot = load(qin, write_csv(tmp_path / "registry.csv", registry_rows()))
+    call_command("compare_registry", str(snapshot.pk), "--user", "qin", "--json")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["consistent"] == 2 and summary["near_id"] == 1
+
+
+def test_purge_registry_keeps_the_newest_versions(qin, tmp_path, settings):
+    from .helpers import load
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write_csv(tmp_path / "registry.csv", registry_rows())
+    first, second = load(qin, path), load(qin, path)
+    call_command("purge_registry", "--keep", "1")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert not first.file and second.file and (tmp_path / "media" / second.file.name).exists()
+    assert first.rows_loaded == 6  # the row and its counts stay
