@@ -336,3 +336,28 @@ def test_cleanup_removes_the_run_directory(tmp_path: Path) -> None:
     (run / "ours.parquet").write_bytes(b"x")
     engine.cleanup(run)
     assert not run.exists()
+
+
+def test_ours_opened_in_a_second_process_gives_the_same_file(tmp_path: Path) -> None:
+    from skillaid.lib.sealed import Sealer
+
+    box = Sealer("engine test")
+    rows = [(r[0], box.seal(r[1]), *r[2:]) for r in OURS]
+    here, there = tmp_path / "here.parquet", tmp_path / "there.parquet"
+    engine.ours_write(here, [rows[:2], rows[2:]], open_many=box.open_many)
+    engine.ours_write(there, [rows[:2], [], rows[2:]], open_many=box.open_many, workers=1)
+    assert rows_of(here) == rows_of(there)
+    assert [r[1] for r in rows_of(there)] == [r[1] for r in OURS]
+
+
+def test_names_normalised_as_the_ledger_does(tmp_path: Path) -> None:
+    rows = [
+        ["身份证号", "姓名"],
+        [A, "阿依古丽•买买提"],
+        [B, "ＷＥＩ Er"],
+        [C, "韦.三"],
+        [D, " \u3000 "],
+    ]
+    result, snapshot = load(tmp_path, write_csv(tmp_path / "names.csv", rows))
+    assert [r[3] for r in rows_of(snapshot)] == ["阿依古丽·买买提", "WEIEr", "韦·三"]
+    assert [(r.row, r.column, r.reason) for r in result.rejected] == [(5, "姓名", "姓名为空")]
