@@ -156,6 +156,7 @@ api.add_router("/", subsidy_applications_router)
 api.add_router("/", payouts_router)
 api.add_router("/", students_router)
 api.add_router("/", students_care_router)
+api.add_router("/", "skillaid.matching.api.router")
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

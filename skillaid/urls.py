@@ -30,6 +30,7 @@ urlpatterns = [
     # First: attendance terminals call the API many times a second, and each request
     # tries the patterns in order.
     path("api/", api.urls),
+    path("matching/", include("skillaid.matching.urls")),
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -233,6 +233,22 @@ _TABLE = [
         "您的角色不能为人员开通本人账户",
         "您不能为该人员开通账户：{obj}不在您的管辖范围内",
     ),
+    # 精准比对 (matching): registry snapshots and comparison runs by the bureaus (a county
+    # clerk for their county's people); near matches and differences decided by the
+    # county clerk for their county's people and the reviewers above, never by the run's
+    # starter; exchange keys made by the province; schools read the feedback on theirs.
+    Capability("matching.run", BUREAUS, "您的角色不能导入比对名单或发起比对"),
+    Capability(
+        "matching.review",
+        BUREAUS,
+        "您的角色不能确认比对结果",
+        "您不能确认该比对结果：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "matching.exchange_key", {PROVINCE, ADMIN}, "交换密钥由省级审核人员或系统管理员创建"
+    ),
+    Capability("matching.exchange", BUREAUS, "您的角色不能导出或导入密文交换文件"),
+    Capability("matching.feedback", {OFFICER, ADMIN}, "比对反馈只向院校提供"),
     # Users and their tokens.
     Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),
     Capability("tokens.manage", {ADMIN}, "只能为自己签发或吊销令牌"),

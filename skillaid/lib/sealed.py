@@ -13,6 +13,7 @@ find values not yet re-sealed.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -88,6 +89,20 @@ class Sealer:
     def open(self, token: str) -> str:
         """The value, under whichever key sealed it; InvalidTag if none of them did."""
         return self.open_with_key(token)[0]
+
+    def open_many(self, tokens: list[str]) -> list[str]:
+        """`open` for many tokens: the own key's decrypt bound once, the older keys tried only
+        for a token it does not open (a comparison run opens 2,000,000 in one go)."""
+        decrypt = self.key.aead.decrypt
+        a2b = binascii.a2b_base64
+        out = []
+        for token in tokens:
+            data = a2b(token)
+            try:
+                out.append(decrypt(data[:12], data[12:], None).decode())
+            except InvalidTag:
+                out.append(self.open(token))
+        return out
 
     def open_with_key(self, token: str) -> tuple[str, Key]:
         """The value and the key that opened it (own key first)."""

@@ -373,6 +373,8 @@ class ImportResult:
     sha256: str = ""
     # Counts of an importer's own, after the usual ones ("schools_created": 2).
     extra: dict[str, int] = field(default_factory=dict)
+    # Rejected rows counted but not listed (a reader that lists only the first thousand).
+    rejected_unlisted: int = 0
 
     def summary(self) -> dict[str, int]:
         return {
@@ -380,7 +382,7 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
+            "rejected": len(self.rejected) + self.rejected_unlisted,
             "warnings": len(self.warnings),
             "duplicates": self.duplicates,
             **self.extra,

@@ -90,6 +90,13 @@ _CARE_READS = {"recruitment.read", "recruitment.reveal_phone", "monitoring.read"
 for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
     EXPECTED[_role] |= _CARE_READS
 EXPECTED[Role.SCHOOL_OFFICER] |= _CARE_READS | {"recruitment.contact", "monitoring.record"}
+# 精准比对: the bureaus load, run, exchange and decide; the province makes exchange keys;
+# schools read the feedback on their students.
+_MATCHING = {"matching.run", "matching.review", "matching.exchange"}
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= _MATCHING
+EXPECTED[Role.PROVINCE_REVIEWER] |= {"matching.exchange_key"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"matching.feedback"}
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -56,3 +56,11 @@ def test_what_the_old_key_sealed_does_not_open_under_the_new_key_alone(old, new,
 def test_an_empty_key_is_refused():
     with pytest.raises(ValueError):
         Sealer("")
+
+
+def test_open_many_opens_under_own_and_older_keys():
+    rotating = Sealer("new secret", "test secret")
+    mixed = [*box.seal_many(["4501", "4502"]), *rotating.seal_many(["4503", ""])]
+    assert rotating.open_many(mixed) == ["4501", "4502", "4503", ""]
+    with pytest.raises(InvalidTag):
+        Sealer("another secret").open_many(mixed[:1])

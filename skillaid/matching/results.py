@@ -1,0 +1,133 @@
+"""Reading a run's results file (parquet, written by the engine), cut to a viewer's scope.
+
+A run covers the scope of the user who started it; a viewer whose scope holds all of it
+sees every row, a narrower one (a county clerk reading a city's run) only the rows of
+their people, and of the registry's rows only those whose county lies in their region.
+The rows are read with DuckDB, the engine's own reader, page by page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from skillaid.accounts.models import User
+from skillaid.accounts.scope import Scope
+
+from . import engine
+from .models import OUTCOMES, ComparisonRun
+from .ours import people_in_scope
+
+__all__ = ["OUTCOMES", "read", "their_fields", "visible_rows", "visible_counts"]
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    return con
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def read(
+    path: Path, *, outcomes: list[str] | None = None, person_ids: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """All rows of `outcomes` (or all), optionally of some people only, in file order."""
+    where, params = ["true"], [str(path)]
+    if outcomes:
+        where.append("outcome IN (SELECT UNNEST(?::VARCHAR[]))")
+        params.append(outcomes)
+    if person_ids is not None:
+        where.append("person_id IN (SELECT UNNEST(?::BIGINT[]))")
+        params.append(person_ids)
+    with _connect() as con:
+        return _rows(con, f"SELECT * FROM read_parquet(?) WHERE {' AND '.join(where)}", params)
+
+
+def their_fields(row: dict[str, Any]) -> dict[str, str]:
+    """The registry's fields of a result row (their_category …) as text, without the prefix."""
+    out = {}
+    for k, v in row.items():
+        if k.startswith("their_") and k not in ("their_name", "their_id_masked"):
+            out[k.removeprefix("their_")] = (
+                v.isoformat() if isinstance(v, dt.date) else ("" if v is None else str(v))
+            )
+    return out
+
+
+def _scope_where(run: ComparisonRun, user: User) -> tuple[str, list[Any]]:
+    """The condition of the rows of `run` that `user` sees, and its parameters."""
+    scope = Scope.of(user)
+    if scope.region_prefix is None:
+        return "false", []
+    if scope.everything or run.scope_region.startswith(scope.region_prefix):
+        return "true", []
+    ids = list(people_in_scope(user).values_list("pk", flat=True))
+    theirs = "false"
+    params: list[Any] = [ids]
+    kind = engine.KINDS.get(run.snapshot.kind)
+    if kind is not None and any(f.name == "county" for f in kind.fields):
+        theirs = "(person_id IS NULL AND starts_with(CAST(their_county AS VARCHAR), ?))"
+        params.append(scope.region_prefix)
+    return f"(person_id IN (SELECT UNNEST(?::BIGINT[])) OR {theirs})", params
+
+
+def visible_counts(run: ComparisonRun, user: User) -> dict[str, int]:
+    """Counts per outcome of the rows `user` sees."""
+    if not run.results:
+        return {}
+    where, params = _scope_where(run, user)
+    if where == "true":
+        return {o: run.count(o) for o in OUTCOMES}
+    with _connect() as con:
+        got = con.execute(
+            f"SELECT outcome, count(*) FROM read_parquet(?) WHERE {where} GROUP BY outcome",
+            [run.results.path, *params],
+        ).fetchall()
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts.update({o: int(n) for o, n in got})
+    return counts
+
+
+def visible_rows(
+    run: ComparisonRun,
+    user: User,
+    *,
+    outcome: str | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+) -> list[dict[str, Any]]:
+    """A page of the rows `user` sees (all of them with limit None), in the file's order."""
+    if not run.results:
+        return []
+    where, params = _scope_where(run, user)
+    sql = f"SELECT * FROM read_parquet(?) WHERE {where}"
+    args: list[Any] = [run.results.path, *params]
+    if outcome:
+        sql += " AND outcome = ?"
+        args.append(outcome)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    with _connect() as con:
+        return _rows(con, sql, args)
+
+
+def visible_changes(run: ComparisonRun, user: User, *, limit: int = 200) -> list[dict[str, Any]]:
+    """The first moves since the previous run (person_id, row, before, after) `user` sees."""
+    if not run.changes_file:
+        return []
+    where, params = _scope_where(run, user)
+    with _connect() as con:
+        return _rows(
+            con,
+            f"SELECT * FROM read_parquet(?) WHERE {where.replace('their_county', 'NULL')} "
+            f"LIMIT {int(limit)}",
+            [run.changes_file.path, *params],
+        )
