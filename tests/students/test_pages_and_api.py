@@ -148,6 +148,9 @@ def test_the_aid_button_makes_the_terms_claims(client, lu, student):
     assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
     client.post("/students/aid/", {"year": 2026, "term": "autumn"})
     assert Claim.objects.count() == 1 and claim.lines.count() == 2
+    html = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "广西南宁技师学院2026年09月起学期学生资助" in html and "蓝海燕" in html
+    assert "技工院校帮扶家庭学生助学补助" in html and "免学费补助" in html
 
 
 def test_the_graduates_page(client, wei, lu, student):
