@@ -227,3 +227,20 @@ def test_the_menu_shows_the_students_entry(client, lu, wei, qin):
     for user in (lu, wei, qin):
         client.force_login(user)
         assert 'id="nav-students"' in client.get("/students/").content.decode()
+
+
+def test_the_page_api_and_export_hold_the_same_rows(client, lu, wei, person_factory):
+    from urllib.parse import urlencode
+
+    from tests.exports import export_rows
+
+    enrol(lu, since_long_ago(person_factory(name="蓝一", category="lifted")))
+    enrol(lu, since_long_ago(person_factory(name="蓝二", category="lifted")), class_type="advanced")
+    enrol(lu, since_long_ago(person_factory(name="黄三")))
+    enrol(lu, since_long_ago(person_factory(name="蓝四", county="450123", category="lifted")))
+    client.force_login(wei)
+    q = urlencode({"assisted": "1", "class_type": "intermediate"})
+    page = [e.person.name for e in client.get(f"/students/?{q}").context["page"].object_list]
+    api = [r["name"] for r in client.get(f"/api/students?{q}", **bearer(wei)).json()]
+    export = [r[0] for r in export_rows(client.get(f"/students/export.xlsx?{q}"))[2:]]
+    assert page == api == export == ["蓝一"]
