@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from skillaid.accounts.models import Channel
 from skillaid.accounts.review import review_move
+from skillaid.students.enrolments import aid_claims_prepare
 from skillaid.subsidies import payouts
 from skillaid.subsidies.models import Claim, ClaimLine, ClaimState, Publication
-from skillaid.students.enrolments import aid_claims_prepare
 from tests.conftest import MASHAN
 from tests.students.helpers import enrol, since_long_ago
 
