@@ -244,3 +244,26 @@ def test_the_page_api_and_export_hold_the_same_rows(client, lu, wei, person_fact
     api = [r["name"] for r in client.get(f"/api/students?{q}", **bearer(wei)).json()]
     export = [r[0] for r in export_rows(client.get(f"/students/export.xlsx?{q}"))[2:]]
     assert page == api == export == ["蓝一"]
+
+
+def test_the_officer_records_graduation_on_the_page(client, lu, person_factory):
+    e = enrol(
+        lu,
+        person_factory(name="蓝一"),
+        entered_on=dt.date(2023, 9, 1),
+        expected_graduation=dt.date(2026, 7, 1),
+    )
+    client.force_login(lu)
+    assert client.get(f"/students/{e.pk}/graduate/").status_code == 200
+    response = client.post(
+        f"/students/{e.pk}/graduate/", {"graduated_on": "2026-07-01", "outcome": "recommended"}
+    )
+    assert "已推荐就业时须填写就业/推荐单位" in response.content.decode()
+    response = client.post(
+        f"/students/{e.pk}/graduate/",
+        {"graduated_on": "2026-07-01", "outcome": "seeking", "internship_employer": "某厂"},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/students/{e.pk}/").content.decode()
+    assert "待就业" in html and "某厂" in html and "毕业" in html
+    assert "蓝一" in client.get("/students/graduates/").content.decode()
