@@ -60,7 +60,9 @@ def _choice(value: object, choices: type, label: str, errors: dict, name: str) -
     if not raw:
         return ""
     for v, shown in choices.choices:
-        if raw in (v, shown) or shown.startswith(raw) or raw.startswith(shown.split("（")[0]):
+        # The value, the label, or the label as files shorten it (中级工, 订单班, 新型学徒制).
+        short = len(raw) >= 2 and shown.startswith(raw)
+        if raw in (v, shown) or short or raw.startswith(shown.split("（")[0]):
             return v
     errors[name] = f"{label}“{raw}”无法识别（可填：{'、'.join(choices.labels)}）"
     return ""

@@ -222,6 +222,8 @@ def aid_claims_make(
     not submit the school's claims."""
     start, end = term_period(year, term)
     label = term_label(year, term)
+    # One run at a time for a school: two at once would each make the term's claim.
+    Institution.objects.select_for_update(of=("self",)).filter(pk=school.pk).first()
     by_county: dict[str, list[StudentFacts]] = defaultdict(list)
     for s in students:
         # Left before the term: no line (see the module).

@@ -207,3 +207,20 @@ def test_an_officer_cannot_import_into_another_school(lu, wei, tmp_path, numbers
     path = workbook(tmp_path / "roll.xlsx", [row("蓝海燕", numbers[0])])
     with pytest.raises(PermissionError):
         import_students(path, actor=wei, school=lu.institution)
+
+
+def test_the_import_page_runs_a_job_and_shows_the_bad_cells(client, lu, wei, tmp_path, numbers):
+    from skillaid.accounts.jobs import Job
+
+    path = workbook(
+        tmp_path / "roll.xlsx", [row("蓝海燕", numbers[0]), row("韦一", "450124200801011235")]
+    )
+    client.force_login(lu)
+    with path.open("rb") as f:
+        page = client.post("/students/import/", {"file": f}, follow=True)
+    job = Job.objects.get(kind="student_import", owner=lu)
+    assert (job.state, job.result["created"], job.result["rejected"]) == ("done", 1, 1)
+    assert "B列“身份证号”" in page.content.decode()
+    assert StudentEnrolment.objects.get().school == lu.institution
+    client.force_login(wei)
+    assert client.get("/students/import/").status_code == 403

@@ -148,6 +148,9 @@ def test_the_aid_button_makes_the_terms_claims(client, lu, student):
     assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
     client.post("/students/aid/", {"year": 2026, "term": "autumn"})
     assert Claim.objects.count() == 1 and claim.lines.count() == 2
+    html = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "广西南宁技师学院2026年09月起学期学生资助" in html and "蓝海燕" in html
+    assert "技工院校帮扶家庭学生助学补助" in html and "免学费补助" in html
 
 
 def test_the_graduates_page(client, wei, lu, student):
@@ -224,3 +227,43 @@ def test_the_menu_shows_the_students_entry(client, lu, wei, qin):
     for user in (lu, wei, qin):
         client.force_login(user)
         assert 'id="nav-students"' in client.get("/students/").content.decode()
+
+
+def test_the_page_api_and_export_hold_the_same_rows(client, lu, wei, person_factory):
+    from urllib.parse import urlencode
+
+    from tests.exports import export_rows
+
+    enrol(lu, since_long_ago(person_factory(name="蓝一", category="lifted")))
+    enrol(lu, since_long_ago(person_factory(name="蓝二", category="lifted")), class_type="advanced")
+    enrol(lu, since_long_ago(person_factory(name="黄三")))
+    enrol(lu, since_long_ago(person_factory(name="蓝四", county="450123", category="lifted")))
+    client.force_login(wei)
+    q = urlencode({"assisted": "1", "class_type": "intermediate"})
+    page = [e.person.name for e in client.get(f"/students/?{q}").context["page"].object_list]
+    api = [r["name"] for r in client.get(f"/api/students?{q}", **bearer(wei)).json()]
+    export = [r[0] for r in export_rows(client.get(f"/students/export.xlsx?{q}"))[2:]]
+    assert page == api == export == ["蓝一"]
+
+
+def test_the_officer_records_graduation_on_the_page(client, lu, person_factory):
+    e = enrol(
+        lu,
+        person_factory(name="蓝一"),
+        entered_on=dt.date(2023, 9, 1),
+        expected_graduation=dt.date(2026, 7, 1),
+    )
+    client.force_login(lu)
+    assert client.get(f"/students/{e.pk}/graduate/").status_code == 200
+    response = client.post(
+        f"/students/{e.pk}/graduate/", {"graduated_on": "2026-07-01", "outcome": "recommended"}
+    )
+    assert "已推荐就业时须填写就业/推荐单位" in response.content.decode()
+    response = client.post(
+        f"/students/{e.pk}/graduate/",
+        {"graduated_on": "2026-07-01", "outcome": "seeking", "internship_employer": "某厂"},
+    )
+    assert response.status_code == 302
+    html = client.get(f"/students/{e.pk}/").content.decode()
+    assert "待就业" in html and "某厂" in html and "毕业" in html
+    assert "蓝一" in client.get("/students/graduates/").content.decode()
