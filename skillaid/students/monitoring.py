@@ -235,13 +235,16 @@ def monitoring_due(user: User, month: dt.date, *, school: int | None = None) -> 
     )
     if school is not None:
         enrolments = enrolments.filter(school_id=school)
+    # The records are read by a subquery of the same enrolments, not a list of their ids: a
+    # school of thousands would otherwise send thousands of parameters.
+    records = MonthlyRecord.objects.filter(
+        enrolment_id__in=enrolments.order_by().values("pk"), month__lte=month
+    ).order_by("month")
     enrolments = list(enrolments)
     by_enrolment: dict[int, dict[dt.date, MonthlyRecord]] = {e.pk: {} for e in enrolments}
-    records = MonthlyRecord.objects.filter(
-        enrolment_id__in=list(by_enrolment), month__lte=month
-    ).order_by("month")
     for r in records:
-        by_enrolment[r.enrolment_id][r.month] = r
+        if r.enrolment_id in by_enrolment:  # not one enrolled since the list was read
+            by_enrolment[r.enrolment_id][r.month] = r
     result = MonitoringList(month=month)
     for e in enrolments:
         recs = by_enrolment[e.pk]

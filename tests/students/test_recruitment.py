@@ -273,3 +273,26 @@ def test_a_declined_contact_without_a_reason_is_shown_on_the_form(young, lu, cli
 def test_huang_does_not_see_a_mashan_youth(young, huang, client):
     client.force_login(huang)
     assert client.get(f"/recruitment/people/{young['wanting'].pk}/").status_code == 404
+
+
+def test_the_county_page_marks_the_unreached_and_shows_each_schools_latest_outcome(
+    young, lu, wei, client
+):
+    recruitment_contact_record(
+        actor=lu,
+        channel="page",
+        school=lu.institution,
+        person=young["twenty_two"],
+        data=contact(outcome="elsewhere", reason="广西机电技师学院"),
+    )
+    client.force_login(wei)
+    assert client.get("/recruitment/").url == "/recruitment/county/"
+    page = client.get("/recruitment/county/").content.decode()
+    assert "已在其他院校就读（广西机电技师学院）" in page
+    unreached = client.get("/recruitment/county/?unreached=1").content.decode()
+    assert "蓝小燕" in unreached and "二十二" not in unreached
+
+
+def test_an_officer_is_sent_from_the_county_list_to_the_schools(young, lu, client):
+    client.force_login(lu)
+    assert client.get("/recruitment/county/").url == "/recruitment/"
