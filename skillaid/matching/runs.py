@@ -89,7 +89,7 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
         count = engine.ours_write(
             ours_file,
             ours.ours_rows(snapshot.kind, actor),
-            open_many=lambda tokens: [sealer.open(t) for t in tokens],
+            open_many=sealer.open_many,
             extra=ours.EXTRA.get(snapshot.kind, ()),
         )
         key = snapshot.exchange_key.secret if snapshot.hashed and snapshot.exchange_key else None
