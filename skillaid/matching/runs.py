@@ -105,7 +105,6 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
     finally:
         engine.cleanup(work)
     name = str(Path(compared.results).relative_to(settings.MEDIA_ROOT))
-    counts = {o: int(compared.counts.get(o, 0)) for o in results.OUTCOMES}
     previous = (
         ComparisonRun.objects.filter(
             snapshot__source=snapshot.source,
@@ -124,6 +123,13 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
         dest = out / "changes.parquet"
         changes = dict(engine.changes(Path(previous.results.path), Path(compared.results), dest))
         changes_name = str(dest.relative_to(settings.MEDIA_ROOT))
+    # The counts the starter sees: a county's run on a province's registry does not count
+    # the other counties' people as "only theirs".
+    run.results.name = name
+    counts = results.visible_counts(run, actor)
+    if changes_name:
+        run.changes_file.name = changes_name
+        changes = results.visible_change_counts(run, actor)
     with transaction.atomic():
         _review_items(run, Path(compared.results))
         ComparisonRun.objects.filter(pk=run.pk).update(

@@ -163,6 +163,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "has_next": len(rows) == PAGE,
             "changes": [(c, change_people.get(c.get("person_id"))) for c in changes],
+            "change_counts": results.visible_change_counts(run, request.user)
+            if run.finished
+            else {},
             "pending": item_list(request.user, run=run).count(),
             "may_accept": can(request.user, "matching.review")
             and run.started_by_id != request.user.pk,

@@ -129,3 +129,20 @@ def test_the_menu_shows_matching_to_bureaus_and_feedback_to_schools(client, wei,
     home = client.get(reverse("home")).content.decode()
     assert 'id="nav-matching-feedback"' in home and 'id="nav-matching"' not in home
     assert client.get(reverse("matching")).status_code == 403
+
+
+def test_a_county_run_on_a_province_registry_lists_no_other_countys_people(
+    client, system, qin, wei, media
+):
+    make_people(system)
+    snapshot = load(qin, write_csv(media / "registry.csv", registry_rows()), region="450000")
+    run = compare(wei, snapshot)
+    # Mashan's four people; the registry's rows of Long'an are not "only theirs" for Mashan.
+    assert run.ours == 4
+    assert run.counts["only_theirs"] == 0
+    client.force_login(wei)
+    text = client.get(reverse("matching_run", args=[run.pk]) + "?outcome=only_theirs").content
+    assert "梁六" not in text.decode() and "黄五" not in text.decode()
+    rows = export_rows(client.get(reverse("matching_run_export", args=[run.pk])))
+    names = {r[2] for r in rows[2:]} | {r[6] for r in rows[2:]}
+    assert names <= {"韦一", "韦二", "韦三", "韦叁", "覃七", ""}
