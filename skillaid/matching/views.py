@@ -123,6 +123,11 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching_run", pk=run.pk)
 
 
+def _moved(outcome: str | None) -> str:
+    """An outcome in a move since the previous run, in Chinese ('' is absent from that run)."""
+    return OUTCOME_LABELS.get(outcome or "", "（无）")
+
+
 def _people(rows: list[dict[str, Any]]) -> dict[int, Person]:
     ids = {r["person_id"] for r in rows if r.get("person_id") is not None}
     return Person.objects.select_related("county").in_bulk(ids)
@@ -162,11 +167,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "page": page,
             "has_next": len(rows) == PAGE,
-            "changes": [(c, change_people.get(c.get("person_id"))) for c in changes],
-            "change_counts": results.visible_change_counts(run, request.user)
-            if run.finished
-            else {},
+            "changes": [
+                (c, change_people.get(c.get("person_id")), _moved(c["before"]), _moved(c["after"]))
+                for c in changes
+            ],
+            "change_counts": {
+                "→".join(_moved(x) for x in k.split("→")): v
+                for k, v in (
+                    results.visible_change_counts(run, request.user) if run.finished else {}
+                ).items()
+            },
             "pending": item_list(request.user, run=run).count(),
+            "failed": bool(run.job and run.job.state == "failed"),
             "may_accept": can(request.user, "matching.review")
             and run.started_by_id != request.user.pk,
         },

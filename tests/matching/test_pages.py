@@ -146,3 +146,14 @@ def test_a_county_run_on_a_province_registry_lists_no_other_countys_people(
     rows = export_rows(client.get(reverse("matching_run_export", args=[run.pk])))
     names = {r[2] for r in rows[2:]} | {r[6] for r in rows[2:]}
     assert names <= {"韦一", "韦二", "韦三", "韦叁", "覃七", ""}
+
+
+def test_the_run_page_lists_what_changed_since_the_previous_run_in_chinese(
+    client, run, qin, liang, media
+):
+    fixed = load(qin, write_csv(media / "registry-12.csv", registry_rows(wei_er="脱贫户")))
+    second = compare(qin, fixed)
+    client.force_login(liang)
+    page = client.get(reverse("matching_run", args=[second.pk])).content.decode()
+    assert "双方均有但信息不一致→双方一致：1" in page
+    assert "韦二" in page
