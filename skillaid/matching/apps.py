@@ -23,3 +23,8 @@ class MatchingConfig(AppConfig):
         )
         job_register(runs.JOB_KIND, label=runs.JOB_LABEL, run=runs.run_comparison_job)
         review_register(WORKFLOW)
+        from skillaid.accounts.sections import section_register
+
+        from .sections import person_review_section
+
+        section_register("person_detail", person_review_section, order=130)

@@ -51,6 +51,8 @@ def test_a_registry_file_is_loaded_as_a_job_with_its_rejected_rows(client, qin, 
     assert record.report and record.sha256 == snapshot.sha256
     page = client.get(reverse("job", args=[job.pk])).content.decode()
     assert "第8行" in page and problem["message"] in page
+    history = client.get(reverse("import_detail", args=[record.pk])).content.decode()
+    assert "比对名单导入" in history and "名单.csv" in history
 
 
 def test_a_file_without_a_required_column_fails_in_chinese(client, qin, media):
@@ -157,3 +159,10 @@ def test_the_run_page_lists_what_changed_since_the_previous_run_in_chinese(
     page = client.get(reverse("matching_run", args=[second.pk])).content.decode()
     assert "双方均有但信息不一致→双方一致：1" in page
     assert "韦二" in page
+
+
+def test_the_person_page_shows_their_comparison_results(client, run, wei):
+    client.force_login(wei)
+    item = ReviewItem.objects.get(run=run, person__name="韦三")
+    page = client.get(reverse("person_detail", args=[item.person_id])).content.decode()
+    assert 'id="matching-items"' in page and reverse("matching_review_item", args=[item.pk]) in page
