@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -378,8 +379,6 @@ def key_export(request: HttpRequest, pk: int) -> HttpResponse:
         path.unlink(missing_ok=True)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     name = f"密文交换-{key.name}-{timezone.localdate():%Y%m%d}.csv"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

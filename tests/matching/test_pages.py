@@ -166,3 +166,9 @@ def test_the_person_page_shows_their_comparison_results(client, run, wei):
     item = ReviewItem.objects.get(run=run, person__name="韦三")
     page = client.get(reverse("person_detail", args=[item.person_id])).content.decode()
     assert 'id="matching-items"' in page and reverse("matching_review_item", args=[item.pk]) in page
+
+
+def test_the_shared_review_queue_lists_them_too(client, run, wei):
+    client.force_login(wei)
+    page = client.get(reverse("review_list")).content.decode()
+    assert "比对结果确认" in page and "韦叁" in page and "陆四" not in page
