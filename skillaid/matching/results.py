@@ -9,6 +9,7 @@ The rows are read with DuckDB, the engine's own reader, page by page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "visible_change_counts",
     "visible_changes",
     "visible_counts",
+    "visible_batches",
     "visible_rows",
 ]
 
@@ -166,3 +168,21 @@ def visible_change_counts(run: ComparisonRun, user: User) -> dict[str, int]:
             [run.changes_file.path, *params],
         ).fetchall()
     return {f"{b}→{a}": int(n) for b, a, n in got}
+
+
+def visible_batches(
+    run: ComparisonRun, user: User, *, outcomes: list[str], size: int = 10_000
+) -> Iterator[list[dict[str, Any]]]:
+    """The rows of `outcomes` that `user` sees and that name one of our people, in batches."""
+    if not run.results:
+        return
+    where, params = _scope_where(run, user)
+    sql = (
+        f"SELECT * FROM read_parquet(?) WHERE {where} AND person_id IS NOT NULL "
+        "AND outcome IN (SELECT UNNEST(?::VARCHAR[]))"
+    )
+    with _connect() as con:
+        cur = con.execute(sql, [run.results.path, *params, [str(o) for o in outcomes]])
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(size):
+            yield [dict(zip(names, r, strict=True)) for r in batch]
