@@ -171,15 +171,24 @@ def visible_change_counts(run: ComparisonRun, user: User) -> dict[str, int]:
 
 
 def visible_batches(
-    run: ComparisonRun, user: User, *, outcomes: list[str], size: int = 10_000
+    run: ComparisonRun,
+    user: User,
+    *,
+    outcomes: list[str],
+    size: int = 10_000,
+    ours_only: bool = True,
+    limit: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """The rows of `outcomes` that `user` sees and that name one of our people, in batches."""
+    """The rows of `outcomes` that `user` sees (with `ours_only`, those that name one of our
+    people), in batches, in the file's order."""
     if not run.results:
         return
     where, params = _scope_where(run, user)
     sql = (
-        f"SELECT * FROM read_parquet(?) WHERE {where} AND person_id IS NOT NULL "
-        "AND outcome IN (SELECT UNNEST(?::VARCHAR[]))"
+        f"SELECT * FROM read_parquet(?) WHERE {where}"
+        + (" AND person_id IS NOT NULL" if ours_only else "")
+        + " AND outcome IN (SELECT UNNEST(?::VARCHAR[]))"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
     )
     with _connect() as con:
         cur = con.execute(sql, [run.results.path, *params, [str(o) for o in outcomes]])

@@ -39,6 +39,7 @@ from .selectors import (
 )
 
 PAGE = 50
+EXPORT_MAX = 1_048_000  # rows an Excel sheet holds, below its title and header
 OUTCOME_LABELS = dict(Outcome.choices)
 
 
@@ -207,24 +208,31 @@ def run_export(request: HttpRequest, pk: int) -> FileResponse:
     outcome = request.GET.get("outcome", "")
     if outcome and outcome not in OUTCOMES:
         raise Http404("没有这种比对结果")
-    rows = results.visible_rows(run, request.user, outcome=outcome or None, limit=None)
-    people = _people(rows)
 
     def lines():  # noqa: ANN202
-        for r in rows:
-            p = people.get(r.get("person_id"))
-            their = results.their_fields(r)
-            yield [
-                OUTCOME_LABELS.get(r["outcome"], r["outcome"]),
-                r.get("differences") or "",
-                p.name if p else "",
-                p.id_masked if p else "",
-                p.county.name if p else "",
-                r.get("row"),
-                r.get("their_name") or "",
-                r.get("their_id_masked") or "",
-                "；".join(f"{k}：{v}" for k, v in their.items() if v),
-            ]
+        # Streamed batch by batch: a province's run holds millions of rows.
+        for rows in results.visible_batches(
+            run,
+            request.user,
+            outcomes=[outcome] if outcome else OUTCOMES,
+            ours_only=False,
+            limit=EXPORT_MAX,
+        ):
+            people = _people(rows)
+            for r in rows:
+                p = people.get(r.get("person_id"))
+                their = results.their_fields(r)
+                yield [
+                    OUTCOME_LABELS.get(r["outcome"], r["outcome"]),
+                    r.get("differences") or "",
+                    p.name if p else "",
+                    p.id_masked if p else "",
+                    p.county.name if p else "",
+                    r.get("row"),
+                    r.get("their_name") or "",
+                    r.get("their_id_masked") or "",
+                    "；".join(f"{k}：{v}" for k, v in their.items() if v),
+                ]
 
     subject = f"精准比对结果 {run.snapshot}"
     return export_response(
