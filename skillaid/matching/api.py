@@ -74,7 +74,7 @@ class RunOut(Schema):
             ours=run.ours,
             counts=results.visible_counts(run, user) if run.finished else {},
             previous_id=run.previous_id,
-            changes=run.changes or {},
+            changes=results.visible_change_counts(run, user) if run.finished else {},
             pending_review=item_list(user, run=run).count(),
         )
 

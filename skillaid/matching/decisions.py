@@ -25,6 +25,8 @@ from . import ours, results
 from .facts import ORIGIN_MODEL, Fact, fact_absent, fact_present, person_facts_record
 from .models import ComparisonRun, Outcome, ReviewItem, ReviewState
 
+BATCH = 10_000  # result rows read, and facts recorded, at a time in a bulk acceptance
+
 
 def items_visible_to(user: User) -> QuerySet[ReviewItem]:
     """The review items of the people in `user`'s region."""
@@ -148,35 +150,39 @@ def consistent_accept(*, actor: User, run: ComparisonRun, channel: str = Channel
         .exclude(state=ReviewState.REJECTED)
         .values_list("person_id", flat=True)
     )
-    rows = results.visible_rows(run, actor, outcome=None, limit=None)
-    counties = dict(
-        Person.objects.filter(
-            pk__in=[r["person_id"] for r in rows if r.get("person_id") is not None]
-        ).values_list("pk", "county_id")
-    )
-    absent = [
-        r["person_id"]
-        for r in rows
-        if r["outcome"] == Outcome.ONLY_OURS
-        and r["person_id"] in counties
-        and str(counties[r["person_id"]]).startswith(code_prefix(snapshot.region_id))
-    ]
-    claimed = ours.claimed(snapshot.kind, absent)
-    facts: list[Fact] = []
-    for r in rows:
-        pid = r.get("person_id")
-        if pid is None or pid in done or pid in pending or pid not in counties:
-            continue
-        if r["outcome"] == Outcome.CONSISTENT:
-            fact = fact_present(snapshot.kind, pid, results.their_fields(r), snapshot.as_of)
-        elif r["outcome"] == Outcome.ONLY_OURS and pid in claimed:
-            fact = fact_absent(snapshot.kind, pid, snapshot.as_of, claimed=True)
-        else:
-            fact = None
-        if fact is not None:
-            facts.append(fact)
-            done.add(pid)
-    count = _record(run, actor, facts, channel)
+    prefix = code_prefix(snapshot.region_id)
+    count = 0
+    # In batches: a province's run holds millions of rows, never all in memory at once.
+    for rows in results.visible_batches(
+        run, actor, outcomes=[Outcome.CONSISTENT, Outcome.ONLY_OURS], size=BATCH
+    ):
+        counties = dict(
+            Person.objects.filter(pk__in=[r["person_id"] for r in rows]).values_list(
+                "pk", "county_id"
+            )
+        )
+        absent = [
+            r["person_id"]
+            for r in rows
+            if r["outcome"] == Outcome.ONLY_OURS
+            and str(counties.get(r["person_id"], "")).startswith(prefix)
+        ]
+        claimed = ours.claimed(snapshot.kind, absent)
+        facts: list[Fact] = []
+        for r in rows:
+            pid = r["person_id"]
+            if pid in done or pid in pending or pid not in counties:
+                continue
+            if r["outcome"] == Outcome.CONSISTENT:
+                fact = fact_present(snapshot.kind, pid, results.their_fields(r), snapshot.as_of)
+            elif pid in claimed:
+                fact = fact_absent(snapshot.kind, pid, snapshot.as_of, claimed=True)
+            else:
+                fact = None
+            if fact is not None:
+                facts.append(fact)
+                done.add(pid)
+        count += _record(run, actor, facts, channel)
     audit(
         actor=actor,
         channel=channel,

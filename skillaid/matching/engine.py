@@ -544,7 +544,7 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
             writer = csv.writer(f)
             for rid, raw_id, raw_name in odd:
                 if hashed or (raw_id or "").isascii():
-                    n, reason, repaired = "", "", ""  # as the SQL has it
+                    n, reason, repaired = "", "", "keep"  # the SQL's check stands
                 else:
                     checked = idnumber.check(raw_id, provinces=PROVINCES, today=today)
                     n = checked.number or idnumber.normalise(raw_id)[0]
@@ -559,9 +559,10 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         )
         con.execute(
             """UPDATE checked SET
-                id = CASE WHEN f.repaired = '' THEN checked.id ELSE coalesce(f.n, '') END,
-                id_reason = CASE WHEN f.repaired = '' THEN checked.id_reason ELSE f.reason END,
-                repaired = CASE WHEN f.repaired = '' THEN checked.repaired ELSE f.repaired = '1' END,
+                id = CASE WHEN f.repaired = 'keep' THEN checked.id ELSE coalesce(f.n, '') END,
+                id_reason = CASE WHEN f.repaired = 'keep' THEN checked.id_reason ELSE f.reason END,
+                repaired = CASE WHEN f.repaired = 'keep' THEN checked.repaired
+                                ELSE f.repaired = '1' END,
                 name = CASE WHEN f.has_name THEN coalesce(f.name, '') ELSE checked.name END
             FROM fixes f WHERE checked.rowid = f.rid"""
         )

@@ -9,6 +9,7 @@ The rows are read with DuckDB, the engine's own reader, page by page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,16 @@ from . import engine
 from .models import OUTCOMES, ComparisonRun
 from .ours import people_in_scope
 
-__all__ = ["OUTCOMES", "read", "their_fields", "visible_rows", "visible_counts"]
+__all__ = [
+    "OUTCOMES",
+    "read",
+    "their_fields",
+    "visible_change_counts",
+    "visible_changes",
+    "visible_counts",
+    "visible_batches",
+    "visible_rows",
+]
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -62,21 +72,37 @@ def their_fields(row: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _scope_where(run: ComparisonRun, user: User) -> tuple[str, list[Any]]:
-    """The condition of the rows of `run` that `user` sees, and its parameters."""
+def _scope_where(run: ComparisonRun, user: User, *, county: bool = True) -> tuple[str, list[Any]]:
+    """The condition of the rows of `run` that `user` sees, and its parameters.
+
+    Our people: all of the run's when the run lies within the user's scope, else those of
+    the user's region. The registry's rows found in no one of ours (only theirs): all of
+    them when the registry's region lies within the user's scope, else those whose county
+    (where the registry has one) lies in the user's region, else none; so a county clerk
+    comparing a province's registry never lists another county's people.
+    """
     scope = Scope.of(user)
     if scope.region_prefix is None:
         return "false", []
-    if scope.everything or run.scope_region.startswith(scope.region_prefix):
+    if scope.everything:
         return "true", []
-    ids = list(people_in_scope(user).values_list("pk", flat=True))
-    theirs = "false"
-    params: list[Any] = [ids]
+    params: list[Any] = []
+    if run.scope_region.startswith(scope.region_prefix):
+        ours = "true"
+    else:
+        ours = "person_id IN (SELECT UNNEST(?::BIGINT[]))"
+        params.append(list(people_in_scope(user).values_list("pk", flat=True)))
     kind = engine.KINDS.get(run.snapshot.kind)
-    if kind is not None and any(f.name == "county" for f in kind.fields):
-        theirs = "(person_id IS NULL AND starts_with(CAST(their_county AS VARCHAR), ?))"
+    if scope.contains_region(run.snapshot.region_id):
+        theirs = "true"
+    elif county and kind is not None and any(f.name == "county" for f in kind.fields):
+        theirs = "starts_with(CAST(their_county AS VARCHAR), ?)"
         params.append(scope.region_prefix)
-    return f"(person_id IN (SELECT UNNEST(?::BIGINT[])) OR {theirs})", params
+    else:
+        theirs = "false"
+    if ours == "true" and theirs == "true":
+        return "true", []
+    return f"((person_id IS NOT NULL AND {ours}) OR (person_id IS NULL AND {theirs}))", params
 
 
 def visible_counts(run: ComparisonRun, user: User) -> dict[str, int]:
@@ -84,8 +110,6 @@ def visible_counts(run: ComparisonRun, user: User) -> dict[str, int]:
     if not run.results:
         return {}
     where, params = _scope_where(run, user)
-    if where == "true":
-        return {o: run.count(o) for o in OUTCOMES}
     with _connect() as con:
         got = con.execute(
             f"SELECT outcome, count(*) FROM read_parquet(?) WHERE {where} GROUP BY outcome",
@@ -123,11 +147,51 @@ def visible_changes(run: ComparisonRun, user: User, *, limit: int = 200) -> list
     """The first moves since the previous run (person_id, row, before, after) `user` sees."""
     if not run.changes_file:
         return []
-    where, params = _scope_where(run, user)
+    where, params = _scope_where(run, user, county=False)
     with _connect() as con:
         return _rows(
             con,
-            f"SELECT * FROM read_parquet(?) WHERE {where.replace('their_county', 'NULL')} "
-            f"LIMIT {int(limit)}",
+            f"SELECT * FROM read_parquet(?) WHERE {where} LIMIT {int(limit)}",
             [run.changes_file.path, *params],
         )
+
+
+def visible_change_counts(run: ComparisonRun, user: User) -> dict[str, int]:
+    """The moves since the previous run that `user` sees, counted by "before→after"."""
+    if not run.changes_file:
+        return {}
+    where, params = _scope_where(run, user, county=False)
+    with _connect() as con:
+        got = con.execute(
+            f"SELECT before, after, count(*) FROM read_parquet(?) WHERE {where} "
+            "GROUP BY ALL ORDER BY ALL",
+            [run.changes_file.path, *params],
+        ).fetchall()
+    return {f"{b}→{a}": int(n) for b, a, n in got}
+
+
+def visible_batches(
+    run: ComparisonRun,
+    user: User,
+    *,
+    outcomes: list[str],
+    size: int = 10_000,
+    ours_only: bool = True,
+    limit: int | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """The rows of `outcomes` that `user` sees (with `ours_only`, those that name one of our
+    people), in batches, in the file's order."""
+    if not run.results:
+        return
+    where, params = _scope_where(run, user)
+    sql = (
+        f"SELECT * FROM read_parquet(?) WHERE {where}"
+        + (" AND person_id IS NOT NULL" if ours_only else "")
+        + " AND outcome IN (SELECT UNNEST(?::VARCHAR[]))"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
+    )
+    with _connect() as con:
+        cur = con.execute(sql, [run.results.path, *params, [str(o) for o in outcomes]])
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(size):
+            yield [dict(zip(names, r, strict=True)) for r in batch]

@@ -27,6 +27,7 @@ from .models import TO_REVIEW, ComparisonRun, RegistrySnapshot, ReviewItem
 
 JOB_KIND = "registry_compare"
 JOB_LABEL = "精准比对"
+ITEM_BATCH = 5_000  # review items made at a time (an IN list SQLite takes)
 
 
 def run_dir(run: ComparisonRun) -> Path:
@@ -89,7 +90,7 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
         count = engine.ours_write(
             ours_file,
             ours.ours_rows(snapshot.kind, actor),
-            open_many=lambda tokens: [sealer.open(t) for t in tokens],
+            open_many=sealer.open_many,
             extra=ours.EXTRA.get(snapshot.kind, ()),
         )
         key = snapshot.exchange_key.secret if snapshot.hashed and snapshot.exchange_key else None
@@ -105,7 +106,6 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
     finally:
         engine.cleanup(work)
     name = str(Path(compared.results).relative_to(settings.MEDIA_ROOT))
-    counts = {o: int(compared.counts.get(o, 0)) for o in results.OUTCOMES}
     previous = (
         ComparisonRun.objects.filter(
             snapshot__source=snapshot.source,
@@ -124,6 +124,13 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
         dest = out / "changes.parquet"
         changes = dict(engine.changes(Path(previous.results.path), Path(compared.results), dest))
         changes_name = str(dest.relative_to(settings.MEDIA_ROOT))
+    # The counts the starter sees: a county's run on a province's registry does not count
+    # the other counties' people as "only theirs".
+    run.results.name = name
+    counts = results.visible_counts(run, actor)
+    if changes_name:
+        run.changes_file.name = changes_name
+        changes = results.visible_change_counts(run, actor)
     with transaction.atomic():
         _review_items(run, Path(compared.results))
         ComparisonRun.objects.filter(pk=run.pk).update(
@@ -150,26 +157,29 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
 def _review_items(run: ComparisonRun, path: Path) -> None:
     """What a person must decide, one row each: near matches and differences."""
     rows = results.read(path, outcomes=[str(o) for o in TO_REVIEW])
-    counties = dict(
-        Person.objects.filter(pk__in={r["person_id"] for r in rows}).values_list("pk", "county_id")
-    )
-    items = []
-    for r in rows:
-        pid = r["person_id"]
-        if pid not in counties:
-            continue
-        items.append(
-            ReviewItem(
-                run=run,
-                outcome=r["outcome"],
-                person_id=pid,
-                county_id=counties[pid],
-                row=r.get("row"),
-                differences=(r.get("differences") or "")[:255],
-                their_name=(r.get("their_name") or "")[:64],
-                their_id_masked=(r.get("their_id_masked") or "")[:18],
-                their=results.their_fields(r),
-                maker=run.started_by,
+    for start in range(0, len(rows), ITEM_BATCH):
+        chunk = rows[start : start + ITEM_BATCH]
+        counties = dict(
+            Person.objects.filter(pk__in={r["person_id"] for r in chunk}).values_list(
+                "pk", "county_id"
             )
         )
-    ReviewItem.objects.bulk_create(items, batch_size=500)
+        ReviewItem.objects.bulk_create(
+            [
+                ReviewItem(
+                    run=run,
+                    outcome=r["outcome"],
+                    person_id=r["person_id"],
+                    county_id=counties[r["person_id"]],
+                    row=r.get("row"),
+                    differences=(r.get("differences") or "")[:255],
+                    their_name=(r.get("their_name") or "")[:64],
+                    their_id_masked=(r.get("their_id_masked") or "")[:18],
+                    their=results.their_fields(r),
+                    maker=run.started_by,
+                )
+                for r in chunk
+                if r["person_id"] in counties
+            ],
+            batch_size=500,
+        )

@@ -29,11 +29,11 @@ from skillaid.accounts.imports.framework import (
     record_finish,
     record_start,
 )
-from skillaid.accounts.jobs import Job, Outcome, job_start, upload_limits
+from skillaid.accounts.jobs import Job, Outcome, job_start
 from skillaid.accounts.models import Action, Channel, User, audit
 from skillaid.accounts.scope import Scope
 from skillaid.lib.columns import Columns
-from skillaid.lib.sheets import ImportResult, Progress, Rejection, check_size, file_sha256
+from skillaid.lib.sheets import ImportResult, Progress, Rejection, file_sha256
 from skillaid.regions.models import Region
 
 from . import engine
@@ -187,7 +187,8 @@ def snapshot_load(
     """
     require(actor, "matching.run")
     name = name or path.name
-    check_size(path.stat().st_size, upload_limits())
+    # An upload was held to the upload cap when it was kept (job_start); a file given on
+    # the command line may be a whole province's registry, read by the engine in a stream.
     importer = SnapshotImport(actor=actor, job=job, channel=channel)
     result = ImportResult(filename=name)
     result.sha256 = file_sha256(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,7 @@ from .selectors import (
 )
 
 PAGE = 50
+EXPORT_MAX = 1_048_000  # rows an Excel sheet holds, below its title and header
 OUTCOME_LABELS = dict(Outcome.choices)
 
 
@@ -123,6 +125,11 @@ def run_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("matching_run", pk=run.pk)
 
 
+def _moved(outcome: str | None) -> str:
+    """An outcome in a move since the previous run, in Chinese ('' is absent from that run)."""
+    return OUTCOME_LABELS.get(outcome or "", "（无）")
+
+
 def _people(rows: list[dict[str, Any]]) -> dict[int, Person]:
     ids = {r["person_id"] for r in rows if r.get("person_id") is not None}
     return Person.objects.select_related("county").in_bulk(ids)
@@ -162,8 +169,18 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "page": page,
             "has_next": len(rows) == PAGE,
-            "changes": [(c, change_people.get(c.get("person_id"))) for c in changes],
+            "changes": [
+                (c, change_people.get(c.get("person_id")), _moved(c["before"]), _moved(c["after"]))
+                for c in changes
+            ],
+            "change_counts": {
+                "→".join(_moved(x) for x in k.split("→")): v
+                for k, v in (
+                    results.visible_change_counts(run, request.user) if run.finished else {}
+                ).items()
+            },
             "pending": item_list(request.user, run=run).count(),
+            "failed": bool(run.job and run.job.state == "failed"),
             "may_accept": can(request.user, "matching.review")
             and run.started_by_id != request.user.pk,
         },
@@ -191,24 +208,31 @@ def run_export(request: HttpRequest, pk: int) -> FileResponse:
     outcome = request.GET.get("outcome", "")
     if outcome and outcome not in OUTCOMES:
         raise Http404("没有这种比对结果")
-    rows = results.visible_rows(run, request.user, outcome=outcome or None, limit=None)
-    people = _people(rows)
 
     def lines():  # noqa: ANN202
-        for r in rows:
-            p = people.get(r.get("person_id"))
-            their = results.their_fields(r)
-            yield [
-                OUTCOME_LABELS.get(r["outcome"], r["outcome"]),
-                r.get("differences") or "",
-                p.name if p else "",
-                p.id_masked if p else "",
-                p.county.name if p else "",
-                r.get("row"),
-                r.get("their_name") or "",
-                r.get("their_id_masked") or "",
-                "；".join(f"{k}：{v}" for k, v in their.items() if v),
-            ]
+        # Streamed batch by batch: a province's run holds millions of rows.
+        for rows in results.visible_batches(
+            run,
+            request.user,
+            outcomes=[outcome] if outcome else OUTCOMES,
+            ours_only=False,
+            limit=EXPORT_MAX,
+        ):
+            people = _people(rows)
+            for r in rows:
+                p = people.get(r.get("person_id"))
+                their = results.their_fields(r)
+                yield [
+                    OUTCOME_LABELS.get(r["outcome"], r["outcome"]),
+                    r.get("differences") or "",
+                    p.name if p else "",
+                    p.id_masked if p else "",
+                    p.county.name if p else "",
+                    r.get("row"),
+                    r.get("their_name") or "",
+                    r.get("their_id_masked") or "",
+                    "；".join(f"{k}：{v}" for k, v in their.items() if v),
+                ]
 
     subject = f"精准比对结果 {run.snapshot}"
     return export_response(
@@ -363,8 +387,6 @@ def key_export(request: HttpRequest, pk: int) -> HttpResponse:
         path.unlink(missing_ok=True)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     name = f"密文交换-{key.name}-{timezone.localdate():%Y%m%d}.csv"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

@@ -11,7 +11,7 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillaid.lib import idnumber
+from skillaid.lib import idnumber, names
 from skillaid.matching import engine
 
 TODAY = dt.date(2026, 11, 1)
@@ -54,29 +54,48 @@ def cells(draw) -> str:  # noqa: ANN001
     return number
 
 
+names_ = st.sampled_from(
+    ["韦一", "阿依古丽•买买提", "ＷＥＩ", " 韦 二 ", "\u200b韦三", "a.b", "é", "覃\u3000七"]
+) | st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\r\n\x00"),
+    max_size=6,
+)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(cells(), min_size=1, max_size=40))
-def test_sql_and_python_agree(raws: list[str]) -> None:
+@given(st.lists(st.tuples(cells(), names_), min_size=1, max_size=40))
+def test_sql_and_python_agree(cells_: list[tuple[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "ids.csv"
         with src.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["身份证号", "姓名"])
-            writer.writerows([raw, "某"] for raw in raws)
+            writer.writerows([raw, name] for raw, name in cells_)
         dest = Path(tmp) / "ids.parquet"
         result = engine.snapshot_load(src, dest, kind="assisted", hashed=False, today=TODAY)
-        loaded = dict(duckdb.sql(f"SELECT row, id FROM read_parquet('{dest}')").fetchall())
+        loaded = {
+            row: (number, name)
+            for row, number, name in duckdb.sql(
+                f"SELECT row, id, name FROM read_parquet('{dest}')"
+            ).fetchall()
+        }
         refused = {r.row: r.reason for r in result.rejected}
-        for row, raw in enumerate(raws, start=2):
+        for row, (raw, name) in enumerate(cells_, start=2):
+            if not raw.strip() and not name.strip():
+                continue  # a blank row is no row
             checked = idnumber.check(raw, provinces=engine.PROVINCES, today=TODAY)
-            if checked.ok:
-                assert loaded.get(row) == checked.number, raw
-            else:
+            if not checked.ok:
                 assert row not in loaded, raw
                 assert refused.get(row) == checked.error, raw
+            elif not names.normalise(name):
+                assert refused.get(row) == "姓名为空", name
+            else:
+                assert loaded.get(row) == (checked.number, names.normalise(name)), (raw, name)
         repaired = sum(
             1
-            for raw in raws
-            if (c := idnumber.check(raw, provinces=engine.PROVINCES, today=TODAY)).ok and c.notes
+            for raw, name in cells_
+            if (c := idnumber.check(raw, provinces=engine.PROVINCES, today=TODAY)).ok
+            and c.notes
+            and names.normalise(name)
         )
         assert result.normalised_count == repaired

@@ -51,6 +51,8 @@ def test_a_registry_file_is_loaded_as_a_job_with_its_rejected_rows(client, qin, 
     assert record.report and record.sha256 == snapshot.sha256
     page = client.get(reverse("job", args=[job.pk])).content.decode()
     assert "第8行" in page and problem["message"] in page
+    history = client.get(reverse("import_detail", args=[record.pk])).content.decode()
+    assert "比对名单导入" in history and "名单.csv" in history
 
 
 def test_a_file_without_a_required_column_fails_in_chinese(client, qin, media):
@@ -129,3 +131,44 @@ def test_the_menu_shows_matching_to_bureaus_and_feedback_to_schools(client, wei,
     home = client.get(reverse("home")).content.decode()
     assert 'id="nav-matching-feedback"' in home and 'id="nav-matching"' not in home
     assert client.get(reverse("matching")).status_code == 403
+
+
+def test_a_county_run_on_a_province_registry_lists_no_other_countys_people(
+    client, system, qin, wei, media
+):
+    make_people(system)
+    snapshot = load(qin, write_csv(media / "registry.csv", registry_rows()), region="450000")
+    run = compare(wei, snapshot)
+    # Mashan's four people; the registry's rows of Long'an are not "only theirs" for Mashan.
+    assert run.ours == 4
+    assert run.counts["only_theirs"] == 0
+    client.force_login(wei)
+    text = client.get(reverse("matching_run", args=[run.pk]) + "?outcome=only_theirs").content
+    assert "梁六" not in text.decode() and "黄五" not in text.decode()
+    rows = export_rows(client.get(reverse("matching_run_export", args=[run.pk])))
+    names = {r[2] for r in rows[2:]} | {r[6] for r in rows[2:]}
+    assert names <= {"韦一", "韦二", "韦三", "韦叁", "覃七", ""}
+
+
+def test_the_run_page_lists_what_changed_since_the_previous_run_in_chinese(
+    client, run, qin, liang, media
+):
+    fixed = load(qin, write_csv(media / "registry-12.csv", registry_rows(wei_er="脱贫户")))
+    second = compare(qin, fixed)
+    client.force_login(liang)
+    page = client.get(reverse("matching_run", args=[second.pk])).content.decode()
+    assert "双方均有但信息不一致→双方一致：1" in page
+    assert "韦二" in page
+
+
+def test_the_person_page_shows_their_comparison_results(client, run, wei):
+    client.force_login(wei)
+    item = ReviewItem.objects.get(run=run, person__name="韦三")
+    page = client.get(reverse("person_detail", args=[item.person_id])).content.decode()
+    assert 'id="matching-items"' in page and reverse("matching_review_item", args=[item.pk]) in page
+
+
+def test_the_shared_review_queue_lists_them_too(client, run, wei):
+    client.force_login(wei)
+    page = client.get(reverse("review_list")).content.decode()
+    assert "比对结果确认" in page and "韦叁" in page and "陆四" not in page

@@ -62,3 +62,22 @@ def test_a_new_version_is_compared_with_the_previous_run(world, qin, tmp_path):
     assert second.counts["different"] == 0 and second.counts["consistent"] == 3
     assert second.changes.get("different→consistent") == 1
     assert snapshot.as_of == AS_OF
+
+
+def test_an_xlsx_registry_below_a_title_row_compares_the_same(world, qin, tmp_path):
+    import xlsxwriter
+
+    from .helpers import HEADER, load
+
+    _, snapshot = world
+    path = tmp_path / "名单.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_string(0, 0, "2026年11月防止返贫监测对象名单")
+    for r, row in enumerate([HEADER, *registry_rows()], start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    from_xlsx = load(qin, path)
+    assert from_xlsx.rows_loaded == 6 and from_xlsx.version == 2
+    assert compare(qin, from_xlsx).counts == compare(qin, snapshot).counts
