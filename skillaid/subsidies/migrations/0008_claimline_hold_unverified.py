@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subsidies', '0006_payments'),
+        ('subsidies', '0007_alter_claim_kind_alter_claimline_kind_and_more'),
     ]
 
     operations = [
