@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import User, audit_changes
-from skillaid.accounts.scope import Scope
 from skillaid.people.models import ASSISTED, Household
 
 from .models import (
@@ -46,6 +45,7 @@ from .models import (
     StudentEnrolment,
     StudentStatus,
 )
+from .selectors import student_enrolments_visible_to
 
 Period = tuple[dt.date, dt.date | None]  # from, until (exclusive; None: still running)
 
@@ -142,13 +142,11 @@ def was_live(enrolment: StudentEnrolment, month: dt.date) -> bool:
 
 
 def monitored_enrolments_visible_to(user: User) -> QuerySet:
-    """Enrolments whose monitoring a user reads: an officer's school's, a bureau's
-    students of its counties (StudentEnrolment.county), wherever they study."""
+    """Enrolments whose monitoring a user reads: the enrolments the user may see
+    (students.selectors), for those who may read the monitoring."""
     if not can(user, "monitoring.read"):
         return StudentEnrolment.objects.none()
-    return Scope.of(user).filter(
-        StudentEnrolment.objects.all(), region="county_id", institution="school_id"
-    )
+    return student_enrolments_visible_to(user)
 
 
 def monitored_enrolment_for(user: User, pk: object) -> StudentEnrolment:
