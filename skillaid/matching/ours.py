@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
 from skillaid.people.models import ASSISTED, Category, Person
+from skillaid.regions.models import code_prefix
 from skillaid.students.models import StudentEnrolment, StudentStatus
 from skillaid.subsidies.models import ClaimLine
 from skillaid.training.models import Basis, Enrolment
@@ -34,9 +35,13 @@ def people_in_scope(user: User) -> QuerySet[Person]:
     return Scope.of(user).filter(Person.objects.all(), region="county__code")
 
 
-def group(kind: str, user: User) -> QuerySet[Person]:
-    """The people of `kind`'s comparison within `user`'s scope."""
+def group(kind: str, user: User, region: str = "") -> QuerySet[Person]:
+    """The people of `kind`'s comparison within `user`'s scope and, given the registry's
+    region code, within what the registry covers: a county's registry says nothing of
+    another county's people, who are never "only ours" in it."""
     people = people_in_scope(user)
+    if region:
+        people = Scope(region_prefix=code_prefix(region)).filter(people, region="county__code")
     if kind == "school":
         return people.filter(pk__in=StudentEnrolment.objects.values("person_id"))
     if kind == "unemployment":
@@ -65,9 +70,9 @@ def claimed(kind: str, person_ids: list[int]) -> set[int]:
     )
 
 
-def ours_rows(kind: str, user: User) -> Iterator[list[tuple]]:
+def ours_rows(kind: str, user: User, region: str = "") -> Iterator[list[tuple]]:
     """The batches of rows for engine.ours_write, in the order of the people's keys."""
-    people = group(kind, user).order_by("pk")
+    people = group(kind, user, region).order_by("pk")
     fields = (
         "pk",
         "id_sealed",

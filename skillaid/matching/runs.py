@@ -89,7 +89,7 @@ def comparison_run(run: ComparisonRun, *, progress: Progress | None = None) -> C
         ours_file = work / "ours.parquet"
         count = engine.ours_write(
             ours_file,
-            ours.ours_rows(snapshot.kind, actor),
+            ours.ours_rows(snapshot.kind, actor, snapshot.region_id),
             open_many=sealer.open_many,
             extra=ours.EXTRA.get(snapshot.kind, ()),
         )

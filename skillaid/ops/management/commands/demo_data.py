@@ -181,6 +181,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 "demo classes: one finished with certificates, one waiting for completion, one today, one for review"
             )
+        from skillaid.ops.demo_students import ensure_demo_registry, ensure_demo_students
+
+        if ensure_demo_students():
+            self.stdout.write(
+                "demo students: six enrolled at 广西南宁技师学院 with their months of monitoring, "
+                "three young people contacted"
+            )
+        snapshot = ensure_demo_registry()
+        if snapshot is not None:
+            self.stdout.write(
+                f"demo registry compared, its near matches wait for review: {snapshot}"
+            )
         person = ensure_demo_trainee(demo_password())
         if person is not None:
             self.stdout.write(
