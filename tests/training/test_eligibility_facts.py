@@ -42,7 +42,10 @@ def test_a_declared_basis_shows_its_verdict(lu, school, class_factory, person_fa
         approve=False,
     )
     got = {e.person_id: classes.eligibility(e) for e in c.enrolments.all()}
-    assert got[sure.pk] == (True, "农村转移就业劳动者（已核实：农村劳动力转移就业台账，2026-03-02）")
+    assert got[sure.pk] == (
+        True,
+        "农村转移就业劳动者（已核实：农村劳动力转移就业台账，2026-03-02）",
+    )
     assert got[denied.pk] == (False, "登记失业人员（比对不符：失业登记，2026-04-01）")
     assert got[waiting.pk] == (True, "毕业年度高校毕业生（待比对核实）")
 
