@@ -84,6 +84,7 @@ def test_the_roster_summary_reads_the_facts_once(
     with django_assert_max_num_queries(3):
         summary = classes.roster_summary(c, enrolments)
     assert (summary.count, summary.eligible) == (6, 5)
+    assert (summary.awaiting, summary.contradicted) == (1, 1)
     with django_assert_max_num_queries(1):
         facts = roster_facts(enrolments)
     with django_assert_max_num_queries(0):
@@ -104,6 +105,21 @@ def test_the_class_page_shows_the_verdicts_without_a_query_per_trainee(
         with CaptureQueriesContext(connection) as seen:
             page = client.get(reverse("class_detail", args=[c.pk])).content.decode()
         assert "已核实：测试用比对名单" in page
+        assert "待比对核实" not in page
         return len(seen)
 
     assert page_queries(2) == page_queries(6)
+
+
+def test_the_roster_summary_names_who_waits_for_the_comparison(
+    client, lu, school, class_factory, person_factory
+):
+    sure, waiting = person_factory(name="甲"), person_factory(name="乙")
+    verified(sure, "migrant")
+    c = class_factory(
+        lu, trainees=[sure, waiting], bases={sure: "migrant", waiting: "migrant"}, approve=False
+    )
+    client.force_login(lu)
+    page = client.get(reverse("class_detail", args=[c.pk])).content.decode()
+    assert "符合补贴条件 2 人（其中 1 人申报的补贴对象类别待比对核实，核实前补贴暂缓）" in page
+    assert "农村转移就业劳动者（待比对核实）" in page
