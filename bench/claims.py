@@ -12,7 +12,9 @@ of 20 (employment classes at the catalogue's standard with the living allowance,
 workshop classes of a non-standard occupation on the project rule, upgrading classes),
 their sessions and sign-ins in and out (some trainees below the 80 % threshold), and
 1,000,000 past claim lines (in 50,000 claims) of the same people, occupations and levels,
-spread over the years since 2020 (mostly paid, some due, batched or reversed).
+spread over the years since 2020 (mostly paid, some due, batched or reversed), and the
+registry comparisons' facts about the trainees' declared bases (most verified, some
+contradicted, the rest unverified: their lines are held).
 
 What is timed is the real code path: `skillaid.subsidies.claims.compute_for_classes` over
 every class — the history of all their people read once (`limits.History`), each
@@ -226,7 +228,7 @@ def load(trainees: int, past: int, class_size: int, sessions: int, seed: int) ->
 
     from skillaid.catalogue.models import DemandEntry, Occupation
     from skillaid.institutions.models import Institution
-    from skillaid.people.models import Household, Person
+    from skillaid.people.models import Household, Person, PersonFact
     from skillaid.regions.models import Region
     from skillaid.subsidies.models import Claim, ClaimLine, PolicyRule
     from skillaid.training.models import (
@@ -436,6 +438,23 @@ def load(trainees: int, past: int, class_size: int, sessions: int, seed: int) ->
     )
     Writer(Enrolment).write(
         ["id", "training_class_id", "person_id", "basis", "completion", "passed"], enrolments
+    )
+    # Facts from the registry comparisons: most declared bases verified, a few
+    # contradicted, the rest unverified (their lines held); some assisted categories
+    # confirmed by the assisted-household registry.
+    facts = []
+    facts_rng = random.Random(len(enrolments))  # its own: the rest of the data stays the same
+    for _, _, pid, basis, _, _ in enrolments:
+        draw = facts_rng.random()
+        if basis and draw < 0.9:
+            verdict = "verified" if draw < 0.8 else "contradicted"
+            facts.append((pid, basis, verdict, dt.date(2024, 11, 1), "registry", "比对名单", now))
+        elif not basis and draw < 0.5:
+            facts.append(
+                (pid, "assisted", "verified", dt.date(2024, 11, 1), "registry", "防返贫平台", now)
+            )
+    Writer(PersonFact).write(
+        ["person_id", "kind", "verdict", "as_of", "source_kind", "source", "recorded_at"], facts
     )
     Writer(Attendance).write(
         ["id", "session_id", "enrolment_id", "person_id", "direction", "method", "at"],

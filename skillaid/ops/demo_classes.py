@@ -126,6 +126,63 @@ def _attend(
     Attendance.objects.bulk_create(records)
 
 
+# Trainees of the finished class from ordinary households who declared a basis on the
+# roster, with the registry that verified it (None: not yet compared, so their claim line
+# is held for the unverified basis).
+DECLARED = (
+    ("migrant", "农村劳动力转移就业实名制台账（演示）"),
+    ("unemployed", "南宁市登记失业人员名单（演示）"),
+    ("migrant", None),
+)
+
+
+def _demo_facts(
+    done: TrainingClass,
+    sessions: list[ClassSession],
+    assisted: list[Person],
+    officer: User,
+    clerk: User,
+) -> None:
+    """What the registry comparisons said of the finished class's trainees: most of the
+    assisted households confirmed by the assisted-household registry; and, where the
+    ledger has people of ordinary households, three of them on the roster with a declared
+    basis, two verified by a named registry and one not yet (its line is held)."""
+    from skillaid.people.facts import person_facts_record
+
+    as_of = done.start_on - dt.timedelta(days=20)
+    facts = [
+        {"person_id": p.pk, "kind": "assisted", "verdict": "verified", "as_of": as_of}
+        for p in assisted[:8]
+    ]
+    person_facts_record(
+        actor=clerk,
+        channel="command",
+        facts=facts,
+        source_kind="registry",
+        source="广西防返贫监测信息平台（演示）",
+    )
+    declared = list(
+        Person.objects.filter(county_id=MASHAN, household__category=Category.ORDINARY)
+        .exclude(enrolments__isnull=False)
+        .order_by("id")[: len(DECLARED)]
+    )
+    if len(declared) < len(DECLARED):
+        return
+    _attend(done, sessions, declared, officer, short=len(sessions))
+    for person, (basis, registry) in zip(declared, DECLARED, strict=True):
+        Enrolment.objects.filter(training_class=done, person=person).update(basis=basis)
+        if registry:
+            person_facts_record(
+                actor=clerk,
+                channel="command",
+                facts=[
+                    {"person_id": person.pk, "kind": basis, "verdict": "verified", "as_of": as_of}
+                ],
+                source_kind="registry",
+                source=registry,
+            )
+
+
 @transaction.atomic
 def ensure_demo_classes() -> bool:
     if TrainingClass.objects.filter(name__in=NAMES).exists():
@@ -170,6 +227,7 @@ def ensure_demo_classes() -> bool:
     )
     sessions = _sessions(done, timezone.make_aware(dt.datetime.combine(start, nine)))
     _attend(done, sessions, people[:10], officer, short=9)
+    _demo_facts(done, sessions, people[:10], officer, clerk)
     for i, e in enumerate(done.enrolments.all()):
         classes.enrolment_complete(
             actor=officer,

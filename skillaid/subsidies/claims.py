@@ -56,6 +56,7 @@ from skillaid.training.classes.eligibility import (
 from skillaid.training.classes.lifecycle import entry_for
 from skillaid.training.models import (
     Attendance,
+    Basis,
     ClassSession,
     ClassStatus,
     Completion,
@@ -436,8 +437,6 @@ def line_for(
 
 
 def basis_label(value: str) -> str:
-    from skillaid.training.models import Basis
-
     return Basis(value).label if value in Basis.values else value
 
 

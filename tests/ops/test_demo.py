@@ -124,3 +124,27 @@ def test_the_demo_trainee_signs_in_with_the_id_number_and_reads_their_record(
     assert person.name in page
     assert "马山县育婴员培训班（演示·已结业）" in page
     assert "S2026450124" in page  # the certificate's number
+
+
+def test_demo_declared_bases_are_mostly_verified_and_one_line_is_held(regions, person_factory):
+    from skillaid.ops.demo_classes import ensure_demo_classes
+    from skillaid.ops.management.commands.demo_data import (
+        ensure_demo_catalogue,
+        ensure_demo_users,
+    )
+    from skillaid.people.models import PersonFact
+    from skillaid.subsidies.loading import load_policy_rules
+    from skillaid.subsidies.models import ClaimLine
+
+    load_policy_rules()
+    ensure_demo_users()
+    ensure_demo_catalogue()
+    for i in range(32):
+        person_factory(name=f"演示{i}", category="脱贫户")
+    ordinary = [person_factory(name=f"务工{i}", category="一般户") for i in range(3)]
+    assert ensure_demo_classes() is True
+    lines = {x.person_id: x for x in ClaimLine.objects.filter(kind="training", person__in=ordinary)}
+    assert [lines[p.pk].status for p in ordinary] == ["due", "due", "held"]
+    assert lines[ordinary[2].pk].hold == "unverified_basis"
+    assert PersonFact.objects.filter(kind="assisted", verdict="verified").count() == 8
+    assert PersonFact.objects.get(person=ordinary[1]).source == "南宁市登记失业人员名单（演示）"

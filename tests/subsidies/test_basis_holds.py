@@ -339,3 +339,40 @@ def test_no_line_is_due_on_a_declared_basis_without_a_verified_covering_fact(
                 assert not covering or covering[0].verdict == "verified"
     finally:
         transaction.savepoint_rollback(sid)
+
+
+def test_a_flagged_sign_in_and_an_unverified_basis_both_wait(
+    lu, wei, school, class_factory, person_factory
+):
+    """A flagged sign-in holds first; settling it leaves the line held for the basis, and
+    a verified fact then releases it. A contradicting fact refuses a line still held for
+    a flagged sign-in at once."""
+    from skillaid.training import classes
+    from skillaid.training.attendance import attendance_flag_settle
+    from skillaid.training.models import Attendance
+    from tests.subsidies.fixtures import at, attend
+    from tests.training.fixtures import complete
+
+    people = [young(person_factory, n) for n in ("韦一", "韦二", "韦三")]
+    with time_machine.travel(local(2026, 9, 1), tick=False):
+        c = class_factory(lu, trainees=people, count=1, bases=dict.fromkeys(people, "migrant"))
+    session = c.sessions.get()
+    for p in people:
+        attend(session, p, device="same-phone")
+    with at(session.ends_at + dt.timedelta(hours=1)):
+        complete(lu, c, dict.fromkeys(people, True))
+        classes.class_close(actor=lu, training_class=c)
+    first, second = training_line(c, people[0]), training_line(c, people[1])
+    assert (first.status, first.hold) == (LineStatus.HELD, Hold.FLAGGED_SIGNIN)
+
+    with at(session.ends_at + dt.timedelta(hours=2)):
+        for record in Attendance.objects.filter(person=people[0]).exclude(flag=""):
+            attendance_flag_settle(actor=wei, record=record, outcome="confirmed", reason="到场")
+        first = training_line(c, people[0])
+        assert (first.status, first.hold) == (LineStatus.HELD, Hold.UNVERIFIED_BASIS)
+        verified(people[0], "migrant")
+        verified(people[1], "migrant", verdict="contradicted", source="务工登记")
+    assert training_line(c, people[0]).status == LineStatus.DUE
+    second = training_line(c, people[1])
+    assert second.status == LineStatus.REFUSED and "比对不符：务工登记" in second.reason
+    assert training_line(c, people[2]).hold == Hold.FLAGGED_SIGNIN

@@ -52,6 +52,7 @@ ops = st.lists(
         st.tuples(st.just("export")),
         st.tuples(st.just("result"), st.lists(st.booleans(), min_size=1, max_size=3)),
         st.tuples(st.just("reverse")),
+        st.tuples(st.just("fact"), st.sampled_from(["verified", "contradicted"])),
     ),
     min_size=1,
     max_size=18,
@@ -60,17 +61,25 @@ ops = st.lists(
 
 @pytest.fixture
 def world(lu, rival, school, wei, liang, run_class, person_factory, work_calendar):
-    """Two closed classes of the same occupation and level, in 马山县, with the same two
-    trainees: the second class's lines are refused while the first's stand."""
+    """Two closed classes of the same occupation and level, in 马山县, with the same three
+    trainees: the second class's lines are refused while the first's stand. The third,
+    韦小军, declared 农村转移就业劳动者 with no fact yet: his line is held until one is
+    recorded (the "fact" step)."""
     from skillaid.subsidies.loading import load_policy_rules
 
     load_policy_rules()
     people = [person_factory(category="脱贫户", name=n) for n in ("蓝海燕", "覃海")]
+    people.append(person_factory(name="韦小军"))
+    bases = {people[2]: "migrant"}
     with time_machine.travel(local(2026, 9, 1), tick=False):
-        first = run_class(lu, attended={p: 2 for p in people}, count=2)
+        first = run_class(lu, attended={p: 2 for p in people}, count=2, bases=bases)
     with time_machine.travel(first.closed_moment + dt.timedelta(hours=1), tick=False):
         second = run_class(
-            rival, attended={p: 2 for p in people}, count=2, name="隆安县家政服务员培训班"
+            rival,
+            attended={p: 2 for p in people},
+            count=2,
+            name="隆安县家政服务员培训班",
+            bases=bases,
         )
     for p in people:
         account_for(p, wei)
@@ -98,6 +107,21 @@ def apply(op, *, claims, officers, wei, liang, budget, traveller) -> None:  # no
     elif name == "recompute":
         claim = Claim.objects.get(pk=claims[op[1]].pk)
         class_claim(claim.training_class, actor=officers[claim.pk])
+    elif name == "fact":
+        from django.utils import timezone
+
+        from skillaid.people.facts import person_fact_check
+
+        person = ClaimLine.objects.get(claim=claims[0], enrolment__basis="migrant").person
+        person_fact_check(
+            actor=wei,
+            channel="page",
+            person=person,
+            kind="migrant",
+            verdict=op[1],
+            as_of=timezone.localdate(),
+            papers="务工证明" if op[1] == "verified" else "村委会证明",
+        )
     elif name == "publish":
         publication_create(actor=wei, county=MASHAN, channel="page")
     elif name == "wait":
@@ -146,6 +170,14 @@ def apply(op, *, claims, officers, wei, liang, budget, traveller) -> None:  # no
 
 
 def check(people, budget) -> None:  # noqa: ANN001
+    from skillaid.people.models import PersonFact
+
+    # A line on a declared basis is never due, paid or on its way without a verified fact.
+    for line in ClaimLine.objects.filter(person__in=people).exclude(status__in=("refused", "held")):
+        if line.evidence.get("basis_declared"):
+            fact = line.evidence["basis_verdict"]["fact"]
+            assert fact is not None, f"line {line.pk} {line.status} on an unverified basis"
+            assert PersonFact.objects.get(pk=fact).verdict == "verified"
     for person in people:
         net = Decimal(0)
         for line in ClaimLine.objects.filter(person=person):

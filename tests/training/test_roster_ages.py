@@ -14,6 +14,7 @@ from skillaid.lib import idnumber
 from skillaid.people.models import Person
 from skillaid.training import classes
 from tests.conftest import new_id
+from tests.subsidies.fixtures import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,10 @@ def test_the_class_page_sums_up_the_roster_for_the_reviewer(
     ordinary = person_factory(name="黄志明")
     c = class_factory(lu, trainees=[assisted, ordinary], approve=False)
     old = man_born(born_before(c, 62))
-    classes.roster_add(actor=lu, training_class=c, id_number=old, name="黄老伯", basis="migrant")
+    e = classes.roster_add(
+        actor=lu, training_class=c, id_number=old, name="黄老伯", basis="migrant"
+    )
+    verified(e.person, "migrant")  # found by the migrant workers' registry
     summary = classes.roster_summary(c, list(c.enrolments.all()))
     assert (summary.count, summary.eligible) == (3, 2)
     assert summary.estimate == Decimal("2400.00")

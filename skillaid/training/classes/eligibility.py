@@ -200,6 +200,10 @@ class RosterSummary:
     flagged: list[tuple[str, str]]
     subsidy_each: Decimal | None
     estimate: Decimal | None
+    # Eligible on a declared basis no fact verifies yet: their subsidy waits (暂缓).
+    awaiting: int = 0
+    # Not eligible because a fact contradicts their basis.
+    contradicted: int = 0
 
 
 def roster_summary(
@@ -211,7 +215,15 @@ def roster_summary(
 
     if facts is None:
         facts = roster_facts(enrolments)
-    eligible = sum(1 for e in enrolments if eligibility(e, facts=facts)[0])
+    eligible = awaiting = contradicted = 0
+    for e in enrolments:
+        s = standing(e, facts=facts)
+        ok = eligibility(e, facts=facts, given=s)[0]
+        eligible += ok
+        awaiting += ok and s.held
+        contradicted += (not ok) and (
+            s.contradicted or (s.assisted is not None and s.assisted.contradicted)
+        )
     flagged = [(e.person.name, why) for e in enrolments for why in flags(e)]
     entry = (c.entry or entry_for(c)) if c.subsidised else None
     each = entry.subsidy if entry is not None else None
@@ -221,6 +233,8 @@ def roster_summary(
         flagged=flagged,
         subsidy_each=each,
         estimate=each * eligible if each is not None else None,
+        awaiting=awaiting,
+        contradicted=contradicted,
     )
 
 
