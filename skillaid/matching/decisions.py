@@ -8,6 +8,8 @@ a rejection needs a reason.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,11 +20,12 @@ from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import Action, Channel, User, audit
 from skillaid.accounts.review import Move, Workflow, review_move
 from skillaid.accounts.scope import Scope
+from skillaid.people.facts import person_facts_record
 from skillaid.people.models import FactSource, Person, PersonFact
 from skillaid.regions.models import code_prefix
 
 from . import ours, results
-from .facts import ORIGIN_MODEL, Fact, fact_absent, fact_present, person_facts_record
+from .facts import ORIGIN_MODEL, Fact, fact_absent, fact_present
 from .models import ComparisonRun, Outcome, ReviewItem, ReviewState
 
 BATCH = 10_000  # result rows read, and facts recorded, at a time in a bulk acceptance
@@ -90,15 +93,18 @@ WORKFLOW = Workflow(
 
 
 def _record(run: ComparisonRun, actor: User, facts: list[Fact], channel: str) -> int:
-    return person_facts_record(
+    if not facts:
+        return 0
+    recorded = person_facts_record(
         actor=actor,
         channel=channel,
-        facts=facts,
+        facts=[dataclasses.asdict(f) for f in facts],
         source_kind=FactSource.REGISTRY,
         source=run.snapshot.fact_source,
         origin_model=ORIGIN_MODEL,
         origin_id=run.pk,
     )
+    return len(recorded)
 
 
 def item_accept(

@@ -1,22 +1,17 @@
 """Accepted comparison results as facts on people, and how each registry kind says them.
 
-`person_facts_record` has the signature of the people service of the same name
-(people/facts.py), which is not on main yet: this private stand-in bulk-creates the
-PersonFact rows and sends people.signals.facts_recorded in the same transaction. At
-merge it is replaced by an import of the people service.
+The facts are recorded by the people service (people.facts.person_facts_record), which
+writes them in bulk with one audit entry and tells the apps above (a held claim line is
+decided again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from skillaid.accounts.models import Action, User, audit
-from skillaid.people.models import FactKind, FactVerdict, PersonFact
-from skillaid.people.signals import facts_recorded
+from skillaid.people.models import FactKind, FactVerdict
 
 ORIGIN_MODEL = "matching.comparisonrun"
 
@@ -32,51 +27,6 @@ class Fact:
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     detail: str = ""
-
-
-def person_facts_record(
-    *,
-    actor: User,
-    channel: str,
-    facts: Sequence[Fact],
-    source_kind: str,
-    source: str,
-    origin_model: str,
-    origin_id: int,
-) -> int:
-    """Record `facts` (one transaction), log them, and tell the apps above; the count."""
-    if not facts:
-        return 0
-    with transaction.atomic():
-        rows = [
-            PersonFact(
-                person_id=f.person_id,
-                kind=f.kind,
-                verdict=f.verdict,
-                as_of=f.as_of,
-                valid_from=f.valid_from,
-                valid_until=f.valid_until,
-                detail=f.detail[:255],
-                source_kind=source_kind,
-                source=source[:128],
-                origin_model=origin_model,
-                origin_id=origin_id,
-                recorded_by=actor,
-            )
-            for f in facts
-        ]
-        PersonFact.objects.bulk_create(rows, batch_size=500)
-        audit(
-            actor=actor,
-            channel=channel,
-            action=Action.CREATE,
-            object_type=PersonFact,
-            object_id=f"{origin_model}#{origin_id}",
-            note=f"记录核实结果 {len(rows)} 条：{source}"[:255],
-        )
-        person_ids = sorted({f.person_id for f in facts})
-        facts_recorded.send(sender=PersonFact, person_ids=person_ids, actor=actor, channel=channel)
-    return len(rows)
 
 
 # ----- what each registry kind says of a person -----
