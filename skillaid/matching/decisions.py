@@ -107,10 +107,20 @@ def _record(run: ComparisonRun, actor: User, facts: list[Fact], channel: str) ->
     return len(recorded)
 
 
+def makers_refuse(actor: User, run: ComparisonRun) -> None:
+    """Who made a run's results never confirms them: the one who started the run, and the
+    one who loaded the registry file it compares (who could have written that file)."""
+    if run.started_by_id == actor.pk:
+        raise PermissionDenied("发起比对的人员不能确认本次比对的结果")
+    if run.snapshot.loaded_by_id == actor.pk:
+        raise PermissionDenied("导入该名单的人员不能确认本次比对的结果")
+
+
 def item_accept(
     *, actor: User, item: ReviewItem, reason: str = "", channel: str = Channel.PAGE
 ) -> ReviewItem:
     require(actor, "matching.review", item)
+    makers_refuse(actor, item.run)
     return review_move(item, ReviewState.ACCEPTED, actor=actor, reason=reason, channel=channel)
 
 
@@ -118,6 +128,7 @@ def item_reject(
     *, actor: User, item: ReviewItem, reason: str, channel: str = Channel.PAGE
 ) -> ReviewItem:
     require(actor, "matching.review", item)
+    makers_refuse(actor, item.run)
     return review_move(item, ReviewState.REJECTED, actor=actor, reason=reason, channel=channel)
 
 
@@ -143,8 +154,7 @@ def consistent_accept(*, actor: User, run: ComparisonRun, channel: str = Channel
     require(actor, "matching.review")
     if not run.finished or not run.results:
         raise ValidationError("比对尚未完成，不能确认")
-    if run.started_by_id == actor.pk:
-        raise PermissionDenied("发起比对的人员不能确认本次比对的结果")
+    makers_refuse(actor, run)
     snapshot = run.snapshot
     done = set(
         PersonFact.objects.filter(origin_model=ORIGIN_MODEL, origin_id=run.pk).values_list(

@@ -182,7 +182,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": item_list(request.user, run=run).count(),
             "failed": bool(run.job and run.job.state == "failed"),
             "may_accept": can(request.user, "matching.review")
-            and run.started_by_id != request.user.pk,
+            and request.user.pk not in (run.started_by_id, run.snapshot.loaded_by_id),
         },
     )
 

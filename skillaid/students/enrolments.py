@@ -146,7 +146,14 @@ def live_enrolment(person_id: int) -> StudentEnrolment | None:
     )
 
 
-def second_live_refusal(other: StudentEnrolment) -> str:
+def second_live_refusal(other: StudentEnrolment, school: Institution | None = None) -> str:
+    """Why a second live enrolment is refused: at the same school, which one; at another,
+    only that there is one (another school's roll is not this school's to read)."""
+    if school is not None and other.school_id != school.pk:
+        return (
+            "该学生在其他院校已有在读或休学的学籍，同一人只能有一个在读或休学的学籍；"
+            "如已转学或退学，请先由原院校办理学籍变动，或与生源县人社部门核实"
+        )
     return (
         f"该学生已有{other.get_status_display()}的学籍（{other.school.name}，{other.major}，"
         f"{other.entered_on:%Y-%m-%d}入学），同一人只能有一个在读或休学的学籍；"
@@ -195,7 +202,7 @@ def student_enrol(*, actor: User, channel: str, data: dict[str, Any]) -> Student
     person = match.person_or_raise()
     other = live_enrolment(person.pk)
     if other is not None:
-        raise ValidationError({"id_number": second_live_refusal(other)})
+        raise ValidationError({"id_number": second_live_refusal(other, school)})
     enrolment = StudentEnrolment(
         person=person,
         school=school,
@@ -214,7 +221,7 @@ def student_enrol(*, actor: User, channel: str, data: dict[str, Any]) -> Student
         other = live_enrolment(person.pk)
         if other is None:
             raise
-        raise ValidationError({"id_number": second_live_refusal(other)}) from exc
+        raise ValidationError({"id_number": second_live_refusal(other, school)}) from exc
     audit(
         actor=actor,
         channel=channel,
@@ -337,6 +344,15 @@ def student_status_change(
         note=f"学籍变动：{current.label}→{StudentStatus(to_status).label}（{on:%Y-%m-%d}）"
         + (f"，{reason}" if reason else ""),
     )
+    if to_status != StudentStatus.STUDYING:
+        # Recorded after a term's claim was made: that term's aid is not due.
+        aid.aid_lines_stop(
+            actor=actor,
+            channel=channel,
+            enrolment_id=enrolment.pk,
+            since=on,
+            status_label=StudentStatus(to_status).label,
+        )
     return change
 
 
@@ -426,6 +442,10 @@ def facts_for_term(school: Institution, year: int, term: str) -> list[aid.Studen
     )
     found = []
     for e in enrolments:
+        if e.expected_graduation < start:
+            # Due to graduate before the term: a student still studying has their later
+            # graduation date recorded first, then the term is claimed.
+            continue
         day = max(start, e.entered_on)
         status = e.status_on(day)
         household = e.person.household
@@ -456,6 +476,20 @@ def aid_claims_prepare(
     require(actor, "student.edit", school)
     if term not in aid.TERMS:
         raise ValidationError({"term": "请选择秋季学期或春季学期"})
+    start, _end = aid.term_period(year, term)
+    today = timezone.localdate()
+    if start > today:
+        raise ValidationError(
+            {"term": f"{aid.term_label(year, term)}自{start:%Y-%m-%d}开始，尚未开学，不能申领"}
+        )
+    oldest = aid.term_period(today.year - 2, aid.AUTUMN)[0]
+    if start < oldest:
+        raise ValidationError(
+            {
+                "term": f"{aid.term_label(year, term)}已过去两个学年以上，不能在系统中补报；"
+                "请向县级人社部门说明情况"
+            }
+        )
     return aid.aid_claims_make(
         actor=actor,
         channel=channel,

@@ -292,7 +292,10 @@ def county_recruits(
     user: User, *, year: int, unreached_only: bool = False, q: str = "", county: str = ""
 ) -> QuerySet:
     """The bureau's young people who want a place (recruits_visible_to), each marked
-    `reached` when a school reached them this year (a contact other than 未联系上)."""
+    `reached` when a school reached them this year (a contact other than 未联系上). The
+    county's view: a school officer, who sees other schools' contacts nowhere, gets none."""
+    if user.role == Role.SCHOOL_OFFICER:
+        return Person.objects.none()
     people = recruit_search(recruits_visible_to(user), q=q, county=county).annotate(
         reached=_reached(year)
     )

@@ -188,7 +188,8 @@ def aid_line(
             status__in=LIVE,
             evidence__term_from=claim.period_from.isoformat(),
         )
-        .exclude(claim=claim)
+        # This claim's own lines too: a student who left and came back within the term
+        # has two enrolments, and the term is still paid once.
         .first()
     )
     if taken is not None:
@@ -198,7 +199,10 @@ def aid_line(
             taken.pk,
         )
     line.units, line.rate = TERM_SHARE, version.amount
-    amount = money(version.amount * TERM_SHARE)
+    # The autumn term takes half the year rounded to the fen, the spring term the rest, so
+    # the two terms never add up to more than the year's amount.
+    half = money(version.amount * TERM_SHARE)
+    amount = half if claim.period_from.month == TERM_START[AUTUMN][0] else version.amount - half
     explained = f"{label}，年标准{version.amount}元的一半"
     if version.cap_per_time is not None and amount > version.cap_per_time:
         amount = version.cap_per_time
@@ -230,7 +234,13 @@ def aid_claims_make(
         if s.status in (STUDYING, SUSPENDED):
             by_county[s.county].append(s)
     result = AidResult()
-    people = Person.objects.in_bulk([s.person_id for group in by_county.values() for s in group])
+    # The students themselves, locked in the order of their keys: two schools preparing
+    # the same term at once (a transfer) decide a student's term one after the other.
+    ids = sorted({s.person_id for group in by_county.values() for s in group})
+    people = {
+        p.pk: p
+        for p in Person.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    }
     for county in sorted(by_county):
         probe = Claim(kind=ClaimKind.STUDENT_AID, institution=school, county_id=county)
         require(actor, "claim.submit", probe)
@@ -297,3 +307,45 @@ def rules_in_force_any(county: str, day: dt.date) -> list[PolicyRuleVersion]:
         if versions:
             found.append(versions[0])
     return found
+
+
+def aid_lines_stop(
+    *, actor: User, channel: str, enrolment_id: int, since: dt.date, status_label: str
+) -> int:
+    """A student left (or went on leave) on `since`, recorded after the term's claim was
+    made: the aid lines of that enrolment for terms beginning on or after that day, not yet
+    in a payment batch, are refused with the reason. After submission an amount may only
+    fall, which a refusal does; a line already batched or paid is left to the reversal of
+    the payment. The number of lines refused."""
+    lines = list(
+        ClaimLine.objects.select_for_update(of=("self",))
+        .filter(
+            kind__in=AID_KINDS,
+            evidence__student_enrolment_id=enrolment_id,
+            status__in=[LineStatus.DUE, LineStatus.HELD],
+        )
+        .order_by("pk")
+    )
+    stopped = 0
+    for line in lines:
+        term_from = dt.date.fromisoformat(line.evidence["term_from"])
+        if term_from < since:
+            continue
+        before = (line.status, str(line.amount))
+        line.status, line.hold, line.amount = LineStatus.REFUSED, "", Decimal("0.00")
+        line.reason = (
+            f"{since:%Y-%m-%d}学籍变动为{status_label}，在{line.evidence.get('term', '')}开始之前，"
+            "本学期不予补助"
+        )[:500]
+        line.save(update_fields=["status", "hold", "amount", "reason"])
+        stopped += 1
+        audit(
+            actor=actor,
+            channel=channel,
+            action=Action.UPDATE,
+            object_type=line,
+            person_id=line.person_id,
+            changes={"status": [before[0], line.status], "amount": [before[1], "0.00"]},
+            note=line.reason[:255],
+        )
+    return stopped
