@@ -177,7 +177,9 @@ def test_the_amount_is_the_rule_version_in_force(lu, assisted):
     person = assisted()
     enrol(lu, person)
     prepare(lu, 2026, "autumn")
-    prepare(lu, 2027, "spring")
+    # A term is claimed once it has begun.
+    with time_machine.travel(dt.datetime(2027, 3, 2, 2, tzinfo=dt.UTC), tick=False):
+        prepare(lu, 2027, "spring")
     amounts = sorted(
         (x.evidence["term_from"], x.amount, x.rule.number)
         for x in ClaimLine.objects.filter(person=person, kind="student_aid")

@@ -296,3 +296,36 @@ def test_the_county_page_marks_the_unreached_and_shows_each_schools_latest_outco
 def test_an_officer_is_sent_from_the_county_list_to_the_schools(young, lu, client):
     client.force_login(lu)
     assert client.get("/recruitment/county/").url == "/recruitment/"
+
+
+def test_a_school_gets_nothing_from_the_countys_export(pairings, person_factory, lu, client):
+    """The county's list shows every school's latest contact: a school officer reads only
+    their own school's contacts, and the county's export gives them no one."""
+    from skillaid.institutions.models import Institution
+
+    with time_machine.travel(at(TODAY), tick=False):
+        p = youth(person_factory, name="蓝小燕", phone="13800000001")
+        other = Institution.objects.create(
+            name="南宁第二技工学校", kind="technical_school", region_id="450100"
+        )
+        RecruitmentContact.objects.create(
+            school=other,
+            person=p,
+            county_id=p.county_id,
+            contacted_on=dt.date(2026, 3, 10),
+            channel="phone",
+            outcome="declined",
+            reason="父亲重病需照顾家里",
+        )
+        client.force_login(lu)
+        r = client.get("/recruitment/county/export.xlsx")
+        body = r.getvalue() if hasattr(r, "getvalue") else b"".join(r.streaming_content)
+    import io
+    import zipfile
+
+    text = "".join(
+        zipfile.ZipFile(io.BytesIO(body)).read(n).decode("utf-8", "ignore")
+        for n in zipfile.ZipFile(io.BytesIO(body)).namelist()
+        if n.endswith(".xml")
+    )
+    assert "蓝小燕" not in text and "父亲重病" not in text
