@@ -197,10 +197,12 @@ _ASCII_SPACE = r"[\t\n\x0b\x0c\r \x1c-\x1f]"
 _CLEAN = "'[0-9]{17}[0-9X]'"  # a cell that needs no repair (nearly all of them)
 
 
-def id_normalised_sql(raw: str) -> str:
-    """`idnumber.normalise` as SQL over an ASCII cell: spaces out, a last x made X."""
+def id_normalised_sql(raw: str, clean: str | None = None) -> str:
+    """`idnumber.normalise` as SQL over an ASCII cell: spaces out, a last x made X. `clean`
+    names a column that already says the cell matches _CLEAN."""
     stripped = f"regexp_replace(coalesce({raw}, ''), '{_ASCII_SPACE}+', '', 'g')"
-    return f"""(CASE WHEN regexp_full_match({raw}, {_CLEAN}) THEN {raw}
+    clean = clean or f"regexp_full_match({raw}, {_CLEAN})"
+    return f"""(CASE WHEN {clean} THEN {raw}
         WHEN suffix({stripped}, 'x') THEN substr({stripped}, 1, length({stripped}) - 1) || 'X'
         ELSE {stripped} END)"""
 
@@ -220,7 +222,9 @@ def check_character_sql(a: str, b: str) -> str:
     return f"substr('{_CHECK}', (({' + '.join(terms)}) % 11)::INT + 1, 1)"
 
 
-def id_sql(raw: str, n: str, a: str, b: str, today: dt.date) -> tuple[str, str]:
+def id_sql(
+    raw: str, n: str, a: str, b: str, today: dt.date, clean: str | None = None
+) -> tuple[str, str]:
     """(reason refused or NULL, repaired) as SQL over an ASCII cell `raw` whose normalised
     form is the column `n` (and `a`, `b` its halves: id_halves_sql), in the order and words
     of `idnumber.check`.
@@ -232,7 +236,12 @@ def id_sql(raw: str, n: str, a: str, b: str, today: dt.date) -> tuple[str, str]:
     year = f"substr({n}, 7, 4)::INT"
     birth = f"try(make_date({year}, substr({n}, 11, 2)::INT, substr({n}, 13, 2)::INT))"
     provinces = ", ".join(f"'{p}'" for p in sorted(PROVINCES))
-    good = f"""regexp_full_match({n}, {_CLEAN})
+    shape = (
+        f"({clean} OR regexp_full_match({n}, {_CLEAN}))"
+        if clean
+        else f"regexp_full_match({n}, {_CLEAN})"
+    )
+    good = f"""{shape}
         AND substr({n}, 1, 2) IN ({provinces})
         AND try_strptime(substr({n}, 7, 8), '%Y%m%d')
             BETWEEN TIMESTAMP '1900-01-01' AND TIMESTAMP '{today.isoformat()}'
@@ -540,24 +549,33 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
     )
     odd_id = "false" if hashed else "strlen(coalesce(r, '')) <> length(coalesce(r, ''))"
     if hashed:
+        hexes = "'[0-9a-f]{64}'"
         key = f"lower(regexp_replace(coalesce(r, ''), '{_ASCII_SPACE}+', '', 'g'))"
-        normalised, halves = f"{key} AS n0", "NULL AS a, NULL AS b"
-        id_part = """NULL::VARCHAR AS id, n0 AS id_hash,
-            CASE WHEN n0 = '' THEN '身份证号密文为空'
-                 WHEN NOT regexp_full_match(n0, '[0-9a-f]{64}')
+        clean = f"regexp_full_match({id_raw}, {hexes})"
+        normalised = f"clean, CASE WHEN clean THEN r ELSE {key} END AS n0"
+        halves = "NULL::BIGINT AS a, NULL::BIGINT AS b"
+        id_part = f"""NULL::VARCHAR AS id, n0 AS id_hash,
+            CASE WHEN clean THEN NULL WHEN n0 = '' THEN '身份证号密文为空'
+                 WHEN NOT regexp_full_match(n0, {hexes})
                  THEN '身份证号密文应为64位十六进制字符' END AS id_reason,
-            false AS repaired"""
+            false AS repaired, NULL::BIGINT AS idk"""
     else:
-        reason, repaired = id_sql("r", "n0", "a", "b", today)
-        normalised = f"{id_normalised_sql('r')} AS n0"
+        reason, repaired = id_sql("r", "n0", "a", "b", today, clean="clean")
+        clean = f"regexp_full_match({id_raw}, {_CLEAN})"
+        normalised = f"clean, {id_normalised_sql('r', 'clean')} AS n0"
         halves = ", ".join(f"{e} AS {x}" for e, x in zip(id_halves_sql("n0"), "ab", strict=True))
+        # The 17 digits as one integer: the check character follows from them, so a
+        # number counts once in the duplicate count, faster than as text.
         id_part = f"""n0 AS id, NULL::VARCHAR AS id_hash,
             CASE WHEN odd_id THEN NULL ELSE {reason} END AS id_reason,
-            CASE WHEN odd_id THEN false ELSE {repaired} END AS repaired"""
+            CASE WHEN odd_id THEN false ELSE {repaired} END AS repaired,
+            CASE WHEN a BETWEEN 0 AND 999999999 AND b BETWEEN 0 AND 99999999
+                 THEN a * 100000000 + b END AS idk"""
     con.execute(
         f"""CREATE OR REPLACE TABLE checked AS
         WITH cells AS (
-            SELECT {id_raw} AS r, {name_raw} AS rn, {", ".join(values) + "," if values else ""}
+            SELECT {id_raw} AS r, {name_raw} AS rn, {clean} AS clean,
+                {", ".join(values) + "," if values else ""}
                 {", ".join(f"c{i}" for i in range(width))}
             FROM {reader}
         ),
@@ -606,7 +624,9 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
                 id_reason = CASE WHEN f.repaired = 'keep' THEN checked.id_reason ELSE f.reason END,
                 repaired = CASE WHEN f.repaired = 'keep' THEN checked.repaired
                                 ELSE f.repaired = '1' END,
-                name = CASE WHEN f.has_name THEN coalesce(f.name, '') ELSE checked.name END
+                name = CASE WHEN f.has_name THEN coalesce(f.name, '') ELSE checked.name END,
+                idk = CASE WHEN f.repaired = 'keep' THEN checked.idk
+                           ELSE try_cast(substr(f.n, 1, 17) AS BIGINT) END
             FROM fixes f WHERE checked.rowid = f.rid"""
         )
     step(2, 4)
@@ -615,7 +635,7 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         WHEN name = '' THEN 'name' ELSE field_column END"""
     final_reason = """CASE WHEN id_reason IS NOT NULL THEN id_reason
         WHEN name = '' THEN '姓名为空' ELSE field_reason END"""
-    key = "id_hash" if hashed else "id"
+    key = "id_hash" if hashed else "idk"
     rows_read, rejected_count, normalised_count, duplicates = con.execute(
         f"""SELECT count(*) FILTER (WHERE NOT blank),
                   count(*) FILTER (WHERE NOT blank AND {final_reason} IS NOT NULL),
