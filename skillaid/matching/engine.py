@@ -791,7 +791,7 @@ def compare(
     con = _connect(scratch)
     con.execute("SET preserve_insertion_order = false")  # until the results are put in order
     try:
-        step(0, 3)
+        step(0, 6)
         ours_cols = {
             r[0]
             for r in con.execute(
@@ -818,7 +818,7 @@ def compare(
             con.execute(
                 "UPDATE o SET name = f.name FROM fixnames f WHERE o.person_id = f.person_id"
             )
-        step(1, 3)
+        step(1, 6)
         tkey = "id_hash" if hashed else "id"
         theirs = f"(SELECT *, {tkey} AS k FROM read_parquet({_lit(str(snapshot))}))"
         fields = [f.name for f in spec.fields]
@@ -833,41 +833,49 @@ def compare(
         masked = (
             "NULL::VARCHAR" if hashed else "substr(t.id, 1, 6) || '********' || substr(t.id, 15, 4)"
         )
-        near = (
-            "SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS row WHERE false"
-            if hashed
-            else f"""SELECT o.person_id, t.row
-                FROM (SELECT * FROM o ANTI JOIN {theirs} t ON o.k = t.k) o
-                JOIN (SELECT * FROM {theirs} t ANTI JOIN o ON o.k = t.k) t
-                  ON o.name = t.name AND o.birth_date = t.birth_date
-                WHERE hamming(substr(o.id, 1, 17), substr(t.id, 1, 17)) = 1"""
-        )
-        con.execute(f"CREATE TEMP TABLE near AS {near}")
-        step(2, 3)
-        # The parts with our people (at most as many as ours) are kept aside; the rows of
-        # theirs alone (most of the snapshot) are read once more as the results are written.
-        only_their_fields = "".join(f", NULL::{_type(f)} AS their_{f.name}" for f in spec.fields)
+        # The snapshot is read three times: for the matches, for the near ID numbers (ours
+        # left alone against theirs of the same name and birth date) and for theirs alone.
         con.execute(
-            f"""CREATE TEMP TABLE ours_results AS
+            f"""CREATE TEMP TABLE matched AS
             SELECT CASE WHEN o.name <> t.name THEN 'near_name'
                         WHEN {differences} <> '' THEN 'different' ELSE 'consistent' END
                    AS outcome,
                 o.person_id, t.row,
                 CASE WHEN o.name <> t.name THEN '' ELSE {differences} END AS differences,
                 t.name AS their_name, {masked} AS their_id_masked {their_fields}
-            FROM {theirs} t JOIN o ON t.k = o.k
+            FROM {theirs} t JOIN o ON t.k = o.k"""
+        )
+        con.execute(
+            """CREATE TEMP TABLE lone AS
+            SELECT * FROM o ANTI JOIN matched m ON m.person_id = o.person_id"""
+        )
+        con.execute(
+            f"""CREATE TEMP TABLE near AS
+            SELECT 'near_id' AS outcome, o.person_id, t.row, '' AS differences,
+                t.name AS their_name, {masked} AS their_id_masked {their_fields}
+            FROM lone o JOIN {theirs} t ON o.name = t.name AND o.birth_date = t.birth_date
+            WHERE hamming(substr(o.id, 1, 17), substr(t.id, 1, 17)) = 1
+              AND t.row NOT IN (SELECT row FROM matched)"""
+            if not hashed
+            else """CREATE TEMP TABLE near AS SELECT * FROM matched WHERE false"""
+        )
+        step(2, 6)
+        only_their_fields = "".join(f", NULL::{_type(f)} AS their_{f.name}" for f in spec.fields)
+        con.execute(
+            f"""CREATE TEMP TABLE ours_results AS
+            SELECT * FROM matched
             UNION ALL
-            SELECT 'near_id', n.person_id, t.row, '', t.name, {masked} {their_fields}
-            FROM near n JOIN {theirs} t ON t.row = n.row
+            SELECT * FROM near
             UNION ALL
             SELECT 'only_ours', o.person_id, NULL::BIGINT, '', NULL::VARCHAR, NULL::VARCHAR
                 {only_their_fields}
-            FROM o ANTI JOIN {theirs} t ON o.k = t.k ANTI JOIN near n ON n.person_id = o.person_id"""
+            FROM lone o ANTI JOIN near n ON n.person_id = o.person_id"""
         )
+        step(3, 6)
         con.execute(
             "CREATE TEMP TABLE matched_rows AS SELECT row FROM ours_results WHERE row IS NOT NULL"
         )
-        con.execute("DROP TABLE o; DROP TABLE near")
+        con.execute("DROP TABLE o; DROP TABLE near; DROP TABLE lone; DROP TABLE matched")
         # The order: by outcome (only_theirs sorts last), person, row. The two parts are
         # sorted apart and appended in that order (the table keeps its insertion order, and
         # the file is written in it): one sort of all 10,000,000 rows would not fit in memory.
@@ -877,18 +885,20 @@ def compare(
             ORDER BY outcome, person_id NULLS LAST, row NULLS LAST"""
         )
         con.execute("DROP TABLE ours_results")
+        step(4, 6)
         con.execute(
             f"""INSERT INTO final
             SELECT 'only_theirs', NULL::BIGINT, t.row, '', t.name, {masked} {their_fields}
             FROM {theirs} t ANTI JOIN matched_rows m ON m.row = t.row ORDER BY t.row"""
         )
+        step(5, 6)
         con.execute(f"COPY (SELECT * FROM final) TO {_lit(str(results))} (FORMAT parquet)")
         counts = dict.fromkeys(OUTCOMES, 0)
         for outcome, n in con.execute(
             f"SELECT outcome, count(*) FROM read_parquet({_lit(str(results))}) GROUP BY outcome"
         ).fetchall():
             counts[outcome] = n
-        step(3, 3)
+        step(6, 6)
     finally:
         con.close()
         shutil.rmtree(scratch, ignore_errors=True)
