@@ -194,37 +194,76 @@ def _lit(text: str) -> str:
 _ASCII_SPACE = r"[\t\n\x0b\x0c\r \x1c-\x1f]"
 
 
-def id_normalised_sql(raw: str) -> str:
-    """`idnumber.normalise` as SQL over an ASCII cell: spaces out, a last x made X."""
+_CLEAN = "'[0-9]{17}[0-9X]'"  # a cell that needs no repair (nearly all of them)
+
+
+def id_normalised_sql(raw: str, clean: str | None = None) -> str:
+    """`idnumber.normalise` as SQL over an ASCII cell: spaces out, a last x made X. `clean`
+    names a column that already says the cell matches _CLEAN."""
     stripped = f"regexp_replace(coalesce({raw}, ''), '{_ASCII_SPACE}+', '', 'g')"
-    return f"(CASE WHEN suffix({stripped}, 'x') THEN {stripped}[1:-2] || 'X' ELSE {stripped} END)"
+    clean = clean or f"regexp_full_match({raw}, {_CLEAN})"
+    return f"""(CASE WHEN {clean} THEN {raw}
+        WHEN suffix({stripped}, 'x') THEN substr({stripped}, 1, length({stripped}) - 1) || 'X'
+        ELSE {stripped} END)"""
 
 
-def id_sql(raw: str, n: str, today: dt.date) -> tuple[str, str]:
+def id_halves_sql(n: str) -> tuple[str, str]:
+    """The first 9 and the next 8 digits of `n` as integers (NULL if not digits)."""
+    return f"try_cast(substr({n}, 1, 9) AS BIGINT)", f"try_cast(substr({n}, 10, 8) AS BIGINT)"
+
+
+def check_character_sql(a: str, b: str) -> str:
+    """The check character of a number whose first 17 digits are the integers `a` (9 digits)
+    and `b` (8), columns of id_halves_sql (GB 11643: the digits weighted 7 9 10 5 8 4 2 1 6 3
+    7 9 10 5 8 4 2, the sum mod 11 picks from 10X98765432). Digits by integer division are
+    cheaper in DuckDB than 17 one-character substrings."""
+    terms = [f"(({a} // {10 ** (8 - i)}) % 10) * {_WEIGHTS[i]}" for i in range(9)]
+    terms += [f"(({b} // {10 ** (16 - i)}) % 10) * {_WEIGHTS[i]}" for i in range(9, 17)]
+    return f"substr('{_CHECK}', (({' + '.join(terms)}) % 11)::INT + 1, 1)"
+
+
+def id_sql(
+    raw: str, n: str, a: str, b: str, today: dt.date, clean: str | None = None
+) -> tuple[str, str]:
     """(reason refused or NULL, repaired) as SQL over an ASCII cell `raw` whose normalised
-    form is the column `n`, in the order and words of `idnumber.check`."""
-    total = " + ".join(f"(ascii({n}[{i + 1}]) - 48) * {w}" for i, w in enumerate(_WEIGHTS))
-    expected = f"'{_CHECK}'[({total}) % 11 + 1]"
-    year = f"{n}[7:10]::INT"
-    birth = f"try(make_date({year}, {n}[11:12]::INT, {n}[13:14]::INT))"
+    form is the column `n` (and `a`, `b` its halves: id_halves_sql), in the order and words
+    of `idnumber.check`.
+
+    A number that passes every check is told apart first by one conjunction, cheap for the
+    millions of good rows; only a refused one goes through the checks in order for its reason.
+    """
+    expected = check_character_sql(a, b)
+    year = f"substr({n}, 7, 4)::INT"
+    birth = f"try(make_date({year}, substr({n}, 11, 2)::INT, substr({n}, 13, 2)::INT))"
     provinces = ", ".join(f"'{p}'" for p in sorted(PROVINCES))
-    reason = f"""CASE
+    shape = (
+        f"({clean} OR regexp_full_match({n}, {_CLEAN}))"
+        if clean
+        else f"regexp_full_match({n}, {_CLEAN})"
+    )
+    good = f"""{shape}
+        AND substr({n}, 1, 2) IN ({provinces})
+        AND try_strptime(substr({n}, 7, 8), '%Y%m%d')
+            BETWEEN TIMESTAMP '1900-01-01' AND TIMESTAMP '{today.isoformat()}'
+        AND {expected} = substr({n}, 18, 1)"""
+    reason = f"""CASE WHEN {good} THEN NULL
         WHEN regexp_full_match({raw}, '{_ASCII_SPACE}*[0-9.]+[eE]\\+?[0-9]+{_ASCII_SPACE}*')
             THEN '身份证号被 Excel 存成了数字（科学计数法），后几位已丢失，请把该列设为文本后重新录入'
         WHEN {n} = '' THEN '身份证号为空'
         WHEN length({n}) <> 18 THEN '身份证号应为18位，实为' || length({n}) || '位'
-        WHEN NOT regexp_full_match({n}, '[0-9]{{17}}[0-9X]')
+        WHEN NOT regexp_full_match({n}, {_CLEAN})
             THEN '身份证号含有数字和末位 X 以外的字符'
-        WHEN {n}[1:2] NOT IN ({provinces}) THEN '省份代码 ' || {n}[1:2] || ' 不存在'
-        WHEN {year} < 1 OR {birth} IS NULL THEN '出生日期 ' || {n}[7:14] || ' 不存在'
+        WHEN substr({n}, 1, 2) NOT IN ({provinces})
+            THEN '省份代码 ' || substr({n}, 1, 2) || ' 不存在'
+        WHEN {year} < 1 OR {birth} IS NULL THEN '出生日期 ' || substr({n}, 7, 8) || ' 不存在'
         WHEN {birth} > DATE '{today.isoformat()}'
             THEN '出生日期 ' || strftime({birth}, '%Y-%m-%d') || ' 晚于今天'
         WHEN {year} < 1900 THEN '出生日期 ' || strftime({birth}, '%Y-%m-%d') || ' 早于1900年'
-        WHEN {expected} <> {n}[18]
-            THEN '校验码错误：末位应为 ' || {expected} || '，实为 ' || {n}[18]
+        WHEN {expected} <> substr({n}, 18, 1)
+            THEN '校验码错误：末位应为 ' || {expected} || '，实为 ' || substr({n}, 18, 1)
         END"""
     trimmed = f"regexp_replace(coalesce({raw}, ''), '^{_ASCII_SPACE}+|{_ASCII_SPACE}+$', '', 'g')"
-    return reason, f"({n} <> {trimmed})"
+    return reason, f"({n} IS DISTINCT FROM {raw} AND {n} <> {trimmed})"
 
 
 def _hmac_pads(key: bytes) -> tuple[bytes, bytes]:
@@ -467,24 +506,27 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         i = header.positions.get(name)
         return f"c{i}" if i is not None else "NULL::VARCHAR"
 
-    blank = " AND ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
+    def filled(c: str) -> str:  # cheap and sure for nearly every cell that is not blank
+        return f"({c} <> '' AND ascii({c}) <> 32)"
+
     id_raw, name_raw = col(fields[0].name), col("name")
-    extra, checks = [], []
+    full_blank = " AND ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
+    blank = f"CASE WHEN {filled('r')} OR {filled('rn')} THEN false ELSE {full_blank} END"
+    values, checks = [], []
     for fl in spec.fields:
-        raw = f"nullif(trim({col(fl.name)}), '')"
+        cell = col(fl.name)
         if fl.type == "date":
-            value = f"try_strptime({raw}, {_DATE_FORMATS})::DATE"
-            checks.append(
-                (fl, f"{raw} IS NOT NULL AND {value} IS NULL", f"'日期“' || {raw} || '”无法识别'")
-            )
+            value = f"coalesce(try_cast({cell} AS DATE), try_strptime(trim({cell}), {_DATE_FORMATS})::DATE)"
+            message = f"'日期“' || trim(t_{fl.name}) || '”无法识别'"
         elif fl.type == "int":
-            value = f"try_cast(replace({raw}, ',', '') AS BIGINT)"
-            checks.append(
-                (fl, f"{raw} IS NOT NULL AND {value} IS NULL", f"'“' || {raw} || '”不是整数'")
-            )
+            value = f"try_cast(replace(trim({cell}), ',', '') AS BIGINT)"
+            message = f"'“' || trim(t_{fl.name}) || '”不是整数'"
         else:
-            value = raw
-        extra.append((fl.name, value))
+            value, message = f"nullif(trim({cell}), '')", None
+        values.append(f"{value} AS {fl.name}, {cell} AS t_{fl.name}")
+        if message:
+            bad = f"{fl.name} IS NULL AND trim(coalesce(t_{fl.name}, '')) <> ''"
+            checks.append((fl, bad, message))
     field_column = (
         "CASE " + " ".join(f"WHEN {c} THEN {_lit(fl.name)}" for fl, c, _ in checks) + " END"
         if checks
@@ -495,44 +537,63 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         if checks
         else "NULL::VARCHAR"
     )
-    kind_select = "".join(f"{v} AS {k}, " for k, v in extra)
-    kind_names = "".join(f", {k}" for k, _ in extra)
-    # Cells that are not plain ASCII (IDs) or ASCII + common CJK (names) go to Python.
+    kind_names = "".join(f", {fl.name}" for fl in spec.fields)
+    # Names of common ideographs alone are kept as they are; other names lose spaces and
+    # control characters and take one middle dot, and those outside ASCII and the common
+    # ideographs (and ID cells outside ASCII) go to Python.
+    cjk = r"regexp_full_match(rn, '[\x{4E00}-\x{9FFF}]+')"
     plain_name = r"regexp_full_match(coalesce(rn, ''), '[\x00-\x7F\x{4E00}-\x{9FFF}]*')"
+    name_sql = (
+        "CASE WHEN cjk THEN rn ELSE regexp_replace(replace(coalesce(rn, ''), '.', '·'), "
+        r"'[\s\x00-\x1F\x7F]+', '', 'g') END"
+    )
     odd_id = "false" if hashed else "strlen(coalesce(r, '')) <> length(coalesce(r, ''))"
     if hashed:
+        hexes = "'[0-9a-f]{64}'"
         key = f"lower(regexp_replace(coalesce(r, ''), '{_ASCII_SPACE}+', '', 'g'))"
-        id_part = f"""NULL::VARCHAR AS id, {key} AS id_hash,
-            CASE WHEN {key} = '' THEN '身份证号密文为空'
-                 WHEN NOT regexp_full_match({key}, '[0-9a-f]{{64}}')
+        clean = f"regexp_full_match({id_raw}, {hexes})"
+        normalised = f"clean, CASE WHEN clean THEN r ELSE {key} END AS n0"
+        halves = "NULL::BIGINT AS a, NULL::BIGINT AS b"
+        id_part = f"""NULL::VARCHAR AS id, n0 AS id_hash,
+            CASE WHEN clean THEN NULL WHEN n0 = '' THEN '身份证号密文为空'
+                 WHEN NOT regexp_full_match(n0, {hexes})
                  THEN '身份证号密文应为64位十六进制字符' END AS id_reason,
-            false AS repaired"""
-        normalised = "r AS n0"
+            false AS repaired, NULL::BIGINT AS idk"""
     else:
-        reason, repaired = id_sql("r", "n0", today)
+        reason, repaired = id_sql("r", "n0", "a", "b", today, clean="clean")
+        clean = f"regexp_full_match({id_raw}, {_CLEAN})"
+        normalised = f"clean, {id_normalised_sql('r', 'clean')} AS n0"
+        halves = ", ".join(f"{e} AS {x}" for e, x in zip(id_halves_sql("n0"), "ab", strict=True))
+        # The 17 digits as one integer: the check character follows from them, so a
+        # number counts once in the duplicate count, faster than as text.
         id_part = f"""n0 AS id, NULL::VARCHAR AS id_hash,
             CASE WHEN odd_id THEN NULL ELSE {reason} END AS id_reason,
-            CASE WHEN odd_id THEN false ELSE {repaired} END AS repaired"""
-        normalised = f"{id_normalised_sql('r')} AS n0"
-    name_sql = (
-        "regexp_replace(replace(coalesce(rn, ''), '.', '·'), "
-        r"'[\s\x00-\x1F\x7F]+', '', 'g')"
-    )
+            CASE WHEN odd_id THEN false ELSE {repaired} END AS repaired,
+            CASE WHEN a BETWEEN 0 AND 999999999 AND b BETWEEN 0 AND 99999999
+                 THEN a * 100000000 + b END AS idk"""
     con.execute(
         f"""CREATE OR REPLACE TABLE checked AS
-        WITH base AS (
-            SELECT {id_raw} AS r, {name_raw} AS rn, {kind_select}
-                {field_column} AS field_column, {field_reason} AS field_reason,
-                {blank} AS blank
+        WITH cells AS (
+            SELECT {id_raw} AS r, {name_raw} AS rn, {clean} AS clean,
+                {", ".join(values) + "," if values else ""}
+                {", ".join(f"c{i}" for i in range(width))}
             FROM {reader}
         ),
-        flagged AS (SELECT *, {odd_id} AS odd_id, NOT {plain_name} AS odd_name FROM base),
-        norm AS (SELECT *, {normalised} FROM flagged)
+        one AS (
+            SELECT r, rn {kind_names}, {", ".join(f"t_{fl.name}" for fl in spec.fields) + "," if spec.fields else ""}
+                {blank} AS blank, {odd_id} AS odd_id, {cjk} AS cjk, {normalised}
+            FROM cells
+        ),
+        two AS (SELECT *, {halves} FROM one),
+        three AS (
+            SELECT *, CASE WHEN cjk THEN false ELSE NOT {plain_name} END AS odd_name FROM two
+        )
         SELECT blank, odd_id OR odd_name AS odd,
             CASE WHEN odd_id OR odd_name THEN r END AS raw_id,
             CASE WHEN odd_name THEN rn END AS raw_name,
-            {name_sql} AS name {kind_names}, field_column, field_reason, {id_part}
-        FROM norm"""
+            {name_sql} AS name {kind_names},
+            {field_column} AS field_column, {field_reason} AS field_reason, {id_part}
+        FROM three"""
     )
     step(1, 4)
     odd = con.execute(
@@ -563,7 +624,9 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
                 id_reason = CASE WHEN f.repaired = 'keep' THEN checked.id_reason ELSE f.reason END,
                 repaired = CASE WHEN f.repaired = 'keep' THEN checked.repaired
                                 ELSE f.repaired = '1' END,
-                name = CASE WHEN f.has_name THEN coalesce(f.name, '') ELSE checked.name END
+                name = CASE WHEN f.has_name THEN coalesce(f.name, '') ELSE checked.name END,
+                idk = CASE WHEN f.repaired = 'keep' THEN checked.idk
+                           ELSE try_cast(substr(f.n, 1, 17) AS BIGINT) END
             FROM fixes f WHERE checked.rowid = f.rid"""
         )
     step(2, 4)
@@ -572,7 +635,7 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         WHEN name = '' THEN 'name' ELSE field_column END"""
     final_reason = """CASE WHEN id_reason IS NOT NULL THEN id_reason
         WHEN name = '' THEN '姓名为空' ELSE field_reason END"""
-    key = "id_hash" if hashed else "id"
+    key = "id_hash" if hashed else "idk"
     rows_read, rejected_count, normalised_count, duplicates = con.execute(
         f"""SELECT count(*) FILTER (WHERE NOT blank),
                   count(*) FILTER (WHERE NOT blank AND {final_reason} IS NOT NULL),
@@ -590,7 +653,7 @@ def _load(con, source, header, spec, fields, hashed, dest, scratch, today, step)
         ).fetchall()
     ]
     step(3, 4)
-    birth = "NULL::DATE" if hashed else "make_date(id[7:10]::INT, id[11:12]::INT, id[13:14]::INT)"
+    birth = "NULL::DATE" if hashed else "strptime(substr(id, 7, 8), '%Y%m%d')::DATE"
     # No ORDER BY: the table is read in insertion order (the file's), which DuckDB keeps.
     con.execute(
         f"""COPY (SELECT rowid + {first} AS row, id, id_hash, name, {birth} AS birth_date
@@ -726,8 +789,9 @@ def compare(
     results = dest_dir / "results.parquet"
     scratch = Path(tempfile.mkdtemp(prefix=".compare-", dir=dest_dir))
     con = _connect(scratch)
+    con.execute("SET preserve_insertion_order = false")  # until the results are put in order
     try:
-        step(0, 3)
+        step(0, 6)
         ours_cols = {
             r[0]
             for r in con.execute(
@@ -754,7 +818,7 @@ def compare(
             con.execute(
                 "UPDATE o SET name = f.name FROM fixnames f WHERE o.person_id = f.person_id"
             )
-        step(1, 3)
+        step(1, 6)
         tkey = "id_hash" if hashed else "id"
         theirs = f"(SELECT *, {tkey} AS k FROM read_parquet({_lit(str(snapshot))}))"
         fields = [f.name for f in spec.fields]
@@ -766,60 +830,75 @@ def compare(
             if c in ours_cols
         ]
         differences = f"concat_ws(',', {', '.join(diffs)})" if diffs else "''"
-        masked = "NULL::VARCHAR" if hashed else "t.id[1:6] || '********' || t.id[15:18]"
-        near = (
-            "SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS row WHERE false"
-            if hashed
-            else f"""SELECT o.person_id, t.row
-                FROM (SELECT * FROM o ANTI JOIN {theirs} t ON o.k = t.k) o
-                JOIN (SELECT * FROM {theirs} t ANTI JOIN o ON o.k = t.k) t
-                  ON o.name = t.name AND o.birth_date = t.birth_date
-                WHERE hamming(o.id[1:17], t.id[1:17]) = 1"""
+        masked = (
+            "NULL::VARCHAR" if hashed else "substr(t.id, 1, 6) || '********' || substr(t.id, 15, 4)"
         )
-        con.execute(f"CREATE TEMP TABLE near AS {near}")
-        step(2, 3)
+        # The snapshot is read three times: for the matches, for the near ID numbers (ours
+        # left alone against theirs of the same name and birth date) and for theirs alone.
         con.execute(
-            f"""COPY (
-            WITH t AS {theirs},
-            matched AS (
-                SELECT CASE WHEN o.name <> t.name THEN 'near_name'
-                            WHEN {differences} <> '' THEN 'different' ELSE 'consistent' END
-                       AS outcome,
-                    o.person_id, t.row,
-                    CASE WHEN o.name <> t.name THEN '' ELSE {differences} END AS differences,
-                    t.name AS their_name, {masked} AS their_id_masked {their_fields}
-                FROM t JOIN o ON t.k = o.k
-            ),
-            only_ours AS (
-                SELECT 'only_ours' AS outcome, o.person_id, NULL::BIGINT AS row, '' AS differences,
-                    NULL::VARCHAR AS their_name, NULL::VARCHAR AS their_id_masked
-                    {"".join(f", NULL::{_type(f)} AS their_{f.name}" for f in spec.fields)}
-                FROM o ANTI JOIN t ON o.k = t.k
-                WHERE o.person_id NOT IN (SELECT person_id FROM near)
-            ),
-            only_theirs AS (
-                SELECT 'only_theirs' AS outcome, NULL::BIGINT AS person_id, t.row, '' AS differences,
-                    t.name AS their_name, {masked} AS their_id_masked {their_fields}
-                FROM t ANTI JOIN o ON o.k = t.k
-                WHERE t.row NOT IN (SELECT row FROM near)
-            ),
-            near_id AS (
-                SELECT 'near_id' AS outcome, n.person_id, t.row, '' AS differences,
-                    t.name AS their_name, {masked} AS their_id_masked {their_fields}
-                FROM near n JOIN t ON t.row = n.row
-            )
-            SELECT * FROM (
-                SELECT * FROM matched UNION ALL SELECT * FROM near_id
-                UNION ALL SELECT * FROM only_ours UNION ALL SELECT * FROM only_theirs
-            ) ORDER BY outcome, person_id NULLS LAST, row NULLS LAST
-        ) TO {_lit(str(results))} (FORMAT parquet)"""
+            f"""CREATE TEMP TABLE matched AS
+            SELECT CASE WHEN o.name <> t.name THEN 'near_name'
+                        WHEN {differences} <> '' THEN 'different' ELSE 'consistent' END
+                   AS outcome,
+                o.person_id, t.row,
+                CASE WHEN o.name <> t.name THEN '' ELSE {differences} END AS differences,
+                t.name AS their_name, {masked} AS their_id_masked {their_fields}
+            FROM {theirs} t JOIN o ON t.k = o.k"""
         )
+        con.execute(
+            """CREATE TEMP TABLE lone AS
+            SELECT * FROM o ANTI JOIN matched m ON m.person_id = o.person_id"""
+        )
+        con.execute(
+            f"""CREATE TEMP TABLE near AS
+            SELECT 'near_id' AS outcome, o.person_id, t.row, '' AS differences,
+                t.name AS their_name, {masked} AS their_id_masked {their_fields}
+            FROM lone o JOIN {theirs} t ON o.name = t.name AND o.birth_date = t.birth_date
+            WHERE hamming(substr(o.id, 1, 17), substr(t.id, 1, 17)) = 1
+              AND t.row NOT IN (SELECT row FROM matched)"""
+            if not hashed
+            else """CREATE TEMP TABLE near AS SELECT * FROM matched WHERE false"""
+        )
+        step(2, 6)
+        only_their_fields = "".join(f", NULL::{_type(f)} AS their_{f.name}" for f in spec.fields)
+        con.execute(
+            f"""CREATE TEMP TABLE ours_results AS
+            SELECT * FROM matched
+            UNION ALL
+            SELECT * FROM near
+            UNION ALL
+            SELECT 'only_ours', o.person_id, NULL::BIGINT, '', NULL::VARCHAR, NULL::VARCHAR
+                {only_their_fields}
+            FROM lone o ANTI JOIN near n ON n.person_id = o.person_id"""
+        )
+        step(3, 6)
+        con.execute(
+            "CREATE TEMP TABLE matched_rows AS SELECT row FROM ours_results WHERE row IS NOT NULL"
+        )
+        con.execute("DROP TABLE o; DROP TABLE near; DROP TABLE lone; DROP TABLE matched")
+        # The order: by outcome (only_theirs sorts last), person, row. The two parts are
+        # sorted apart and appended in that order (the table keeps its insertion order, and
+        # the file is written in it): one sort of all 10,000,000 rows would not fit in memory.
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(
+            """CREATE TEMP TABLE final AS SELECT * FROM ours_results
+            ORDER BY outcome, person_id NULLS LAST, row NULLS LAST"""
+        )
+        con.execute("DROP TABLE ours_results")
+        step(4, 6)
+        con.execute(
+            f"""INSERT INTO final
+            SELECT 'only_theirs', NULL::BIGINT, t.row, '', t.name, {masked} {their_fields}
+            FROM {theirs} t ANTI JOIN matched_rows m ON m.row = t.row ORDER BY t.row"""
+        )
+        step(5, 6)
+        con.execute(f"COPY (SELECT * FROM final) TO {_lit(str(results))} (FORMAT parquet)")
         counts = dict.fromkeys(OUTCOMES, 0)
         for outcome, n in con.execute(
             f"SELECT outcome, count(*) FROM read_parquet({_lit(str(results))}) GROUP BY outcome"
         ).fetchall():
             counts[outcome] = n
-        step(3, 3)
+        step(6, 6)
     finally:
         con.close()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -24,13 +24,13 @@ def test_small_run(bench, transactional_db, regions, tmp_path: Path) -> None:  #
     plain = bench.measure(tmp_path, hashed=False)
     hashed = bench.measure(tmp_path, hashed=True)
     # 750 of ours are registry rows: 1 in 50 with another name, 1 in 20 another category,
-    # 1 in 40 another date; of the other 250, 1 in 100 is a near ID number.
+    # 1 in 40 another date; of the other 250 (k = 750…999), k = 800 and 900 have near ID numbers.
     counts = plain["counts"]
     assert counts["near_name"] == 15
-    assert counts["near_id"] == 3
+    assert counts["near_id"] == 2
     assert counts["consistent"] + counts["different"] + counts["near_name"] == 750
-    assert counts["only_ours"] == 247
-    assert counts["only_theirs"] == 9_000 - 750 - 3
+    assert counts["only_ours"] == 248
+    assert counts["only_theirs"] == 9_000 - 750 - 2
     assert hashed["counts"]["near_id"] == 0
     assert hashed["counts"]["only_ours"] == 250
     assert {
