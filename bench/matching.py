@@ -150,7 +150,7 @@ def make_data(var: Path, rows: int, people: int, *, setup: bool = True) -> dict:
         FROM range({overlap}, {people}) t(k) JOIN r g ON g.i = 6 * (k - {overlap}) + 2
         WHERE k % 100 = 0
         UNION ALL
-        SELECT k, name, body AS id, birth, county, 'ordinary', NULL FROM (
+        SELECT k, name, body AS id, birth, county, 'lifted', NULL FROM (
             SELECT k, {person} FROM (
                 SELECT k, k + {rows} AS i, {pick(codes, "k")} AS county,
                     DATE '1950-01-01' + ((k + {rows}) // 500)::INT AS birth,

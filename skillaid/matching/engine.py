@@ -46,6 +46,9 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 MAX_REJECTIONS = 1000
 MEMORY_LIMIT = os.environ.get("SKILLAID_MATCHING_MEMORY", "1GB")
+# What a registry kind lists, by our category labels: of ours, only people we hold as
+# one of these can be missing from it (people.Category's labels).
+LISTED = {"assisted": ("脱贫户", "监测户")}
 OUTCOMES = ("consistent", "different", "near_name", "near_id", "only_ours", "only_theirs")
 
 
@@ -860,6 +863,13 @@ def compare(
             else """CREATE TEMP TABLE near AS SELECT * FROM matched WHERE false"""
         )
         step(2, 6)
+        # A registry that lists only some people (the assisted households') says nothing
+        # of ours it does not list unless we hold them as listed: an ordinary household's
+        # member is not "only ours" in the assisted-household registry.
+        listed = LISTED.get(kind)
+        listed_only = (
+            "WHERE o.category IN (" + ", ".join(_lit(v) for v in listed) + ")" if listed else ""
+        )
         only_their_fields = "".join(f", NULL::{_type(f)} AS their_{f.name}" for f in spec.fields)
         con.execute(
             f"""CREATE TEMP TABLE ours_results AS
@@ -869,7 +879,8 @@ def compare(
             UNION ALL
             SELECT 'only_ours', o.person_id, NULL::BIGINT, '', NULL::VARCHAR, NULL::VARCHAR
                 {only_their_fields}
-            FROM lone o ANTI JOIN near n ON n.person_id = o.person_id"""
+            FROM lone o ANTI JOIN near n ON n.person_id = o.person_id
+            {listed_only}"""
         )
         step(3, 6)
         con.execute(

@@ -34,6 +34,7 @@ E = make_number("450123", dt.date(1985, 5, 5), 15)  # near_name
 F = make_number("450123", dt.date(2000, 1, 1), 16)  # near_id: theirs is near(F)
 G = make_number("450123", dt.date(2001, 1, 1), 17)  # only ours
 H = make_number("450125", dt.date(1970, 6, 6), 18)  # only theirs
+Z = make_number("450123", dt.date(1999, 9, 9), 19)  # ordinary household, rightly unlisted
 X = next(
     n for i in range(100) if (n := make_number("450126", dt.date(1988, 8, 8), i)).endswith("X")
 )
@@ -53,8 +54,10 @@ OURS = [
     (3, C, "韦三", dt.date(1992, 3, 4), "450124", "脱贫户", dt.date(2020, 5, 6)),
     (4, D, "韦四", dt.date(1993, 4, 5), "450124", "脱贫户", dt.date(2021, 3, 4)),
     (5, E, "黄五", dt.date(1985, 5, 5), "450123", "脱贫户", None),
-    (6, F, "陆四", dt.date(2000, 1, 1), "450123", None, None),
-    (7, G, "覃七", dt.date(2001, 1, 1), "450123", None, None),
+    (6, F, "陆四", dt.date(2000, 1, 1), "450123", "脱贫户", None),
+    (7, G, "覃七", dt.date(2001, 1, 1), "450123", "监测户", None),
+    # An ordinary household's member: the assisted registry does not list them, rightly.
+    (8, Z, "农八", dt.date(1999, 9, 9), "450123", "一般户", None),
 ]
 
 
