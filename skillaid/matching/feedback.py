@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import User
 from skillaid.people.models import FactKind, FactVerdict, PersonFact
-from skillaid.students.models import StudentEnrolment, StudentStatus
+from skillaid.students.models import LIVE_STATUSES, StudentEnrolment, StudentStatus
 from skillaid.training.models import Enrolment
 
 from .facts import ORIGIN_MODEL
@@ -38,9 +39,12 @@ def feedback_for(user: User, *, today: dt.date | None = None) -> list[FeedbackLi
     today = today or timezone.localdate()
     since = today - dt.timedelta(days=365 * MONTHS // 12)
     relation: dict[int, str] = {}
-    for pid, major in StudentEnrolment.objects.filter(school_id=institution).values_list(
-        "person_id", "major"
-    ):
+    # The school's students now, and those who left it within the period: not everyone
+    # who was ever on its roll.
+    students = StudentEnrolment.objects.filter(school_id=institution).filter(
+        Q(status__in=LIVE_STATUSES) | Q(status_since__gte=since)
+    )
+    for pid, major in students.values_list("person_id", "major"):
         relation.setdefault(pid, f"在籍学生（{major}）")
     for pid, name in Enrolment.objects.filter(
         training_class__institution_id=institution, training_class__end_on__gte=since
@@ -68,9 +72,7 @@ def feedback_for(user: User, *, today: dt.date | None = None) -> list[FeedbackLi
         for f in facts
     ]
     # The e-registration verified a status, but not the one the school keeps.
-    ours = dict(
-        StudentEnrolment.objects.filter(school_id=institution).values_list("person_id", "status")
-    )
+    ours = dict(students.values_list("person_id", "status"))
     labels = dict(StudentStatus.choices)
     for f in student_facts:
         status = labels.get(ours.get(f.person_id, ""), "")
