@@ -52,7 +52,11 @@ def ensure_demo_students() -> bool:
     if school is None or StudentEnrolment.objects.filter(school=school).exists():
         return False
     actor, today = system_user(), timezone.localdate()
-    youth = list(recruits_of_school(school, today).order_by("id")[:12])
+    # Assisted households' young people first: they are the ones monitored every month.
+    youth = sorted(
+        recruits_of_school(school, today).select_related("household").order_by("id")[:60],
+        key=lambda p: (not (p.household and p.household.category in ASSISTED), p.pk),
+    )[:12]
     if len(youth) < 4:
         return False
     # Six enrolled (fewer in a small demo), the next three contacted.
