@@ -44,6 +44,9 @@ def enrol_and_suspend(page, name: str, number: str) -> None:  # noqa: ANN001
     page.get_by_role("link", name="返回学生名单").click()
     page.select_option("#status", "suspended")
     page.get_by_role("button", name="查询").click()
+    # The filtered list, loaded with its stylesheet (the list before it shows the row too).
+    page.wait_for_url("**status=suspended**")
+    page.wait_for_load_state("load")
     row = page.locator("#students tbody tr", has_text=name)
     expect(row).to_contain_text("休学")
     expect(row).not_to_contain_text(number)  # the ID number is masked
