@@ -157,6 +157,7 @@ api.add_router("/", payouts_router)
 api.add_router("/", students_router)
 api.add_router("/", students_care_router)
 api.add_router("/", "skillaid.matching.api.router")
+api.add_router("/employment/", "skillaid.employment.api.router")
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

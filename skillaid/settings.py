@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "skillaid.subsidies",
     "skillaid.students",
     "skillaid.matching",
+    "skillaid.employment",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ urlpatterns = [
     # tries the patterns in order.
     path("api/", api.urls),
     path("matching/", include("skillaid.matching.urls")),
+    path("employment/", include("skillaid.employment.urls")),
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -29,6 +29,8 @@ COUNTY, OFFICER, CITY, PROVINCE, ADMIN = (
     Role.PROVINCE_REVIEWER,
     Role.ADMIN,
 )
+EMPLOYER, AGENCY = Role.EMPLOYER, Role.AGENCY
+OUTSIDE_EMPLOYERS = frozenset({EMPLOYER, AGENCY})
 BUREAUS = frozenset({COUNTY, CITY, PROVINCE, ADMIN})
 REVIEWERS = frozenset({CITY, PROVINCE, ADMIN})
 
@@ -249,6 +251,63 @@ _TABLE = [
     ),
     Capability("matching.exchange", BUREAUS, "您的角色不能导出或导入密文交换文件"),
     Capability("matching.feedback", {OFFICER, ADMIN}, "比对反馈只向院校提供"),
+    # Employment services (就业服务): the county bureau registers job seekers, refers them
+    # to postings and follows them up; employers and agencies (their own accounts) post
+    # jobs, answer the referrals made to them and report placements, which the county
+    # bureau confirms (the insurance months an agency's subsidy rests on) before any
+    # subsidy line is made. Schools read how their trainees and graduates fared.
+    Capability("seeker.read", BUREAUS, "您的角色不能查看求职登记"),
+    Capability(
+        "seeker.edit",
+        {COUNTY, ADMIN},
+        "求职登记、就业状态和回访由人员所在县（区）人社部门办理",
+        "您不能办理该求职登记：{obj}不在您的管辖范围内",
+    ),
+    Capability("employer.read", BUREAUS, "您的角色不能查看用人单位"),
+    Capability(
+        "employer.edit",
+        BUREAUS | OUTSIDE_EMPLOYERS,
+        "用人单位和人力资源服务机构由所在地人社部门登记",
+        "您不能修改该单位：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "employer.account",
+        BUREAUS,
+        "用人单位和人力资源服务机构的账户由所在地人社部门开通",
+        "您不能为该单位开通账户：{obj}不在您的管辖范围内",
+    ),
+    Capability("posting.read", BUREAUS | OUTSIDE_EMPLOYERS, "您的角色不能查看招聘岗位"),
+    Capability(
+        "posting.edit",
+        BUREAUS | OUTSIDE_EMPLOYERS,
+        "招聘岗位由用人单位、人力资源服务机构或所在地人社部门登记",
+        "您不能修改该岗位：{obj}不是本单位或本地区的岗位",
+    ),
+    Capability(
+        "referral.record",
+        {COUNTY, ADMIN},
+        "岗位推荐由求职人员所在县（区）人社部门登记",
+        "您不能为该人员推荐岗位：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "referral.outcome",
+        {COUNTY, ADMIN} | OUTSIDE_EMPLOYERS,
+        "推荐结果由接收推荐的用人单位或求职人员所在县（区）人社部门登记",
+        "您不能登记该推荐的结果：{obj}不是推荐给本单位的，或不在您的管辖范围内",
+    ),
+    Capability(
+        "placement.record",
+        {COUNTY, ADMIN} | OUTSIDE_EMPLOYERS,
+        "就业登记由用人单位、人力资源服务机构或人员所在县（区）人社部门办理",
+        "您不能登记该就业：{obj}不是本单位的，或不在您的管辖范围内",
+    ),
+    Capability(
+        "placement.confirm",
+        {COUNTY, ADMIN},
+        "劳动合同和社会保险缴纳月数由人员所在县（区）人社部门核实",
+        "您不能核实该就业登记：{obj}不在您的管辖范围内",
+    ),
+    Capability("funnel.read", BUREAUS | {OFFICER}, "您的角色不能查看培训就业情况"),
     # Users and their tokens.
     Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),
     Capability("tokens.manage", {ADMIN}, "只能为自己签发或吊销令牌"),

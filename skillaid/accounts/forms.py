@@ -119,7 +119,22 @@ class UserForm(forms.ModelForm):
             )
         elif was_person and role != Role.PERSON:
             self.add_error("role", "本人账户不能改为工作人员角色。")
-        elif role and role not in (Role.ADMIN, Role.PERSON) and not data.get("region"):
+        elif role in (Role.EMPLOYER, Role.AGENCY) and self.instance.role != role:
+            self.add_error(
+                "role",
+                "用人单位和人力资源服务机构的账户由县（区）人社部门在该单位的页面开通，不能在此新建。",
+            )
+        elif (
+            self.instance.pk
+            and self.instance.role in (Role.EMPLOYER, Role.AGENCY)
+            and role != self.instance.role
+        ):
+            self.add_error("role", "用人单位和人力资源服务机构的账户不能改为其他角色。")
+        elif (
+            role
+            and role not in (Role.ADMIN, Role.PERSON, Role.EMPLOYER, Role.AGENCY)
+            and not data.get("region")
+        ):
             self.add_error("region", "除系统管理员外，每个账号都须有管辖区域。")
         if role == Role.SCHOOL_OFFICER and not data.get("institution"):
             self.add_error("institution", "院校/培训机构管理员须选择所属院校或机构。")

@@ -68,6 +68,27 @@ def person_pages_register(*names: str, home: str | None = None) -> None:
         _PERSON_HOME[:] = [home]
 
 
+# The pages an employer's or an agency's account (Role.EMPLOYER, Role.AGENCY) may open,
+# the same way: an allow-list the employment app fills from its ready()
+# (employer_pages_register), with the API paths under the prefixes it names.
+EMPLOYER_PATHS: set[str] = {"login", "logout", "logout_everywhere", "password_change"}
+EMPLOYER_API_PREFIXES: list[str] = []
+_EMPLOYER_HOME: list[str] = []
+
+
+def employer_pages_register(
+    *names: str, home: str | None = None, api_prefix: str | None = None
+) -> None:
+    """Open the pages (URL names) to employers' and agencies' accounts; `home` is where
+    their home page sends them; `api_prefix` opens the API paths under it."""
+    EMPLOYER_PATHS.update(names)
+    if home is not None:
+        EMPLOYER_PATHS.add(home)
+        _EMPLOYER_HOME[:] = [home]
+    if api_prefix is not None and api_prefix not in EMPLOYER_API_PREFIXES:
+        EMPLOYER_API_PREFIXES.append(api_prefix)
+
+
 class AccountGateMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -132,7 +153,27 @@ class AccountGateMiddleware:
                 return self.redirect(request, "password_change", "请先修改密码。")
         if user.role == Role.PERSON and name not in PERSON_PATHS:
             return self.person_elsewhere(request, name)
+        if user.role in (Role.EMPLOYER, Role.AGENCY) and name not in EMPLOYER_PATHS:
+            return self.employer_elsewhere(request, name)
         return None
+
+    def employer_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse | None:
+        """An employer's or agency's account asked for a page not open to it: its own home
+        for the home page, the API under the employment prefixes, a refusal otherwise."""
+        path = request.path_info
+        if path.startswith("/api/"):
+            if any(path.startswith(prefix) for prefix in EMPLOYER_API_PREFIXES):
+                return None
+            return JsonResponse(
+                {"detail": "用人单位和人力资源服务机构账户只能使用就业服务接口"}, status=403
+            )
+        if name == "home" and _EMPLOYER_HOME:
+            return HttpResponseRedirect(reverse(_EMPLOYER_HOME[0]))
+        if name is None:
+            raise Http404("页面不存在")
+        raise PermissionDenied(
+            "用人单位和人力资源服务机构账户只能办理本单位的招聘岗位、推荐和就业登记。"
+        )
 
     def person_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse:
         """A person's own account asked for a page that is not theirs: their record for the

@@ -30,6 +30,16 @@ class Role(models.TextChoices):
     # reads their own record. Linked to their person by people.PersonAccount; sees nobody
     # else and holds no capability (accounts.scope, accounts.middleware).
     PERSON = "person", "本人（学员）"
+    # An employer (用人单位) and a human-resources agency (经营性人力资源服务机构): outside
+    # organisations that post jobs and report placements. Linked to their organisation by
+    # employment.EmployerAccount; they see only their own postings, the referrals made to
+    # them and their placements (accounts.scope, accounts.middleware).
+    EMPLOYER = "employer", "用人单位"
+    AGENCY = "agency", "人力资源服务机构"
+
+
+# Roles of people outside the bureaus and schools: no region, an allow-list of pages.
+OUTSIDE_ROLES = frozenset({Role.PERSON, Role.EMPLOYER, Role.AGENCY})
 
 
 # The level of division each role's region must be (regions.Level values).
@@ -79,7 +89,8 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_scope_required",
                 # A person's account has no region: it sees its own person, nothing by place.
-                condition=models.Q(role__in=["admin", "person"]) | models.Q(region__isnull=False),
+                condition=models.Q(role__in=["admin", "person", "employer", "agency"])
+                | models.Q(region__isnull=False),
             ),
         ]
 

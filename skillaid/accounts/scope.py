@@ -28,11 +28,13 @@ PROVINCE_LENGTH = 2  # the digits a province's regions share: 45
 class Scope:
     """`region_prefix`: leading code digits of the regions worked on ('' for all, None for
     none); `institution_id`: the one institution worked on (an officer's); `person_id`:
-    the one person (a person reading their own record, role PERSON)."""
+    the one person (a person reading their own record, role PERSON); `employer_id`: the
+    one employer or agency (its own account, roles EMPLOYER and AGENCY)."""
 
     region_prefix: str | None = None
     institution_id: int | None = None
     person_id: int | None = None
+    employer_id: int | None = None
 
     @classmethod
     def of(cls, user: User | None) -> Scope:
@@ -47,6 +49,10 @@ class Scope:
             # reverse accessor Django adds to User, never imported. No link, no scope.
             link = getattr(user, "person_account", None)
             return cls(person_id=link.person_id if link is not None else None)
+        if user.role in (Role.EMPLOYER, Role.AGENCY):
+            # The link lives in `employment` (EmployerAccount), read the same way.
+            link = getattr(user, "employer_account", None)
+            return cls(employer_id=link.employer_id if link is not None else None)
         if user.region_id is None:
             return cls(region_prefix="" if user.role == Role.ADMIN else None)
         return cls(region_prefix=code_prefix(user.region_id))
@@ -57,7 +63,12 @@ class Scope:
 
     @property
     def empty(self) -> bool:
-        return self.region_prefix is None and self.institution_id is None and not self.person_id
+        return (
+            self.region_prefix is None
+            and self.institution_id is None
+            and not self.person_id
+            and not self.employer_id
+        )
 
     def contains_region(self, code: object) -> bool:
         """Whether a region code lies in the scope's regions (an officer's scope has none)."""
@@ -66,11 +77,18 @@ class Scope:
     def has_institution(self, institution_id: object) -> bool:
         return self.institution_id is not None and self.institution_id == institution_id
 
-    def q(self, *, region: str = "", institution: str = "", person: str = "") -> Q:
+    def has_employer(self, employer_id: object) -> bool:
+        return self.employer_id is not None and self.employer_id == employer_id
+
+    def q(
+        self, *, region: str = "", institution: str = "", person: str = "", employer: str = ""
+    ) -> Q:
         """The condition for rows in scope, given the field path to each of the row's places:
         `region` a region code (`county_id`, `region__code`), `institution` an institution
-        id, `person` a person id. A place the rows do not have is not given; a scope that
-        only sees by a place the rows lack sees none of them."""
+        id, `person` a person id, `employer` an employer's id (one path, or several joined
+        by `|`: a posting belongs to its employer and to the agency that posted it). A
+        place the rows do not have is not given; a scope that only sees by a place the rows
+        lack sees none of them."""
         if self.region_prefix is not None and region:
             if self.everything:
                 return Q()
@@ -90,13 +108,24 @@ class Scope:
             return Q(**{institution: self.institution_id})
         if self.person_id is not None and person:
             return Q(**{person: self.person_id})
+        if self.employer_id is not None and employer:
+            condition = Q()
+            for path in employer.split("|"):
+                condition |= Q(**{path: self.employer_id})
+            return condition
         return NOTHING
 
     def filter(
-        self, rows: QuerySet, *, region: str = "", institution: str = "", person: str = ""
+        self,
+        rows: QuerySet,
+        *,
+        region: str = "",
+        institution: str = "",
+        person: str = "",
+        employer: str = "",
     ) -> QuerySet:
         """`rows` cut to the scope (see `q`)."""
-        condition = self.q(region=region, institution=institution, person=person)
+        condition = self.q(region=region, institution=institution, person=person, employer=employer)
         if condition is NOTHING:
             return rows.none()
         return rows.filter(condition) if condition else rows

@@ -27,6 +27,7 @@ from skillaid.people.models import ASSISTED
 from skillaid.people.services import person_match_or_register
 from skillaid.subsidies import aid
 
+from . import signals
 from .models import (
     STATUS_MOVES,
     ClassType,
@@ -422,6 +423,13 @@ def student_graduate(
         person_id=enrolment.person_id,
         changes={k: str(v) for k, v in values.items() if k not in ("recorded_by", "recorded_at")},
         note=f"毕业去向：{JobOutcome(outcome).label}" + (f"（{employer}）" if employer else ""),
+    )
+    signals.graduated.send(
+        sender=StudentEnrolment,
+        enrolment=enrolment,
+        graduation=graduation,
+        actor=actor,
+        channel=channel,
     )
     return graduation
 

@@ -50,6 +50,7 @@ class RuleKind(models.TextChoices):
     UPGRADING = "upgrading", "技能提升补贴"
     STUDENT_AID = "student_aid", "技工院校帮扶家庭学生助学补助"
     TUITION = "tuition", "免学费补助"
+    AGENCY_SERVICE = "agency_service", "经营性人力资源服务机构就业创业服务补助"
     LIMIT = "limit", "补贴限制"
 
 
@@ -334,6 +335,7 @@ class ClaimKind(models.TextChoices):
     UPGRADING = "upgrading", "技能提升补贴申领"
     APPRENTICESHIP = "apprenticeship", "企业新型学徒制补贴申领"
     STUDENT_AID = "student_aid", "技工院校学生资助申领"
+    AGENCY_SERVICE = "agency_service", "人力资源服务机构就业创业服务补助申领"
 
 
 class ClaimState(models.TextChoices):

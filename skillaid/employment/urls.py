@@ -1,0 +1,10 @@
+"""Pages of the employment services (就业服务), included under /employment/ by skillaid/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("skillaid.employment.urls_seekers")),
+    path("", include("skillaid.employment.urls_postings")),
+    path("", include("skillaid.employment.urls_followups")),
+    path("", include("skillaid.employment.urls_placements")),
+]
