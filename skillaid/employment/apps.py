@@ -8,7 +8,19 @@ class EmploymentConfig(AppConfig):
     def ready(self) -> None:
         # Each part of the employment services wires its own receivers, importers, jobs,
         # sections and the pages open to employers' accounts.
-        from . import setup_followups, setup_placements, setup_postings, setup_seekers
+        from . import (
+            setup_followups,
+            setup_placements,
+            setup_postings,
+            setup_referrals,
+            setup_seekers,
+        )
 
-        for part in (setup_seekers, setup_postings, setup_followups, setup_placements):
+        for part in (
+            setup_seekers,
+            setup_postings,
+            setup_referrals,
+            setup_followups,
+            setup_placements,
+        ):
             part.ready()

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("skillaid.employment.urls_seekers")),
     path("", include("skillaid.employment.urls_postings")),
+    path("", include("skillaid.employment.urls_referrals")),
     path("", include("skillaid.employment.urls_followups")),
     path("", include("skillaid.employment.urls_placements")),
 ]
