@@ -31,7 +31,7 @@ def seeded(regions):
 
 def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     assert seeded.problems == []
-    assert seeded.created == PolicyRule.objects.count() == 18
+    assert seeded.created == PolicyRule.objects.count() == 22
     workshop = rule_in_force("gx-workshop-project-training", MASHAN, DAY)
     assert workshop.amount == Decimal("200.00") and workshop.cap_per_time == Decimal("1000.00")
     assert workshop.source == "003 桂人社发〔2022〕7号 四（十）"
@@ -65,13 +65,26 @@ def test_the_seeded_rules_load_with_their_sources_and_amounts(seeded):
     # Guangxi's workshop rule is not Yong'an's, nor Yong'an's Guangxi's.
     assert rule_in_force("gx-workshop-project-training", YONGAN, DAY) is None
     assert rule_in_force("ya-urgent-project-training", MASHAN, DAY) is None
+    # Employment services (003 三（五）, 四（十一））: three postings recommended, a
+    # follow-up within three months, the agency subsidy's six-month contract and three
+    # months of insurance; the agency subsidy's amount is the region's own, not seeded.
+    for code, value in (
+        ("gx-limit-referrals-per-worker", 3),
+        ("gx-limit-followup-months", 3),
+        ("gx-limit-agency-contract-months", 6),
+        ("gx-limit-agency-insurance-months", 3),
+    ):
+        rule = rule_in_force(code, MASHAN, DAY)
+        assert rule.limit_value == Decimal(value) and "003 桂人社发〔2022〕7号" in rule.source
+        assert rule_in_force(code, YONGAN, DAY) is None
+    assert rule_in_force("agency_service", MASHAN, DAY) is None
 
 
 def test_loading_twice_changes_nothing(seeded):
     versions = list(PolicyRuleVersion.objects.values_list("pk", "number", "amount"))
     entries = AuditEntry.objects.count()
     again = load_policy_rules()
-    assert again.created == 0 and again.unchanged == 18 and again.problems == []
+    assert again.created == 0 and again.unchanged == 22 and again.problems == []
     assert list(PolicyRuleVersion.objects.values_list("pk", "number", "amount")) == versions
     assert AuditEntry.objects.count() == entries
 
