@@ -26,9 +26,13 @@ from skillaid.employment.seekers import (
     status_record,
 )
 from tests.conftest import LONGAN, MASHAN
-from tests.employment.fixtures_seekers import TODAY, clock, electrician, worker  # noqa: F401
+
+# The seekers fixtures (clock, worker, electrician, employers and their accounts).
+pytest_plugins = ["tests.employment.fixtures_seekers"]
 
 pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 5, 12)  # the `clock` fixture's day
 
 
 def register(wei, person, **wishes):  # noqa: ANN001, ANN201
