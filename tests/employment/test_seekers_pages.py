@@ -158,3 +158,28 @@ def test_units_are_registered_listed_and_given_an_account_once_shown(client, wei
     ) or "no-cache" in opened.headers.get("Cache-Control", "")
     user = User.objects.get(username="zhuangjin")
     assert user.role == "employer" and user.must_change_password
+
+
+def test_the_page_the_api_and_the_export_hold_the_same_seekers(client, wei, person_factory):
+    from skillaid.accounts.models import ApiToken
+    from skillaid.employment.seekers import status_record
+
+    a = seeker_register(actor=wei, channel="page", person=person_factory(name="韦甲"))
+    seeker_register(actor=wei, channel="page", person=person_factory(name="韦乙"))
+    status_record(
+        actor=wei,
+        channel="page",
+        seeker=a,
+        status=EmploymentStatus.LOCAL,
+        confirmed_on=a.registered_on,
+        confirmed_by="phone",
+    )
+    client.force_login(wei)
+    _, token = ApiToken.issue(user=wei, name="lists")
+    for query in ("status=seeking", "status=employed", "q=韦", "status=nonsense"):
+        page = [s.person.name for s in client.get(f"/employment/seekers/?{query}").context["page"]]
+        api = client.get(f"/api/employment/seekers?{query}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        exported = [
+            r[0] for r in export_rows(client.get(f"/employment/seekers/export/?{query}"))[2:]
+        ]
+        assert page == [i["name"] for i in api.json()["items"]] == exported, query
