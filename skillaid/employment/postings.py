@@ -66,6 +66,8 @@ def occupation_find(raw: object) -> Occupation:
     text = _text(raw)
     if not text:
         raise ValueError(f"请填写职业（工种）：{OCCUPATION_HELP}")
+    # A name as typed and as NFKC folds it: catalogue names keep full-width brackets.
+    typed = " ".join(str(raw).split())
     if isinstance(raw, int) or text.isdigit():
         row = Occupation.objects.filter(pk=int(text)).first()
         if row is not None:
@@ -74,7 +76,7 @@ def occupation_find(raw: object) -> Occupation:
     if OCCUPATION_CODE.match(head):
         rows = Occupation.objects.filter(code=head)
         if rest:
-            rows = rows.filter(name=rest.strip())
+            rows = rows.filter(name__in={rest.strip(), typed.partition(" ")[2].strip()})
         found = list(rows[:2])
         if len(found) == 1:
             return found[0]
@@ -82,11 +84,12 @@ def occupation_find(raw: object) -> Occupation:
             names = "、".join(o.name for o in Occupation.objects.filter(code=head)[:5])
             raise ValueError(f"职业编码 {head} 下有多个工种（{names}），请同时填写工种名称")
         raise ValueError(f"职业编码“{text}”不在职业目录中：{OCCUPATION_HELP}")
-    found = list(Occupation.objects.filter(name=text)[:2])
+    named = Occupation.objects.filter(name__in={text, typed})
+    found = list(named[:2])
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        codes = "、".join(o.code or "无编码" for o in Occupation.objects.filter(name=text)[:5])
+        codes = "、".join(o.code or "无编码" for o in named[:5])
         raise ValueError(f"职业（工种）“{text}”有多个编码（{codes}），请填写职业编码")
     raise ValueError(f"职业（工种）“{text}”不在职业目录中：{OCCUPATION_HELP}")
 
@@ -155,8 +158,10 @@ def campaign_of(raw: object) -> str:
         return ""
     if text in Campaign.values:
         return text
-    if text in _CAMPAIGN_BY_LABEL:
-        return str(_CAMPAIGN_BY_LABEL[text])
+    # Labels as typed and as NFKC folds them (县(区) for 县（区）).
+    for label, value in _CAMPAIGN_BY_LABEL.items():
+        if text in (label, _text(label).replace(" ", "")):
+            return str(value)
     labels = "、".join(label for value, label in Campaign.choices if value)
     raise ValueError(f"专项活动“{text}”无法识别（可填：{labels}）")
 
@@ -523,7 +528,7 @@ def posting_list(user: User, *, filters: PostingFilters | None = None) -> QueryS
         code = f.region
         if len(code) == 6 and code.isdigit():
             code = code_prefix(code)
-        rows = rows.filter(region_id__startswith=code)
+        rows = rows.filter(region__code__startswith=code)
     if f.employer:
         rows = rows.filter(Q(employer_id=f.employer) | Q(agency_id=f.employer))
     if f.q:
