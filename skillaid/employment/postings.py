@@ -66,7 +66,8 @@ def occupation_find(raw: object) -> Occupation:
     text = _text(raw)
     if not text:
         raise ValueError(f"请填写职业（工种）：{OCCUPATION_HELP}")
-    # A name as typed and as NFKC folds it: catalogue names keep full-width brackets.
+    # A name as typed, as NFKC folds it, and with full-width brackets, which catalogue
+    # names keep (电工（高压）) while people type either kind.
     typed = " ".join(str(raw).split())
     if isinstance(raw, int) or text.isdigit():
         row = Occupation.objects.filter(pk=int(text)).first()
@@ -76,7 +77,7 @@ def occupation_find(raw: object) -> Occupation:
     if OCCUPATION_CODE.match(head):
         rows = Occupation.objects.filter(code=head)
         if rest:
-            rows = rows.filter(name__in={rest.strip(), typed.partition(" ")[2].strip()})
+            rows = rows.filter(name__in=_spellings(rest, typed.partition(" ")[2]))
         found = list(rows[:2])
         if len(found) == 1:
             return found[0]
@@ -84,7 +85,7 @@ def occupation_find(raw: object) -> Occupation:
             names = "、".join(o.name for o in Occupation.objects.filter(code=head)[:5])
             raise ValueError(f"职业编码 {head} 下有多个工种（{names}），请同时填写工种名称")
         raise ValueError(f"职业编码“{text}”不在职业目录中：{OCCUPATION_HELP}")
-    named = Occupation.objects.filter(name__in={text, typed})
+    named = Occupation.objects.filter(name__in=_spellings(text, typed))
     found = list(named[:2])
     if len(found) == 1:
         return found[0]
@@ -92,6 +93,11 @@ def occupation_find(raw: object) -> Occupation:
         codes = "、".join(o.code or "无编码" for o in named[:5])
         raise ValueError(f"职业（工种）“{text}”有多个编码（{codes}），请填写职业编码")
     raise ValueError(f"职业（工种）“{text}”不在职业目录中：{OCCUPATION_HELP}")
+
+
+def _spellings(*names: str) -> set[str]:
+    found = {n.strip() for n in names}
+    return found | {n.replace("(", "（").replace(")", "）") for n in found}
 
 
 def region_find(raw: object) -> Region:
