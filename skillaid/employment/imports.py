@@ -27,6 +27,7 @@ from skillaid.accounts.imports.framework import Importer, Row
 from skillaid.accounts.models import Channel, User
 from skillaid.lib.columns import Column, Columns, FieldError, Header
 from skillaid.lib.sheets import ImportResult, Limits, Progress, UnreadableFile, cell_text
+from skillaid.people import fields
 
 from .models import Posting
 from .postings import (
@@ -73,6 +74,11 @@ COLUMNS = Columns(
 TEXT = ("employer", "occupation_code", "region", "places")
 
 
+def _folded(name: str) -> str:
+    """A unit's name as compared: full-width folded (（集团） as (集团)), no spaces."""
+    return "".join(fields.text(name).split())
+
+
 class PostingImport(Importer):
     """Postings from a file, as the importing user may post them."""
 
@@ -108,7 +114,7 @@ class PostingImport(Importer):
         except ValueError as exc:
             raise FieldError(str(exc), "employer") from exc
         name = cell_text(data.get("employer_name")).strip()
-        if name and " ".join(name.split()) != employer.name:
+        if name and _folded(name) != _folded(employer.name):
             raise FieldError(
                 f"单位名称“{name}”与统一社会信用代码登记的单位（{employer.name}）不符",
                 "employer_name",
