@@ -308,6 +308,12 @@ _TABLE = [
         "您不能核实该就业登记：{obj}不在您的管辖范围内",
     ),
     Capability("funnel.read", BUREAUS | {OFFICER}, "您的角色不能查看培训就业情况"),
+    Capability(
+        "fair.edit",
+        BUREAUS,
+        "招聘会由举办地人社部门登记",
+        "您不能登记该招聘会：{obj}不在您的管辖范围内",
+    ),
     # Users and their tokens.
     Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),
     Capability("tokens.manage", {ADMIN}, "只能为自己签发或吊销令牌"),
