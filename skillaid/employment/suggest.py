@@ -72,11 +72,11 @@ def _place_q(places: frozenset[str], county: str) -> Q | None:
     if Place.LOCAL in places:
         parts.append(Q(region_id=county))
     if Place.PROVINCE in places:
-        parts.append(Q(region_id__startswith=province) & ~Q(region_id=county))
+        parts.append(Q(region__code__startswith=province) & ~Q(region_id=county))
     if Place.GUANGDONG in places and province != GUANGDONG:
-        parts.append(Q(region_id__startswith=GUANGDONG))
+        parts.append(Q(region__code__startswith=GUANGDONG))
     if Place.OUTSIDE in places:
-        parts.append(~Q(region_id__startswith=province) & ~Q(region_id__startswith=GUANGDONG))
+        parts.append(~Q(region__code__startswith=province) & ~Q(region__code__startswith=GUANGDONG))
     if not parts:
         return None
     q = parts[0]
@@ -210,7 +210,7 @@ def suggestions(seeker: Seeker, *, on: dt.date, limit: int = 20) -> list[Suggest
         for rows, by in (
             (near.filter(region_id=county), order),
             (
-                near.filter(region_id__startswith=county[:2]).exclude(region_id=county),
+                near.filter(region__code__startswith=county[:2]).exclude(region_id=county),
                 ("-valid_until", "-id"),
             ),
         ):
