@@ -9,10 +9,11 @@ The order (003 三（五）: recommend postings that fit what the worker trained
    wish, then the higher wage, then the newest.
 
 Only postings open on the day (`postings.postings_open`, the one definition) appear, and
-never one already referred to the seeker. Candidates are read per occupation through the
-index on (occupation, valid_until), each read already in the final order and cut to
-`limit` rows (within one occupation every posting has the same tier, so the page's first
-`limit` rows are among them), then ranked together in Python.
+never one already referred to the seeker. Candidates are read per occupation through
+indexed, bounded queries: the occupation's postings in the seeker's own county, and its
+`POOL` latest-ending open postings anywhere along the index on (occupation, valid_until);
+an occupation with more open postings than that is ranked among those (the page stays
+fast for a trade with thousands of postings). The candidates are ranked in Python.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
+from django.db.models import F
 
 from skillaid.catalogue.models import SkillLevel
 from skillaid.evaluation.models import Certificate
@@ -38,6 +39,8 @@ CERTIFICATE, TRAINED, WANTED, OTHER = 3, 2, 1, 0
 TIER_POINTS = 100
 PLACE_POINTS = 20
 WAGE_POINTS = 10
+# Open postings of one occupation read for a page, beyond those in the seeker's county.
+POOL = 200
 
 PLACE_REASONS = {
     Place.LOCAL: "工作地在本县",
@@ -63,26 +66,6 @@ def wanted_places(seeker: Seeker) -> frozenset[str]:
     """The places the seeker wants; one who said nothing is taken to want their own
     county first (the county bureau's own postings)."""
     return frozenset(seeker.place_list or [Place.LOCAL])
-
-
-def _place_q(places: frozenset[str], county: str) -> Q | None:
-    """Postings whose workplace is one of `places` seen from `county` (None: no place)."""
-    province = county[:2]
-    parts = []
-    if Place.LOCAL in places:
-        parts.append(Q(region_id=county))
-    if Place.PROVINCE in places:
-        parts.append(Q(region__code__startswith=province) & ~Q(region_id=county))
-    if Place.GUANGDONG in places and province != GUANGDONG:
-        parts.append(Q(region__code__startswith=GUANGDONG))
-    if Place.OUTSIDE in places:
-        parts.append(~Q(region__code__startswith=province) & ~Q(region__code__startswith=GUANGDONG))
-    if not parts:
-        return None
-    q = parts[0]
-    for part in parts[1:]:
-        q |= part
-    return q
 
 
 @dataclass
@@ -167,61 +150,52 @@ def suggestions(seeker: Seeker, *, on: dt.date, limit: int = 20) -> list[Suggest
     places = wanted_places(seeker)
     wage_min = seeker.wage_min
     referred = list(Referral.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
-    place_q = _place_q(places, county)
-    place_ok = (
-        ExpressionWrapper(place_q, output_field=BooleanField())
-        if place_q is not None
-        else Value(False)
-    )
-    wage_ok = (
-        Case(When(wage_max__gte=wage_min, then=Value(True)), default=Value(False))
-        if wage_min is not None
-        else Value(True)
-    )
     columns = ("id", "occupation_id", "region_id", "wage_max", "valid_from")
-    order = ("-place_ok", "-wage_ok", "-wage_max", "-valid_from", "-id")
-
-    def read(rows, tier_of, by=order) -> list[_Candidate]:  # noqa: ANN001
-        rows = rows.exclude(pk__in=referred) if referred else rows
-        found = []
-        for pid, occupation_id, region_id, wage_max, valid_from in (
-            rows.annotate(place_ok=place_ok, wage_ok=wage_ok)
-            .order_by(*by)
-            .values_list(*columns)[:limit]
-        ):
-            found.append(
-                _Candidate(
-                    pid, occupation_id, region_id, wage_max, valid_from, tier_of(occupation_id)
-                )
-            )
-        return found
-
     candidates: dict[int, _Candidate] = {}
+
+    def read(rows, tier_of: dict[int, int], by: tuple[str, ...], cap: int) -> None:  # noqa: ANN001
+        rows = rows.exclude(pk__in=referred) if referred else rows
+        for pid, occupation, region, wage_max, valid_from in rows.order_by(*by).values_list(
+            *columns
+        )[:cap]:
+            if pid not in candidates:
+                tier = tier_of.get(occupation, OTHER)
+                candidates[pid] = _Candidate(pid, occupation, region, wage_max, valid_from, tier)
+
     open_rows = postings_open(on)
-    for occupation_id, tier in tiers.items():
-        for c in read(open_rows.filter(occupation_id=occupation_id), lambda _o, t=tier: t):
-            candidates[c.id] = c
+    if tiers:
+        # The seeker's occupations' postings in their own county: few, read through the
+        # index on the region (`occupation_id + 0` keeps the planner off the occupation's
+        # index, whose thousands of rows a popular trade would make it read).
+        local = open_rows.filter(region_id=county).alias(trade=F("occupation_id") + 0)
+        read(
+            local.filter(trade__in=list(tiers)),
+            tiers,
+            ("-wage_max", "-valid_from", "-id"),
+            POOL,
+        )
+    for occupation_id in tiers:
+        # Then each occupation's latest-ending open postings anywhere, read backwards along
+        # the index on (occupation, valid_until) and cut at POOL: a trade with thousands
+        # of open postings is not read whole for one page.
+        read(open_rows.filter(occupation_id=occupation_id), tiers, ("-valid_until", "-id"), POOL)
     if len(candidates) < limit:
         # Too few of the seeker's own occupations (or none given): other open postings
-        # near the seeker, their county's first, then the province's newest.
-        # The province's are read along the index on valid_until, the latest-ending first,
-        # so that the read stops after `limit` rows instead of sorting the province.
+        # near the seeker, their county's first, then the province's latest-ending.
         near = open_rows.exclude(occupation_id__in=list(tiers)) if tiers else open_rows
-        for rows, by in (
-            (near.filter(region_id=county), order),
-            (
-                near.filter(region__code__startswith=county[:2]).exclude(region_id=county),
-                ("-valid_until", "-id"),
-            ),
-        ):
-            for c in read(rows, lambda _o: OTHER, by):
-                candidates.setdefault(c.id, c)
+        read(near.filter(region_id=county), {}, ("-wage_max", "-valid_from", "-id"), limit)
+        read(
+            near.filter(region__code__startswith=county[:2]).exclude(region_id=county),
+            {},
+            ("-valid_until", "-id"),
+            limit,
+        )
     for c in candidates.values():
         c.place = place_of(c.region_id, county)
         c.place_ok = c.place in places
         c.wage_ok = wage_min is None or c.wage_max >= wage_min
     ranked = sorted(candidates.values(), key=_Candidate.key, reverse=True)[:limit]
-    postings = Posting.objects.select_related("employer", "agency", "occupation", "region").in_bulk(
+    postings = Posting.objects.select_related("employer", "occupation", "region").in_bulk(
         [c.id for c in ranked]
     )
     out = []
