@@ -197,7 +197,7 @@ def followup_record(
 
 def followups_visible_to(user: User) -> QuerySet[FollowUp]:
     """Follow-ups of the seekers of the user's regions (a bureau's); nothing for others."""
-    return Scope.of(user).filter(FollowUp.objects.all(), region="county_id")
+    return Scope.of(user).filter(FollowUp.objects.all(), region="county__code")
 
 
 def followup_for(user: User, pk: object) -> FollowUp:

@@ -179,7 +179,7 @@ def funnel_lines(
         training_class__end_on__lte=until,
     )
     rows = Scope.of(user).filter(
-        rows, region="person__county_id", institution="training_class__institution_id"
+        rows, region="person__county__code", institution="training_class__institution_id"
     )
     ends = sorted(
         set(rows.order_by().values_list("training_class__end_on", flat=True).distinct())
