@@ -126,7 +126,7 @@ class FunnelFilters:
         errors: dict[str, str] = {}
         by = str(data.get("by") or "county")
         if by not in GROUPINGS:
-            errors["by"] = f"分组方式应为{'、'.join(GROUPINGS)}之一"
+            errors["by"] = f"分组方式应为{'、'.join(GROUPING_LABELS.values())}之一"
             by = "county"
         dates = {}
         for name, label, default in (
@@ -144,7 +144,7 @@ class FunnelFilters:
             dates["until"] = dates["from"]
         figure = str(data.get("figure") or "trained")
         if figure not in FIGURES and figure != MEASURED:
-            errors["figure"] = f"人数类别应为{'、'.join(FIGURES)}之一"
+            errors["figure"] = f"人数类别应为{'、'.join(FIGURES.values())}之一"
             figure = "trained"
         return cls(
             by=by,

@@ -46,3 +46,29 @@ def open_referral_followup(seeker: Seeker, on: dt.date) -> FollowUp:
 
 
 __all__ = ["followup_open", "open_referral_followup", "refer", "seeded_rules"]
+
+
+def closed_class_rows(institution, occupation, *, end_on: dt.date, county: str, lines: dict, name: str = ""):  # noqa: ANN001, ANN201
+    """A closed class written directly (the funnel reads classes, it does not run them):
+    `lines` maps each trainee to whether they completed."""
+    from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
+
+    c = TrainingClass.objects.create(
+        institution=institution,
+        name=name or f"{institution.name}{end_on:%m月}班",
+        occupation=occupation,
+        level="5",
+        training_kind="employment",
+        subsidised=False,
+        county_id=county,
+        start_on=end_on - dt.timedelta(days=10),
+        end_on=end_on,
+        status=ClassStatus.CLOSED,
+    )
+    for person, completed in lines.items():
+        Enrolment.objects.create(
+            training_class=c,
+            person=person,
+            completion=Completion.COMPLETED if completed else Completion.NOT_COMPLETED,
+        )
+    return c
