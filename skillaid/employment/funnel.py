@@ -181,9 +181,7 @@ def funnel_lines(
     rows = Scope.of(user).filter(
         rows, region="person__county__code", institution="training_class__institution_id"
     )
-    ends = sorted(
-        set(rows.order_by().values_list("training_class__end_on", flat=True).distinct())
-    )
+    ends = sorted(set(rows.order_by().values_list("training_class__end_on", flat=True).distinct()))
 
     def by_end(offset: dt.timedelta) -> Case | Value:
         if not ends:

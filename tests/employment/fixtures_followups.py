@@ -48,7 +48,9 @@ def open_referral_followup(seeker: Seeker, on: dt.date) -> FollowUp:
 __all__ = ["followup_open", "open_referral_followup", "refer", "seeded_rules"]
 
 
-def closed_class_rows(institution, occupation, *, end_on: dt.date, county: str, lines: dict, name: str = ""):  # noqa: ANN001, ANN201
+def closed_class_rows(
+    institution, occupation, *, end_on: dt.date, county: str, lines: dict, name: str = ""
+):  # noqa: ANN001, ANN201
     """A closed class written directly (the funnel reads classes, it does not run them):
     `lines` maps each trainee to whether they completed."""
     from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass

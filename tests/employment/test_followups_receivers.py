@@ -68,7 +68,9 @@ def test_closing_news_twice_opens_nothing_more(closed_class, lu):
     assert FollowUp.objects.filter(cause=FollowUpCause.TRAINING).count() == 2
 
 
-def test_a_trainee_who_did_not_complete_is_not_followed_up(lu, school, class_factory, person_factory):
+def test_a_trainee_who_did_not_complete_is_not_followed_up(
+    lu, school, class_factory, person_factory
+):
     from skillaid.training import classes
     from tests.subsidies.fixtures import at
 

@@ -14,7 +14,9 @@ from skillaid.employment.followups_causes import followups_sync
 
 
 class Command(BaseCommand):
-    help = "Open the employment follow-ups of recently closed classes and of graduates seeking work."
+    help = (
+        "Open the employment follow-ups of recently closed classes and of graduates seeking work."
+    )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("--user", help="act as this user; the system user otherwise")
