@@ -75,7 +75,7 @@ def test_another_county_gets_a_404_on_the_page_and_the_api(client, huang, overdu
     client.force_login(huang)
     assert client.get(f"/employment/followups/{overdue.pk}/").status_code == 404
     assert "蓝海燕" not in client.get("/employment/followups/").content.decode()
-    assert client.get(f"/api/employment/followups?group=overdue", **bearer(huang)).json() == []
+    assert client.get("/api/employment/followups?group=overdue", **bearer(huang)).json() == []
     body = {"on": "2026-11-18", "method": "phone", "status": "local"}
     response = client.post(
         f"/api/employment/followups/{overdue.pk}",

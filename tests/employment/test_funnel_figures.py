@@ -17,12 +17,12 @@ from skillaid.employment.funnel import (
     funnel_total,
     measured_until,
 )
-from skillaid.employment.models import EmploymentStatus, Placement, ReferralOutcome, StatusRecord
 from tests.conftest import LONGAN, MASHAN
-from tests.employment import factories
-from tests.employment.fixtures_followups import closed_class_rows, refer
+from tests.employment import fixtures_followups
 
 pytestmark = pytest.mark.django_db
+
+funnel_data = fixtures_followups.funnel_data
 
 TODAY = dt.date(2026, 11, 18)
 PERIOD = {"from": "2026-01-01", "until": "2026-11-18"}
@@ -32,60 +32,6 @@ PERIOD = {"from": "2026-01-01", "until": "2026-11-18"}
 def fixed_day(regions):
     with time_machine.travel(dt.datetime(2026, 11, 18, 2, 0, tzinfo=dt.UTC), tick=False):
         yield
-
-
-def status(seeker, value: str, on: dt.date) -> None:  # noqa: ANN001
-    StatusRecord.objects.create(seeker=seeker, status=value, confirmed_on=on, confirmed_by="phone")
-
-
-@pytest.fixture
-def data(lu, rival, occupation, person_factory):
-    """Class A (lu's school, ended 2026-06-30, measured on 2026-09-30) and class B (the
-    隆安 centre, ended 2026-10-31, not yet measured)."""
-    p = {n: person_factory(name=n) for n in ("蓝一", "蓝二", "蓝三", "蓝四", "蓝五", "蓝六")}
-    q1 = person_factory(LONGAN, name="黄一")
-    q2 = person_factory(name="蓝七")
-    a = closed_class_rows(
-        lu.institution,
-        occupation,
-        end_on=dt.date(2026, 6, 30),
-        county=MASHAN,
-        lines={**{p[n]: True for n in ("蓝一", "蓝二", "蓝三", "蓝四", "蓝五")}, p["蓝六"]: False},
-        name="家政服务员一班",
-    )
-    b = closed_class_rows(
-        rival.institution,
-        occupation,
-        end_on=dt.date(2026, 10, 31),
-        county=LONGAN,
-        lines={q1: True, q2: True},
-        name="隆安家政班",
-    )
-    s = {n: factories.seeker(p[n]) for n in ("蓝一", "蓝二", "蓝三", "蓝四", "蓝五")}
-    s["黄一"] = factories.seeker(q1)
-    # 蓝一: referred, hired through the referral, confirmed at work near the measure day.
-    refer(s["蓝一"], dt.date(2026, 7, 5), outcome=ReferralOutcome.HIRED)
-    status(s["蓝一"], EmploymentStatus.LOCAL, dt.date(2026, 9, 25))
-    # 蓝二: referred, still without work.
-    refer(s["蓝二"], dt.date(2026, 7, 10))
-    status(s["蓝二"], EmploymentStatus.UNEMPLOYED, dt.date(2026, 10, 1))
-    # 蓝三: found a job on their own; the placement covers the measure day.
-    Placement.objects.create(
-        seeker=s["蓝三"],
-        county_id=MASHAN,
-        employer=factories.employer(),
-        contract_start=dt.date(2026, 7, 15),
-        contract_end=dt.date(2027, 7, 14),
-    )
-    # 蓝四: at work in July, without work again by the measure day.
-    status(s["蓝四"], EmploymentStatus.OUTSIDE, dt.date(2026, 7, 20))
-    status(s["蓝四"], EmploymentStatus.UNEMPLOYED, dt.date(2026, 9, 28))
-    # 蓝五: referred before the class ended: not a referral after training.
-    refer(s["蓝五"], dt.date(2026, 6, 1))
-    # 黄一: referred and at work, three months not yet passed.
-    refer(s["黄一"], dt.date(2026, 11, 2))
-    status(s["黄一"], EmploymentStatus.LOCAL, dt.date(2026, 11, 10))
-    return a, b, p, q1, q2
 
 
 def figures(row) -> tuple:  # noqa: ANN001
@@ -99,13 +45,13 @@ def test_the_measure_day_is_three_calendar_months_on():
     assert measured_until(dt.date(2027, 2, 27)) == dt.date(2026, 11, 27)
 
 
-def test_the_county_sees_its_own_people_in_every_figure(data, wei):
+def test_the_county_sees_its_own_people_in_every_figure(funnel_data, wei):
     rows = funnel(wei, filters=FunnelFilters.parse({"by": "county", **PERIOD}), on=TODAY)
     assert [(r.key, figures(r)) for r in rows] == [(MASHAN, (6, 2, 3, 5, 2))]
     assert rows[0].rate == 40
 
 
-def test_each_grouping_adds_up_to_the_same_total(data, liang):
+def test_each_grouping_adds_up_to_the_same_total(funnel_data, liang):
     totals = set()
     for by in ("county", "school", "class", "occupation"):
         rows = funnel(liang, filters=FunnelFilters.parse({"by": by, **PERIOD}), on=TODAY)
@@ -118,12 +64,12 @@ def test_each_grouping_adds_up_to_the_same_total(data, liang):
     ]
 
 
-def test_the_officer_sees_their_own_institutions_classes(data, lu):
+def test_the_officer_sees_their_own_institutions_classes(funnel_data, lu):
     rows = funnel(lu, filters=FunnelFilters.parse({"by": "class", **PERIOD}), on=TODAY)
     assert [r.label for r in rows] == ["家政服务员一班"]
 
 
-def test_another_county_sees_only_its_people(data, huang):
+def test_another_county_sees_only_its_people(funnel_data, huang):
     rows = funnel(huang, filters=FunnelFilters.parse({"by": "county", **PERIOD}), on=TODAY)
     assert [(r.key, figures(r)) for r in rows] == [(LONGAN, (1, 1, 1, 0, 0))]
 
@@ -138,7 +84,7 @@ def test_another_county_sees_only_its_people(data, huang):
         ("still", {"蓝一", "蓝三"}),
     ],
 )
-def test_the_drill_down_lists_exactly_the_people_counted(data, wei, figure, names):
+def test_the_drill_down_lists_exactly_the_people_counted(funnel_data, wei, figure, names):
     filters = FunnelFilters.parse({"by": "county", "key": MASHAN, "figure": figure, **PERIOD})
     people = funnel_people(wei, filters=filters, on=TODAY)
     assert {e.person.name for e in people} == names
@@ -146,7 +92,7 @@ def test_the_drill_down_lists_exactly_the_people_counted(data, wei, figure, name
     assert people.count() == getattr(row, figure)
 
 
-def test_rates_only_for_classes_whose_three_months_have_passed(data, liang, lu):
+def test_rates_only_for_classes_whose_three_months_have_passed(funnel_data, liang, lu):
     rates = employment_rates(liang, filters=FunnelFilters.parse(PERIOD), on=TODAY)
     assert [(r.label, r.rate) for r in rates.classes] == [("家政服务员一班", 40)]
     assert [(r.label, r.measured, r.still) for r in rates.institutions] == [
@@ -155,7 +101,7 @@ def test_rates_only_for_classes_whose_three_months_have_passed(data, liang, lu):
     assert rates.cutoff == dt.date(2026, 8, 18)
 
 
-def test_the_period_is_of_class_ends(data, wei):
+def test_the_period_is_of_class_ends(funnel_data, wei):
     later = funnel(
         wei, filters=FunnelFilters.parse({"from": "2026-07-01", "until": "2026-11-18"}), on=TODAY
     )
