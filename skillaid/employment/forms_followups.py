@@ -11,7 +11,9 @@ STATUSES = [(s.value, s.label) for s in EmploymentStatus if s != EmploymentStatu
 
 
 class FollowUpForm(forms.Form):
-    on = forms.DateField(label="回访日期", required=False, widget=forms.DateInput(attrs=DATE))
+    on = forms.DateField(
+        label="回访日期", required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     method = forms.ChoiceField(
         label="回访方式", choices=[("", "请选择")] + ConfirmedBy.choices, required=False
     )
