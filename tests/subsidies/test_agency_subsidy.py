@@ -167,7 +167,7 @@ def test_the_claim_goes_through_review_publication_and_a_payment_batch(
     _, two = placed(agent, second, mo, employer=firm, start="2026-04-01")
     claim = one.claim
     assert two.claim.pk == claim.pk and claim.total_due == AMOUNT * 2
-    assert str(claim) == f"{agent.name}的人力资源服务机构就业创业服务补助申领"
+    assert str(claim) == f"{agent.name}2026年09月就业创业服务补助"
     # The county clerk who confirmed submits; another county clerk checks; the city approves.
     review_move(claim, ClaimState.SUBMITTED, actor=mo, reason="", channel="page")
     with pytest.raises(PermissionDenied):
@@ -214,4 +214,7 @@ def test_the_claim_page_and_the_review_queue_show_the_agency_claim(
     review_move(claim, ClaimState.SUBMITTED, actor=mo, reason="", channel="page")
     client.force_login(wei)
     assert client.get(f"/claims/{claim.pk}/").status_code == 200
-    assert client.get("/claims/?kind=agency_service").status_code == 200
+    listed = client.get("/claims/?kind=agency_service").content.decode()
+    assert str(claim) in listed
+    queue = client.get("/review/")
+    assert queue.status_code == 200 and str(claim) in queue.content.decode()
