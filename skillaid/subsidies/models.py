@@ -459,6 +459,8 @@ class Claim(models.Model):
             return f"{self.person.name}的{self.get_kind_display()}"
         if self.kind == ClaimKind.STUDENT_AID and self.institution_id and self.period_from:
             return f"{self.institution.name}{self.period_from:%Y年%m月}起学期学生资助"
+        if self.kind == ClaimKind.AGENCY_SERVICE and self.period_from:
+            return f"{self.enterprise_name}{self.period_from:%Y年%m月}就业创业服务补助"
         return f"{self.enterprise_name}的{self.get_kind_display()}"
 
     def within(self, scope: Scope) -> bool:

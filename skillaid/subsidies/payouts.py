@@ -84,10 +84,12 @@ PayeeKey = tuple[str, object]
 
 
 def payee_key(line: ClaimLine) -> PayeeKey:
-    """Whose account a line is paid into: the trainee's, the enterprise's or the institution's."""
+    """Whose account a line is paid into: the trainee's, the enterprise's (or agency's) or
+    the institution's."""
     if line.payee in ("", Payee.TRAINEE, Payee.STUDENT):
         return (PayeeKind.PERSON, line.person_id)
-    if line.payee == Payee.ENTERPRISE and line.claim.enterprise_uscc:
+    # An agency (人力资源服务机构) is known by its credit code, as an enterprise is.
+    if line.payee in (Payee.ENTERPRISE, Payee.AGENCY) and line.claim.enterprise_uscc:
         return (PayeeKind.ENTERPRISE, line.claim.enterprise_uscc)
     return (PayeeKind.INSTITUTION, line.claim.institution_id)
 
