@@ -210,3 +210,18 @@ def test_the_pages_open_to_employer_accounts_are_registered(client, shipin):
     assert "employment_fairs" not in EMPLOYER_PATHS
     client.force_login(shipin)
     assert client.get("/ledger/").status_code == 403
+
+
+def test_an_agency_account_posts_for_a_registered_employer_on_the_page(client, food):
+    agency = factories.agency("南宁市人力资源服务有限公司")
+    client.force_login(account(agency, "renli"))
+    unknown = factories.uscc_new()
+    refused = client.post("/employment/postings/new/", form(employer=unknown))
+    html = refused.content.decode()
+    assert 'id="id_employer_error"' in html and "尚未登记" in html
+    response = client.post("/employment/postings/new/", form(employer=food.uscc))
+    assert response.status_code == 302
+    posting = Posting.objects.get()
+    assert posting.employer == food and posting.agency == agency
+    detail = client.get(response.url).content.decode()
+    assert "发布机构" in detail and "南宁市人力资源服务有限公司" in detail
