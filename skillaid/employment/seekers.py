@@ -388,6 +388,8 @@ def seekers_from_ledger(*, actor: User, channel: str, on: dt.date | None = None)
         )
         for p in people.iterator(chunk_size=2000)
     ]
+    if not rows:
+        return 0
     Seeker.objects.bulk_create(rows, batch_size=500)
     audit(
         actor=actor,

@@ -103,6 +103,7 @@ def test_the_ledger_job_intents_become_seekers_once_in_one_entry(wei, huang, per
     entry = AuditEntry.objects.filter(note__startswith="按台账就业意愿").get()
     assert entry.changes["count"] == [None, 2]
     assert seekers_from_ledger(actor=wei, channel="page") == 0
+    assert AuditEntry.objects.filter(note__startswith="按台账就业意愿").count() == 1
     # 隆安县's worker waits for 隆安县's clerk.
     assert seekers_from_ledger(actor=huang, channel="page") == 1
 
