@@ -60,15 +60,19 @@ def _assisted_on(person: Person, day: dt.date) -> bool:
 
 
 def seeker_refresh(seeker: Seeker, on: dt.date | None = None) -> Seeker:
-    """Recompute `assisted` (the household's category on `on`) and `priority` (a
-    technical-school graduate of an assisted household, 001 四（八）); saved if changed."""
+    """Recompute `assisted` (the household's category on `on`), `priority` (a
+    technical-school graduate of an assisted household, 001 四（八）) and the county (the
+    person's, should they have moved); saved if changed."""
     day = on or timezone.localdate()
     assisted = _assisted_on(seeker.person, day)
     priority = assisted and seeker.graduated_on is not None
-    if (assisted, priority) != (seeker.assisted, seeker.priority):
-        seeker.assisted, seeker.priority = assisted, priority
+    # The county follows the person's moves in the ledger: the bureau that follows them
+    # up is the one of where they live now.
+    county = seeker.person.county_id
+    if (assisted, priority, county) != (seeker.assisted, seeker.priority, seeker.county_id):
+        seeker.assisted, seeker.priority, seeker.county_id = assisted, priority, county
         seeker.updated_at = timezone.now()
-        seeker.save(update_fields=["assisted", "priority", "updated_at"])
+        seeker.save(update_fields=["assisted", "priority", "county", "updated_at"])
     return seeker
 
 
@@ -384,6 +388,8 @@ def seekers_from_ledger(*, actor: User, channel: str, on: dt.date | None = None)
         )
         for p in people.iterator(chunk_size=2000)
     ]
+    if not rows:
+        return 0
     Seeker.objects.bulk_create(rows, batch_size=500)
     audit(
         actor=actor,

@@ -75,9 +75,13 @@ def test_a_clerk_registers_a_seeker_and_records_a_status(
         expect(page.locator("#seeker-summary")).not_to_contain_text(worker.id_number)
         if viewport:
             fits(page)
-        # The person page now links the record with its status.
+        # The person page now links the record with its status; the list shows it too.
         page.goto(f"/people/{worker.pk}/")
         expect(page.locator("#person-seeker-status")).to_have_text("区外就业")
+        page.goto("/employment/seekers/?status=employed")
+        expect(page.locator("#seekers tbody tr", has_text="蓝海燕")).to_contain_text("区外就业")
+        if viewport:
+            fits(page)
         context.close()
 
 

@@ -103,6 +103,7 @@ def test_the_ledger_job_intents_become_seekers_once_in_one_entry(wei, huang, per
     entry = AuditEntry.objects.filter(note__startswith="按台账就业意愿").get()
     assert entry.changes["count"] == [None, 2]
     assert seekers_from_ledger(actor=wei, channel="page") == 0
+    assert AuditEntry.objects.filter(note__startswith="按台账就业意愿").count() == 1
     # 隆安县's worker waits for 隆安县's clerk.
     assert seekers_from_ledger(actor=huang, channel="page") == 1
 
@@ -164,3 +165,15 @@ def test_a_status_is_refused_for_a_future_day_or_without_its_means(wei, huang, w
     assert "确认方式" in caught.value.message_dict["confirmed_by"][0]
     with pytest.raises(PermissionDenied):
         record(huang, seeker, EmploymentStatus.LOCAL, TODAY)
+
+
+def test_a_refresh_follows_the_person_to_a_new_county(wei, huang, worker):
+    from skillaid.employment.seekers import seeker_refresh
+
+    seeker = register(wei, worker)
+    worker.county_id = LONGAN
+    worker.save(update_fields=["county"])
+    seeker_refresh(Seeker.objects.get(pk=seeker.pk))
+    assert Seeker.objects.get(pk=seeker.pk).county_id == LONGAN
+    assert seekers_visible_to(huang).filter(pk=seeker.pk).exists()
+    assert not seekers_visible_to(wei).filter(pk=seeker.pk).exists()
