@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from skillaid.accounts.calendar_api import router as calendar_router
+from skillaid.accounts.middleware import employer_api_refusal
 from skillaid.accounts.models import (
     READ_METHODS,
     TERMINAL_ROUTES,
@@ -55,7 +56,9 @@ class TokenAuth(HttpBearer):
             return None
         use = user.token_use
         route = _route(request)
-        refusal = scope_refusal(use.scope, request.method or "", route)
+        refusal = scope_refusal(use.scope, request.method or "", route) or (
+            employer_api_refusal(user, request.path_info)
+        )
         if refusal:
             raise HttpError(403, refusal)
         request.user = user

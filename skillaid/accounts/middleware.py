@@ -71,9 +71,32 @@ def person_pages_register(*names: str, home: str | None = None) -> None:
 # The pages an employer's or an agency's account (Role.EMPLOYER, Role.AGENCY) may open,
 # the same way: an allow-list the employment app fills from its ready()
 # (employer_pages_register), with the API paths under the prefixes it names.
-EMPLOYER_PATHS: set[str] = {"login", "logout", "logout_everywhere", "password_change"}
+EMPLOYER_PATHS: set[str] = {
+    "login",
+    "logout",
+    "logout_everywhere",
+    "password_change",
+    # Their own account: its second factor and its API tokens (a unit's system posts jobs
+    # through the employment API; api.TokenAuth keeps such a token to those paths).
+    "account",
+    "otp_enrol",
+    "otp_verify",
+    "recovery_codes",
+    "tokens",
+    "token_revoke",
+}
 EMPLOYER_API_PREFIXES: list[str] = []
 _EMPLOYER_HOME: list[str] = []
+
+
+def employer_api_refusal(user, path: str) -> str:  # noqa: ANN001
+    """Why an employer's or agency's account may not call the API at `path` ('' if it
+    may): only the paths under the employment prefixes are theirs."""
+    if user.role not in (Role.EMPLOYER, Role.AGENCY):
+        return ""
+    if any(path.startswith(prefix) for prefix in EMPLOYER_API_PREFIXES):
+        return ""
+    return "用人单位和人力资源服务机构账户只能使用就业服务接口"
 
 
 def employer_pages_register(
@@ -162,11 +185,8 @@ class AccountGateMiddleware:
         for the home page, the API under the employment prefixes, a refusal otherwise."""
         path = request.path_info
         if path.startswith("/api/"):
-            if any(path.startswith(prefix) for prefix in EMPLOYER_API_PREFIXES):
-                return None
-            return JsonResponse(
-                {"detail": "用人单位和人力资源服务机构账户只能使用就业服务接口"}, status=403
-            )
+            refusal = employer_api_refusal(request.user, path)
+            return JsonResponse({"detail": refusal}, status=403) if refusal else None
         if name == "home" and _EMPLOYER_HOME:
             return HttpResponseRedirect(reverse(_EMPLOYER_HOME[0]))
         if name is None:

@@ -44,10 +44,6 @@ def token_issue(
     elif user.role == Role.PERSON:
         # A person's own account reads its own record on the pages; the API is for systems.
         errors["__all__"] = "本人账户不能签发接口令牌"
-    elif user.role in (Role.EMPLOYER, Role.AGENCY):
-        # An outside organisation works on its own pages (and the employment API while
-        # signed in); a token would carry it past the pages' allow-list.
-        errors["__all__"] = "用人单位和人力资源服务机构账户不能签发接口令牌"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -408,7 +408,7 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
     rows = Placement.objects.select_related("seeker__person", "employer", "agency", "county")
     if not (can(user, "placement.record") or can(user, "seeker.read")):
         return rows.none()
-    return Scope.of(user).filter(rows, region="county_id", employer="employer_id|agency_id")
+    return Scope.of(user).filter(rows, region="county__code", employer="employer_id|agency_id")
 
 
 def placement_for(user: User, pk: object) -> Placement:

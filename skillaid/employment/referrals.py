@@ -107,7 +107,7 @@ def seekers_in_scope(user: User) -> QuerySet[Seeker]:
     """The seekers of the user's counties (none for a role that may not read them)."""
     if not can(user, "seeker.read"):
         return Seeker.objects.none()
-    return Scope.of(user).filter(Seeker.objects.all(), region="county_id")
+    return Scope.of(user).filter(Seeker.objects.all(), region="county__code")
 
 
 def seeker_for(user: User, pk: int) -> Seeker:
@@ -130,7 +130,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if not can(user, "referral.outcome") and not can(user, "seeker.read"):
         return Referral.objects.none()
     return Scope.of(user).filter(
-        Referral.objects.all(), region="county_id", employer="employer_id|posting__agency_id"
+        Referral.objects.all(), region="county__code", employer="employer_id|posting__agency_id"
     )
 
 

@@ -2,7 +2,10 @@
 
 from django.urls import include, path
 
+from .views_index import employment_index
+
 urlpatterns = [
+    path("", employment_index, name="employment"),
     path("", include("skillaid.employment.urls_seekers")),
     path("", include("skillaid.employment.urls_postings")),
     path("", include("skillaid.employment.urls_referrals")),

@@ -214,7 +214,7 @@ def agency_claims(request: HttpRequest) -> HttpResponse:
     scope = Scope.of(request.user)
     claims = scope.filter(
         Claim.objects.filter(kind=ClaimKind.AGENCY_SERVICE).select_related("county"),
-        region="county_id",
+        region="county__code",
     ).order_by("-period_from", "-id")[:200]
     waiting = (
         placements_visible_to(request.user)

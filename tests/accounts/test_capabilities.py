@@ -97,6 +97,32 @@ for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
     EXPECTED[_role] |= _MATCHING
 EXPECTED[Role.PROVINCE_REVIEWER] |= {"matching.exchange_key"}
 EXPECTED[Role.SCHOOL_OFFICER] |= {"matching.feedback"}
+# Employment services: the county bureau registers, refers, follows up and confirms the
+# placements; the city and province read (and keep employers and fairs); employers and
+# agencies keep their own unit, postings, answers and placements; schools read the funnel.
+_EMPLOYMENT_READS = {
+    "seeker.read",
+    "employer.read",
+    "employer.edit",
+    "employer.account",
+    "posting.read",
+    "posting.edit",
+    "fair.edit",
+    "funnel.read",
+}
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= _EMPLOYMENT_READS
+EXPECTED[Role.COUNTY_CLERK] |= {
+    "seeker.edit",
+    "referral.record",
+    "referral.outcome",
+    "placement.record",
+    "placement.confirm",
+}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"funnel.read"}
+_UNIT = {"employer.edit", "posting.read", "posting.edit", "referral.outcome", "placement.record"}
+EXPECTED[Role.EMPLOYER] = set(_UNIT)
+EXPECTED[Role.AGENCY] = set(_UNIT)
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -1,12 +1,12 @@
 """Who sees which seekers and units: a county's seekers stay in the county (404 on the
 page and the API elsewhere); an employer's or agency's own account sees its own unit and
-nothing else, never the ledger nor the other APIs, never gets a token, and is never made
+nothing else, never the ledger nor the other APIs (its token reaches the employment API
+only), and is never made
 on the users page."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from skillaid.accounts.models import ApiToken, Role, User
 from skillaid.accounts.tokens import token_issue
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user) -> dict:  # noqa: ANN001
-    """A token made directly: the API takes no sessions. (A unit's account can never be
-    issued one through token_issue; made here, it shows the selectors keep it to its own.)"""
+    """A token made directly: the API takes no sessions."""
     _, token = ApiToken.issue(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
@@ -104,10 +103,21 @@ def test_a_unit_s_account_changes_its_contacts_on_its_page(client, employer_user
     assert patch.status_code == 422 and "由所在地人社部门修改" in str(patch.json())
 
 
-def test_no_token_for_a_unit_s_account(zhou, employer_user, agency_user):
+def test_a_unit_s_token_reaches_the_employment_api_and_nothing_else(
+    client, zhou, employer_user, agency_user
+):
+    """A unit's own system may post jobs through the API: its token is issued like anyone's,
+    and reaches the employment paths only (the ledger, people and classes answer 403)."""
     for user in (employer_user, agency_user):
-        with pytest.raises(ValidationError, match="不能签发接口令牌"):
-            token_issue(actor=zhou, user=user, name="对接", scope="read", days=30, channel="page")
+        _, token = token_issue(
+            actor=zhou, user=user, name="对接", scope="read", days=30, channel="page"
+        )
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        assert client.get("/api/employment/employers", **auth).status_code == 200
+        for path in ("/api/people", "/api/classes", "/api/certificates"):
+            answer = client.get(path, **auth)
+            assert answer.status_code == 403, path
+            assert "只能使用就业服务接口" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize("role", [Role.EMPLOYER, Role.AGENCY])

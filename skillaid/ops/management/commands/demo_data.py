@@ -193,6 +193,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo registry compared, its near matches wait for review: {snapshot}"
             )
+        from skillaid.ops.demo_employment import ensure_demo_employment
+
+        if ensure_demo_employment(demo_password()):
+            self.stdout.write(
+                "demo employment services: employers, an agency and a 帮扶车间 (logins "
+                "employer_jiangong and agency_guicai), postings of a fair, 马山县's job "
+                "seekers with their follow-ups and referrals, a placement to confirm"
+            )
         person = ensure_demo_trainee(demo_password())
         if person is not None:
             self.stdout.write(

@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from skillaid.accounts.keys import id_key_at_start
-from skillaid.accounts.models import Role
+from skillaid.accounts.models import Role, User
 from skillaid.accounts.tasks import purge_files_task
 from skillaid.ops.demo_classes import demo_trainee
+from skillaid.ops.demo_employment import UNIT_LOGINS
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -93,6 +94,11 @@ class Command(BaseCommand):
         id_key_at_start(self.stderr)
         threads = threads or default_threads(connection.vendor)
         trainee = demo_trainee()
+        unit_logins = [
+            (username, label)
+            for username, label in UNIT_LOGINS
+            if User.objects.filter(username=username).exists()
+        ]
         connection.close()
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
@@ -106,6 +112,8 @@ class Command(BaseCommand):
         for username, full_name, role, _region in DEMO_USERS:
             code = "  + 6-digit code: skillaid otp-code " + username if role in CODE_ROLES else ""
             self.stdout.write(f"  {username:<18} {full_name}{code}")
+        for username, label in unit_logins:
+            self.stdout.write(f"  {username:<18} {label}")
         if trainee is not None:
             self.stdout.write(
                 f"  {trainee.id_number}  {trainee.name}, a trainee (本人): types the ID number"
