@@ -40,7 +40,7 @@ TIER_POINTS = 100
 PLACE_POINTS = 20
 WAGE_POINTS = 10
 # Open postings of one occupation read for a page, beyond those in the seeker's county.
-POOL = 200
+POOL = 100
 
 PLACE_REASONS = {
     Place.LOCAL: "工作地在本县",
