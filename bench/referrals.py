@@ -589,6 +589,8 @@ def main() -> None:
             "seekers": args.seekers,
             "open_postings": args.postings,
             "sampled_seekers": SAMPLE,
+            # How busy the machine was (other work on its two cores stretches wall time).
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             **loaded,
         }
         print(

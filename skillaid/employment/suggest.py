@@ -40,7 +40,7 @@ TIER_POINTS = 100
 PLACE_POINTS = 20
 WAGE_POINTS = 10
 # Open postings of one occupation read for a page, beyond those in the seeker's county.
-POOL = 200
+POOL = 100
 
 PLACE_REASONS = {
     Place.LOCAL: "工作地在本县",
@@ -130,7 +130,8 @@ def occupations_of(seeker: Seeker) -> tuple[dict[int, str], dict[int, str], set[
     ):
         if occupation_id is not None and occupation_id not in trained:
             trained[occupation_id] = f"参加过{name}培训"
-    wanted = set(seeker.occupations.values_list("id", flat=True)) if seeker.pk else set()
+    # Through .all(): a page that prefetched the seeker's occupations reads them again free.
+    wanted = {o.pk for o in seeker.occupations.all()} if seeker.pk else set()
     return certified, trained, wanted
 
 
@@ -149,12 +150,12 @@ def suggestions(seeker: Seeker, *, on: dt.date, limit: int = 20) -> list[Suggest
     county = seeker.county_id
     places = wanted_places(seeker)
     wage_min = seeker.wage_min
-    referred = list(Referral.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
+    referred = Referral.objects.filter(seeker=seeker).values("posting_id")
     columns = ("id", "occupation_id", "region_id", "wage_max", "valid_from")
     candidates: dict[int, _Candidate] = {}
 
     def read(rows, tier_of: dict[int, int], by: tuple[str, ...], cap: int) -> None:  # noqa: ANN001
-        rows = rows.exclude(pk__in=referred) if referred else rows
+        rows = rows.exclude(pk__in=referred)
         for pid, occupation, region, wage_max, valid_from in rows.order_by(*by).values_list(
             *columns
         )[:cap]:

@@ -203,3 +203,20 @@ def test_the_api_round_trip(referral_rule, client, wei, huang, seeker):
     assert (
         client.get(f"/api/employment/seekers/{seeker.pk}/suggestions", **outside).status_code == 404
     )
+
+
+def test_the_sections_on_the_seeker_and_employer_pages(referral_rule, rf, wei, huang, seeker):
+    from skillaid.accounts.sections import sections
+
+    unit = f.employer("马山县食品厂", region=MASHAN)
+    referral_record(actor=wei, channel="page", seeker=seeker, posting=f.posting(unit), on=ON)
+    request = rf.get("/")
+    request.user = wei
+    (html,) = [s for s in sections("seeker_detail", request, seeker) if "seeker-referrals" in s]
+    assert "本轮已推荐 <strong>1</strong> 个岗位" in html and "尚需推荐 2 个" in html
+    assert reverse("employment_suggestions", args=[seeker.pk]) in html
+    request.user = huang
+    assert not [s for s in sections("seeker_detail", request, seeker) if "seeker-referrals" in s]
+    request.user = account("shipin", unit)
+    (html,) = [s for s in sections("employer_home", request, unit) if "employer-referrals" in s]
+    assert "待本单位反馈的推荐（1）" in html and seeker.person.id_masked in html
