@@ -22,9 +22,9 @@ from .referrals import (
     referral_list,
     referral_outcome,
     referral_record,
-    seeker_for,
     short_of_referrals,
 )
+from .selectors_seekers import seeker_for
 from .suggest import suggestions
 
 router = Router(tags=["就业服务"])

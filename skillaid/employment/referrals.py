@@ -41,6 +41,7 @@ from .models import (
 )
 from .postings import postings_open
 from .seekers import status_record
+from .selectors_seekers import seekers_visible_to
 from .suggest import place_of
 
 RULE = "gx-limit-referrals-per-worker"
@@ -103,27 +104,6 @@ def rule_text(minimum: int | None, version: PolicyRuleVersion | None) -> str:
 # --- selectors --------------------------------------------------------------------------------
 
 
-def seekers_in_scope(user: User) -> QuerySet[Seeker]:
-    """The seekers of the user's counties (none for a role that may not read them)."""
-    if not can(user, "seeker.read"):
-        return Seeker.objects.none()
-    return Scope.of(user).filter(Seeker.objects.all(), region="county__code")
-
-
-def seeker_for(user: User, pk: int) -> Seeker:
-    """One seeker in the user's scope, or 404 (the same answer as a missing one)."""
-    seeker = (
-        seekers_in_scope(user)
-        .select_related("person", "county")
-        .prefetch_related("occupations")
-        .filter(pk=pk)
-        .first()
-    )
-    if seeker is None:
-        raise Http404("求职登记不存在")
-    return seeker
-
-
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Referrals of the user's counties; an employer's or agency's own account sees the
     referrals made to it (its own postings and those it posted for an employer)."""
@@ -183,7 +163,7 @@ def short_of_referrals(user: User, *, on: dt.date) -> QuerySet[Seeker]:
     since then than their county's rule asks. Each row carries `minimum` and `needed`;
     technical-school graduates of assisted households (`priority`) come first (001 四（八）).
     Counties without the rule are not listed (they have no minimum)."""
-    rows = seekers_in_scope(user)
+    rows = seekers_visible_to(user)
     prefix = Scope.of(user).region_prefix or ""
     if len(prefix) == 6:  # a county's own clerk: the one county
         counties = [prefix]

@@ -30,9 +30,9 @@ from .referrals import (
     referral_outcome,
     referral_record,
     rule_text,
-    seeker_for,
     short_of_referrals,
 )
+from .selectors_seekers import seeker_for
 from .suggest import suggestions
 
 
