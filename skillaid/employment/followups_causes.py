@@ -23,8 +23,8 @@ from skillaid.students.models import JobOutcome
 from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
 
 from .followups import add_months, followup_open
-from .models import FollowUp, FollowUpCause, Seeker, SeekerSource
-from .seekers import _assisted_on, seeker_ensure, seeker_refresh
+from .models import FollowUp, FollowUpCause, Referral, Seeker, SeekerSource
+from .seekers import assisted_on, seeker_ensure, seeker_refresh
 
 # How far back the sync looks for closed classes: their trainees are still within the
 # three months of their follow-up, or just past it (overdue, and still worth a visit).
@@ -35,8 +35,12 @@ def _round_from(seeker: Seeker, field: str, day: dt.date) -> None:
     """`seeker.<field>` (trained_on, graduated_on) moved on to `day` if later, which starts
     a new round of referrals (the three-referral rule counts since then)."""
     if getattr(seeker, field) is None or getattr(seeker, field) < day:
+        # Counted again rather than zeroed: a class is often closed days after its last
+        # day, and referrals made in between belong to the new round. The row is locked
+        # so that a referral recorded meanwhile is neither lost nor counted twice.
+        Seeker.objects.select_for_update().filter(pk=seeker.pk).values_list("pk").first()
         setattr(seeker, field, day)
-        seeker.referrals = 0
+        seeker.referrals = Referral.objects.filter(seeker=seeker, referred_on__gte=day).count()
         seeker.updated_at = timezone.now()
         seeker.save(update_fields=[field, "referrals", "updated_at"])
 
@@ -60,7 +64,7 @@ def class_followups(training_class: TrainingClass, *, actor: User | None, channe
     )
     count = 0
     for e in lines:
-        if e.person_id not in seekers and not _assisted_on(e.person, end):
+        if e.person_id not in seekers and not assisted_on(e.person, end):
             continue
         seeker = seeker_ensure(
             person=e.person, source=SeekerSource.TRAINING, on=end, actor=actor, channel=channel

@@ -31,6 +31,7 @@ from skillaid.accounts.models import Role, User, audit_changes
 from skillaid.accounts.scope import Scope
 from skillaid.catalogue.models import OCCUPATION_CODE, Occupation
 from skillaid.lib import dates, uscc
+from skillaid.lib.ints import parse_id
 from skillaid.lib.money import parse_yuan
 from skillaid.people import fields
 from skillaid.regions.models import Region, code_prefix
@@ -523,7 +524,7 @@ def posting_list(user: User, *, filters: PostingFilters | None = None) -> QueryS
         rows = rows & postings_open(f.day())
     if f.occupation:
         if f.occupation.isdigit():
-            rows = rows.filter(occupation_id=int(f.occupation))
+            rows = rows.filter(occupation_id=parse_id(f.occupation) or 0)
         else:
             rows = rows.filter(occupation__code=f.occupation)
     if f.campaign:

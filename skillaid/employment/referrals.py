@@ -23,6 +23,7 @@ from django.utils import timezone
 from skillaid.accounts.capabilities import CAPABILITIES, can, require
 from skillaid.accounts.models import Action, Role, User, audit
 from skillaid.accounts.scope import Scope
+from skillaid.lib.ints import parse_id
 from skillaid.regions.models import Region
 from skillaid.subsidies.models import PolicyRuleVersion
 from skillaid.subsidies.rules import RuleBook
@@ -126,7 +127,7 @@ class ReferralFilters:
         seeker = str(data.get("seeker") or "")
         return cls(
             outcome=outcome if outcome in ReferralOutcome.values else "",
-            seeker=int(seeker) if seeker.isdigit() else None,
+            seeker=parse_id(seeker),
             open_only=str(data.get("open") or "") in ("1", "true", "on"),
         )
 

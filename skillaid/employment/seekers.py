@@ -32,7 +32,10 @@ from skillaid.regions.models import Region
 from .models import (
     ConfirmedBy,
     EmploymentStatus,
+    FollowUp,
     Place,
+    Referral,
+    ReferralOutcome,
     Seeker,
     SeekerSource,
     StatusRecord,
@@ -47,8 +50,11 @@ from .selectors_seekers import (  # noqa: F401
     seekers_visible_to,
 )
 
+# Referrals still waiting for an answer (a later outcome ends them).
+OPEN_OUTCOMES = (ReferralOutcome.PENDING, ReferralOutcome.INTERVIEW)
 
-def _assisted_on(person: Person, day: dt.date) -> bool:
+
+def assisted_on(person: Person, day: dt.date) -> bool:
     household = person.household
     if household is None:
         return False
@@ -64,12 +70,20 @@ def seeker_refresh(seeker: Seeker, on: dt.date | None = None) -> Seeker:
     technical-school graduate of an assisted household, 001 四（八）) and the county (the
     person's, should they have moved); saved if changed."""
     day = on or timezone.localdate()
-    assisted = _assisted_on(seeker.person, day)
+    assisted = assisted_on(seeker.person, day)
     priority = assisted and seeker.graduated_on is not None
     # The county follows the person's moves in the ledger: the bureau that follows them
     # up is the one of where they live now.
     county = seeker.person.county_id
     if (assisted, priority, county) != (seeker.assisted, seeker.priority, seeker.county_id):
+        if county != seeker.county_id:
+            # What is still to do moves with them: the open follow-ups and the referrals
+            # still waiting for an answer go to the new county's work lists (done ones
+            # stay the record of the county that did them).
+            FollowUp.objects.filter(seeker=seeker, done_on__isnull=True).update(county_id=county)
+            Referral.objects.filter(seeker=seeker, outcome__in=OPEN_OUTCOMES).update(
+                county_id=county
+            )
         seeker.assisted, seeker.priority, seeker.county_id = assisted, priority, county
         seeker.updated_at = timezone.now()
         seeker.save(update_fields=["assisted", "priority", "county", "updated_at"])
@@ -381,7 +395,7 @@ def seekers_from_ledger(*, actor: User, channel: str, on: dt.date | None = None)
             registered_on=day,
             source=SeekerSource.LEDGER,
             status=EmploymentStatus.UNKNOWN,
-            assisted=_assisted_on(p, day),
+            assisted=assisted_on(p, day),
             created_by=actor,
             created_at=now,
             updated_at=now,
