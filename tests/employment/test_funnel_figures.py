@@ -112,3 +112,8 @@ def test_bad_filters_are_said_in_chinese():
     f = FunnelFilters.parse({"by": "x", "from": "2026-13-01", "until": "2025-12-01"})
     assert set(f.errors) == {"by", "from", "until"}
     assert "不是日期" in f.errors["from"]
+
+
+def test_a_period_over_five_years_is_refused_saying_why():
+    f = FunnelFilters.parse({"from": "2020-01-01", "until": "2026-11-18"})
+    assert "不能超过5年" in f.errors["from"]
