@@ -71,6 +71,7 @@ WINDOW = dt.timedelta(days=31)
 # The longest period asked at once: each distinct class end in it is a branch of the CASE
 # that gives each line its measure day.
 MAX_PERIOD = dt.timedelta(days=5 * 366)
+LEAF = 4
 
 FIGURES = {
     "trained": "培训结业",
@@ -189,11 +190,24 @@ def funnel_lines(
     )
     ends = sorted(set(rows.order_by().values_list("training_class__end_on", flat=True).distinct()))
 
-    def by_end(offset: dt.timedelta) -> Case | Value:
-        if not ends:
+    def by_end(offset: dt.timedelta, part: list[dt.date] | None = None) -> Case | Value:
+        # A balanced tree of CASEs: a line finds its class end in about log2(n) comparisons
+        # rather than n/2 (a flat CASE over a year's ends cost seconds at 100,000 lines).
+        part = ends if part is None else part
+        if not part:
             return Value(None, output_field=DateField())
+        if len(part) <= LEAF:
+            return Case(
+                *[
+                    When(training_class__end_on=e, then=Value(measure_day(e) + offset))
+                    for e in part
+                ],
+                output_field=DateField(),
+            )
+        mid = len(part) // 2
         return Case(
-            *[When(training_class__end_on=e, then=Value(measure_day(e) + offset)) for e in ends],
+            When(training_class__end_on__lt=part[mid], then=by_end(offset, part[:mid])),
+            default=by_end(offset, part[mid:]),
             output_field=DateField(),
         )
 
