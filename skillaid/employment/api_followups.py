@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Channel
@@ -140,14 +140,20 @@ class FunnelOut(Schema):
     total: FunnelRowOut
 
 
+class FunnelQuery(Schema):
+    by: str = "county"
+    start: str = Field("", alias="from")
+    until: str = ""
+
+
 @router.get(
     "/funnel",
     response=FunnelOut,
     summary="Trained, referred, hired and still employed at three months, by county, school, class or occupation",
 )
-def read_funnel(request: HttpRequest, by: str = "county", until: str = ""):  # noqa: ANN201
+def read_funnel(request: HttpRequest, query: Query[FunnelQuery]):  # noqa: ANN201
     require(request.user, "funnel.read")
-    filters = FunnelFilters.parse({"by": by, "from": request.GET.get("from", ""), "until": until})
+    filters = FunnelFilters.parse({"by": query.by, "from": query.start, "until": query.until})
     if filters.errors:
         raise ValidationError(filters.errors)
     rows = funnel(request.user, filters=filters)

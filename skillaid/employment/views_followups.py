@@ -23,9 +23,11 @@ from .models import EmploymentStatus
 
 
 def _region_rule(user, today):  # noqa: ANN001, ANN202
-    """The follow-up period where the user works (a bureau's region, or the province)."""
-    region = user.region_id or "450000"
-    return followup_months(region, today)
+    """The follow-up period where the user works, (None, None) without a rule there; an
+    administrator, of no region, is told nothing (each county has its own answer)."""
+    if not user.region_id:
+        return None, None
+    return followup_months(user.region_id, today)
 
 
 @login_required
@@ -56,6 +58,7 @@ def followups_page(request: HttpRequest) -> HttpResponse:
             "months": months,
             "rule": rule,
             "can_record": can(request.user, "seeker.edit"),
+            "rule_read": bool(request.user.region_id),
         },
     )
 

@@ -27,6 +27,7 @@ from .funnel import (
     funnel,
     funnel_people,
     funnel_total,
+    without_jit,
 )
 
 FIGURE_LABELS = {**FIGURES, MEASURED: "已满三个月"}
@@ -117,23 +118,27 @@ def funnel_people_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "funnel.read")
     filters = FunnelFilters.parse(request.GET)
     rows = funnel_people(request.user, filters=filters)
-    group = _group_name(filters, rows)
+    with without_jit():
+        group = _group_name(filters, rows)
     figure = FIGURE_LABELS[filters.figure]
     if request.GET.get("format") == "xlsx":
-        return download(
-            request,
-            PEOPLE_HEADERS,
-            (people_row(e) for e in rows.iterator(chunk_size=2000)),
-            subject="培训就业情况名单",
-            object_type=Enrolment,
-            filters={
-                "分组": GROUPING_LABELS[filters.by],
-                "组": group,
-                "人数类别": figure,
-                "结业日期": f"{filters.start:%Y-%m-%d}至{filters.until:%Y-%m-%d}",
-            },
-        )
-    page = Paginator(rows, settings.SKILLAID_PAGE_SIZE).get_page(request.GET.get("page"))
+        with without_jit():
+            return download(
+                request,
+                PEOPLE_HEADERS,
+                (people_row(e) for e in rows.iterator(chunk_size=2000)),
+                subject="培训就业情况名单",
+                object_type=Enrolment,
+                filters={
+                    "分组": GROUPING_LABELS[filters.by],
+                    "组": group,
+                    "人数类别": figure,
+                    "结业日期": f"{filters.start:%Y-%m-%d}至{filters.until:%Y-%m-%d}",
+                },
+            )
+    with without_jit():
+        page = Paginator(rows, settings.SKILLAID_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
     return render(
         request,
         "employment/funnel/people.html",

@@ -7,7 +7,7 @@ import calendar
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skillaid.employment.followups import followup_due_on, followup_months
@@ -30,6 +30,7 @@ def test_three_months_land_on_the_right_day(start, due):
     assert followup_due_on(start, 3) == due
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)),
     months=st.integers(min_value=1, max_value=24),

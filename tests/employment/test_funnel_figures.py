@@ -17,8 +17,10 @@ from skillaid.employment.funnel import (
     funnel_total,
     measured_until,
 )
+from skillaid.employment.models import Placement
 from tests.conftest import LONGAN, MASHAN
-from tests.employment import fixtures_followups
+from tests.employment import factories, fixtures_followups
+from tests.employment.fixtures_followups import closed_class_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +114,50 @@ def test_bad_filters_are_said_in_chinese():
     f = FunnelFilters.parse({"by": "x", "from": "2026-13-01", "until": "2025-12-01"})
     assert set(f.errors) == {"by", "from", "until"}
     assert "不是日期" in f.errors["from"]
+
+
+def test_a_period_over_five_years_is_refused_saying_why():
+    f = FunnelFilters.parse({"from": "2020-01-01", "until": "2026-11-18"})
+    assert "不能超过5年" in f.errors["from"]
+
+
+def test_each_class_is_measured_on_its_own_day(liang, lu, occupation, person_factory):
+    """Nine classes with nine ends (month ends among them): a placement starting on each
+    class's own measure day counts, one starting a day later does not."""
+    from skillaid.employment.funnel import measure_day
+
+    ends = [
+        dt.date(2026, 1, 31),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 15),
+        dt.date(2026, 3, 31),
+        dt.date(2026, 4, 30),
+        dt.date(2026, 5, 29),
+        dt.date(2026, 5, 31),
+        dt.date(2026, 6, 1),
+        dt.date(2026, 7, 31),
+    ]
+    employer = factories.employer()
+    for i, end in enumerate(ends):
+        on_day, late = person_factory(name=f"准{i}"), person_factory(name=f"迟{i}")
+        closed_class_rows(
+            lu.institution, occupation, end_on=end, county=MASHAN, lines={on_day: True, late: True}
+        )
+        for person, start in (
+            (on_day, measure_day(end)),
+            (late, measure_day(end) + dt.timedelta(1)),
+        ):
+            Placement.objects.create(
+                seeker=factories.seeker(person),
+                county_id=MASHAN,
+                employer=employer,
+                contract_start=start,
+                open_ended=True,
+            )
+    filters = FunnelFilters.parse({"by": "class", **PERIOD})
+    rows = funnel(liang, filters=filters, on=TODAY)
+    assert [(r.end_on, r.measured, r.still) for r in rows] == [(end, 2, 1) for end in ends]
+    still = funnel_people(
+        liang, filters=FunnelFilters.parse({"figure": "still", **PERIOD}), on=TODAY
+    )
+    assert sorted(e.person.name for e in still) == sorted(f"准{i}" for i in range(9))
