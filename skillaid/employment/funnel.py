@@ -62,6 +62,7 @@ from django.utils import timezone
 from skillaid.accounts.capabilities import can
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
+from skillaid.lib.ints import parse_id
 from skillaid.training.models import Completion, Enrolment
 
 from .followups import add_months
@@ -358,7 +359,13 @@ def funnel_people(
     rows = funnel_lines(user, start=filters.start, until=filters.until, on=on)
     if filters.key:
         key, _ = GROUPINGS[filters.by]
-        rows = rows.filter(**{key: filters.key})
+        value: object = filters.key
+        if key.endswith("_id") and key != "person__county_id":
+            # A school, class or occupation by its id: anything else is no group at all.
+            value = parse_id(filters.key)
+            if value is None:
+                return rows.none()
+        rows = rows.filter(**{key: value})
     if filters.figure != "trained":
         rows = rows.filter(**{filters.figure: True})
     return rows.select_related(
