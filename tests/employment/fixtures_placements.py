@@ -107,7 +107,9 @@ def paid_until(start: str, months: int) -> str:
     """The day `months` whole months of insurance from `start` are paid until."""
     if not months:
         return ""
-    return (add_months(dt.date.fromisoformat(start), int(months)) - dt.timedelta(days=1)).isoformat()
+    return (
+        add_months(dt.date.fromisoformat(start), int(months)) - dt.timedelta(days=1)
+    ).isoformat()
 
 
 def report(actor, person, employer, *, start="2026-03-01", end="2026-12-31", months=3, **extra):

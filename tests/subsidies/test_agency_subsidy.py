@@ -106,7 +106,9 @@ def test_a_placement_gets_one_line_and_a_second_job_within_six_months_is_refused
         second = report(other_agent.user, worker, firm, start="2026-08-31", end="2027-06-30")
         _, two = confirm(mo, second)
         assert two.line.status == LineStatus.REFUSED and two.line.blocked_by_id == one.line.pk
-        assert f"第{one.line.pk}号补贴明细" in two.line.reason and two.line.amount == Decimal("0.00")
+        assert f"第{one.line.pk}号补贴明细" in two.line.reason and two.line.amount == Decimal(
+            "0.00"
+        )
         assert "前6个月内" in two.line.reason
         # From 2026-09-01 (the first's six months over): a new job, a new subsidy.
         third = report(other_agent.user, worker, firm, start="2026-09-01", end="2027-06-30")
