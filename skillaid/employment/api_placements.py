@@ -20,7 +20,9 @@ from .placements import (
     placement_end,
     placement_for,
     placement_list,
+    placement_reassess,
     placement_record,
+    sees_subsidy,
     subsidy_of,
 )
 
@@ -79,13 +81,17 @@ class SubsidyOut(Schema):
 
 
 class PlacementDetailOut(PlacementOut):
-    subsidy: SubsidyOut
+    subsidy: SubsidyOut | None = None  # None: not the caller's to see (an employer)
 
 
-def detail(p: Placement) -> PlacementDetailOut:
+def detail(p: Placement, user) -> PlacementDetailOut:  # noqa: ANN001
+    if not sees_subsidy(user, p):
+        return PlacementDetailOut(**PlacementOut.of(p).dict(), subsidy=None)
     line, why = subsidy_of(p)
     subsidy = (
-        SubsidyOut(line=line.pk, claim=line.claim_id, status=line.status, amount=line.amount)
+        SubsidyOut(
+            line=line.pk, claim=line.claim_id, status=line.status, amount=line.amount, reasons=why
+        )
         if line is not None
         else SubsidyOut(reasons=why)
     )
@@ -119,7 +125,7 @@ class PlacementIn(Schema):
     name: str
     employer_uscc: str = ""
     agency_uscc: str = ""
-    referral: int | None = None
+    referral: int | str | None = None
     job: str
     contract_start: dt.date
     contract_end: dt.date | None = None
@@ -132,20 +138,21 @@ class PlacementIn(Schema):
 def record_placement(request: HttpRequest, payload: PlacementIn):  # noqa: ANN201
     data = payload.dict()
     data["open_ended"] = "1" if payload.open_ended else ""
-    data["referral"] = str(payload.referral or "")
+    data["referral"] = "" if payload.referral is None else str(payload.referral)
     p = placement_record(actor=request.user, channel=Channel.API, data=data)
-    return Status(201, detail(placement_for(request.user, p.pk)))
+    return Status(201, detail(placement_for(request.user, p.pk), request.user))
 
 
 @router.get("/placements/{int:pk}", response=PlacementDetailOut, summary="One placement")
 def read_placement(request: HttpRequest, pk: int):  # noqa: ANN201
-    return detail(placement_for(request.user, pk))
+    return detail(placement_for(request.user, pk), request.user)
 
 
 class ConfirmIn(Schema):
     on: dt.date
     means: str
     insured_months: int | None = None
+    insured_until: dt.date | None = None
 
 
 @router.post(
@@ -162,8 +169,9 @@ def confirm_placement(request: HttpRequest, pk: int, payload: ConfirmIn):  # noq
         on=payload.on,
         means=payload.means,
         insured_months=payload.insured_months,
+        insured_until=payload.insured_until,
     )
-    return detail(placement_for(request.user, p.pk))
+    return detail(placement_for(request.user, p.pk), request.user)
 
 
 class EndIn(Schema):
@@ -174,4 +182,15 @@ class EndIn(Schema):
 def end_placement(request: HttpRequest, pk: int, payload: EndIn):  # noqa: ANN201
     p = placement_for(request.user, pk)
     placement_end(actor=request.user, channel=Channel.API, placement=p, ended_on=payload.ended_on)
-    return detail(placement_for(request.user, p.pk))
+    return detail(placement_for(request.user, p.pk), request.user)
+
+
+@router.post(
+    "/placements/{int:pk}/reassess",
+    response=PlacementDetailOut,
+    summary="Ask again for the agency's subsidy line of a confirmed placement without one",
+)
+def reassess_placement(request: HttpRequest, pk: int):  # noqa: ANN201
+    p = placement_for(request.user, pk)
+    placement_reassess(actor=request.user, channel=Channel.API, placement=p)
+    return detail(placement_for(request.user, p.pk), request.user)

@@ -23,7 +23,9 @@ class PlacementForm(forms.Form):
     contract_end = forms.DateField(label="劳动合同终止日期", widget=DATE, required=False)
     open_ended = forms.BooleanField(label="无固定期限劳动合同", required=False)
     insured_months = forms.IntegerField(label="已缴纳社会保险月数", min_value=0, initial=0)
-    insured_until = forms.DateField(label="社保缴纳至", widget=DATE, required=False)
+    insured_until = forms.DateField(
+        label="社保缴纳至（已缴月数大于0时必填）", widget=DATE, required=False
+    )
 
     def __init__(self, *args, role: str = "", **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -38,7 +40,10 @@ class PlacementForm(forms.Form):
 class ConfirmForm(forms.Form):
     on = forms.DateField(label="核实日期", widget=DATE)
     means = forms.ChoiceField(label="核实方式", choices=[(m.value, m.label) for m in CONFIRM_MEANS])
-    insured_months = forms.IntegerField(label="核实的社会保险缴费月数", min_value=0, required=False)
+    insured_months = forms.IntegerField(
+        label="核实的社会保险缴费月数（变更须社保比对）", min_value=0, required=False
+    )
+    insured_until = forms.DateField(label="社保缴纳至", widget=DATE, required=False)
 
 
 class EndForm(forms.Form):

@@ -25,12 +25,15 @@ from .models import Placement
 from .placements import (
     PlacementFilters,
     agencies_in,
+    may_reassess,
     placement_confirm,
     placement_end,
     placement_for,
     placement_list,
+    placement_reassess,
     placement_record,
     placements_visible_to,
+    sees_subsidy,
     subsidy_of,
 )
 
@@ -147,7 +150,11 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     may_end = placement.ended_on is None and can(request.user, "placement.record", placement)
     confirm_form = ConfirmForm(
-        initial={"on": timezone.localdate(), "insured_months": placement.insured_months}
+        initial={
+            "on": timezone.localdate(),
+            "insured_months": placement.insured_months,
+            "insured_until": placement.insured_until,
+        }
     )
     end_form = EndForm()
     if request.method == "POST":
@@ -164,9 +171,22 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         on=c["on"],
                         means=c["means"],
                         insured_months=c.get("insured_months"),
+                        insured_until=c.get("insured_until"),
                     )
                     messages.success(request, "已核实该就业登记")
                     return redirect("employment_placement", placement.pk)
+            elif action == "reassess":
+                result = placement_reassess(
+                    actor=request.user, channel=Channel.PAGE, placement=placement
+                )
+                if result.line is not None:
+                    messages.success(request, "已按核实日有效的补助规则生成补助明细")
+                else:
+                    messages.error(
+                        request,
+                        "重新审核后仍不符合条件：" + "；".join(result.assessment.shortfalls),
+                    )
+                return redirect("employment_placement", placement.pk)
             elif action == "end":
                 end_form = EndForm(request.POST)
                 if end_form.is_valid():
@@ -179,10 +199,14 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "已登记离职")
                     return redirect("employment_placement", placement.pk)
         except ValidationError as exc:
-            apply_errors(confirm_form if action == "confirm" else end_form, exc)
+            if action == "reassess":
+                messages.error(request, "；".join(exc.messages))
+            else:
+                apply_errors(confirm_form if action == "confirm" else end_form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
-    line, why = subsidy_of(placement)
+    show_subsidy = sees_subsidy(request.user, placement)
+    line, why = subsidy_of(placement) if show_subsidy else (None, [])
     if line is not None and _outside(request.user):
         # The agency sees its line's state and amount, not the claim page (bureaus' own).
         claim_link = False
@@ -195,6 +219,8 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "p": placement,
             "line": line,
             "why": why,
+            "show_subsidy": show_subsidy,
+            "may_reassess": show_subsidy and may_reassess(request.user, placement),
             "claim_link": claim_link,
             "may_confirm": may_confirm,
             "own_report": placement.confirmed_on is None

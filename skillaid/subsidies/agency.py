@@ -13,17 +13,33 @@ regions' own (各地自定). So:
   `gx-limit-agency-insurance-months` (3), read for the person's county on the day of
   confirmation. Contract months are counted as calendar months (apprentices.whole_months:
   2026-01-15 to 2026-07-14 is six, to 2026-07-13 five); an open-ended contract (无固定期限)
-  qualifies. The insured months are those the county clerk confirmed (社保比对 or papers).
-  A rule that names household categories takes only a person whose household was of one
-  of them on the contract's first day (as aid.fits does).
+  qualifies. The insured months are those the county clerk confirmed (社保比对 or papers);
+  they can never exceed the whole calendar months from the contract's start to the
+  earliest of the confirmation day, the day the job ended and the day insurance was paid
+  until (`insured_bound`): more cannot have been paid yet, and such a placement gets no line.
+- A placement whose job ended (`ended_on`) is counted against that day: a contract ended
+  before the rule's contract months were reached does not qualify, whatever its term said.
+  When the end is recorded after the line was made and the conditions fail with it,
+  `agency_line_stop` refuses the line if it is not yet in a payment batch (due or held,
+  as aid.aid_lines_stop does; after submission an amount may only fall, which a refusal
+  does); a line already batched, paid or failed is left to the reversal of the payment,
+  and the placement page says so.
+- A rule that names household categories takes only a person whose household was of one
+  of them on the contract's first day (as aid.fits does). A rule that names none takes
+  the assisted households (people.models.ASSISTED: 脱贫户, 监测户): 003 四（十一） is about
+  workers of those households, so a region's rule without categories never pays anyone else.
 - A placement whose conditions are not met gets NO line (not a refused one): nothing was
   claimed for it; `agency_assess` says which condition is short and by how much, and the
   placement page shows that.
 - Each placement gets at most one line (evidence key `agency_key`, placement:<id>), and
   a person earns an agency one subsidy for one job: a placement of the same person (by
-  any agency) whose contract starts within six months of another placement that already
-  has a live line (the two six-month windows overlap) gets a REFUSED line naming that
-  first line, so the county and the agency see why nothing is paid.
+  any agency) whose contract starts within the rule's contract months (6) of another
+  placement that already has a live line (the two windows overlap) gets a REFUSED line
+  naming that first line, so the county and the agency see why nothing is paid.
+- A placement confirmed while no rule was in force is asked again by the county clerk
+  (`employment.placements.placement_reassess`) under the rule in force on the
+  confirmation day: the day the conditions were confirmed decides the money, as for every
+  other placement; a region that sets its amount later dates its rule back to cover it.
 
 The employment app, above this one, confirms the placement and passes the plain facts
 (`PlacementFacts`); this module never imports it. One claim gathers the lines of one
@@ -47,7 +63,7 @@ from django.db import transaction
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 from skillaid.lib.dates import add_months
-from skillaid.people.models import Person
+from skillaid.people.models import ASSISTED, Category, Person
 
 from .apprentices import whole_months
 from .claims import OPEN_STATES, money
@@ -72,8 +88,6 @@ NO_RULE = (
     "本地区尚未设定经营性人力资源服务机构就业创业服务补助标准（003 四（十一）：具体补贴标准由"
     "各地确定），请省级审核人员在补贴政策规则中设定"
 )
-# One subsidy for one job: placements of one person whose first six months overlap.
-WINDOW_MONTHS = 6
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,8 @@ class PlacementFacts:
     confirmed_on: dt.date
     category: str = ""  # the household category on the contract's first day ('' unknown)
     category_label: str = ""
+    ended_on: dt.date | None = None  # the day the job ended, if it has
+    insured_until: dt.date | None = None  # the day insurance was paid until
 
 
 @dataclass
@@ -126,6 +142,45 @@ def contract_months(start: dt.date, end: dt.date | None) -> int:
     return whole_months(start, end) if end is not None else 0
 
 
+def insured_bound(
+    start: dt.date, day: dt.date, *, ended_on: dt.date | None = None, until: dt.date | None = None
+) -> tuple[int, dt.date]:
+    """The most insured months that can have been paid: whole calendar months from the
+    contract's `start` to the earliest of `day`, `ended_on` and `until`; and that day."""
+    last = min(d for d in (day, ended_on, until) if d is not None)
+    return whole_months(start, last), last
+
+
+def contract_limit(county: str, day: dt.date) -> PolicyRuleVersion | None:
+    """The contract-months condition (gx-limit-agency-contract-months) in force, or None."""
+    rule = rule_in_force(CONTRACT_RULE, county, day)
+    return rule if rule is not None and rule.limit_value is not None else None
+
+
+def end_shortfalls(f: PlacementFacts) -> list[str]:
+    """What the end of the job (`f.ended_on`) makes fail: the contract ended before the
+    rule's contract months, or more insured months than the job lasted. Empty: nothing."""
+    found: list[str] = []
+    if f.ended_on is None:
+        return found
+    contract = contract_limit(f.county, f.confirmed_on)
+    if contract is not None:
+        need = int(contract.limit_value)
+        lasted = whole_months(f.contract_start, f.ended_on)
+        if lasted < need:
+            found.append(
+                f"劳动合同自{f.contract_start:%Y-%m-%d}起，于{f.ended_on:%Y-%m-%d}离职解除，"
+                f"实际履行{lasted}个整月，不足{need}个月（{contract.name}，{contract.source}）"
+            )
+    bound, _ = insured_bound(f.contract_start, f.confirmed_on, ended_on=f.ended_on)
+    if f.insured_months > bound:
+        found.append(
+            f"经核实的社会保险{f.insured_months}个月超过劳动合同起始日至离职日"
+            f"{f.ended_on:%Y-%m-%d}的整月数（{bound}个月），不可能已缴纳"
+        )
+    return found
+
+
 def agency_rule(county: str, day: dt.date) -> PolicyRuleVersion | None:
     """The agency service subsidy rule in force for `county` on `day` (nearest region)."""
     return rule_in_force(RuleKind.AGENCY_SERVICE, county, day)
@@ -139,6 +194,7 @@ def agency_assess(f: PlacementFacts) -> Assessment:
     if version is None:
         result.shortfalls.append(NO_RULE)
         return result
+    ended = end_shortfalls(f)
     if version.amount is None:
         result.shortfalls.append(f"{version.name}未规定补贴标准（元/人），请省级审核人员补充")
     contract = rule_in_force(CONTRACT_RULE, f.county, f.confirmed_on)
@@ -152,6 +208,15 @@ def agency_assess(f: PlacementFacts) -> Assessment:
             f"劳动合同期限{f.contract_start:%Y-%m-%d}至{f.contract_end:%Y-%m-%d}为{months}个整月，"
             f"不足{need}个月（差{need - months}个月；{contract.name}，{contract.source}）"
         )
+    result.shortfalls.extend(ended)
+    bound, last = insured_bound(
+        f.contract_start, f.confirmed_on, ended_on=f.ended_on, until=f.insured_until
+    )
+    if f.insured_months > bound and not ended:
+        result.shortfalls.append(
+            f"经核实的社会保险{f.insured_months}个月超过劳动合同起始日至{last:%Y-%m-%d}的"
+            f"整月数（{bound}个月），不可能已缴纳"
+        )
     insurance = rule_in_force(INSURANCE_RULE, f.county, f.confirmed_on)
     if insurance is None or insurance.limit_value is None:
         result.shortfalls.append(
@@ -163,11 +228,16 @@ def agency_assess(f: PlacementFacts) -> Assessment:
             f"经核实已缴纳社会保险{f.insured_months}个月，不足{need}个月"
             f"（差{need - f.insured_months}个月；{insurance.name}，{insurance.source}）"
         )
-    if version.household_categories and f.category not in version.household_categories:
+    categories = list(version.household_categories or ASSISTED)
+    if f.category not in categories:
+        labels = (
+            version.labels("household_categories")
+            if version.household_categories
+            else "、".join(Category(c).label for c in ASSISTED)
+        )
         result.shortfalls.append(
             f"劳动合同起始日（{f.contract_start:%Y-%m-%d}）家庭类别为"
-            f"{f.category_label or '未登记'}，不属于{version.labels('household_categories')}"
-            f"（{version.name}）"
+            f"{f.category_label or '未登记'}，不属于{labels}（{version.name}）"
         )
     return result
 
@@ -200,16 +270,17 @@ def agency_line_of(placement_id: int) -> ClaimLine | None:
     )
 
 
-def earlier_subsidy(f: PlacementFacts) -> ClaimLine | None:
-    """A live agency line of the same person whose six-month window overlaps this one's."""
+def earlier_subsidy(f: PlacementFacts, window: int) -> ClaimLine | None:
+    """A live agency line of the same person whose window of `window` months (the rule's
+    contract months) overlaps this one's."""
     for line in ClaimLine.objects.filter(
         person_id=f.person_id, kind=RuleKind.AGENCY_SERVICE, status__in=LIVE
     ).order_by("pk"):
         if line.evidence.get("agency_key") == agency_key(f.placement_id):
             continue
         start = dt.date.fromisoformat(line.evidence["contract_start"])
-        if f.contract_start < add_months(start, WINDOW_MONTHS) and start < add_months(
-            f.contract_start, WINDOW_MONTHS
+        if f.contract_start < add_months(start, window) and start < add_months(
+            f.contract_start, window
         ):
             return line
     return None
@@ -293,13 +364,14 @@ def agency_line_make(*, actor: User, channel: str, facts: PlacementFacts) -> Age
             "household_category": facts.category,
         },
     )
-    first = earlier_subsidy(facts)
+    window = int(contract_limit(facts.county, facts.confirmed_on).limit_value)
+    first = earlier_subsidy(facts, window)
     if first is not None:
         line.status, line.amount, line.blocked_by = LineStatus.REFUSED, Decimal("0.00"), first
         line.reason = (
             f"该人员{first.evidence.get('contract_start')}起的就业已由第{first.pk}号补贴明细"
             f"（{first.payee_name}，{first.evidence.get('employer', '')}）享受就业创业服务补助，"
-            f"本次劳动合同{facts.contract_start:%Y-%m-%d}起始于其前{WINDOW_MONTHS}个月内，"
+            f"本次劳动合同{facts.contract_start:%Y-%m-%d}起始于其前{window}个月内，"
             "同一次就业只补助一次"
         )[:500]
     else:
@@ -324,3 +396,63 @@ def agency_line_make(*, actor: User, channel: str, facts: PlacementFacts) -> Age
         note=f"就业创业服务补助：{line.get_status_display()}{line.amount}元"[:255],
     )
     return AgencyResult(assessment, line, claim, created=True)
+
+
+STOPPABLE = (LineStatus.DUE, LineStatus.HELD)
+
+
+@transaction.atomic
+def agency_line_stop(*, actor: User, channel: str, facts: PlacementFacts) -> ClaimLine | None:
+    """The job ended (`facts.ended_on`) after the placement's line was made: if the end
+    makes the conditions fail (`end_shortfalls`), a line not yet in a payment batch (due or
+    held) is refused with the reason, as aid.aid_lines_stop does. No capability of its
+    own: the service that records the end checked its own. Returns the line (refused, or
+    left as it was when batched or paid: `stop_warning` says so), or None without a line
+    or when the conditions still hold."""
+    found = agency_line_of(facts.placement_id)
+    if found is None or found.status not in LIVE:
+        return None
+    reasons = end_shortfalls(facts)
+    if not reasons:
+        return None
+    line = ClaimLine.objects.select_for_update(of=("self",)).get(pk=found.pk)
+    if line.status not in STOPPABLE:
+        audit(
+            actor=actor,
+            channel=channel,
+            action=Action.UPDATE,
+            object_type=line,
+            person_id=line.person_id,
+            changes={"ended_on": [None, str(facts.ended_on)]},
+            note=f"离职后不再符合就业创业服务补助条件，明细已{line.get_status_display()}，"
+            "须按冲回程序处理"[:255],
+        )
+        return line
+    before = (line.status, str(line.amount))
+    line.status, line.hold, line.amount = LineStatus.REFUSED, "", Decimal("0.00")
+    line.reason = ("离职登记后不予补贴：" + "；".join(reasons))[:500]
+    line.save(update_fields=["status", "hold", "amount", "reason"])
+    audit(
+        actor=actor,
+        channel=channel,
+        action=Action.UPDATE,
+        object_type=line,
+        person_id=line.person_id,
+        changes={"status": [before[0], line.status], "amount": [before[1], "0.00"]},
+        note=line.reason[:255],
+    )
+    return line
+
+
+def stop_warning(line: ClaimLine, facts: PlacementFacts) -> str:
+    """What the placement page says of a line batched, paid or failed whose placement
+    ended too early: nothing changed it, the county reverses the payment."""
+    if line.status in STOPPABLE or line.status not in LIVE:
+        return ""
+    reasons = end_shortfalls(facts)
+    if not reasons:
+        return ""
+    return (
+        f"离职后不再符合补助条件（{'；'.join(reasons)}），但该明细已{line.get_status_display()}，"
+        "须由县（区）人社部门按冲回程序处理"
+    )

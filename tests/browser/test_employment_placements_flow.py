@@ -42,6 +42,7 @@ def test_an_agency_reports_the_clerk_confirms_and_the_claim_line_appears(
         page.fill("#id_contract_start", "2026-03-01")
         page.fill("#id_contract_end", "2026-12-31")
         page.fill("#id_insured_months", "4")
+        page.fill("#id_insured_until", "2026-06-30")
         page.get_by_role("button", name="保存").click()
         expect(page.locator("#placement-state")).to_contain_text("待人员所在县（区）人社部门核实")
         expect(page.locator("#confirm-form")).to_have_count(0)
@@ -61,11 +62,11 @@ def test_an_agency_reports_the_clerk_confirms_and_the_claim_line_appears(
         page.wait_for_url("**confirmed=0**")
         page.locator("#placements tbody tr", has_text=worker.name).get_by_role("link").first.click()
         assert page.url == url
-        page.fill("#id_on", "2026-09-10")
+        page.fill("#id_on", "2026-09-15")
         page.select_option("#id_means", "insurance")
         page.fill("#id_insured_months", "3")
         page.locator("#confirm").click()
-        expect(page.locator("#placement-state")).to_contain_text("2026-09-10")
+        expect(page.locator("#placement-state")).to_contain_text("2026-09-15")
         expect(page.locator("#subsidy-status")).to_have_text("应发")
         expect(page.locator("#agency-subsidy")).to_contain_text("800.00")
         if viewport:

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from skillaid.employment.models import EmployerAccount
 from skillaid.employment.placements import placement_confirm, placement_record
+from skillaid.lib.dates import add_months
 from skillaid.subsidies.models import AmountUnit, Payee, PolicyRule, PolicyRuleVersion
 from tests.conftest import LONGAN, MASHAN, make_user
 from tests.employment import factories
@@ -101,7 +103,23 @@ def worker(person_factory):
     return person_factory(name="蓝海燕", category="脱贫户")
 
 
+def paid_until(start: str, months: int) -> str:
+    """The day `months` whole months of insurance from `start` are paid until."""
+    if not months:
+        return ""
+    return (
+        add_months(dt.date.fromisoformat(start), int(months)) - dt.timedelta(days=1)
+    ).isoformat()
+
+
 def report(actor, person, employer, *, start="2026-03-01", end="2026-12-31", months=3, **extra):
+    """Report a placement; insurance paid until the day its `months` are covered unless
+    `insured_until` is given."""
+    if "insured_until" not in extra:
+        try:
+            extra["insured_until"] = paid_until(start, months)
+        except (TypeError, ValueError):
+            extra["insured_until"] = ""
     data = {
         "id_number": person.id_number,
         "name": person.name,
@@ -115,9 +133,16 @@ def report(actor, person, employer, *, start="2026-03-01", end="2026-12-31", mon
     return placement_record(actor=actor, channel="page", data=data)
 
 
-def confirm(clerk, placement, *, on=dt.date(2026, 9, 10), means="insurance", months=None):
+def confirm(clerk, placement, *, on=None, means="insurance", months=None, until=None):
+    """Confirm on `on` (today by default: never before the day it was reported)."""
     return placement_confirm(
-        actor=clerk, channel="page", placement=placement, on=on, means=means, insured_months=months
+        actor=clerk,
+        channel="page",
+        placement=placement,
+        on=on or timezone.localdate(),
+        means=means,
+        insured_months=months,
+        insured_until=until,
     )
 
 
@@ -132,6 +157,7 @@ __all__ = [
     "agency_rule",
     "report",
     "confirm",
+    "paid_until",
     "LONGAN",
     "MASHAN",
 ]

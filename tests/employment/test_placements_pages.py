@@ -26,6 +26,7 @@ def form(person, employer, **extra):
         "contract_start": "2026-03-01",
         "contract_end": "2026-12-31",
         "insured_months": "3",
+        "insured_until": "2026-05-31",
         **extra,
     }
 
@@ -50,7 +51,7 @@ def test_an_agency_reports_on_the_page_and_the_clerk_confirms(
     assert 'id="confirm-form"' in page
     after = client.post(
         f"/employment/placements/{p.pk}/",
-        {"action": "confirm", "on": "2026-09-10", "means": "insurance", "insured_months": "3"},
+        {"action": "confirm", "on": "2026-09-15", "means": "insurance", "insured_months": "3"},
         follow=True,
     ).content.decode()
     assert "800.00" in after and 'id="subsidy-claim"' in after
@@ -127,18 +128,18 @@ def test_the_api_reports_confirms_and_ends(today, rules, firm, worker, wei, mo, 
     assert client.get(f"/api/employment/placements/{pk}", **bearer(huang)).status_code == 404
     refused = client.post(
         f"/api/employment/placements/{pk}/confirm",
-        {"on": "2026-09-10", "means": "insurance"},
+        {"on": "2026-09-15", "means": "insurance"},
         content_type="application/json",
         **bearer(wei),
     )
     assert refused.status_code == 403 and "登记人不能核实" in refused.json()["detail"]
     done = client.post(
         f"/api/employment/placements/{pk}/confirm",
-        {"on": "2026-09-10", "means": "insurance"},
+        {"on": "2026-09-15", "means": "insurance"},
         content_type="application/json",
         **bearer(mo),
     )
-    assert done.status_code == 200 and done.json()["confirmed_on"] == "2026-09-10"
+    assert done.status_code == 200 and done.json()["confirmed_on"] == "2026-09-15"
     assert done.json()["subsidy"]["reasons"]  # no agency: no subsidy
     ended = client.post(
         f"/api/employment/placements/{pk}/end",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from skillaid.employment.models import EmploymentStatus, Seeker, StatusRecord
 from skillaid.employment.placements import (
     NOT_FOUND,
+    NOT_IN_SCOPE,
     PlacementFilters,
     placement_confirm,
     placement_end,
@@ -75,10 +76,16 @@ def test_field_errors_are_in_chinese_per_field(today, rules, wei, firm, worker):
     assert errors["job"] == ["请填写岗位"]
 
 
-def test_a_clerk_reports_only_for_people_of_their_county(today, rules, huang, firm, worker):
-    with pytest.raises(ValidationError) as exc:
-        report(huang, worker, firm)
-    assert "不在您的管辖范围内" in exc.value.message_dict["id_number"][0]
+def test_a_clerk_reports_only_for_people_of_their_county_and_hears_one_message(
+    today, rules, huang, firm, worker
+):
+    """Another county's person and a number in no ledger: the same words (finding 5)."""
+    answers = []
+    for person in (worker, type("P", (), {"id_number": new_id(), "name": "不存在"})()):
+        with pytest.raises(ValidationError) as exc:
+            report(huang, person, firm)
+        answers.append(exc.value.message_dict)
+    assert answers[0] == answers[1] == {"id_number": [NOT_IN_SCOPE]}
 
 
 def test_the_reporting_clerk_cannot_confirm_and_another_clerk_does(
@@ -89,12 +96,12 @@ def test_the_reporting_clerk_cannot_confirm_and_another_clerk_does(
         confirm(wei, p)
     p, result = confirm(mo, p, means="employer")
     assert result is None  # no agency: no subsidy
-    assert p.confirmed_on == dt.date(2026, 9, 10) and p.confirmed_by == mo
+    assert p.confirmed_on == dt.date(2026, 9, 15) and p.confirmed_by == mo
     seeker = Seeker.objects.get(person=worker)
-    assert seeker.status == EmploymentStatus.LOCAL and seeker.status_on == dt.date(2026, 9, 10)
+    assert seeker.status == EmploymentStatus.LOCAL and seeker.status_on == dt.date(2026, 9, 15)
     record = StatusRecord.objects.get(seeker=seeker)
     assert record.confirmed_by == "employer" and record.employer_name == firm.name
-    with pytest.raises(ValidationError, match="已于2026-09-10核实"):
+    with pytest.raises(ValidationError, match="已于2026-09-15核实"):
         confirm(mo, p)
 
 
@@ -103,7 +110,7 @@ def test_the_status_follows_the_workplace(today, rules, agent, mo, worker):
     p, _ = confirm(mo, report(agent.user, worker, nanning))
     assert Seeker.objects.get(person=worker).status == EmploymentStatus.PROVINCE
     outside = factories.employer("深圳某厂", region="440300")
-    confirm(mo, report(agent.user, worker, outside, start="2026-04-01"), on=dt.date(2026, 9, 11))
+    confirm(mo, report(agent.user, worker, outside, start="2026-04-01"))
     assert Seeker.objects.get(person=worker).status == EmploymentStatus.OUTSIDE
     assert p.county_id == worker.county_id
 
@@ -115,7 +122,7 @@ def test_an_agency_reports_but_cannot_confirm(today, rules, agent, firm, worker)
             actor=agent.user,
             channel="page",
             placement=p,
-            on=dt.date(2026, 9, 10),
+            on=dt.date(2026, 9, 15),
             means="insurance",
         )
 

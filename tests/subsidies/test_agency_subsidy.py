@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from tests.subsidies.payment_fixtures import publish
 pytestmark = pytest.mark.django_db
 
 AMOUNT = Decimal("800.00")
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 def placed(agent, worker, mo, *, start="2026-03-01", end="2026-12-31", months=3, **extra):
@@ -67,7 +69,7 @@ def test_insurance_of_two_months_is_short_and_three_is_enough(today, agent, firm
     assert result.line is None
     assert any("已缴纳社会保险2个月，不足3个月（差1个月" in s for s in result.assessment.shortfalls)
     other = report(agent.user, worker, firm, start="2026-03-02", months=0)
-    _, result = confirm(mo, other, months=3)
+    _, result = confirm(mo, other, months=3, until=dt.date(2026, 6, 1))
     assert result.line is not None and result.line.amount == AMOUNT
 
 
@@ -89,26 +91,31 @@ def test_a_rule_naming_households_takes_only_assisted_workers(
 
 
 def test_a_placement_gets_one_line_and_a_second_job_within_six_months_is_refused(
-    today, agent, other_agent, firm, worker, mo
+    agent, other_agent, firm, worker, mo
 ):
     agency_rule()
-    first = report(agent.user, worker, firm, start="2026-03-01")
-    first, one = confirm(mo, first)
-    # Asked again for the same placement: the same line, no second.
-    again = agency.agency_line_make(actor=mo, channel="page", facts=placement_facts(first))
-    assert again.line.pk == one.line.pk and not again.created
-    assert ClaimLine.objects.count() == 1
-    # Another agency places the same person from 2026-08-31: within the first's six months.
-    second = report(other_agent.user, worker, firm, start="2026-08-31", end="2027-06-30")
-    _, two = confirm(mo, second)
-    assert two.line.status == LineStatus.REFUSED and two.line.blocked_by_id == one.line.pk
-    assert f"第{one.line.pk}号补贴明细" in two.line.reason and two.line.amount == Decimal("0.00")
-    # From 2026-09-01 (the first's six months over): a new job, a new subsidy.
-    third = report(other_agent.user, worker, firm, start="2026-09-01", end="2027-06-30")
-    _, three = confirm(mo, third)
-    assert three.line.status == LineStatus.DUE
-    # One claim per agency, county and month.
-    assert Claim.objects.filter(kind="agency_service").count() == 2
+    with time_machine.travel(dt.datetime(2027, 1, 15, 10, tzinfo=BEIJING), tick=False):
+        first = report(agent.user, worker, firm, start="2026-03-01")
+        first, one = confirm(mo, first)
+        # Asked again for the same placement: the same line, no second.
+        again = agency.agency_line_make(actor=mo, channel="page", facts=placement_facts(first))
+        assert again.line.pk == one.line.pk and not again.created
+        assert ClaimLine.objects.count() == 1
+        # Another agency places the same person from 2026-08-31: within the first's six
+        # months (the contract rule's months).
+        second = report(other_agent.user, worker, firm, start="2026-08-31", end="2027-06-30")
+        _, two = confirm(mo, second)
+        assert two.line.status == LineStatus.REFUSED and two.line.blocked_by_id == one.line.pk
+        assert f"第{one.line.pk}号补贴明细" in two.line.reason and two.line.amount == Decimal(
+            "0.00"
+        )
+        assert "前6个月内" in two.line.reason
+        # From 2026-09-01 (the first's six months over): a new job, a new subsidy.
+        third = report(other_agent.user, worker, firm, start="2026-09-01", end="2027-06-30")
+        _, three = confirm(mo, third)
+        assert three.line.status == LineStatus.DUE
+        # One claim per agency, county and month.
+        assert Claim.objects.filter(kind="agency_service").count() == 2
 
 
 def test_the_clerk_records_lines_only_in_their_county(today, agent, firm, worker, huang):
