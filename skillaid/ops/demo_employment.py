@@ -186,7 +186,7 @@ def ensure_demo_employment(password: str) -> bool:
                 "wage_min": low,
                 "wage_max": high,
                 "places": places,
-                "valid_from": today - dt.timedelta(days=20),
+                "valid_from": today - dt.timedelta(days=100),
                 "valid_until": today + dt.timedelta(days=70),
                 "fair": fair.pk if region == MASHAN else "",
                 "requirements": "18–50周岁，身体健康；持相应职业技能等级证书者优先（演示数据）",
@@ -218,13 +218,16 @@ def ensure_demo_employment(password: str) -> bool:
         .order_by("-trained_on", "id")[:5]
     )
     for n, seeker in enumerate(seekers):
-        for suggestion in suggestions(seeker, on=today, limit=3)[: 3 if n < 2 else 1]:
+        for m, suggestion in enumerate(suggestions(seeker, on=today, limit=3)[: 3 if n < 2 else 1]):
+            # The first seeker's first referral was three months ago: its follow-up is
+            # overdue, the second one's falls due this week.
+            back = {(0, 0): 95, (1, 0): 88}.get((n, m), 0)
             referral = referral_record(
                 actor=clerk,
                 channel=Channel.COMMAND,
                 seeker=seeker,
                 posting=suggestion.posting,
-                on=today,
+                on=today - dt.timedelta(days=back),
                 fit=suggestion.fit,
             )
             if n == 0 and referral.employer_id == units[0].pk:
