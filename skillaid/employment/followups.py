@@ -20,7 +20,6 @@ work list says so).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from django.utils import timezone
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Action, User, audit
 from skillaid.accounts.scope import Scope
+from skillaid.lib.dates import add_months
 from skillaid.subsidies.rules import rule_in_force
 
 from .models import ConfirmedBy, EmploymentStatus, FollowUp, FollowUpCause, Seeker
@@ -48,14 +48,6 @@ def followup_months(county: object, on: dt.date):  # noqa: ANN201 - (int | None,
     if rule is None or rule.limit_value is None:
         return None, rule
     return int(rule.limit_value), rule
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """`months` calendar months after `start`, on the same day of the month or, where that
-    month is shorter, on its last day."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def followup_due_on(start: dt.date, months: int) -> dt.date:

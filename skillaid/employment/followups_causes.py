@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillaid.accounts.models import User
+from skillaid.lib.dates import add_months
 from skillaid.students.graduates import graduates_seeking_work
 from skillaid.students.models import JobOutcome
 from skillaid.training.models import ClassStatus, Completion, Enrolment, TrainingClass
 
-from .followups import add_months, followup_open
+from .followups import followup_open
 from .models import FollowUp, FollowUpCause, Referral, Seeker, SeekerSource
 from .seekers import assisted_on, seeker_ensure, seeker_refresh
 

@@ -62,10 +62,10 @@ from django.utils import timezone
 from skillaid.accounts.capabilities import can
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
+from skillaid.lib.dates import add_months
 from skillaid.lib.ints import parse_id
 from skillaid.training.models import Completion, Enrolment
 
-from .followups import add_months
 from .models import EMPLOYED, Placement, Referral, ReferralOutcome, StatusRecord
 
 # The measure's own definition (three months after completion, as the issue and the

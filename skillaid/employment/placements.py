@@ -53,6 +53,7 @@ from skillaid.accounts.models import Action, Role, User, audit
 from skillaid.accounts.scope import Scope
 from skillaid.lib import uscc as uscc_lib
 from skillaid.lib.idnumber import mask
+from skillaid.lib.ints import parse_id
 from skillaid.lib.names import same_name
 from skillaid.people.models import Category, Person
 from skillaid.people.services import check_id
@@ -302,8 +303,8 @@ def _record(*, actor: User, channel: str, data: dict[str, Any]) -> Placement:
         errors=errors,
     )
     raw_referral = _text(data.get("referral"))
-    referral_id = _decimal_text(raw_referral) if raw_referral else None
-    if raw_referral and (referral_id is None or len(referral_id) > 12):
+    referral_id = parse_id(raw_referral) if raw_referral else None
+    if raw_referral and referral_id is None:
         errors["referral"] = f"推荐记录编号“{raw_referral[:20]}”应为数字，请重新填写或留空"
     # An outside account's look-up only once every other field is valid: a bad field
     # answers the same whoever the number is.
@@ -321,9 +322,7 @@ def _record(*, actor: User, channel: str, data: dict[str, Any]) -> Placement:
     )
     referral = None
     if referral_id:
-        referral = Referral.objects.filter(
-            pk=int(referral_id), seeker=seeker, employer=employer
-        ).first()
+        referral = Referral.objects.filter(pk=referral_id, seeker=seeker, employer=employer).first()
         if referral is None:
             raise ValidationError(
                 {"referral": "该推荐记录不是推荐此人到该单位的，请重新选择或留空"}
@@ -658,9 +657,9 @@ def placement_list(user: User, *, filters: PlacementFilters | None = None) -> Qu
         rows = rows.filter(confirmed_on__isnull=False)
     elif f.confirmed == "0":
         rows = rows.filter(confirmed_on__isnull=True)
-    agency_id = _decimal_text(f.agency)
-    if agency_id and len(agency_id) <= 12:
-        rows = rows.filter(agency_id=int(agency_id))
+    agency_id = parse_id(f.agency)
+    if agency_id:
+        rows = rows.filter(agency_id=agency_id)
     if f.q:
         rows = rows.filter(
             Q(seeker__person__name__icontains=f.q) | Q(employer__name__icontains=f.q)
