@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "skillaid.students",
     "skillaid.matching",
     "skillaid.employment",
+    "skillaid.reports",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("matching/", include("skillaid.matching.urls")),
     path("employment/", include("skillaid.employment.urls")),
+    path("reports/", include("skillaid.reports.urls")),
     path("", people.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

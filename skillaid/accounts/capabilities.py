@@ -30,6 +30,7 @@ COUNTY, OFFICER, CITY, PROVINCE, ADMIN = (
     Role.ADMIN,
 )
 EMPLOYER, AGENCY = Role.EMPLOYER, Role.AGENCY
+INSPECTOR = Role.INSPECTOR
 OUTSIDE_EMPLOYERS = frozenset({EMPLOYER, AGENCY})
 BUREAUS = frozenset({COUNTY, CITY, PROVINCE, ADMIN})
 REVIEWERS = frozenset({CITY, PROVINCE, ADMIN})
@@ -313,6 +314,42 @@ _TABLE = [
         BUREAUS,
         "招聘会由举办地人社部门登记",
         "您不能登记该招聘会：{obj}不在您的管辖范围内",
+    ),
+    # Targets, progress, desks and report packs (reports). Figures are read within scope:
+    # a school officer reads their own school's.
+    Capability("figures.read", BUREAUS | {OFFICER}, "您的角色不能查看统计指标"),
+    Capability(
+        "target.edit",
+        REVIEWERS,
+        "目标任务由市级、省级审核人员设定和分解",
+        "您不能设定该目标任务：{obj}不在您的管辖范围内",
+    ),
+    Capability("report.pack", BUREAUS, "您的角色不能生成报表"),
+    Capability(
+        "report.submit",
+        BUREAUS,
+        "您的角色不能报送报表",
+        "您不能报送该报表：{obj}不在您的管辖范围内",
+    ),
+    Capability("deadline.edit", {PROVINCE, ADMIN}, "报送时限由省级审核人员设定"),
+    # Random inspections (双随机、一公开): reviewers draw and publish; inspectors record.
+    Capability(
+        "inspection.draw",
+        REVIEWERS,
+        "双随机抽查由市级、省级审核人员组织",
+        "您不能组织该抽查：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "inspector.manage",
+        REVIEWERS,
+        "检查人员名录由市级、省级审核人员维护",
+        "您不能维护该检查人员：{obj}不在您的管辖范围内",
+    ),
+    Capability(
+        "inspection.record",
+        {INSPECTOR},
+        "检查结果由抽取到的检查人员登记",
+        "您不能登记该检查结果：该检查对象不是抽取给您的",
     ),
     # Users and their tokens.
     Capability("users.manage", {ADMIN}, "只有系统管理员可以管理用户。"),

@@ -91,7 +91,10 @@ _EMPLOYER_HOME: list[str] = []
 
 def employer_api_refusal(user, path: str) -> str:  # noqa: ANN001
     """Why an employer's or agency's account may not call the API at `path` ('' if it
-    may): only the paths under the employment prefixes are theirs."""
+    may): only the paths under the employment prefixes are theirs. An inspector's account
+    has no API at all."""
+    if user.role == Role.INSPECTOR:
+        return "检查人员账户不能使用接口"
     if user.role not in (Role.EMPLOYER, Role.AGENCY):
         return ""
     if any(path.startswith(prefix) for prefix in EMPLOYER_API_PREFIXES):
@@ -110,6 +113,30 @@ def employer_pages_register(
         _EMPLOYER_HOME[:] = [home]
     if api_prefix is not None and api_prefix not in EMPLOYER_API_PREFIXES:
         EMPLOYER_API_PREFIXES.append(api_prefix)
+
+
+# The pages an inspector's account (Role.INSPECTOR) may open, the same way: an allow-list
+# the reports app fills from its ready() (inspector_pages_register). No API.
+INSPECTOR_PATHS: set[str] = {
+    "login",
+    "logout",
+    "logout_everywhere",
+    "password_change",
+    "account",
+    "otp_enrol",
+    "otp_verify",
+    "recovery_codes",
+}
+_INSPECTOR_HOME: list[str] = []
+
+
+def inspector_pages_register(*names: str, home: str | None = None) -> None:
+    """Open the pages (URL names) to inspectors' accounts; `home` is where their home page
+    sends them."""
+    INSPECTOR_PATHS.update(names)
+    if home is not None:
+        INSPECTOR_PATHS.add(home)
+        _INSPECTOR_HOME[:] = [home]
 
 
 class AccountGateMiddleware:
@@ -178,7 +205,20 @@ class AccountGateMiddleware:
             return self.person_elsewhere(request, name)
         if user.role in (Role.EMPLOYER, Role.AGENCY) and name not in EMPLOYER_PATHS:
             return self.employer_elsewhere(request, name)
+        if user.role == Role.INSPECTOR and name not in INSPECTOR_PATHS:
+            return self.inspector_elsewhere(request, name)
         return None
+
+    def inspector_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse:
+        """An inspector asked for a page not open to them: their own list for the home page,
+        a refusal (403, or 404 for no page at all) for anything else."""
+        if name == "home" and _INSPECTOR_HOME:
+            return HttpResponseRedirect(reverse(_INSPECTOR_HOME[0]))
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": "检查人员账户不能使用接口"}, status=403)
+        if name is None:
+            raise Http404("页面不存在")
+        raise PermissionDenied("检查人员账户只能查看抽取给本人的检查对象并登记检查结果。")
 
     def employer_elsewhere(self, request: HttpRequest, name: str | None) -> HttpResponse | None:
         """An employer's or agency's account asked for a page not open to it: its own home

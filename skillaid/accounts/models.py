@@ -36,10 +36,17 @@ class Role(models.TextChoices):
     # them and their placements (accounts.scope, accounts.middleware).
     EMPLOYER = "employer", "用人单位"
     AGENCY = "agency", "人力资源服务机构"
+    # An inspector (检查人员) of the random inspections (双随机、一公开, 002 (二十七)): drawn
+    # from a pool by a reviewer, reads only the classes and institutions drawn for them and
+    # records findings (reports.inspections). No ledger scope; an allow-list of pages.
+    INSPECTOR = "inspector", "检查人员"
 
 
 # Roles of people outside the bureaus and schools: no region, an allow-list of pages.
 OUTSIDE_ROLES = frozenset({Role.PERSON, Role.EMPLOYER, Role.AGENCY})
+# Roles that see no region's records through their scope (accounts.scope): the outside
+# roles and the inspectors, who read only what was drawn for them.
+SCOPELESS_ROLES = OUTSIDE_ROLES | {Role.INSPECTOR}
 
 
 # The level of division each role's region must be (regions.Level values).
@@ -597,4 +604,5 @@ from .apitokens import (  # noqa: E402, F401
 from .holidays import CalendarDay, CalendarSource, CalendarYear, DayKind  # noqa: E402, F401
 from .imports.records import ImportRecord  # noqa: E402, F401
 from .jobs import Job, JobState  # noqa: E402, F401
+from .notices import Notice, NoticeKind  # noqa: E402, F401
 from .review import ReviewStep  # noqa: E402, F401

@@ -53,6 +53,10 @@ class Scope:
             # The link lives in `employment` (EmployerAccount), read the same way.
             link = getattr(user, "employer_account", None)
             return cls(employer_id=link.employer_id if link is not None else None)
+        if user.role == Role.INSPECTOR:
+            # An inspector reads only what was drawn for them (reports.inspections), never
+            # a region's records, whatever region their pool is kept in.
+            return cls()
         if user.region_id is None:
             return cls(region_prefix="" if user.role == Role.ADMIN else None)
         return cls(region_prefix=code_prefix(user.region_id))

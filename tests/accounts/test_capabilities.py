@@ -71,7 +71,8 @@ EXPECTED = {
         "claim.approve",
         "claim.approve_final",
     },
-    Role.ADMIN: set(CAPABILITIES),
+    # Everything but a finding of a random inspection: only the inspector drawn records it.
+    Role.ADMIN: set(CAPABILITIES) - {"inspection.record"},
     # The person themselves reads their own record and may do nothing else.
     Role.PERSON: set(),
 }
@@ -123,6 +124,16 @@ EXPECTED[Role.SCHOOL_OFFICER] |= {"funnel.read"}
 _UNIT = {"employer.edit", "posting.read", "posting.edit", "referral.outcome", "placement.record"}
 EXPECTED[Role.EMPLOYER] = set(_UNIT)
 EXPECTED[Role.AGENCY] = set(_UNIT)
+# Targets, desks and report packs: the bureaus read, pack and submit; schools read their
+# own figures; reviewers set and split targets, draw random inspections and keep the
+# inspectors; the province sets the deadlines; inspectors only record their findings.
+for _role in (Role.COUNTY_CLERK, Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= {"figures.read", "report.pack", "report.submit"}
+EXPECTED[Role.SCHOOL_OFFICER] |= {"figures.read"}
+for _role in (Role.CITY_REVIEWER, Role.PROVINCE_REVIEWER):
+    EXPECTED[_role] |= {"target.edit", "inspection.draw", "inspector.manage"}
+EXPECTED[Role.PROVINCE_REVIEWER] |= {"deadline.edit"}
+EXPECTED[Role.INSPECTOR] = {"inspection.record"}
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -1,0 +1,9 @@
+"""Wiring of the reports app's parts (called from ReportsConfig.ready)."""
+
+from __future__ import annotations
+
+
+def ready() -> None:
+    from . import tally
+
+    tally.ready()
