@@ -512,7 +512,9 @@ def record_rows(ind: Indicator, records) -> object:  # noqa: ANN001
     return records.select_related(*related)
 
 
-def describe(ind: Indicator, record: object, user: object, scope: Scope) -> dict:
+def describe(ind: Indicator, record: object, *, links: bool, scope: Scope) -> dict:
+    """What the list shows of a record; `links`: whether the viewer opens ledger records
+    (a person is linked only if they are in the viewer's scope too)."""
     person_path = _relation(ind.person)
     person = _get(record, person_path) if person_path else None
     day_owner = "__".join(ind.day.split("__")[:-1])
@@ -520,9 +522,7 @@ def describe(ind: Indicator, record: object, user: object, scope: Scope) -> dict
     institution = _get(record, _relation(ind.institution)) if ind.institution else None
     return {
         "person": person,
-        "person_link": (
-            person is not None and sees_ledger(user) and scope.contains_region(person.county_id)
-        ),
+        "person_link": (links and person is not None and scope.contains_region(person.county_id)),
         "county": _get(record, _relation(ind.county)),
         "subject": str(subject) if subject is not None else "",
         "institution": institution,
@@ -587,6 +587,7 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         ]
         return render(request, "reports/people_ratio.html", context)
     scope = Scope.of(request.user)
+    links = sees_ledger(request.user)
     records = indicator_records(
         ind,
         region=where.prefix,
@@ -602,7 +603,7 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         return export_response(
             _columns(ind),
             (
-                _export_row(ind, describe(ind, r, request.user, scope))
+                _export_row(ind, describe(ind, r, links=links, scope=scope))
                 for r in rows.iterator(chunk_size=2000)
             ),
             filename=f"{ind.name}名单",
@@ -624,12 +625,12 @@ def figure_people(request: HttpRequest) -> HttpResponse:
         page=request.GET.get("page"),
     )
     total = None
-    if ind.amount:
+    if ind.amount and page.count_exact:  # a long list's sum is the figure's, from Tally
         total = _value(Decimal(records.aggregate(v=Sum(ind.amount))["v"] or 0))
     context.update(
         {
             "page": page,
-            "rows": [describe(ind, r, request.user, scope) for r in page],
+            "rows": [describe(ind, r, links=links, scope=scope) for r in page],
             "query": urlencode(q.params()),
             "export_url": q.url("figure_people") + "&format=xlsx",
             "listed": total if ind.amount else page.count,

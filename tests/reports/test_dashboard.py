@@ -254,3 +254,33 @@ def test_a_ratio_drills_into_its_numerator_and_denominator(
 def test_menu_shows_the_dashboard_to_those_who_read_figures(client, qin, trained, today):
     login(client, qin)
     assert 'id="nav-dashboard"' in client.get(DASHBOARD).content.decode()
+
+
+def test_an_indicator_without_people_lists_its_records_and_sums_add_up(
+    client, qin, trained, today, monkeypatch
+):
+    from skillaid.training.models import TrainingClass
+
+    places = Indicator(
+        code="test_places",
+        name="测试计划培训名额",
+        unit="个",
+        counts="培训班的计划人数",
+        records=lambda: TrainingClass.objects.all(),
+        county="county__code",
+        day="end_on",
+        institution="institution_id",
+        amount="planned_size",
+    )
+    monkeypatch.setitem(tally.INDICATORS, "test_places", places)
+    tally_refresh(["test_places"])
+    login(client, qin)
+    response = client.get(PEOPLE, {"indicator": "test_places", "period": "2026"})
+    assert response.status_code == 200
+    assert response.context["value"] == 60 and response.context["listed"] == 60
+    html = response.content.decode()
+    assert "马山县家政服务员培训班" in html and "<th>姓名</th>" not in html
+    exported = export_rows(
+        client.get(PEOPLE, {"indicator": "test_places", "period": "2026", "format": "xlsx"})
+    )
+    assert sorted(r[-1] for r in exported[2:]) == [30, 30]
