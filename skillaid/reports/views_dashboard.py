@@ -32,7 +32,7 @@ from skillaid.accounts.scope import Scope
 from skillaid.institutions.models import Institution
 from skillaid.lib.ints import parse_id
 from skillaid.people.selectors import sees_ledger
-from skillaid.regions.models import Region, code_prefix
+from skillaid.regions.models import Level, Region, code_prefix
 
 from . import periods
 from .figures import Where, figure, figures_by, where_for
@@ -134,6 +134,10 @@ def place_of(user: object, q: Query) -> Place:
     region = Region.objects.filter(code=q.region).first() if q.region else None
     if region is None and scope.region_prefix and not q.region:
         region = getattr(user, "region", None)
+    if where.county and region is not None and region.level != Level.COUNTY:
+        # A school within a city or the province (where_for places a school in a county):
+        # its figures under the region's whole prefix.
+        where = Where(region=code_prefix(region.code), institution_id=where.institution_id)
     institution = None
     if where.institution_id is not None:
         institution = Institution.objects.filter(pk=where.institution_id).first()
@@ -290,13 +294,13 @@ def children_of(q: Query, place: Place, today: dt.date) -> tuple[str, list[Child
     heading = ""
     if where.institution_id is None:
         if place.region is None:
-            regions = list(Region.objects.current().filter(level="province"))
+            regions = list(Region.objects.current().filter(level=Level.PROVINCE))
             heading = "省（区）"
-        elif place.region.level == "county":
+        elif place.region.level == Level.COUNTY:
             regions = []
         else:
             regions = list(place.region.children.current().order_by("code"))
-            heading = "市" if place.region.level == "province" else "县（区）"
+            heading = "市" if place.region.level == Level.PROVINCE else "县（区）"
         if regions:
             prefixes = [code_prefix(r.code) for r in regions]
             values = child_values(code, where, q.period, prefixes)
