@@ -49,7 +49,7 @@ LEGEND = [
     ("ok", "达到进度", "完成数不少于到今天应完成的数"),
     ("slow", "略慢", "完成数为应完成数的80%至100%"),
     ("behind", "落后", "完成数不足应完成数的80%"),
-    ("none", "未设目标", "本级没有该指标的目标，不着色"),
+    ("none", "不着色", "本级没有该指标的目标，或没有可比的数"),
 ]
 LEVEL_NAMES = {key: name for key, name, _text in LEGEND}
 
@@ -365,9 +365,11 @@ def colour(children: list[Child], q: Query, place: Place, today: dt.date) -> Non
         for t in target.parts.all()
     }
     target_period = periods.span(target.period_start, target.period_end)
-    rate = target.kind == TargetKind.AT_LEAST_PER_PERSON
+    # A rate (a ratio, or so much per person) holds for each child as it does for the
+    # place; a count is shared out evenly among the children.
+    rate = target.kind == TargetKind.AT_LEAST_PER_PERSON or q.indicator.ratio is not None
     actuals: dict = {}
-    if len(children) and any(c.key not in parts for c in children):
+    if any(c.key not in parts for c in children):
         if isinstance(children[0].key, str) and place.where.institution_id is None:
             prefixes = [code_prefix(c.key) for c in children]
             found = child_values(q.indicator.code, place.where, target_period, prefixes)
@@ -384,11 +386,15 @@ def colour(children: list[Child], q: Query, place: Place, today: dt.date) -> Non
             c.level = _ratio_to_pace(p.actual, p.expected)
             c.note = f"分解目标 {_value(part.value)}{part.unit}"
             continue
-        actual = actuals.get(c.key) or Decimal(0)
+        actual = actuals.get(c.key)
+        if actual is None and not rate:
+            actual = Decimal(0)
         goal = target.value * share
-        c.percent = (actual / goal * 100).quantize(Decimal("0.1")) if goal else None
-        c.level = _ratio_to_pace(actual, overall.expected * share)
-        c.note = "按目标平均分配" if not rate else "按目标值"
+        c.percent = (
+            (actual / goal * 100).quantize(Decimal("0.1")) if goal and actual is not None else None
+        )
+        c.level = _ratio_to_pace(actual, target.value if rate else overall.expected * share)
+        c.note = "按目标值" if rate else "按目标平均分配"
 
 
 def trend(q: Query, where: Where) -> list[dict]:

@@ -267,7 +267,7 @@ def test_children_coloured_by_their_split_target_or_an_even_share(client, qin, t
     assert data["progress"][0]["percent"] == 15.0
     assert data["progress"][0]["expected"] == pytest.approx(50.0, abs=0.5)
     html = response.content.decode()
-    assert "未设目标" in html and "落后" in html
+    assert "不着色" in html and "落后" in html
 
 
 def test_a_ratio_drills_into_its_numerator_and_denominator(
