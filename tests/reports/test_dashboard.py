@@ -339,3 +339,26 @@ def test_city_reviewer_starts_at_their_city_and_a_school_spans_its_counties(
     assert [(c.name, c.value) for c in whole.context["children"]] == [("马山县", 2)]
     listed = client.get(PEOPLE, {"region": NANNING, "institution": school, "period": "2026"})
     assert listed.context["value"] == 2 and listed.context["listed"] == 2
+
+
+def test_the_dashboard_reads_figures_not_people(
+    client, qin, trained, today, occupation, person_factory
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, qin)
+
+    def queries() -> list[str]:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(DASHBOARD, {"period": "2026"}).status_code == 200
+        return [q["sql"] for q in seen.captured_queries]
+
+    before = queries()
+    more = [person_factory(county=LONGAN, name="农小军") for _ in range(5)]
+    closed_class(trained["longan"].institution, LONGAN, more, occupation=occupation)
+    tally_refresh()
+    after = queries()
+    assert len(after) == len(before)
+    for sql in after:
+        assert "people_person" not in sql and "training_enrolment" not in sql
