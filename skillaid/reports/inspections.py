@@ -95,11 +95,11 @@ def population_rows(
             status__in=[ClassStatus.APPROVED, ClassStatus.CLOSED],
             start_on__lte=end,
             end_on__gte=start,
-            county_id__startswith=region.prefix,
+            county__code__startswith=region.prefix,
         ).values_list("id", "institution_id")
     elif kind == Population.INSTITUTIONS:
         rows = Institution.objects.filter(
-            status=CatalogueStatus.LISTED, region_id__startswith=region.prefix
+            status=CatalogueStatus.LISTED, region__code__startswith=region.prefix
         ).values_list("id", "id")
     else:
         raise ValueError(f"unknown population {kind!r}")
@@ -118,7 +118,7 @@ def _ancestors(region: Region) -> list[str]:
 def inspector_pool(region: Region) -> QuerySet[User]:
     """The active inspectors who may be drawn for a draw in `region`, by id."""
     return User.objects.filter(
-        Q(region_id__startswith=region.prefix) | Q(region_id__in=_ancestors(region)),
+        Q(region__code__startswith=region.prefix) | Q(region_id__in=_ancestors(region)),
         role=Role.INSPECTOR,
         is_active=True,
     ).order_by("id")
@@ -141,7 +141,7 @@ def draws_visible_to(user: User) -> QuerySet[InspectionDraw]:
         return InspectionDraw.objects.none()
     return (
         Scope.of(user)
-        .filter(InspectionDraw.objects.all(), region="region_id")
+        .filter(InspectionDraw.objects.all(), region="region__code")
         .select_related("region", "drawn_by")
     )
 
@@ -178,7 +178,7 @@ def inspectors_visible_to(user: User) -> QuerySet[User]:
         return User.objects.none()
     return (
         Scope.of(user)
-        .filter(User.objects.filter(role=Role.INSPECTOR), region="region_id")
+        .filter(User.objects.filter(role=Role.INSPECTOR), region="region__code")
         .select_related("region")
     )
 
