@@ -7,7 +7,7 @@ from django import forms
 from .inspections import PER_ITEM_MAX, SAMPLE_MAX, SEED_MAX, TEXT_MAX
 from .models import FindingResult, Population
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DrawForm(forms.Form):
