@@ -528,3 +528,27 @@ def test_the_users_form_opens_inspector_accounts_with_a_region(regions):
     assert UserForm(data=data).is_valid()
     form = UserForm(data={**data, "region": ""})
     assert not form.is_valid() and "region" in form.errors
+
+
+def test_the_demo_has_inspectors_a_published_draw_and_an_open_one(regions, person_factory):
+    from skillaid.ops.demo_classes import ensure_demo_classes
+    from skillaid.ops.demo_inspections import OPEN, PUBLISHED, ensure_demo_inspections
+    from skillaid.ops.management.commands.demo_data import (
+        ensure_demo_catalogue,
+        ensure_demo_users,
+    )
+    from skillaid.reports.models import InspectionDraw
+    from skillaid.subsidies.loading import load_policy_rules
+
+    load_policy_rules()
+    ensure_demo_users()
+    ensure_demo_catalogue()
+    for i in range(32):
+        person_factory(name=f"演示{i}", category="脱贫户")
+    ensure_demo_classes()
+    assert ensure_demo_inspections("pw") is True
+    published = InspectionDraw.objects.get(title=PUBLISHED)
+    assert published.published_at is not None and published.items.exists()
+    assert InspectionDraw.objects.get(title=OPEN).published_at is None
+    assert inspection_redo(published).reproduced
+    assert ensure_demo_inspections("pw") is False
