@@ -527,7 +527,16 @@ def test_the_users_form_opens_inspector_accounts_with_a_region(regions):
     }
     assert UserForm(data=data).is_valid()
     form = UserForm(data={**data, "region": ""})
-    assert not form.is_valid() and "region" in form.errors
+    assert not form.is_valid() and "检查人员名录" in form.errors["region"][0]
+    form = UserForm(
+        data={
+            **data,
+            "institution": Institution.objects.create(
+                name="某校", kind="public_provider", region_id=NANNING
+            ).pk,
+        }
+    )
+    assert not form.is_valid() and "institution" in form.errors
 
 
 def test_the_demo_has_inspectors_a_published_draw_and_an_open_one(regions, person_factory):
