@@ -31,9 +31,7 @@ def _context(browser, live_server, viewport=None):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_draw_record_publish_and_read_in_public(
-    browser, live_server, liang, occupation, viewport
-):
+def test_draw_record_publish_and_read_in_public(browser, live_server, liang, occupation, viewport):
     from skillaid.institutions.models import Institution
     from skillaid.training.models import TrainingClass
 
