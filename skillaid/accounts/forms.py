@@ -135,7 +135,13 @@ class UserForm(forms.ModelForm):
             and role not in (Role.ADMIN, Role.PERSON, Role.EMPLOYER, Role.AGENCY)
             and not data.get("region")
         ):
-            self.add_error("region", "除系统管理员外，每个账号都须有管辖区域。")
+            self.add_error(
+                "region",
+                # An inspector's region is the pool they are drawn from (reports.inspections).
+                "检查人员须填写所在检查人员名录的区划（县、市或自治区），抽查时从该名录抽取。"
+                if role == Role.INSPECTOR
+                else "除系统管理员外，每个账号都须有管辖区域。",
+            )
         if role == Role.SCHOOL_OFFICER and not data.get("institution"):
             self.add_error("institution", "院校/培训机构管理员须选择所属院校或机构。")
         if role != Role.SCHOOL_OFFICER and data.get("institution"):

@@ -239,6 +239,12 @@ class InspectionDraw(models.Model):
     population_digest = models.CharField("对象名单摘要", max_length=64)
     pool_count = models.PositiveIntegerField("检查人员总数", default=0)
     pool_digest = models.CharField("检查人员名单摘要", max_length=64)
+    # What the draw was made from, so that it can be redone from the record alone
+    # (reports.inspections.inspection_redo): the ids in ascending order, comma-separated,
+    # and the ties (回避) then in force as "inspector:institution" pairs.
+    population_ids = models.TextField("对象编号", blank=True)
+    pool_ids = models.TextField("检查人员编号", blank=True)
+    exclusions = models.TextField("回避关系", blank=True)
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="组织人", on_delete=models.PROTECT, related_name="+"

@@ -201,6 +201,13 @@ class Command(BaseCommand):
                 "employer_jiangong and agency_guicai), postings of a fair, 马山县's job "
                 "seekers with their follow-ups and referrals, a placement to confirm"
             )
+        from skillaid.ops.demo_inspections import ensure_demo_inspections
+
+        if ensure_demo_inspections(demo_password()):
+            self.stdout.write(
+                "demo random inspections: inspectors (login inspector_nanning), one draw "
+                "published on /reports/public/inspections/, one open"
+            )
         person = ensure_demo_trainee(demo_password())
         if person is not None:
             self.stdout.write(

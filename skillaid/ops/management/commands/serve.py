@@ -13,6 +13,7 @@ from skillaid.accounts.models import Role, User
 from skillaid.accounts.tasks import purge_files_task
 from skillaid.ops.demo_classes import demo_trainee
 from skillaid.ops.demo_employment import UNIT_LOGINS
+from skillaid.ops.demo_inspections import INSPECTOR_LOGINS
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -99,6 +100,11 @@ class Command(BaseCommand):
             for username, label in UNIT_LOGINS
             if User.objects.filter(username=username).exists()
         ]
+        inspector_logins = set(
+            User.objects.filter(username__in=[u for u, _l, _r in INSPECTOR_LOGINS]).values_list(
+                "username", flat=True
+            )
+        )
         connection.close()
         worker = subprocess.Popen(
             [sys.executable, "-m", "skillaid", "db_worker", "--no-startup-delay"]
@@ -114,6 +120,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {full_name}{code}")
         for username, label in unit_logins:
             self.stdout.write(f"  {username:<18} {label}")
+        for username, label, _region in INSPECTOR_LOGINS:
+            if username in inspector_logins:
+                self.stdout.write(f"  {username:<18} {label}（检查人员账户）")
         if trainee is not None:
             self.stdout.write(
                 f"  {trainee.id_number}  {trainee.name}, a trainee (本人): types the ID number"
