@@ -335,6 +335,8 @@ def pack_jobs_visible_to(user: User):  # noqa: ANN201
 
 def pack_file(job: Job, fmt: str) -> Path | None:
     """The kept file of a finished pack job, if still there."""
+    if fmt not in ("xlsx", "pdf"):
+        return None
     for f in job.result.get("files", []):
         if f["name"].endswith(f".{fmt}"):
             path = Path(settings.MEDIA_ROOT) / f["name"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from skillaid.institutions.models import Institution
-from skillaid.lib.report_sheet import Head, Table, head
+from skillaid.lib.report_sheet import Table, head
 from skillaid.pairings.models import Pairing, PairingSummary, SummaryPeriod, WorkPlan
 from skillaid.regions.models import Level, Region, code_prefix
 
@@ -91,7 +91,9 @@ def _sum(rows: list[list[object]], first: int) -> list[object]:
     return total
 
 
-def scope_lines(region: Region, period: Period, as_of: dt.date, unit: str = "填报地区") -> list[str]:
+def scope_lines(
+    region: Region, period: Period, as_of: dt.date, unit: str = "填报地区"
+) -> list[str]:
     return [f"{unit}：{region.full_name}　　统计期间：{period.label}　　数据截至：{as_of:%Y-%m-%d}"]
 
 
@@ -183,7 +185,9 @@ def pairing_summaries(region: Region, period: Period, as_of: dt.date, step: Step
         )
         .select_related("school", "county", "site", "site__county")
         .prefetch_related(
-            Prefetch("plans", queryset=WorkPlan.objects.filter(year=year).prefetch_related("items")),
+            Prefetch(
+                "plans", queryset=WorkPlan.objects.filter(year=year).prefetch_related("items")
+            ),
             Prefetch("summaries", queryset=PairingSummary.objects.filter(year=year)),
         )
         .order_by("county__code", "site__county__code", "site__name", "id")
@@ -293,7 +297,14 @@ def pairing_summaries(region: Region, period: Period, as_of: dt.date, step: Step
 
 # --- 目标任务进展统计表 ---------------------------------------------------------------------
 
-PROGRESS_CODES = [TRAININGS, TRAININGS_ASSISTED, TRAININGS_MIGRANT, CERTIFICATES, CERTIFICATES_HIGH, PAID]
+PROGRESS_CODES = [
+    TRAININGS,
+    TRAININGS_ASSISTED,
+    TRAININGS_MIGRANT,
+    CERTIFICATES,
+    CERTIFICATES_HIGH,
+    PAID,
+]
 
 
 def _parts(region: Region) -> tuple[str, list[Region]]:
@@ -390,7 +401,9 @@ def progress_statistics(region: Region, period: Period, as_of: dt.date, step: St
             ),
         ],
         rows=target_rows,
-        notes=["累计完成为目标期间开始至数据截至日的数；按时间进度应完成 = 目标值 × 已过时间占比。"],
+        notes=[
+            "累计完成为目标期间开始至数据截至日的数；按时间进度应完成 = 目标值 × 已过时间占比。"
+        ],
     )
     return [by_region, target_table]
 

@@ -62,7 +62,9 @@ def test_header_cells_merge_over_several_rows():
         head("培训情况", head("人次"), head("其中帮扶家庭"), head("其中农民工")),
         head("评价", head("证书", head("合计"), head("高技能"))),
     ]
-    cells = {(c.label, c.first_row, c.first_col, c.last_row, c.last_col) for c in header_cells(heads)}
+    cells = {
+        (c.label, c.first_row, c.first_col, c.last_row, c.last_col) for c in header_cells(heads)
+    }
     assert ("序号", 0, 0, 2, 0) in cells  # a leaf reaches the header's last row
     assert ("培训情况", 0, 1, 0, 3) in cells  # over its three columns
     assert ("人次", 1, 1, 2, 1) in cells
@@ -117,7 +119,9 @@ def test_ledger_pack_is_byte_for_byte_the_same_until_a_record_changes(
             "ledger", region_code=MASHAN, year=2026, period="year", actor=wei
         )
     assert changed["sha256"] != first["sha256"]
-    assert next(r for r in sheet_rows(Path(changed["xlsx"]).read_bytes()) if r[1] == "马山县")[2] == 3
+    assert (
+        next(r for r in sheet_rows(Path(changed["xlsx"]).read_bytes()) if r[1] == "马山县")[2] == 3
+    )
 
 
 def test_the_pdf_reads_back_in_chinese(wei, ledger_indicator, person_factory, settings, tmp_path):
@@ -154,7 +158,9 @@ def test_thousand_schools_table_lists_the_schools_of_the_regions_pairings(
     assert any(r[0] == "合计" for r in rows)
 
 
-def test_a_clerk_builds_only_for_their_own_county_and_an_officer_not_at_all(wei, lu, tmp_path, settings):
+def test_a_clerk_builds_only_for_their_own_county_and_an_officer_not_at_all(
+    wei, lu, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path
     with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         packs.pack_build("ledger", region_code=LONGAN, year=2026, period="year", actor=wei)
@@ -187,6 +193,8 @@ def test_the_job_builds_the_pack_offers_its_files_and_it_can_be_submitted(
     )
     assert submission.sha256 == job.result["sha256"]
     assert Submission.objects.count() == 1
-    failed = Job.objects.create(kind=packs.JOB_KIND, owner=wei, state=JobState.FAILED, params=job.params)
+    failed = Job.objects.create(
+        kind=packs.JOB_KIND, owner=wei, state=JobState.FAILED, params=job.params
+    )
     with pytest.raises(ValidationError):
         packs.submission_record(actor=wei, job=failed)
