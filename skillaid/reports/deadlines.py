@@ -250,7 +250,7 @@ def deadlines_for(user: User, year: int, today: dt.date) -> list[DueItem]:
     for rule in rules_in(year):
         items += _rule_items(user, scope, rule, year, today)
     publications = scope.filter(
-        Publication.objects.filter(ends_on__year=year), region="county_id"
+        Publication.objects.filter(ends_on__year=year), region="county__code"
     ).order_by("ends_on", "id")
     for pub in publications:
         items.append(
@@ -265,7 +265,7 @@ def deadlines_for(user: User, year: int, today: dt.date) -> list[DueItem]:
         )
     followups = (
         scope.filter(
-            FollowUp.objects.filter(done_on__isnull=True, due_on__year=year), region="county_id"
+            FollowUp.objects.filter(done_on__isnull=True, due_on__year=year), region="county__code"
         )
         .values("county_id", m=MonthOf("due_on"))
         .annotate(n=Count("id"), late=Count("id", filter=Q(due_on__lt=today)), last=Max("due_on"))

@@ -381,5 +381,5 @@ def submissions_visible_to(user: User):  # noqa: ANN201
     from skillaid.accounts.scope import Scope
 
     return Scope.of(user).filter(
-        Submission.objects.select_related("region", "submitted_by", "job"), region="region_id"
+        Submission.objects.select_related("region", "submitted_by", "job"), region="region__code"
     )
