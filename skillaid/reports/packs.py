@@ -119,8 +119,8 @@ def data_as_of(period: Period) -> dt.date:
     period's last day if that came first. Never the clock: a pack built twice from the same
     figures is the same file."""
     refreshed = refreshed_at()
-    if refreshed is None:
-        return period.end
+    if refreshed is None:  # no figures yet: nothing to reproduce but the empty table
+        return min(timezone.localdate(), period.end)
     return min(timezone.localtime(refreshed).date(), period.end)
 
 
@@ -231,6 +231,7 @@ def pdf_table(table: Table) -> dict[str, object]:
             }
         )
     columns = table.columns
+    widths = sum(c.width for c in columns) or 1
 
     def shown(values: object) -> list[dict[str, object]]:
         out = []
@@ -248,6 +249,7 @@ def pdf_table(table: Table) -> dict[str, object]:
         "total": shown(table.total) if table.total is not None else None,
         "notes": table.notes,
         "width": len(columns),
+        "cols": [f"{c.width * 100 / widths:.1f}" for c in columns],
     }
 
 

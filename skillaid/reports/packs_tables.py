@@ -76,6 +76,14 @@ def _one(code: str, where: Where, period: Period) -> Decimal | None:
     return figure(code, where, period)
 
 
+def _cell(code: str, values: dict[object, Decimal | None], key: object) -> Decimal | int | None:
+    """A figure of a breakdown: 0 where the indicator counted nothing, blank where nothing
+    here counts it (or a ratio has nothing under it)."""
+    if code not in INDICATORS:
+        return None
+    return _num(values.get(key, Decimal(0)))
+
+
 def _num(value: Decimal | None) -> Decimal | int | None:
     """A figure as the cell shows it: whole numbers as integers, None as blank."""
     if value is None:
@@ -133,13 +141,13 @@ def thousand_schools(region: Region, period: Period, as_of: dt.date, step: Step)
     for n, school in enumerate(schools, start=1):
         rows.append(
             [n, school.name, "、".join(partners.get(school.pk, []))]
-            + [_num(figures[c].get(school.pk)) for c in THOUSAND_CODES]
+            + [_cell(c, figures[c], school.pk) for c in THOUSAND_CODES]
         )
     step()
     heads = [
         head("序号", width=6),
-        head("院校名称", width=30),
-        head("结对帮扶县（安置区）", width=26),
+        head("院校名称", width=24),
+        head("结对帮扶县（安置区）", width=34),
         head("技工教育", head("在校帮扶家庭学生（人）", width=12)),
         head(
             "职业培训（人次）",
@@ -327,7 +335,7 @@ def progress_statistics(region: Region, period: Period, as_of: dt.date, step: St
     figures = {code: _by(code, by, where, period) for code in PROGRESS_CODES}
     step()
     rows = [
-        [n, part.name, *(_num(figures[c].get(part.code)) for c in PROGRESS_CODES)]
+        [n, part.name, *(_cell(c, figures[c], part.code) for c in PROGRESS_CODES)]
         for n, part in enumerate(parts, start=1)
     ]
     heads = [
@@ -442,13 +450,13 @@ def ledger_summary(region: Region, period: Period, as_of: dt.date, step: Step) -
             [
                 n,
                 county.name,
-                _num(total[LEDGER_PEOPLE].get(county.code)),
-                _num(new.get(county.code)),
-                _num(total[LEDGER_ASSISTED].get(county.code)),
-                _num(total[LEDGER_WANTS_TRAINING].get(county.code)),
-                _num(total[LEDGER_WANTS_SCHOOL].get(county.code)),
-                _num(total[LEDGER_WANTS_JOB].get(county.code)),
-                _num(trained.get(county.code)),
+                _cell(LEDGER_PEOPLE, total[LEDGER_PEOPLE], county.code),
+                _cell(LEDGER_PEOPLE, new, county.code),
+                _cell(LEDGER_ASSISTED, total[LEDGER_ASSISTED], county.code),
+                _cell(LEDGER_WANTS_TRAINING, total[LEDGER_WANTS_TRAINING], county.code),
+                _cell(LEDGER_WANTS_SCHOOL, total[LEDGER_WANTS_SCHOOL], county.code),
+                _cell(LEDGER_WANTS_JOB, total[LEDGER_WANTS_JOB], county.code),
+                _cell(TRAININGS, trained, county.code),
             ]
         )
     step()
