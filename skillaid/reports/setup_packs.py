@@ -8,4 +8,4 @@ def ready() -> None:
 
     from . import packs
 
-    register(packs.JOB_KIND, label=packs.JOB_LABEL, run=packs.run_pack_job, start_url="packs")
+    register(packs.JOB_KIND, label=packs.JOB_LABEL, run=packs.run_pack_job)
