@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from skillaid.accounts.capabilities import require
-from skillaid.accounts.models import Channel, Role, User, audit_changes
+from skillaid.accounts.models import Action, Channel, Role, User, audit, audit_changes
 from skillaid.accounts.notices import NoticeKind, notify
 from skillaid.accounts.scope import Scope
 from skillaid.employment.models import FollowUp
@@ -366,3 +366,29 @@ def deadlines_notify(*, today: dt.date, actor: User) -> int:
             url = f"{reverse('deadlines')}?year={year}"
             count += notify(_recipients(item), NoticeKind.DUE, text, url=url, key=key)
     return count
+
+
+def deadline_done(*, actor: User, rule: DeadlineRule, region_code: str, year: int) -> Submission:
+    """Record that a report no pack builds (双重点 published) was done for its region and year."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or rule.reporter not in LEVELS:
+        raise ValidationError("该事项不能在此登记为已完成")
+    submission = Submission(
+        report=rule.report, region=region, year=year, period=rule.period, submitted_by=actor
+    )
+    require(actor, "report.submit", submission)
+    if Submission.objects.filter(
+        report=rule.report, region=region, year=year, period=rule.period
+    ).exists():
+        raise ValidationError(f"{region.name}{year}年“{rule.name}”已登记为已完成")
+    with transaction.atomic():
+        submission.save()
+        audit(
+            actor=actor,
+            channel=Channel.PAGE,
+            action=Action.CREATE,
+            object_type=submission,
+            changes={"report": [None, rule.report], "year": [None, year]},
+            note=f"登记已完成：{rule.name}（{region.name}{year}年）",
+        )
+    return submission

@@ -15,6 +15,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -254,8 +255,6 @@ def pdf_table(table: Table) -> dict[str, object]:
 
 
 def _is_number(v: object) -> bool:
-    from decimal import Decimal
-
     return isinstance(v, int | float | Decimal) and not isinstance(v, bool)
 
 

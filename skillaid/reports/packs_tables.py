@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
-from skillaid.institutions.models import Institution
+from skillaid.institutions.models import SCHOOL_KINDS, Institution
 from skillaid.lib.report_sheet import Table, head
 from skillaid.pairings.models import Pairing, PairingSummary, SummaryPeriod, WorkPlan
 from skillaid.regions.models import Level, Region, code_prefix
@@ -136,7 +136,11 @@ def thousand_schools(region: Region, period: Period, as_of: dt.date, step: Step)
     ids = set(partners)
     for values in figures.values():
         ids |= {k for k in values if k is not None}
-    schools = Institution.objects.filter(pk__in=ids).order_by("region_id", "name", "id")
+    # The thousand-schools action is the technical schools' (技工院校): training institutions
+    # of other kinds are not listed.
+    schools = Institution.objects.filter(pk__in=ids, kind__in=SCHOOL_KINDS).order_by(
+        "region_id", "name", "id"
+    )
     rows: list[list[object]] = []
     for n, school in enumerate(schools, start=1):
         rows.append(

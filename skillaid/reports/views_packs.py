@@ -121,6 +121,19 @@ def pack_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("rule"):
+        rule = get_object_or_404(deadlines.DeadlineRule, pk=parse_id(request.POST.get("rule")) or 0)
+        year = _year(request.POST.get("year"), 0)
+        try:
+            deadlines.deadline_done(
+                actor=request.user, rule=rule, region_code=request.POST.get("region", ""), year=year
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            message = "；".join(getattr(exc, "messages", [str(exc)]))
+            return render(
+                request, "error.html", {"title": "无法登记", "message": message}, status=400
+            )
+        return redirect(f"{reverse('deadlines')}?year={year}")
     if request.method == "POST":
         job = get_object_or_404(
             packs.pack_jobs_visible_to(request.user), pk=parse_id(request.POST.get("job")) or 0
@@ -166,6 +179,8 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
             "overdue": deadlines.overdue_by_region(items),
             "rules": rules,
             "may_edit": can(request.user, "deadline.edit"),
+            "may_submit": can(request.user, "report.submit"),
+            "pack_kinds": set(packs.KINDS),
             "years": [year - 1, year + 1],
         },
     )

@@ -177,3 +177,23 @@ def test_the_calendar_page_highlights_overdue_regions(rules, qin, client, pairin
 def test_the_calendar_page_refuses_a_school_officer_nothing_and_an_outsider(client, lu, rules):
     client.force_login(lu)
     assert client.get("/reports/deadlines/").status_code == 200
+
+
+def test_a_province_reviewer_records_the_key_schools_published(rules, qin, huang, client):
+    client.force_login(qin)
+    rule = rules["key_schools_publish"]
+    with time_machine.travel(dt.datetime(2026, 5, 5, 10, tzinfo=dt.UTC), tick=False):
+        page = client.get("/reports/deadlines/?year=2026").content.decode()
+        assert f'id="done-key_schools_publish-{GUANGXI}"' in page
+        done = client.post(
+            "/reports/submissions/", {"rule": rule.pk, "region": GUANGXI, "year": "2026"}
+        )
+        assert done.status_code == 302
+        again = client.post(
+            "/reports/submissions/", {"rule": rule.pk, "region": GUANGXI, "year": "2026"}
+        )
+        assert again.status_code == 400 and "已登记为已完成" in again.content.decode()
+    key = next(i for i in deadlines.deadlines_for(qin, 2026, dt.date(2026, 5, 5)) if i.rule == rule)
+    assert key.status == deadlines.DONE
+    with pytest.raises(PermissionDenied):
+        deadlines.deadline_done(actor=huang, rule=rule, region_code=GUANGXI, year=2026)
