@@ -198,3 +198,77 @@ def test_the_job_builds_the_pack_offers_its_files_and_it_can_be_submitted(
     )
     with pytest.raises(ValidationError):
         packs.submission_record(actor=wei, job=failed)
+
+
+def test_pairing_summary_pack_sets_each_plan_against_what_was_trained(
+    liang, pairings, school, run_class, lu, person_factory, settings, tmp_path
+):
+    from skillaid.pairings.models import (
+        Pairing,
+        PairingSummary,
+        SummaryPeriod,
+        WorkPlan,
+        WorkPlanItem,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    c = run_class(lu, attended={person_factory(): 5, person_factory(): 5})
+    year = c.end_on.year
+    tally_refresh(["trainings"])
+    pairing = Pairing.objects.get(county_id=MASHAN)
+    plan = WorkPlan.objects.create(
+        pairing=pairing, year=year, planned_enrolments=6, filed_on=dt.date(year, 1, 10)
+    )
+    WorkPlanItem.objects.create(plan=plan, occupation="家政服务员", month=3, trainees=4)
+    WorkPlanItem.objects.create(plan=plan, occupation="中式烹调师", month=9, trainees=6)
+    PairingSummary.objects.create(
+        pairing=pairing,
+        year=year,
+        period=SummaryPeriod.ANNUAL,
+        text="全年培训家政服务员两期",
+        submitted_on=dt.date(year, 12, 20),
+    )
+    built = packs.pack_build(
+        "pairing_summary", region_code=NANNING, year=year, period="year", actor=liang
+    )
+    rows = sheet_rows(Path(built["xlsx"]).read_bytes())
+    assert rows[2][3] == "年度工作计划" and rows[2][5] == "实际完成" and rows[2][9] == "年度总结"
+    line = next(r for r in rows if r[2] == "马山县")
+    assert line[3] == 10 and line[4] == 6 and line[5] == 2 and line[8] == 20.0
+    assert line[10] == "按时报送"
+    texts = sheet_rows(Path(built["xlsx"]).read_bytes(), 1)
+    assert any(r[4] == "全年培训家政服务员两期" for r in texts)
+    other = next(r for r in rows if r[2] == "隆安县")
+    assert other[10] in ("未报送", "逾期未报")
+
+
+def test_progress_pack_breaks_a_city_down_by_county_and_lists_its_targets(
+    liang, run_class, school, lu, person_factory, settings, tmp_path
+):
+    from decimal import Decimal
+
+    from skillaid.reports.models import Target, TargetKind
+
+    settings.MEDIA_ROOT = tmp_path
+    c = run_class(lu, attended={person_factory(): 5})
+    year = c.end_on.year
+    tally_refresh(["trainings"])
+    Target.objects.create(
+        plan="南宁市年度计划",
+        source="测试",
+        title="开展补贴性职业技能培训",
+        indicator="trainings",
+        region_id=NANNING,
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        value=Decimal(10),
+        unit="人次",
+        kind=TargetKind.AT_LEAST,
+    )
+    built = packs.pack_build("progress", region_code=NANNING, year=year, period="year", actor=liang)
+    rows = sheet_rows(Path(built["xlsx"]).read_bytes())
+    mashan = next(r for r in rows if r[1] == "马山县")
+    assert mashan[2] == 1
+    targets = sheet_rows(Path(built["xlsx"]).read_bytes(), 1)
+    line = next(r for r in targets if r[1] == "开展补贴性职业技能培训")
+    assert line[6] == 10 and line[7] == 1 and line[8] == 10.0
