@@ -197,3 +197,24 @@ def test_a_province_reviewer_records_the_key_schools_published(rules, qin, huang
     assert key.status == deadlines.DONE
     with pytest.raises(PermissionDenied):
         deadlines.deadline_done(actor=huang, rule=rule, region_code=GUANGXI, year=2026)
+
+
+def test_the_rule_page_saves_a_change_and_names_a_bad_day(rules, qin, liang, client):
+    rule = rules["thousand_schools_progress"]
+    client.force_login(liang)
+    assert client.get(f"/reports/deadlines/rules/{rule.pk}/").status_code == 403
+    client.force_login(qin)
+    data = {
+        "name": rule.name,
+        "source": rule.source,
+        "month": "12",
+        "day": "32",
+        "valid_from": "2019-01-01",
+        "valid_until": "",
+    }
+    bad = client.post(f"/reports/deadlines/rules/{rule.pk}/", data)
+    assert bad.status_code == 200 and "应为 1 到 31 的数字" in bad.content.decode()
+    saved = client.post(f"/reports/deadlines/rules/{rule.pk}/", {**data, "day": "10"})
+    assert saved.status_code == 302
+    rule.refresh_from_db()
+    assert rule.day == 10
