@@ -27,6 +27,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from skillaid.lib.idnumber import redact
+from skillaid.lib.report_sheet import Table, write_tables
 from skillaid.lib.sheets import TEXT_OPTIONS, CellWriter
 
 from .history import object_label, object_type_of
@@ -251,3 +252,33 @@ def download(
         sheet_name=subject,
         filters=filters,
     )
+
+
+def export_report(
+    tables: Sequence[Table],
+    *,
+    target: Path | IO[bytes],
+    created: dt.datetime,
+    title: str,
+    actor: User,
+    channel: str,
+    object_type: str | type[models.Model],
+    object_id: object = "",
+    filters: Mapping[str, object] | None = None,
+) -> int:
+    """A report of several sheets with multi-row merged headers (lib.report_sheet), written
+    byte-reproducibly (its date is `created`, the data's as-of time) and logged like any
+    export; returns the data rows written."""
+    kind = object_type_of(object_type)
+    title = redact(title)
+    rows = write_tables(target, tables, created=created, title=title, author="SkillAid")
+    log_export(
+        actor=actor,
+        channel=channel,
+        object_type=kind,
+        object_id=object_id,
+        filters=filters,
+        rows=rows,
+        note=f"生成报表 {rows} 行：{title}",
+    )
+    return rows

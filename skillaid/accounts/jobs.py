@@ -161,6 +161,9 @@ class Outcome:
     problems: list[dict[str, object]] = field(default_factory=list)
     write_report: Callable[[Path], None] | None = None
     report: str = ""  # a report already written (under MEDIA_ROOT), instead of write_report
+    # Files the job made for the user, offered on the job page: {"label", "url", "name"}.
+    files: list[dict[str, str]] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)  # more of the result, by name
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,8 @@ def job_run(job_id: int) -> Job:
     else:
         job.state = JobState.DONE
         job.result = {**outcome.counts, "problems": outcome.problems[:PREVIEW]}
+        if outcome.files or outcome.extra:
+            job.result |= {**outcome.extra, "files": outcome.files}
         if outcome.write_report is not None:
             name = f"reports/job-{job.pk}-problems.xlsx"
             path = Path(settings.MEDIA_ROOT) / name

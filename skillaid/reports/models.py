@@ -159,6 +159,8 @@ class DeadlineRule(models.Model):
     )
     # Which level reports it: each county, each city, the province, each pairing, each school.
     reporter = models.CharField("报送单位", max_length=16)
+    # The period the report covers, as Submission.period keeps it: year, H1 (半年) …
+    period = models.CharField("报送期间", max_length=16, default="year")
     valid_from = models.DateField("起始日期")
     valid_until = models.DateField("截止日期", null=True, blank=True)
 

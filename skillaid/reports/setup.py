@@ -10,3 +10,6 @@ def ready() -> None:
     from . import setup_inspections
 
     setup_inspections.ready()
+    from . import setup_packs
+
+    setup_packs.ready()

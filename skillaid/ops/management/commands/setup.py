@@ -7,6 +7,7 @@ from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
+from skillaid.reports.deadlines import load_deadline_rules
 from skillaid.subsidies.loading import load_policy_rules
 from skillaid.subsidies.models import PolicyRule
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         pairings = load_pairings()
         rules = load_policy_rules()
         calendar = calendar_seed()
+        deadlines = load_deadline_rules()
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
         for problem in rules.problems:
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             f"{PolicyRule.objects.count()} policy rules ({rules.created} new), "
             f"{_calendar_years()} in the holiday calendar ({len(calendar.created)} new)."
         )
+        self.stdout.write(f"Report deadline rules: {deadlines} new.")
         note = missing_years_note()
         if note:
             self.stdout.write(note)
