@@ -7,3 +7,6 @@ def ready() -> None:
     from . import tally
 
     tally.ready()
+    from . import setup_desk
+
+    setup_desk.ready()
