@@ -165,9 +165,9 @@ def ledger_rows(where: Where, today: dt.date) -> tuple[list[dict], list[dict], d
     codes = sorted({c for values in by_key.values() for c, v in values.items() if v})
     names = {
         r.code: r
-        for r in Region.objects.filter(code__in=codes).select_related("parent").only(
-            "code", "name", "parent__code", "parent__name"
-        )
+        for r in Region.objects.filter(code__in=codes)
+        .select_related("parent")
+        .only("code", "name", "parent__code", "parent__name")
     }
     rows = []
     for code in codes:
