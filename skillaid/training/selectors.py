@@ -48,9 +48,7 @@ def completion_due(rows: QuerySet[TrainingClass], now: dt.datetime) -> QuerySet[
     """Approved classes with sessions, none of them still to end by `now`, and a trainee
     whose completion is not yet recorded."""
     sessions = ClassSession.objects.filter(training_class=OuterRef("pk"))
-    pending = Enrolment.objects.filter(
-        training_class=OuterRef("pk"), completion=Completion.PENDING
-    )
+    pending = Enrolment.objects.filter(training_class=OuterRef("pk"), completion=Completion.PENDING)
     return rows.filter(
         Exists(sessions),
         ~Exists(sessions.filter(ends_at__gt=now)),
