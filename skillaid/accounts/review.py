@@ -81,6 +81,9 @@ class Workflow:
     reason_refusal: str = ""
     describe: Callable[[models.Model], str] = str
     related: tuple[str, ...] = ()  # select_related for the queue's `describe`
+    # Whether a return or a final approval records a notice to the makers (accounts.notices);
+    # off where the maker is not waiting on each object (a comparison run's many results).
+    notices: bool = True
 
     @property
     def label(self) -> str:
@@ -313,7 +316,7 @@ def _notify_makers(wf: Workflow, move: Move, obj: models.Model, reason: str) -> 
     """A checker's move that sends the object back (return, reject: the moves that need a
     reason) or ends its review with approval tells its makers; a step between levels does
     not. The text names the object as the review queue does (never a whole ID number)."""
-    if move.maker:
+    if move.maker or not wf.notices:
         return
     if move.reason:
         kind = NoticeKind.RETURNED

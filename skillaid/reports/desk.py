@@ -106,14 +106,17 @@ def _url(name: str) -> str:
 PLANNED = {"figure_people": "/reports/people/", "dashboard": "/reports/dashboard/"}
 
 
-def _region_param(user: object) -> str:
+def _region_param(user: object, where: Where) -> str:
+    """The region a figure's links name: the user's own (a school's figures name none)."""
+    if where.institution_id is not None:
+        return ""
     return getattr(user, "region_id", None) or ""
 
 
 def desk_figures(user: object, where: Where, today: dt.date) -> list[Figure]:
     """The targets of the user's region with their progress, then this year's headline
     figures that no target already shows."""
-    region = _region_param(user)
+    region = _region_param(user, where)
     out: list[Figure] = []
     shown: set[tuple[str, str]] = set()
     for target in desk_targets(user, today)[:TARGETS_SHOWN]:

@@ -127,6 +127,9 @@ def test_the_school_officers_desk_keeps_its_classes_and_has_no_ledger(
     assert "广西南宁技师学院：待办的培训班" in page and "南宁技师学院的育婴员班" in page
     assert "各县台账概况" not in page
     assert "待办事项" in page
+    # Its figures are its school's: their links name the school, never the officer's city.
+    figures = page[page.index('id="desk-figures"') :]
+    assert f"&amp;institution={lu.institution_id}" in figures and "region=" not in figures
 
 
 def test_the_desk_lists_the_latest_unread_notices_and_the_menu_counts_them(client, wei, huang):
