@@ -38,7 +38,7 @@ def click_todo(page, label: str, url: str, expected: str) -> None:  # noqa: ANN0
     expect(page.locator("main")).to_contain_text(expected)
 
 
-@pytest.mark.parametrize("persona", ["wei", "liang", "qin"])
+@pytest.mark.parametrize("persona", ["wei", "liang", "qin", "zhou"])
 def test_a_bureaus_desk_shows_the_class_to_review_and_opens_its_list(
     page, persona, request, declared
 ):

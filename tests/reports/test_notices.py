@@ -27,6 +27,7 @@ from skillaid.training.classes import class_declare, class_review
 from tests.conftest import MASHAN, make_user
 from tests.employment import factories
 from tests.employment.fixtures_followups import open_referral_followup
+from tests.reports.desk_helpers import items
 from tests.subsidies.payment_fixtures import *  # noqa: F403
 from tests.subsidies.payment_fixtures import result_file
 
@@ -93,11 +94,15 @@ def test_the_banks_result_tells_the_submitter_once_the_batch_is_reconciled(
     path = Path(tmp_path) / "result.xlsx"
     amount = Decimal("1200.00")
     path.write_bytes(result_file([[row[a.pk], amount, "成功", ""]]))
+    waiting = "个发放批次已生成银行文件，待导入银行结果"
+    assert items(liang)[waiting] == (1, "/batches/?state=exported")
+    assert waiting not in items(lu)
     import_bank_result(path, actor=liang, batch=batch)
     assert notices(lu, NoticeKind.PAID) == []  # one row still pending
     path.write_bytes(result_file([[row[b.pk], amount, "失败", "账户已销户"]]))
     import_bank_result(path, actor=liang, batch=batch)
     (paid,) = notices(lu, NoticeKind.PAID)
+    assert waiting not in items(liang)  # reconciled: nothing waits
     assert paid.text == (
         f"{c.name}（申领编号{claim.pk}）的补贴已由银行发放：成功1笔，"
         "失败1笔（请核对收款账户后重新发放）"

@@ -8,10 +8,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.test import RequestFactory
 from django.utils import timezone
 
-from skillaid.accounts.desk import todos
 from skillaid.accounts.jobs import Job, JobState
 from skillaid.accounts.review import review_move
 from skillaid.employment.models import EmploymentStatus
@@ -22,18 +20,10 @@ from skillaid.training.models import ClassStatus
 from tests.conftest import LONGAN, MASHAN
 from tests.employment import factories
 from tests.employment.fixtures_followups import open_referral_followup, seeded_rules  # noqa: F401
+from tests.reports.desk_helpers import items
 from tests.students.factories_care import at, enrol, youth
 
 pytestmark = pytest.mark.django_db
-
-
-def items(user, group: str = "") -> dict[str, tuple[int, str]]:  # noqa: ANN001
-    """label → (count, url) of the user's to-dos (of one group)."""
-    request = RequestFactory().get("/")
-    request.user = user
-    return {
-        t.label: (t.count, t.url) for t in todos(request, user) if not group or t.group == group
-    }
 
 
 def count(user, label: str) -> int:  # noqa: ANN001
