@@ -17,6 +17,7 @@ from skillaid.pairings import views as pairings
 from skillaid.people import me_views as me
 from skillaid.people import views as people
 from skillaid.regions import views as regions
+from skillaid.reports import desk
 from skillaid.students import views as students
 from skillaid.subsidies import application_views as subsidy_applications
 from skillaid.subsidies import claim_views as subsidy_claims
@@ -33,7 +34,7 @@ urlpatterns = [
     path("matching/", include("skillaid.matching.urls")),
     path("employment/", include("skillaid.employment.urls")),
     path("reports/", include("skillaid.reports.urls")),
-    path("", people.home, name="home"),
+    path("", desk.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The person themselves (本人): their record, and opening their account with a code.

@@ -33,6 +33,11 @@ class AccountsConfig(AppConfig):
 
         checks.register(check_chinese_font)
         checks.register(check_sms_backend)
+        # The user's own jobs finished this week, on their desk.
+        from .desk import todo_register
+        from .job_todos import job_todos
+
+        todo_register(job_todos, order=90)
 
 
 def _id_key_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001

@@ -19,11 +19,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from skillaid.lib.idnumber import redact
 from skillaid.lib.sheets import Limits, Progress, UnreadableFile, check_size
 
+from .notices import NoticeKind, notify
 from .scope import Scope
 
 log = logging.getLogger(__name__)
@@ -137,8 +139,6 @@ class Job(models.Model):
         runner = RUNNERS.get(self.kind)
         if runner is None or not runner.start_url:
             return ""
-        from django.urls import reverse
-
         return reverse(runner.start_url)
 
 
@@ -285,7 +285,21 @@ def job_run(job_id: int) -> Job:
     # Not done/total: the runner's progress wrote them to the row, not to this object.
     job.save(update_fields=["state", "result", "report", "error", "finished_at", "expires_at"])
     job.refresh_from_db(fields=["done", "total"])
+    _notify_owner(job)
     return job
+
+
+def _notify_owner(job: Job) -> None:
+    """The owner learns that their job ended, and how, on their desk and in their notices."""
+    if job.owner_id is None:
+        return
+    name = f"{job.kind_label}“{job.filename}”" if job.filename else job.kind_label
+    if job.state == JobState.DONE:
+        counts = "，".join(f"{label}{value}" for _, label, value in job.counts)
+        text = f"{name}已完成" + (f"：{counts}" if counts else "")
+    else:
+        text = f"{name}失败：{job.error}"
+    notify([job.owner_id], NoticeKind.FINISHED, redact(text), url=reverse("job", args=[job.pk]))
 
 
 def jobs_of(owner, kind: str, *, limit: int = 10) -> list[Job]:  # noqa: ANN001

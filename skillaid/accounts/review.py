@@ -26,7 +26,10 @@ from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from skillaid.lib.idnumber import redact
+
 from .models import Action, Channel, User, audit
+from .notices import NoticeKind, notify
 
 REASON_MAX = 500  # characters of a reason a step keeps
 
@@ -78,6 +81,9 @@ class Workflow:
     reason_refusal: str = ""
     describe: Callable[[models.Model], str] = str
     related: tuple[str, ...] = ()  # select_related for the queue's `describe`
+    # Whether a return or a final approval records a notice to the makers (accounts.notices);
+    # off where the maker is not waiting on each object (a comparison run's many results).
+    notices: bool = True
 
     @property
     def label(self) -> str:
@@ -302,7 +308,24 @@ def review_move(
         changes={wf.state_field: [state, move.target]},
         note=(move.label + (f"：{reason}" if reason else ""))[:255],
     )
+    _notify_makers(wf, move, locked, reason)
     return locked
+
+
+def _notify_makers(wf: Workflow, move: Move, obj: models.Model, reason: str) -> None:
+    """A checker's move that sends the object back (return, reject: the moves that need a
+    reason) or ends its review with approval tells its makers; a step between levels does
+    not. The text names the object as the review queue does (never a whole ID number)."""
+    if move.maker or not wf.notices:
+        return
+    if move.reason:
+        kind = NoticeKind.RETURNED
+    elif any(move.target in m.source for m in wf.moves if not m.maker):
+        return  # passed on to the next level of review
+    else:
+        kind = NoticeKind.APPROVED
+    text = f"{wf.noun}{wf.describe(obj)}：{move.label}" + (f"。原因：{reason}" if reason else "")
+    notify(review_makers(obj), kind, redact(text), url=wf.url(obj))
 
 
 def review_history(obj: models.Model) -> QuerySet[ReviewStep]:

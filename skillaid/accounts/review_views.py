@@ -14,8 +14,12 @@ from .review import QUEUE_LIMIT, review_queue, reviews
 def review_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     groups = []
+    # ?kind=<model label> keeps one kind (the desk's to-do links to its claims).
+    kind = request.GET.get("kind", "")
     for waiting in review_queue(request.user):
         wf = waiting.workflow
+        if kind and wf.label != kind:
+            continue
         rows = []
         for obj in waiting.objects:
             since = obj.review_since
@@ -38,5 +42,6 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "reviewer": reviews(request.user),
             "limit": QUEUE_LIMIT,
+            "kind": kind,
         },
     )

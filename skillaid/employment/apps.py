@@ -24,3 +24,10 @@ class EmploymentConfig(AppConfig):
             setup_placements,
         ):
             part.ready()
+
+        # What waits for the county bureau on its desk: follow-ups, referrals, placements.
+        from skillaid.accounts.desk import todo_register
+
+        from .todos import employment_todos
+
+        todo_register(employment_todos, order=50)

@@ -10,11 +10,9 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, may
 
-from .followups import followups_due
-from .placements import PlacementFilters, placement_list
 from .postings import postings_open
-from .referrals import short_of_referrals
 from .selectors_seekers import seekers_visible_to
+from .todos import work_counts
 
 
 @login_required
@@ -25,14 +23,7 @@ def employment_index(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您的角色不能使用就业服务")
     figures = {}
     if can(user, "seeker.read"):
-        work = followups_due(user, on=today)
-        figures = {
-            "seekers": seekers_visible_to(user).count(),
-            "short": short_of_referrals(user, on=today).count(),
-            "overdue": work.overdue.count(),
-            "week": work.week.count(),
-            "unconfirmed": placement_list(user, filters=PlacementFilters(confirmed="0")).count(),
-        }
+        figures = {"seekers": seekers_visible_to(user).count(), **work_counts(user, on=today)}
     figures["open_postings"] = postings_open(today).count() if can(user, "posting.read") else None
     context = {
         "figures": figures,

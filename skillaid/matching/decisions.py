@@ -83,6 +83,8 @@ WORKFLOW = Workflow(
     state_field="state",
     maker_field="maker",
     maker_refusal="发起比对的人员不能确认本次比对的结果",
+    # The run's starter does not wait on each result's decision: no notice for each.
+    notices=False,
     reason_refusal="驳回须填写原因",
     describe=lambda item: (
         f"{item.get_outcome_display()}：{item.person.name}"

@@ -14,3 +14,10 @@ class PairingsConfig(AppConfig):
 
         reach_register(schools_reached)
         section_register("institution_detail", school_pairings)
+
+        # What waits for a school on its desk: summaries falling due or overdue.
+        from skillaid.accounts.desk import todo_register
+
+        from .todos import pairing_todos
+
+        todo_register(pairing_todos, order=60)

@@ -1,15 +1,13 @@
-"""Pages of the ledger: home, list, person, create/edit, import, export."""
+"""Pages of the ledger: list, person, create/edit, import, export."""
 
 from __future__ import annotations
 
-from itertools import groupby
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,50 +27,9 @@ from skillaid.regions.selectors import counties_visible_to
 from . import services
 from .exports import COLUMNS, ledger_rows, ledger_title
 from .forms import ImportForm, PersonForm
-from .models import ASSISTED, Category
-from .selectors import PersonFilters, people_visible_to, person_for, person_list, sees_ledger
+from .models import Category
+from .selectors import PersonFilters, people_visible_to, person_for, person_list
 from .tasks import KIND as LEDGER_IMPORT
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    rows = (
-        people_visible_to(request.user)
-        .values("county_id", "county__name", "county__parent_id", "county__parent__name")
-        .annotate(
-            people=Count("id"),
-            assisted=Count("id", filter=Q(household__category__in=ASSISTED)),
-            training=Count("id", filter=Q(wants_training=True)),
-            school=Count("id", filter=Q(wants_school=True)),
-            job=Count("id", filter=Q(wants_job=True)),
-        )
-        .order_by("county__parent_id", "county_id")
-    )
-    rows = list(rows)
-    totals = _sum_counts(rows)
-    # A scope over several cities reads city by city, each with its subtotal.
-    cities = []
-    if len({r["county__parent_id"] for r in rows}) > 1:
-        for code, group in groupby(rows, key=lambda r: r["county__parent_id"]):
-            group = list(group)
-            name = group[0]["county__parent__name"] or "（无上级区划）"
-            cities.append({"code": code, "name": name, "rows": group, **_sum_counts(group)})
-    return render(
-        request,
-        "people/home.html",
-        {
-            "rows": rows,
-            "cities": cities,
-            "totals": totals,
-            "ledger": sees_ledger(request.user),
-            # What higher apps show first on a user's home page (a school's classes).
-            "home_sections": sections("home", request, request.user),
-        },
-    )
-
-
-def _sum_counts(rows: list[dict]) -> dict[str, int]:
-    return {k: sum(r[k] for r in rows) for k in ("people", "assisted", "training", "school", "job")}
 
 
 @login_required

@@ -68,3 +68,52 @@ PAID = indicator_register(
         group="资金",
     )
 )
+
+
+# --- The county ledger (台账) summary the desk shows: people registered, of assisted
+# households, and wanting training, a technical-school place or a job; by the person's
+# county and the month they were registered. (Added with the desk; the integrator keeps one
+# definition of each code if the targets part defines them too.)
+
+
+def _ledger(**condition: object):  # noqa: ANN202
+    from skillaid.people.models import Person
+
+    return lambda: Person.objects.filter(**condition)
+
+
+def _ledger_indicator(code: str, name: str, counts: str, **condition: object) -> Indicator:
+    return indicator_register(
+        Indicator(
+            code=code,
+            name=name,
+            unit="人",
+            counts=counts + "，按人员所在县（区）和登记日期计",
+            records=_ledger(**condition),
+            county="county__code",
+            day="created_at",
+            person="pk",
+            group="台账",
+        )
+    )
+
+
+def _assisted() -> dict[str, object]:
+    from skillaid.people.models import ASSISTED
+
+    return {"household__category__in": list(ASSISTED)}
+
+
+LEDGER_PEOPLE = _ledger_indicator("ledger_people", "台账登记人数", "台账中登记的人员")
+LEDGER_ASSISTED = _ledger_indicator(
+    "ledger_assisted", "其中帮扶家庭人员", "台账中家庭为脱贫户或监测户的人员", **_assisted()
+)
+LEDGER_WANTS_TRAINING = _ledger_indicator(
+    "ledger_wants_training", "有培训意愿", "台账中有培训意愿的人员", wants_training=True
+)
+LEDGER_WANTS_SCHOOL = _ledger_indicator(
+    "ledger_wants_school", "有就读技工院校意愿", "台账中有就读技工院校意愿的人员", wants_school=True
+)
+LEDGER_WANTS_JOB = _ledger_indicator(
+    "ledger_wants_job", "有就业意愿", "台账中有就业意愿的人员", wants_job=True
+)

@@ -13,3 +13,6 @@ def ready() -> None:
     from . import setup_packs
 
     setup_packs.ready()
+    from . import setup_desk
+
+    setup_desk.ready()

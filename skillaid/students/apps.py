@@ -18,3 +18,10 @@ class StudentsConfig(AppConfig):
         section_register("person_detail", person_students_section, order=110)
         section_register("me", own_students_section, order=110)
         record_events_register(record_events)
+
+        # What waits for a school's officer on their desk: last month's monitoring missing.
+        from skillaid.accounts.desk import todo_register
+
+        from .todos import monitoring_todos
+
+        todo_register(monitoring_todos, order=40)

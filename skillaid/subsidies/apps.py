@@ -70,3 +70,9 @@ class SubsidiesConfig(AppConfig):
         register_importer(BankResultImport)
         section_register("person_detail", person_account_section, order=125)
         section_register("institution_detail", institution_account_section, order=125)
+        # What waits for a user on their desk: claims to review, objections, bank results.
+        from skillaid.accounts.desk import todo_register
+
+        from .todos import subsidy_todos
+
+        todo_register(subsidy_todos, order=20)

@@ -60,6 +60,7 @@ from .models import (
     Reversal,
     RuleKind,
 )
+from .notices import notify_paid
 from .payable import payable_lines
 from .rules import region_chain
 
@@ -803,6 +804,8 @@ def batch_settle_state(batch: PaymentBatch, *, result_sha256: str, filename: str
         batch.state, batch.reconciled_at = BatchState.RECONCILED, timezone.now()
         fields += ["state", "reconciled_at"]
     batch.save(update_fields=fields)
+    if batch.state == BatchState.RECONCILED:
+        notify_paid(batch)
 
 
 # --- reversal ------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ from .models import (
     PolicyRuleVersion,
     Publication,
 )
+from .notices import notify_published
 from .rules import rule_in_force
 
 # Where no rule is in force: the five working days the policy documents name.
@@ -167,6 +168,7 @@ def publication_create(*, actor: User, county: str, channel: str) -> Publication
         },
         note=f"发布{publication.title}：{len(lines)}条明细，合计{total}元，{period.text}",
     )
+    notify_published(publication)
     return publication
 
 

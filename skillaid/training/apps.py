@@ -32,3 +32,10 @@ class TrainingConfig(AppConfig):
         from .classes.eligibility import declared_bases
 
         declared_register(declared_bases)
+
+        # What waits for a user on their desk: classes to review, returned, to complete.
+        from skillaid.accounts.desk import todo_register
+
+        from .todos import training_todos
+
+        todo_register(training_todos, order=10)

@@ -6,15 +6,18 @@ classes held in their region, which is where the county bureau reviews them.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from skillaid.accounts.lists import Filters
 from skillaid.accounts.models import User
 from skillaid.accounts.scope import Scope
 from skillaid.db import get_with_parent
 
-from .models import ClassSession, ClassStatus, Enrolment, TrainingClass
+from .models import ClassSession, ClassStatus, Completion, Enrolment, TrainingClass
 
 
 def can_see(user: User, training_class: TrainingClass) -> bool:
@@ -29,10 +32,29 @@ def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
 
 
 class ClassFilters(Filters):
-    """`status`: a ClassStatus value; `q`: part of the class's or the institution's name."""
+    """`status`: a ClassStatus value; `q`: part of the class's or the institution's name;
+    `step`: `completion` for the classes whose sessions are over with trainees' completion
+    still to record (the officer's to-do)."""
 
     status: str = ""
     q: str = ""
+    step: str = ""
+
+
+STEPS = {"completion": "课程已结束、待登记结业"}
+
+
+def completion_due(rows: QuerySet[TrainingClass], now: dt.datetime) -> QuerySet[TrainingClass]:
+    """Approved classes with sessions, none of them still to end by `now`, and a trainee
+    whose completion is not yet recorded."""
+    sessions = ClassSession.objects.filter(training_class=OuterRef("pk"))
+    pending = Enrolment.objects.filter(training_class=OuterRef("pk"), completion=Completion.PENDING)
+    return rows.filter(
+        Exists(sessions),
+        ~Exists(sessions.filter(ends_at__gt=now)),
+        Exists(pending),
+        status=ClassStatus.APPROVED,
+    )
 
 
 def class_list(user: User, *, filters: ClassFilters | None = None) -> QuerySet[TrainingClass]:
@@ -43,6 +65,8 @@ def class_list(user: User, *, filters: ClassFilters | None = None) -> QuerySet[T
         rows = rows.filter(status=f.status)
     if f.q:
         rows = rows.filter(Q(name__contains=f.q) | Q(institution__name__contains=f.q))
+    if f.step == "completion":
+        rows = completion_due(rows, timezone.now())
     return rows.order_by("-start_on", "-id")
 
 

@@ -34,4 +34,5 @@ def test_a_reviewer_enrols_on_first_login_and_keeps_recovery_codes(page, liang):
     # On to the page asked for before enrolment.
     expect(page.locator("h1")).to_have_text("帮扶劳动力台账")
     page.goto("/")
-    expect(page.locator("h1")).to_have_text("各县台账概况")
+    expect(page.locator("h1")).to_have_text("工作台")  # the home page is the desk
+    expect(page.locator("h2", has_text="各县台账概况")).to_be_visible()

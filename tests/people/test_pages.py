@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from skillaid.accounts.models import AuditEntry
 from skillaid.people.models import Person
-from tests.conftest import LONGAN, MASHAN, PASSWORD, new_id
+from tests.conftest import MASHAN, PASSWORD, new_id
 from tests.people.sheets import xlsx
 
 RONGSHUI = "450225"  # 融水苗族自治县, 柳州市
@@ -17,32 +17,7 @@ def test_pages_need_a_login(client, regions):
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_home_counts_people_per_county(client, wei, person_factory):
-    person_factory(name="韦一", category="lifted", wants_training=True)
-    person_factory(name="韦二", category="ordinary")
-    client.force_login(wei)
-    page = client.get(reverse("home")).content.decode()
-    assert "马山县" in page and ">2<" in page.replace(" ", "")
-
-
-def test_a_province_reviewer_reads_the_counts_city_by_city(client, qin, wei, person_factory):
-    person_factory(name="韦一", wants_job=True)
-    person_factory(name="韦二", wants_job=True)
-    person_factory(county=LONGAN, name="黄一")
-    person_factory(county=RONGSHUI, name="吴一", wants_job=True)
-    client.force_login(qin)
-    page = client.get(reverse("home")).content.decode().replace(" ", "")
-    nanning = page.index('class="subtotal"><th><ahref="/ledger/?region=450100">南宁市')
-    liuzhou = page.index('class="subtotal"><th><ahref="/ledger/?region=450200">柳州市')
-    # 南宁市: three people, two wanting a job; its counties follow it, before 柳州市.
-    assert page[nanning:].split("</tr>")[0].count('class="num">') == 5
-    assert '<thclass="num">3</th>' in page[nanning:liuzhou]
-    assert "马山县" in page[nanning:liuzhou] and "隆安县" in page[nanning:liuzhou]
-    assert "融水苗族自治县" in page[liuzhou:]
-    assert f'?region={MASHAN}&intent=job">2<' in page
-    # A clerk's single county is not grouped.
-    client.force_login(wei)
-    assert 'class="subtotal"' not in client.get(reverse("home")).content.decode()
+# The ledger summary of the home page is the desk's now: tests/reports/test_desk.py.
 
 
 def test_search_by_name_initials_and_whole_id(client, wei, person_factory):

@@ -53,6 +53,9 @@ def class_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": ClassStatus.choices,
+            # A to-do on the desk links here filtered to its classes (?step=completion).
+            "step": step if (step := request.GET.get("step", "")) in selectors.STEPS else "",
+            "step_label": selectors.STEPS.get(step, ""),
             "awaiting": awaiting,
             "can_create": can(request.user, "class.declare") and request.user.institution_id,
         },
