@@ -1079,10 +1079,10 @@ def main() -> None:
                 }
                 for r in results
             ]
+            # Largest over smallest: near 1 when the desks do not grow with the people.
             first = results[0]
-            summary["province_desk_growth"] = round(
-                last["province_desk_ms"] / first["province_desk_ms"], 2
-            )
+            for key in ("province_desk", "county_desk"):
+                summary[f"{key}_growth"] = round(last[f"{key}_ms"] / first[f"{key}_ms"], 2)
         for r in results:
             log(
                 f"{r['people']:>9} people: province desk {r['province_desk_ms']} ms, county desk "
