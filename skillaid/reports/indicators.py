@@ -10,7 +10,7 @@ Codes (the interface the desk, dashboards and report packs read):
 
 - 培训: trainings, trainings_migrant, trainings_assisted, trainings_key_counties
 - 评价: certificates, certificates_high_skilled, certificates_specialised
-- 技工院校: students_assisted
+- 技工院校: students_new, students_assisted
 - 就业: referrals, referrals_after_training, trained_seekers, referrals_per_trained (ratio),
   employed_3m, employed_3m_measured, employment_rate_3m (ratio)
 - 能力建设: capacity_<kind> for each institutions.CapacityKind
@@ -172,7 +172,7 @@ CERTIFICATES_SPECIALISED = indicator_register(
 )
 
 
-def _students_assisted():  # noqa: ANN202
+def _students_new():  # noqa: ANN202
     # A transfer closes one enrolment and opens another at the receiving school: only the
     # first is a new student (新招收).
     transferred_before = StudentEnrolment.objects.filter(
@@ -180,9 +180,31 @@ def _students_assisted():  # noqa: ANN202
         status=StudentStatus.TRANSFERRED,
         entered_on__lt=OuterRef("entered_on"),
     )
-    return StudentEnrolment.objects.filter(person__household__category__in=ASSISTED).exclude(
-        Exists(transferred_before)
+    return StudentEnrolment.objects.exclude(Exists(transferred_before))
+
+
+def _students_assisted():  # noqa: ANN202
+    return _students_new().filter(person__household__category__in=ASSISTED)
+
+
+_STUDENT_PATHS = {
+    "county": "county__code",
+    "day": "entered_on",
+    "institution": "school_id",
+    "person": "person_id",
+}
+
+STUDENTS_NEW = indicator_register(
+    Indicator(
+        code="students_new",
+        name="技工院校新招收学生",
+        unit="人",
+        counts="技工院校学籍（转学转入的学籍不重复计），按生源县（区）、院校和入学日期计",
+        records=_students_new,
+        **_STUDENT_PATHS,
+        group="技工院校",
     )
+)
 
 
 STUDENTS_ASSISTED = indicator_register(
@@ -193,10 +215,7 @@ STUDENTS_ASSISTED = indicator_register(
         counts="技工院校学籍中，学生家庭当前类别为脱贫户或监测户的（转学转入的学籍不重复计），"
         "按生源县（区）、院校和入学日期计",
         records=_students_assisted,
-        county="county__code",
-        day="entered_on",
-        institution="school_id",
-        person="person_id",
+        **_STUDENT_PATHS,
         aliases=("技工院校累计新招收建档立卡贫困家庭学生",),
         group="技工院校",
     )

@@ -7,12 +7,13 @@ from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
+from skillaid.reports.targets import targets_load
 from skillaid.subsidies.loading import load_policy_rules
 from skillaid.subsidies.models import PolicyRule
 
 
 class Command(BaseCommand):
-    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings, subsidy policy rules, the statutory holiday calendar). Safe to run on every start."
+    help = "Migrate the database and load reference data (divisions, key counties, resettlement sites, school pairings, subsidy policy rules, the statutory holiday calendar, the plans' targets). Safe to run on every start."
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         pairings = load_pairings()
         rules = load_policy_rules()
         calendar = calendar_seed()
+        targets = targets_load()
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
         for problem in rules.problems:
@@ -32,6 +34,10 @@ class Command(BaseCommand):
             f"{Pairing.objects.count()} pairings ({len(pairings.problems)} source rows without a school), "
             f"{PolicyRule.objects.count()} policy rules ({rules.created} new), "
             f"{_calendar_years()} in the holiday calendar ({len(calendar.created)} new)."
+        )
+        self.stdout.write(
+            f"Plan targets: {targets['created']} new, {targets['updated']} updated, "
+            f"{targets['unchanged']} unchanged."
         )
         note = missing_years_note()
         if note:
