@@ -187,3 +187,59 @@ def regions_progress(target: Target, *, by: str = "city", today: dt.date) -> lis
         progress = progress_of(split, today=today) if split is not None else None
         rows.append(RegionProgress(region, split, actual, share, progress))
     return rows
+
+
+@dataclass(frozen=True)
+class PairingProgress:
+    pairing: object  # pairings.Pairing
+    county: Region
+    plan: object | None  # pairings.WorkPlan of the year, if filed
+    planned_trainees: int | None
+    trained: Decimal
+    planned_enrolments: int | None
+    enrolled: Decimal
+
+    @staticmethod
+    def _percent(actual: Decimal, planned: int | None) -> Decimal | None:
+        return _round(actual / planned * HUNDRED) if planned else None
+
+    @property
+    def trained_percent(self) -> Decimal | None:
+        return self._percent(self.trained, self.planned_trainees)
+
+    @property
+    def enrolled_percent(self) -> Decimal | None:
+        return self._percent(self.enrolled, self.planned_enrolments)
+
+
+def pairings_progress(user: object, *, year: int) -> list[PairingProgress]:
+    """Each pairing in the user's scope against its year's work plan: the trainees it
+    planned against those the school trained in the partner county (补贴性培训 of the
+    school's classes held in that county, completed in the year), and the 两后生 it
+    planned to enrol against the students from that county the school enrolled."""
+    from skillaid.pairings.models import WorkPlan
+    from skillaid.pairings.selectors import pairings_visible_to
+
+    pairings = list(pairings_visible_to(user).order_by("school__name", "id"))
+    plans = {
+        p.pairing_id: p
+        for p in WorkPlan.objects.filter(pairing__in=pairings, year=year).prefetch_related("items")
+    }
+    period = periods.year(year)
+    rows = []
+    for pairing in pairings:
+        county = pairing.county or pairing.site.county
+        where = Where(institution_id=pairing.school_id, county=county.code)
+        plan = plans.get(pairing.pk)
+        rows.append(
+            PairingProgress(
+                pairing=pairing,
+                county=county,
+                plan=plan,
+                planned_trainees=plan.planned_trainees if plan else None,
+                trained=figure("trainings", where, period) or Decimal(0),
+                planned_enrolments=plan.planned_enrolments if plan else None,
+                enrolled=figure("students_new", where, period) or Decimal(0),
+            )
+        )
+    return rows

@@ -208,3 +208,69 @@ def test_edit_checks_value_and_period(guangxi_trainings, qin):
     assert guangxi_trainings.period_start == dt.date(2026, 7, 1)
     assert guangxi_trainings.set_by == qin
     assert changes["value"][1] == "1200.00"
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def test_the_targets_page_shows_progress_and_links_to_the_people(client, guangxi_trainings, qin):
+    from django.urls import reverse
+
+    client.force_login(qin)
+    page = client.get(reverse("targets")).content.decode()
+    assert "目标任务" in page and f'id="target-{guangxi_trainings.pk}"' in page
+    assert "indicator=trainings" in page and "period=2026" in page
+    assert "调整/分解" in page
+
+
+def test_the_split_page_says_by_how_much_and_saves(client, guangxi_trainings, qin):
+    from django.urls import reverse
+
+    client.force_login(qin)
+    url = reverse("target_split", args=[guangxi_trainings.pk])
+    page = client.get(url).content.decode()
+    assert "南宁市" in page and "split-total" in page
+    short = client.post(url, {f"part_{NANNING}": "300", "part_450200": "400"})
+    assert short.status_code == 200
+    text = short.content.decode()
+    assert "少 300" in text and "请补足差额后再保存" in text
+    saved = client.post(url, {f"part_{NANNING}": "600", "part_450200": "400"})
+    assert saved.status_code == 302
+    assert guangxi_trainings.parts.count() == 2
+    detail = client.get(reverse("target_edit", args=[guangxi_trainings.pk])).content.decode()
+    assert "各市进度" in detail and "与上级目标相等" in detail
+
+
+def test_pages_keep_to_scope(client, guangxi_trainings, qin, liang, wei):
+    from django.urls import reverse
+
+    target_split(
+        actor=qin, channel="page", parent=guangxi_trainings, parts={NANNING: "600", "450200": "400"}
+    )
+    liuzhou = guangxi_trainings.parts.get(region_id="450200")
+    nanning = guangxi_trainings.parts.get(region_id=NANNING)
+    client.force_login(liang)
+    assert client.get(reverse("target_edit", args=[liuzhou.pk])).status_code == 404
+    assert client.get(reverse("target_split", args=[liuzhou.pk])).status_code == 404
+    assert client.get(reverse("target_edit", args=[nanning.pk])).status_code == 200
+    target_split(actor=liang, channel="page", parent=nanning, parts={"450124": "600"})
+    client.force_login(wei)
+    mashan = nanning.parts.get()
+    page = client.get(reverse("target_edit", args=[mashan.pk]))
+    assert page.status_code == 200 and "调整目标" not in page.content.decode()
+    refused = client.post(
+        reverse("target_edit", args=[mashan.pk]), {"value": "1", "period": "2026"}
+    )
+    assert refused.status_code == 403
+    assert "目标任务由市级、省级审核人员设定和分解" in refused.content.decode()
+    assert client.get(reverse("target_split", args=[mashan.pk])).status_code == 403
+
+
+def test_pairing_progress_page(client, pairings, qin):
+    from django.urls import reverse
+
+    client.force_login(qin)
+    page = client.get(reverse("pairing_progress"), {"year": "2026"}).content.decode()
+    assert "结对帮扶计划完成情况" in page and "未报备计划" in page
+    bad = client.get(reverse("pairing_progress"), {"year": "明年"}).content.decode()
+    assert "年度“明年”无法识别" in bad
