@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -224,7 +225,6 @@ def test_ledger_counts_sum_to_todays_count(regions, person_factory):
 
 def test_every_plan_line_names_its_indicator_or_none():
     import csv
-
     from pathlib import Path
 
     import skillaid
@@ -244,3 +244,27 @@ def test_every_plan_line_names_its_indicator_or_none():
     assert len(every) == len(set(every))  # no wording ties to two indicators
     for ind in INDICATORS.values():
         assert ind.name and ind.unit and ind.counts and ind.group
+
+
+def test_the_refresh_command_and_the_schedule(regions, person_factory, settings):
+    import threading
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from skillaid.ops.management.commands import serve
+
+    person_factory()
+    out = StringIO()
+    call_command("reports_refresh", "ledger_people", stdout=out)
+    assert "ledger_people: 1 rows" in out.getvalue()
+    with pytest.raises(CommandError, match="没有统计指标：nothing"):
+        call_command("reports_refresh", "nothing")
+    assert settings.SKILLAID_TALLY_MINUTES == 4
+    stop = threading.Event()
+    with mock.patch.object(serve, "tally_refresh_task") as task:
+        thread = serve.schedule_tally(stop, minutes=10)  # enqueued at once, then every 10 min
+        stop.set()
+        thread.join(timeout=30)
+    task.enqueue.assert_called_once_with()
