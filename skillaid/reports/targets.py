@@ -39,10 +39,12 @@ from django.http import Http404
 from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import User, audit_changes
 from skillaid.accounts.scope import Scope
-from skillaid.regions.models import Level, Region
+from skillaid.regions.models import Level, Region, code_prefix
 
+from .figures import where_for
 from .models import Target, TargetKind
 from .periods import parse
+from .progress import Progress, progress_of
 from .tally import indicator_for_title
 
 PLAN_TARGETS = Path(__file__).resolve().parent.parent / "regions" / "data" / "plan_targets.csv"
@@ -218,6 +220,39 @@ def targets_visible_to(user: User) -> QuerySet[Target]:
     else:
         mine = Q(region__code__startswith=scope.region_prefix)
     return Target.objects.filter(national | mine).select_related("region", "parent", "institution")
+
+
+def target_list(user: User, *, plan: str = "", region: str = "") -> QuerySet[Target]:
+    """The visible targets of a plan (its name) and region (a division code and below;
+    全国 or 000000: the national ones), in the order the pages and the API list them."""
+    rows = targets_visible_to(user).order_by("plan", "title", "region__code", "period_start", "id")
+    plan, region = (plan or "").strip()[:128], (region or "").strip()[:6]
+    if plan:
+        rows = rows.filter(plan=plan)
+    if region in ("全国", "000000"):
+        rows = rows.filter(region__isnull=True)
+    elif region:
+        rows = rows.filter(region__code__startswith=code_prefix(region.ljust(6, "0")))
+    return rows
+
+
+def in_scope(user: User, target: Target) -> bool:
+    """Whether the target's region (or school) lies wholly within the user's scope: a
+    national target does only for the administrator."""
+    scope = Scope.of(user)
+    if target.institution_id is not None:
+        return scope.everything or scope.has_institution(target.institution_id)
+    if target.region_id is None:
+        return scope.everything
+    return scope.contains_region(target.region_id)
+
+
+def progress_for(user: User, target: Target, *, today: dt.date) -> tuple[Progress, bool]:
+    """The target's progress as `user` reads it, and whether it is the whole target's: of
+    a target wider than the user's scope (a national one, for a province) only the user's
+    own figure is read, and its percentage and pace mean nothing."""
+    whole = in_scope(user, target)
+    return progress_of(target, today=today, where=None if whole else where_for(user)), whole
 
 
 def target_for(user: User, pk: object) -> Target:

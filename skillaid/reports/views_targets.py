@@ -17,23 +17,23 @@ from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import Channel
-from skillaid.accounts.scope import Scope
 from skillaid.errors import apply_errors
 from skillaid.regions.models import Level
 
 from . import periods
-from .figures import where_for
 from .forms_targets import TargetEditForm, TargetSplitForm
 from .models import Target, TargetKind
-from .progress import pairings_progress, progress_of, regions_progress
+from .progress import pairings_progress, regions_progress
 from .tally import INDICATORS, refreshed_at
 from .targets import (
     child_regions,
+    progress_for,
     split_check,
     target_for,
     targets_visible_to,
 )
 from .targets import target_edit as edit_service
+from .targets import target_list as list_selector
 from .targets import target_split as split_service
 
 
@@ -45,22 +45,11 @@ def _url(name: str, fallback: str) -> str:
         return fallback
 
 
-def _in_scope(user: object, target: Target) -> bool:
-    scope = Scope.of(user)
-    if target.institution_id is not None:
-        return scope.everything or scope.has_institution(target.institution_id)
-    if target.region_id is None:
-        return scope.everything
-    return scope.contains_region(target.region_id)
-
-
 def _row(request: HttpRequest, target: Target, today) -> dict:  # noqa: ANN001
     """One target with its progress. A target of a wider region than the viewer's (a
     national one, for a province) shows the viewer's own figure, without a percentage."""
     user = request.user
-    whole = _in_scope(user, target)
-    where = None if whole else where_for(user)
-    progress = progress_of(target, today=today, where=where)
+    progress, whole = progress_for(user, target, today=today)
     period = progress.period
     query = {"indicator": target.indicator, "period": period.code}
     region = target.region_id if whole else (user.region_id or "")
@@ -87,18 +76,9 @@ def _row(request: HttpRequest, target: Target, today) -> dict:  # noqa: ANN001
 def target_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "figures.read")
     today = timezone.localdate()
-    rows = targets_visible_to(request.user).order_by(
-        "plan", "title", "region__code", "period_start", "id"
-    )
     plan = (request.GET.get("plan") or "").strip()[:128]
     region = (request.GET.get("region") or "").strip()[:6]
-    if plan:
-        rows = rows.filter(plan=plan)
-    if region:
-        if region in ("全国", "000000"):
-            rows = rows.filter(region__isnull=True)
-        else:
-            rows = rows.filter(region__code__startswith=region.rstrip("0") or region)
+    rows = list_selector(request.user, plan=plan, region=region)
     plans = sorted(set(targets_visible_to(request.user).values_list("plan", flat=True)))
     table = [_row(request, t, today) for t in rows]
     return render(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from unittest import mock
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 import time_machine

@@ -274,3 +274,43 @@ def test_pairing_progress_page(client, pairings, qin):
     assert "结对帮扶计划完成情况" in page and "未报备计划" in page
     bad = client.get(reverse("pairing_progress"), {"year": "明年"}).content.decode()
     assert "年度“明年”无法识别" in bad
+
+
+# API -----------------------------------------------------------------------------------
+
+
+def bearer(user) -> dict:  # noqa: ANN001
+    from skillaid.accounts.models import ApiToken
+
+    _, token = ApiToken.issue(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_the_api_lists_targets_and_reads_figures_within_scope(
+    client, guangxi_trainings, qin, liang, person_factory
+):
+    from skillaid.reports.tally import tally_refresh
+
+    person_factory()
+    tally_refresh(["ledger_people"])
+    rows = client.get("/api/reports/targets", **bearer(qin)).json()
+    mine = next(r for r in rows if r["id"] == guangxi_trainings.pk)
+    assert mine["whole"] and mine["period"] == "2026" and Decimal(mine["actual"]) == 0
+    assert client.get("/api/reports/targets", **bearer(liang)).json() == []
+    auth = bearer(liang)
+    ok = client.get(
+        "/api/reports/figures",
+        {"indicator": "ledger_people", "period": "2000-2100", "region": "450124"},
+        **auth,
+    )
+    assert ok.status_code == 200 and Decimal(ok.json()["value"]) == 1
+    outside = client.get(
+        "/api/reports/figures",
+        {"indicator": "ledger_people", "period": "2026", "region": "450200"},
+        **auth,
+    )
+    assert outside.status_code == 404
+    bad = client.get(
+        "/api/reports/figures", {"indicator": "ledger_people", "period": "明年"}, **auth
+    )
+    assert bad.status_code == 422 and "统计期间“明年”无法识别" in bad.text
