@@ -313,4 +313,4 @@ def test_the_api_lists_targets_and_reads_figures_within_scope(
     bad = client.get(
         "/api/reports/figures", {"indicator": "ledger_people", "period": "明年"}, **auth
     )
-    assert bad.status_code == 422 and "统计期间“明年”无法识别" in bad.text
+    assert bad.status_code == 422 and "统计期间“明年”无法识别" in bad.json()["detail"]
