@@ -14,7 +14,7 @@ from skillaid.reports.models import Target, TargetKind
 from tests.conftest import GUANGXI, NANNING, PASSWORD
 
 from .conftest import login, menu
-from .test_phone_layout import PHONE, WIDER_THAN_SCREEN
+from .test_phone_layout import PHONE, SHOTS, WIDER_THAN_SCREEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,8 @@ def test_province_reviewer_splits_a_target_to_cities(
         menu(page).locator("#nav-targets").click()
         row = page.locator(f"#target-{province_target.pk}")
         expect(row).to_contain_text("广西壮族自治区")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / f"targets-{size}.png", full_page=True)
         row.get_by_role("link", name="调整/分解").click()
         page.locator("#split-link").click()
         expect(page.locator("h1")).to_contain_text("分解目标")
@@ -60,6 +62,7 @@ def test_province_reviewer_splits_a_target_to_cities(
             found = page.evaluate(WIDER_THAN_SCREEN)
             assert found["scroll"] <= found["width"], found
         page.locator("#split-save").click()
+        page.screenshot(path=SHOTS / f"target-split-{size}.png", full_page=True)
         expect(page.locator("#split-errors")).to_contain_text("少 700.00")
         expect(page.locator("#split-difference")).to_contain_text("少 700")
         page.fill("#id_part_450200", "700")
@@ -68,6 +71,7 @@ def test_province_reviewer_splits_a_target_to_cities(
         expect(page.locator(".messages")).to_contain_text("与上级目标相等")
         children = page.locator("#target-children")
         expect(children).to_contain_text("南宁市")
+        page.screenshot(path=SHOTS / f"target-{size}.png", full_page=True)
         expect(children.locator("tr", has_text="柳州市")).to_contain_text("700")
         if size == "phone":
             found = page.evaluate(WIDER_THAN_SCREEN)
