@@ -140,8 +140,10 @@ def _parse_line(number: int, row: dict) -> tuple[PlanLine | None, list[str]]:
     )
 
 
-def read_plan_targets(path: Path = PLAN_TARGETS) -> list[PlanLine]:
-    """The file's lines, or TargetFileError naming every bad line."""
+def read_plan_targets(path: Path | None = None) -> list[PlanLine]:
+    """The file's lines (the shipped file by default), or TargetFileError naming every bad
+    line."""
+    path = path or PLAN_TARGETS
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -164,7 +166,7 @@ def _periods(line: PlanLine) -> list[tuple[dt.date, dt.date]]:
     return [(dt.date(line.first, 1, 1), dt.date(line.last, 12, 31))]
 
 
-def targets_load(path: Path = PLAN_TARGETS) -> dict[str, int]:
+def targets_load(path: Path | None = None) -> dict[str, int]:
     """Load the plans' targets; returns {"created": n, "updated": n, "unchanged": n}."""
     lines = read_plan_targets(path)
     counts = {"created": 0, "updated": 0, "unchanged": 0}

@@ -314,3 +314,25 @@ def test_the_api_lists_targets_and_reads_figures_within_scope(
         "/api/reports/figures", {"indicator": "ledger_people", "period": "明年"}, **auth
     )
     assert bad.status_code == 422 and "统计期间“明年”无法识别" in bad.json()["detail"]
+
+
+def test_setup_loads_the_targets_and_names_a_bad_line(regions, tmp_path, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    import skillaid.reports.targets as targets
+
+    out, err = StringIO(), StringIO()
+    call_command("setup", stdout=out, stderr=err)
+    assert "Plan targets: 20 new" in out.getvalue()
+    path = tmp_path / "plan_targets.csv"
+    path.write_text(
+        "plan,source,indicator,target,unit,period_start,period_end,kind\n"
+        "某规划,002 一,新增,-5,人,2021,2025,at_least\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(targets, "PLAN_TARGETS", path)
+    call_command("setup", stdout=out, stderr=err)
+    assert "plan_targets.csv 有错误，未载入：第2行：目标值“-5”不是非负数" in err.getvalue()
+    assert Target.objects.count() == 20

@@ -7,7 +7,7 @@ from skillaid.pairings.loading import load_pairings
 from skillaid.pairings.models import Pairing
 from skillaid.regions.loading import load_divisions, load_key_counties, load_resettlement_sites
 from skillaid.regions.models import KeyCounty, Region, ResettlementSite
-from skillaid.reports.targets import targets_load
+from skillaid.reports.targets import TargetFileError, targets_load
 from skillaid.subsidies.loading import load_policy_rules
 from skillaid.subsidies.models import PolicyRule
 
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         pairings = load_pairings()
         rules = load_policy_rules()
         calendar = calendar_seed()
-        targets = targets_load()
+        try:
+            targets = targets_load()
+        except TargetFileError as e:  # named line by line; the other data are loaded
+            self.stderr.write(str(e))
+            targets = {"created": 0, "updated": 0, "unchanged": 0}
         for p in county_problems + site_problems:
             self.stderr.write(f"{p.file} row {p.row}: {p.reason}")
         for problem in rules.problems:
