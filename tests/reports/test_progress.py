@@ -143,3 +143,33 @@ def test_regions_progress_lists_cities_with_their_split(school, occupation, pers
     assert rows["450300"].target is None and rows["450300"].actual == 0
     counties = regions_progress(parent, by="county", today=dt.date(2026, 7, 1))
     assert {r.region.code: r.actual for r in counties if r.actual} == {MASHAN: 3, "450205": 1}
+
+
+@pytest.mark.django_db
+def test_a_pairing_against_what_its_school_trained_and_enrolled_there(
+    school, occupation, person_factory, liang, huang
+):
+    from skillaid.pairings.models import Pairing, WorkPlan, WorkPlanItem
+    from skillaid.reports.progress import pairings_progress
+    from tests.reports.test_indicators import student
+
+    pairing = Pairing.objects.create(school=school, county_id=MASHAN)
+    plan = WorkPlan.objects.create(
+        pairing=pairing, year=2026, planned_enrolments=4, filed_on=dt.date(2026, 1, 10)
+    )
+    WorkPlanItem.objects.create(plan=plan, occupation="家政服务员", month=5, trainees=6)
+    WorkPlanItem.objects.create(plan=plan, occupation="育婴员", month=9, trainees=4)
+    here = a_class(school, occupation, county=MASHAN, end_on=dt.date(2026, 5, 20))
+    for _ in range(3):
+        line(here, person_factory())
+    elsewhere = a_class(school, occupation, county=LONGAN, end_on=dt.date(2026, 5, 20))
+    line(elsewhere, person_factory(county=LONGAN))  # another county: not this pairing's
+    student(person_factory(category="一般户"), school)
+    student(person_factory(county=LONGAN), school)
+    tally_refresh(["trainings", "students_new"])
+    (row,) = pairings_progress(liang, year=2026)
+    assert (row.planned_trainees, row.trained, row.trained_percent) == (10, 3, Decimal(30))
+    assert (row.planned_enrolments, row.enrolled, row.enrolled_percent) == (4, 1, Decimal(25))
+    assert pairings_progress(huang, year=2026) == []  # 隆安县 sees not 马山县's pairing
+    (empty,) = pairings_progress(liang, year=2025)
+    assert empty.plan is None and empty.trained_percent is None
