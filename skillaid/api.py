@@ -161,6 +161,7 @@ api.add_router("/", students_router)
 api.add_router("/", students_care_router)
 api.add_router("/", "skillaid.matching.api.router")
 api.add_router("/employment/", "skillaid.employment.api.router")
+api.add_router("/reports/", "skillaid.reports.api_targets.router")
 
 
 # What the API answers in Chinese where django-ninja would answer in English.

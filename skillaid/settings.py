@@ -262,6 +262,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SKILLAID_FILE_RETENTION_DAYS = int(os.environ.get("SKILLAID_FILE_RETENTION_DAYS", "30"))
 # `skillaid serve` has the task worker purge files past their time at start and then this often.
 SKILLAID_PURGE_INTERVAL_HOURS = float(os.environ.get("SKILLAID_PURGE_INTERVAL_HOURS", "24"))
+# `skillaid serve` has the task worker rebuild the figures (reports.tally) this often, so
+# desks and dashboards are never more than a few minutes behind the records.
+SKILLAID_TALLY_MINUTES = float(os.environ.get("SKILLAID_TALLY_MINUTES", "4"))
 # An upload larger than this is refused before it is kept.
 SKILLAID_UPLOAD_MAX_MB = int(os.environ.get("SKILLAID_UPLOAD_MAX_MB", "20"))
 # A file with more rows than this (header included) is refused: split it.

@@ -195,7 +195,6 @@ def funnel_lines(
     each annotated with `referred`, `hired`, `measured` and `still` (booleans)."""
     if not can(user, "funnel.read"):
         return Enrolment.objects.none()
-    day = on or timezone.localdate()
     rows = Enrolment.objects.filter(
         completion=Completion.COMPLETED,
         training_class__end_on__gte=start,
@@ -204,6 +203,23 @@ def funnel_lines(
     rows = Scope.of(user).filter(
         rows, region="person__county__code", institution="training_class__institution_id"
     )
+    return _annotated(rows, on or timezone.localdate())
+
+
+def counted_lines(figure: str, *, on: dt.date | None = None) -> QuerySet[Enrolment]:
+    """Every completed roster line (no scope, any class end) counted in `figure` on the day
+    `on` (today): 'still' (三个月后仍在岗) or 'measured' (已满三个月), by the definitions
+    above. The reports' indicators of employment three months after training read these,
+    so that there is one definition of the measure."""
+    if figure not in ("still", MEASURED):
+        raise ValueError(f"没有“{figure}”这一人数类别")
+    rows = Enrolment.objects.filter(completion=Completion.COMPLETED)
+    day = on or timezone.localdate()
+    rows = rows.filter(training_class__end_on__lte=measured_until(day))
+    return _annotated(rows, day).filter(**{figure: True})
+
+
+def _annotated(rows: QuerySet[Enrolment], day: dt.date) -> QuerySet[Enrolment]:
     ends = sorted(set(rows.order_by().values_list("training_class__end_on", flat=True).distinct()))
 
     def by_end(offset: dt.timedelta, part: list[dt.date] | None = None) -> Case | Value:

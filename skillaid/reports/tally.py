@@ -102,7 +102,10 @@ class MonthOf(Func):
 
 
 def _is_datetime(ind: Indicator) -> bool:
-    model = ind.records().model
+    records = ind.records()
+    if ind.day in records.query.annotations:  # a day the records compute (capacity's)
+        return isinstance(records.query.annotations[ind.day].output_field, models.DateTimeField)
+    model = records.model
     target = model
     parts = ind.day.split("__")
     for part in parts[:-1]:

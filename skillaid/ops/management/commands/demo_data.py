@@ -213,3 +213,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"demo trainee with their own account: {person.name}, ID number {person.id_number}"
             )
+        from skillaid.reports.tally import tally_refresh
+
+        counts = tally_refresh()
+        self.stdout.write(f"figures rebuilt from the demo records: {sum(counts.values())} rows")

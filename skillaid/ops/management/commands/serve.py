@@ -14,6 +14,7 @@ from skillaid.accounts.tasks import purge_files_task
 from skillaid.ops.demo_classes import demo_trainee
 from skillaid.ops.demo_employment import UNIT_LOGINS
 from skillaid.ops.demo_inspections import INSPECTOR_LOGINS
+from skillaid.reports.tasks import tally_refresh_task
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -49,25 +50,37 @@ def server_command(
 log = logging.getLogger(__name__)
 
 
-def schedule_purge(stop: threading.Event, hours: float) -> threading.Thread:
-    """Enqueue the purge of files past their time now and then every `hours`, for the task
-    worker to run: django-tasks has no scheduler of its own. Deployments whose workers run
-    elsewhere (RQ, Celery) run `skillaid purge-files` from cron or a systemd timer instead."""
+def schedule(stop: threading.Event, name: str, task, seconds: float) -> threading.Thread:  # noqa: ANN001
+    """Enqueue `task` now and then every `seconds`, for the task worker to run, until `stop`
+    is set: django-tasks has no scheduler of its own. Deployments whose workers run
+    elsewhere (RQ, Celery) run the matching command from cron or a systemd timer instead
+    (`skillaid purge-files`, `skillaid reports-refresh`)."""
 
     def loop() -> None:
         while True:
             try:
-                purge_files_task.enqueue()
+                task.enqueue()
             except Exception:  # the database may be down for a moment; try again next time
-                log.exception("could not enqueue the purge of old files")
+                log.exception("could not enqueue %s", name)
             finally:
                 connection.close()
-            if stop.wait(hours * 3600):
+            if stop.wait(seconds):
                 return
 
-    thread = threading.Thread(target=loop, name="purge-files", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     return thread
+
+
+def schedule_purge(stop: threading.Event, hours: float) -> threading.Thread:
+    """The purge of files past their time, at start and then every `hours`."""
+    return schedule(stop, "purge-files", purge_files_task, hours * 3600)
+
+
+def schedule_tally(stop: threading.Event, minutes: float) -> threading.Thread:
+    """The figures rebuilt at start and then every `minutes` (SKILLAID_TALLY_MINUTES): a
+    refresh that takes under a minute keeps them under five minutes behind the records."""
+    return schedule(stop, "tally-refresh", tally_refresh_task, minutes * 60)
 
 
 def default_threads(vendor: str) -> int:
@@ -112,6 +125,7 @@ class Command(BaseCommand):
         server = subprocess.Popen(server_command(host, port, workers, threads))
         stop = threading.Event()
         schedule_purge(stop, settings.SKILLAID_PURGE_INTERVAL_HOURS)
+        schedule_tally(stop, settings.SKILLAID_TALLY_MINUTES)
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")

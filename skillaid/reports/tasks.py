@@ -1,0 +1,22 @@
+"""Tasks of the reports app: rebuilding the figures (Tally) from the records."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import close_old_connections, connection
+from django_tasks import task
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def tally_refresh_task(codes: list[str] | None = None) -> dict[str, int]:
+    """Enqueued by `skillaid serve` every SKILLAID_TALLY_MINUTES; runs `tally_refresh`."""
+    from .tally import tally_refresh
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+    counts = tally_refresh(codes)
+    log.info("figures rebuilt: %s rows", sum(counts.values()))
+    return counts
