@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import can
@@ -92,18 +92,7 @@ def _links(code: str, period: Period, region: str, institution_id: int | None) -
     if institution_id is not None:
         query["institution"] = institution_id
     q = urlencode(query)
-    return f"{_url('figure_people')}?{q}", f"{_url('dashboard')}?{q}"
-
-
-def _url(name: str) -> str:
-    """The page's address; before the dashboard's pages are wired, the one fixed for them."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return PLANNED[name]
-
-
-PLANNED = {"figure_people": "/reports/people/", "dashboard": "/reports/dashboard/"}
+    return f"{reverse('figure_people')}?{q}", f"{reverse('dashboard')}?{q}"
 
 
 def _region_param(user: object, where: Where) -> str:

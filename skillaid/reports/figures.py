@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.http import Http404
 
 from skillaid.accounts.scope import Scope
-from skillaid.regions.models import Region, code_prefix
+from skillaid.regions.models import Level, Region, code_prefix
 
 from .models import Tally
 from .periods import Period
@@ -45,9 +45,10 @@ def where_for(user: object, *, region: str = "", institution_id: int | None = No
     if scope.institution_id is not None:  # a school officer: their own school
         if institution_id not in (None, scope.institution_id):
             raise Http404("没有找到该院校")
-        county = ""
-        if region:
-            county = _region(region).code
+        place = _region(region) if region else None
+        if place is not None and place.level != Level.COUNTY:
+            return Where(region=code_prefix(place.code), institution_id=scope.institution_id)
+        county = place.code if place is not None else ""
         return Where(institution_id=scope.institution_id, county=county)
     if scope.region_prefix is None:
         raise Http404("没有可查看的统计")
@@ -57,7 +58,9 @@ def where_for(user: object, *, region: str = "", institution_id: int | None = No
             raise Http404("没有找到该地区")
         prefix = code_prefix(place.code)
         if institution_id is not None:
-            return Where(region=prefix, institution_id=institution_id, county=place.code)
+            # A school within a county (a pairing's), or within a city or the province.
+            county = place.code if place.level == Level.COUNTY else ""
+            return Where(region=prefix, institution_id=institution_id, county=county)
         return Where(region=prefix)
     return Where(region=scope.region_prefix, institution_id=institution_id)
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from skillaid.accounts.capabilities import can, require
@@ -37,14 +37,6 @@ from .targets import target_list as list_selector
 from .targets import target_split as split_service
 
 
-def _url(name: str, fallback: str) -> str:
-    """A page of another part, by name (its path as the shared plan fixes it meanwhile)."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return fallback
-
-
 def _row(request: HttpRequest, target: Target, today) -> dict:  # noqa: ANN001
     """One target with its progress. A target of a wider region than the viewer's (a
     national one, for a province) shows the viewer's own figure, without a percentage."""
@@ -64,10 +56,10 @@ def _row(request: HttpRequest, target: Target, today) -> dict:  # noqa: ANN001
         "whole": whole,
         "indicator": ind,
         "bar": min(progress.percent or Decimal(0), Decimal(100)),
-        "people": f"{_url('figure_people', '/reports/people/')}?{urlencode(query)}"
+        "people": f"{reverse('figure_people')}?{urlencode(query)}"
         if ind and not ind.derived and target.kind != TargetKind.AT_LEAST_PER_COUNTY
         else "",
-        "dashboard": f"{_url('dashboard', '/reports/dashboard/')}?{urlencode(query)}",
+        "dashboard": f"{reverse('dashboard')}?{urlencode(query)}",
         "editable": can(user, "target.edit", target) and whole,
     }
 
