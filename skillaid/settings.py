@@ -264,7 +264,11 @@ SKILLAID_FILE_RETENTION_DAYS = int(os.environ.get("SKILLAID_FILE_RETENTION_DAYS"
 SKILLAID_PURGE_INTERVAL_HOURS = float(os.environ.get("SKILLAID_PURGE_INTERVAL_HOURS", "24"))
 # `skillaid serve` has the task worker rebuild the figures (reports.tally) this often, so
 # desks and dashboards are never more than a few minutes behind the records.
+# Each time only the recent months (this and last) are rebuilt, which stays cheap at a
+# province's size; every SKILLAID_TALLY_FULL_MINUTES every month is, so a change to an
+# older month's record (a certificate revoked, a person moved) is counted within that.
 SKILLAID_TALLY_MINUTES = float(os.environ.get("SKILLAID_TALLY_MINUTES", "4"))
+SKILLAID_TALLY_FULL_MINUTES = float(os.environ.get("SKILLAID_TALLY_FULL_MINUTES", "60"))
 # An upload larger than this is refused before it is kept.
 SKILLAID_UPLOAD_MAX_MB = int(os.environ.get("SKILLAID_UPLOAD_MAX_MB", "20"))
 # A file with more rows than this (header included) is refused: split it.

@@ -52,6 +52,9 @@ class TallyState(models.Model):
     refreshed_at = models.DateTimeField("汇总时间", null=True, blank=True)
     seconds = models.FloatField("用时（秒）", default=0)
     rows = models.PositiveIntegerField("行数", default=0)
+    # The latest rebuild of the recent months only (tally_refresh(since=…)).
+    recent_at = models.DateTimeField("近期汇总时间", null=True, blank=True)
+    recent_seconds = models.FloatField("近期汇总用时（秒）", default=0)
 
     class Meta:
         verbose_name = "指标汇总状态"

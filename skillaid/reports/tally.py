@@ -113,16 +113,19 @@ def _is_datetime(ind: Indicator) -> bool:
     return isinstance(target._meta.get_field(parts[-1]), models.DateTimeField)
 
 
-def grouped(ind: Indicator) -> list[tuple[str, int | None, dt.date, Decimal]]:
-    """The indicator's records grouped by county × institution × month."""
+def grouped(
+    ind: Indicator, *, since: dt.date | None = None
+) -> list[tuple[str, int | None, dt.date, Decimal]]:
+    """The indicator's records grouped by county × institution × month (of the months from
+    `since` on, if given)."""
     month = MonthOf(F(ind.day), local=_is_datetime(ind))
     keys = {"c": F(ind.county), "m": month}
     if ind.institution:
         keys["i"] = F(ind.institution)
     measure = Sum(ind.amount) if ind.amount else Count("pk")
     rows = (
-        ind.records()
-        .filter(**{f"{ind.county}__isnull": False, f"{ind.day}__isnull": False})
+        indicator_records(ind, start=since)
+        .filter(**{f"{ind.day}__isnull": False})
         .values(**keys)
         .annotate(v=measure)
         .order_by()
@@ -130,31 +133,44 @@ def grouped(ind: Indicator) -> list[tuple[str, int | None, dt.date, Decimal]]:
     return [(r["c"], r.get("i"), r["m"], Decimal(r["v"] or 0)) for r in rows]
 
 
-def tally_refresh(codes: list[str] | None = None) -> dict[str, int]:
+def recent_since(today: dt.date) -> dt.date:
+    """The first month a recent refresh rebuilds: last month's first day (records of the
+    last days of a month are often entered in the first days of the next)."""
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def tally_refresh(
+    codes: list[str] | None = None, *, since: dt.date | None = None
+) -> dict[str, int]:
     """Rebuild the figures of the indicators named (all of them by default), each in one
-    transaction, so that a reader sees an indicator's old rows or its new ones. Returns
-    the number of rows of each."""
+    transaction, so that a reader sees an indicator's old rows or its new ones. With
+    `since` (a month's first day), only the months from it on are rebuilt: the recent
+    refresh the worker runs every SKILLAID_TALLY_MINUTES, cheap at a province's size
+    because it reads only the records of those months; without it, every month (every
+    SKILLAID_TALLY_FULL_MINUTES, which also catches a change to an older month's record).
+    Returns the number of rows written for each indicator."""
     done: dict[str, int] = {}
     for ind in indicators():
         if ind.derived or (codes is not None and ind.code not in codes):
             continue
         began = time.monotonic()
-        rows = grouped(ind)
+        rows = grouped(ind, since=since)
         with transaction.atomic():
-            Tally.objects.filter(indicator=ind.code).delete()
+            old = Tally.objects.filter(indicator=ind.code)
+            if since is not None:
+                old = old.filter(month__gte=since)
+            old.delete()
             bulk_insert(
                 Tally._meta.db_table,
                 ["indicator", "county_id", "institution_id", "month", "value"],
                 [(ind.code, c, i, _adapt_date(m), v) for c, i, m, v in rows],
             )
-            TallyState.objects.update_or_create(
-                indicator=ind.code,
-                defaults={
-                    "refreshed_at": timezone.now(),
-                    "seconds": round(time.monotonic() - began, 3),
-                    "rows": len(rows),
-                },
-            )
+            seconds = round(time.monotonic() - began, 3)
+            if since is None:
+                fields = {"refreshed_at": timezone.now(), "seconds": seconds, "rows": len(rows)}
+            else:
+                fields = {"recent_at": timezone.now(), "recent_seconds": seconds}
+            TallyState.objects.update_or_create(indicator=ind.code, defaults=fields)
         done[ind.code] = len(rows)
     return done
 
@@ -166,7 +182,15 @@ def _adapt_date(day: dt.date | str) -> object:
 
 
 def refreshed_at() -> dt.datetime | None:
-    """When the figures were last rebuilt (the oldest indicator's time)."""
+    """When the figures were last rebuilt, in full or their recent months (the oldest
+    indicator's latest time)."""
+    states = TallyState.objects.filter(indicator__in=list(INDICATORS))
+    times = [max(t for t in (s.refreshed_at, s.recent_at) if t) for s in states if s.refreshed_at]
+    return min(times) if times else None
+
+
+def full_refreshed_at() -> dt.datetime | None:
+    """When every month of every indicator was last rebuilt (the oldest indicator's)."""
     states = TallyState.objects.filter(indicator__in=list(INDICATORS))
     times = [s.refreshed_at for s in states if s.refreshed_at]
     return min(times) if times else None

@@ -12,11 +12,27 @@ log = logging.getLogger(__name__)
 
 @task()
 def tally_refresh_task(codes: list[str] | None = None) -> dict[str, int]:
-    """Enqueued by `skillaid serve` every SKILLAID_TALLY_MINUTES; runs `tally_refresh`."""
+    """Enqueued by `skillaid serve` every SKILLAID_TALLY_MINUTES: the recent months of
+    every indicator rebuilt (`tally_refresh(since=…)`)."""
+    from django.utils import timezone
+
+    from .tally import recent_since, tally_refresh
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+    counts = tally_refresh(codes, since=recent_since(timezone.localdate()))
+    log.info("recent figures rebuilt: %s rows", sum(counts.values()))
+    return counts
+
+
+@task()
+def tally_full_refresh_task(codes: list[str] | None = None) -> dict[str, int]:
+    """Enqueued by `skillaid serve` every SKILLAID_TALLY_FULL_MINUTES: every month of every
+    indicator rebuilt, so a change to an older month's record is counted too."""
     from .tally import tally_refresh
 
     if not connection.in_atomic_block:
         close_old_connections()
     counts = tally_refresh(codes)
-    log.info("figures rebuilt: %s rows", sum(counts.values()))
+    log.info("figures rebuilt in full: %s rows", sum(counts.values()))
     return counts

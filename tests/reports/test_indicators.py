@@ -263,8 +263,15 @@ def test_the_refresh_command_and_the_schedule(regions, person_factory, settings)
         call_command("reports_refresh", "nothing")
     assert settings.SKILLAID_TALLY_MINUTES == 4
     stop = threading.Event()
-    with mock.patch.object(serve, "tally_refresh_task") as task:
-        thread = serve.schedule_tally(stop, minutes=10)  # enqueued at once, then every 10 min
+    assert settings.SKILLAID_TALLY_FULL_MINUTES == 60
+    with (
+        mock.patch.object(serve, "tally_refresh_task") as task,
+        mock.patch.object(serve, "tally_full_refresh_task") as full,
+    ):
+        # Both enqueued at once, then every 10 and 60 minutes.
+        threads = serve.schedule_tally(stop, minutes=10, full_minutes=60)
         stop.set()
-        thread.join(timeout=30)
+        for thread in threads:
+            thread.join(timeout=30)
     task.enqueue.assert_called_once_with()
+    full.enqueue.assert_called_once_with()

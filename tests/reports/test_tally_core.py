@@ -82,3 +82,27 @@ def test_periods_parse_and_refuse_in_chinese():
     half = periods.half(2026, 1)
     assert half.elapsed(dt.date(2026, 1, 1)) == pytest.approx(1 / 181)
     assert half.elapsed(dt.date(2027, 1, 1)) == 1.0
+
+
+def test_recent_refresh_rebuilds_only_the_recent_months(two_classes):
+    first, _second, _people = two_classes
+    tally_refresh()
+    month = first.end_on.replace(day=1)
+    # An older month's row the recent refresh must leave alone, whatever it holds.
+    older = month - dt.timedelta(days=1)
+    older = older.replace(day=1) - dt.timedelta(days=1)
+    Tally.objects.create(
+        indicator="trainings", county_id=MASHAN, month=older.replace(day=1), value=7
+    )
+    Tally.objects.filter(indicator="trainings", month=month).update(value=99)
+    from skillaid.reports.tally import recent_since
+
+    since = recent_since(first.end_on)
+    assert since == (month - dt.timedelta(days=1)).replace(day=1)
+    tally_refresh(["trainings"], since=since)
+    assert Tally.objects.get(indicator="trainings", month=month).value == 3  # rebuilt
+    assert Tally.objects.get(indicator="trainings", month=older.replace(day=1)).value == 7
+    state = TallyState.objects.get(indicator="trainings")
+    assert state.recent_at is not None and state.refreshed_at < state.recent_at
+    tally_refresh(["trainings"])  # the full refresh drops what no record holds
+    assert not Tally.objects.filter(indicator="trainings", month=older.replace(day=1)).exists()

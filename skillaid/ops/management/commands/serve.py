@@ -14,7 +14,7 @@ from skillaid.accounts.tasks import purge_files_task
 from skillaid.ops.demo_classes import demo_trainee
 from skillaid.ops.demo_employment import UNIT_LOGINS
 from skillaid.ops.demo_inspections import INSPECTOR_LOGINS
-from skillaid.reports.tasks import tally_refresh_task
+from skillaid.reports.tasks import tally_full_refresh_task, tally_refresh_task
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -77,10 +77,16 @@ def schedule_purge(stop: threading.Event, hours: float) -> threading.Thread:
     return schedule(stop, "purge-files", purge_files_task, hours * 3600)
 
 
-def schedule_tally(stop: threading.Event, minutes: float) -> threading.Thread:
-    """The figures rebuilt at start and then every `minutes` (SKILLAID_TALLY_MINUTES): a
-    refresh that takes under a minute keeps them under five minutes behind the records."""
-    return schedule(stop, "tally-refresh", tally_refresh_task, minutes * 60)
+def schedule_tally(
+    stop: threading.Event, minutes: float, full_minutes: float
+) -> list[threading.Thread]:
+    """The figures' recent months rebuilt at start and then every `minutes`
+    (SKILLAID_TALLY_MINUTES), and every month every `full_minutes`
+    (SKILLAID_TALLY_FULL_MINUTES)."""
+    return [
+        schedule(stop, "tally-refresh", tally_refresh_task, minutes * 60),
+        schedule(stop, "tally-full-refresh", tally_full_refresh_task, full_minutes * 60),
+    ]
 
 
 def default_threads(vendor: str) -> int:
@@ -125,7 +131,7 @@ class Command(BaseCommand):
         server = subprocess.Popen(server_command(host, port, workers, threads))
         stop = threading.Event()
         schedule_purge(stop, settings.SKILLAID_PURGE_INTERVAL_HOURS)
-        schedule_tally(stop, settings.SKILLAID_TALLY_MINUTES)
+        schedule_tally(stop, settings.SKILLAID_TALLY_MINUTES, settings.SKILLAID_TALLY_FULL_MINUTES)
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
