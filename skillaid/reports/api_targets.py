@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from skillaid.accounts.capabilities import require
+from skillaid.institutions.models import Institution
 
 from . import periods
 from .figures import figure, where_for
@@ -116,6 +117,10 @@ def read_figure(request: HttpRequest, q: Query[FigureQuery]):  # noqa: ANN201
         period = periods.parse(q.period)
     except ValueError as e:
         raise HttpError(422, str(e)) from None
+    if q.institution is not None and (
+        not 0 < q.institution < 2**63 or not Institution.objects.filter(pk=q.institution).exists()
+    ):
+        raise HttpError(404, "没有找到该院校")
     where = where_for(request.user, region=q.region, institution_id=q.institution)
     ind = indicator(q.indicator)
     return FigureOut(

@@ -22,8 +22,10 @@ Codes (the interface the desk, dashboards and report packs read):
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef
+from django.db.models import Exists, F, Func, OuterRef, Value
 from django.db.models.functions import Coalesce
 
 from skillaid.catalogue.models import SkillLevel
@@ -389,13 +391,17 @@ PAID = indicator_register(
         code="paid",
         name="补贴资金发放",
         unit="元",
-        counts="银行已发放成功的补贴款项，按发放批次所在县（区）和登记结果的日期计",
-        records=lambda: Payment.objects.filter(status=PaymentStatus.PAID),
+        counts="银行已发放成功的补贴款项，扣除其后冲回的金额，按发放批次所在县（区）和登记发放结果的日期计",
+        # A paid payment stays paid for ever; money taken back is a Reversal beside it,
+        # netted here into the payment's own month.
+        records=lambda: Payment.objects.filter(status=PaymentStatus.PAID).annotate(
+            net=F("amount") - Coalesce(F("reversal__amount"), Value(Decimal("0")))
+        ),
         county="batch__county__code",
         day="settled_at",
         institution="line__claim__institution_id",
         person="line__person_id",
-        amount="amount",
+        amount="net",
         group="资金",
     )
 )

@@ -152,7 +152,7 @@ def thousand_schools(region: Region, period: Period, as_of: dt.date, step: Step)
         head("序号", width=6),
         head("院校名称", width=24),
         head("结对帮扶县（安置区）", width=34),
-        head("技工教育", head("在校帮扶家庭学生（人）", width=12)),
+        head("技工教育", head("新招收帮扶家庭学生（人）", width=12)),
         head(
             "职业培训（人次）",
             head("合计", width=10),
@@ -262,7 +262,7 @@ def pairing_summaries(region: Region, period: Period, as_of: dt.date, step: Step
             "实际完成",
             head("培训（人次）", width=10),
             head("其中帮扶家庭劳动力", width=12),
-            head("在校帮扶家庭学生（人）", width=12),
+            head("新招收帮扶家庭学生（人）", width=12),
             head("培训完成率（%）", width=10, number=RATE),
         ),
         head(

@@ -223,7 +223,9 @@ def indicator_records(
             records = records.filter(**{f"{ind.day}__gte": start})
         if end:
             records = records.filter(**{f"{ind.day}__lte": end})
-    if institution_id is not None and ind.institution:
+    if institution_id is not None:
+        if not ind.institution:  # counted by no institution: a school's figure is 0
+            return records.none()
         records = records.filter(**{ind.institution: institution_id})
     return records
 
