@@ -298,6 +298,8 @@ _FUNNEL_PATHS = {
     "day": "training_class__end_on",
     "institution": "training_class__institution_id",
     "person": "person_id",
+    # A class's employment three months on is settled up to a month after its measure day.
+    "lag_months": 5,
 }
 
 EMPLOYED_3M = indicator_register(

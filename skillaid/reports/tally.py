@@ -46,6 +46,9 @@ class Indicator:
     ratio: tuple[str, str] | None = None  # (numerator, denominator) indicator codes
     aliases: tuple[str, ...] = field(default=())  # plan_targets.csv's wordings of it
     group: str = ""  # 培训 / 评价 / 技工院校 / 就业 / 能力建设 / 资金 / 台账
+    # How many months further back than the recent refresh's first month its records still
+    # change: employment three months after a class's end is settled months after the end.
+    lag_months: int = 0
 
     @property
     def derived(self) -> bool:
@@ -139,6 +142,12 @@ def recent_since(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
+def _months_before(month: dt.date, count: int) -> dt.date:
+    for _ in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
 def tally_refresh(
     codes: list[str] | None = None, *, since: dt.date | None = None
 ) -> dict[str, int]:
@@ -154,11 +163,12 @@ def tally_refresh(
         if ind.derived or (codes is not None and ind.code not in codes):
             continue
         began = time.monotonic()
-        rows = grouped(ind, since=since)
+        first = _months_before(since, ind.lag_months) if since is not None else None
+        rows = grouped(ind, since=first)
         with transaction.atomic():
             old = Tally.objects.filter(indicator=ind.code)
-            if since is not None:
-                old = old.filter(month__gte=since)
+            if first is not None:
+                old = old.filter(month__gte=first)
             old.delete()
             bulk_insert(
                 Tally._meta.db_table,

@@ -106,3 +106,19 @@ def test_recent_refresh_rebuilds_only_the_recent_months(two_classes):
     assert state.recent_at is not None and state.refreshed_at < state.recent_at
     tally_refresh(["trainings"])  # the full refresh drops what no record holds
     assert not Tally.objects.filter(indicator="trainings", month=older.replace(day=1)).exists()
+
+
+def test_an_indicator_settled_months_later_is_rebuilt_that_far_back(regions):
+    from skillaid.reports.tally import _months_before
+
+    assert INDICATORS["employed_3m"].lag_months >= 4
+    assert _months_before(dt.date(2026, 2, 1), 5) == dt.date(2025, 9, 1)
+    Tally.objects.create(
+        indicator="employed_3m", county_id=MASHAN, month=dt.date(2025, 10, 1), value=5
+    )
+    Tally.objects.create(
+        indicator="employed_3m", county_id=MASHAN, month=dt.date(2025, 8, 1), value=4
+    )
+    tally_refresh(["employed_3m"], since=dt.date(2026, 2, 1))  # no records: months cleared
+    kept = Tally.objects.filter(indicator="employed_3m").values_list("month", flat=True)
+    assert list(kept) == [dt.date(2025, 8, 1)]
