@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
-from .inspections import PER_ITEM_MAX, SAMPLE_MAX, SEED_MAX, TEXT_MAX
+from .inspections import PER_ITEM_MAX, SAMPLE_MAX, TEXT_MAX
 from .models import FindingResult, Population
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DrawForm(forms.Form):
+    """No seed: the server makes it when the draw is made (a posted one is ignored)."""
+
     title = forms.CharField(
         label="抽查名称", max_length=128, help_text="如“2026年上半年南宁市职业技能培训双随机抽查”"
     )
@@ -29,12 +31,6 @@ class DrawForm(forms.Form):
     inspectors_per_item = forms.IntegerField(
         label="每个对象的检查人员数", min_value=1, max_value=PER_ITEM_MAX, initial=2
     )
-    seed = forms.CharField(
-        label="随机种子（可不填）",
-        max_length=SEED_MAX,
-        required=False,
-        help_text="不填则由系统随机生成；种子与名单一并记录，任何人可据此重新抽取并得到相同结果",
-    )
 
 
 class FindingForm(forms.Form):
@@ -46,7 +42,8 @@ class FindingForm(forms.Form):
         label="检查情况",
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="查看了什么（花名册、考勤、教学现场、台账），发现了什么；不要填写身份证号",
+        help_text="查看了什么（花名册、考勤、教学现场、台账），发现了什么。检查情况将向社会公开："
+        "检查情况中请勿填写学员姓名、身份证号等个人信息（可写“学员甲”“2名学员”）",
     )
 
 

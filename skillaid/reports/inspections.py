@@ -3,10 +3,13 @@ at random from a region's population and inspectors from a pool, by a recorded s
 inspectors drawn read what was drawn for them and record their findings; the reviewer
 publishes the results on a public page.
 
-The draw itself is `skillaid.lib.randomdraw.plan` (its rule is written there). The draw
-records its seed, the population's and the pool's ids and the ties (回避) then in force,
-with the digests of both lists, so `inspection_redo` redoes it from the record alone and
-says whether the population or the pool has changed since.
+The draw itself is `skillaid.lib.randomdraw.plan` (its rule is written there and on the
+public page). The seed is made on the server (`secrets`) when the draw is made, never typed
+by the person drawing: with the rule and the population public, a chosen seed could be
+tried offline until the result suits. The draw records its seed and when it was made, the
+population's ids with their institutions, the pool's ids and the ties (回避) then in force,
+each with its digest, so `inspection_redo` redoes it from the record alone and says whether
+the record is intact and whether the population, the pool or the ties have changed since.
 
 - The population: classes approved or closed whose dates meet the period, held in the
   region's counties; or the institutions of the region listed in the catalogue.
@@ -259,7 +262,9 @@ def inspection_draw(
     seed: str | None = None,
 ) -> InspectionDraw:
     """Draw `sample_size` objects of `region`'s population and `inspectors_per_item`
-    inspectors for each, by `seed` (a new random one when not given), and record it all."""
+    inspectors for each, by a seed the server makes, and record it all. `seed` is for
+    tests and fixed demo data only: no page or command passes one (a draw made with it
+    records no `seed_made_at`)."""
     require(actor, "inspection.draw", _Place(region))
     errors: dict[str, str] = {}
     title = " ".join(str(title or "").split())
@@ -277,9 +282,8 @@ def inspection_draw(
         errors["sample_size"] = f"抽取数量应为1至{SAMPLE_MAX}个"
     if not inspectors_per_item or inspectors_per_item < 1 or inspectors_per_item > PER_ITEM_MAX:
         errors["inspectors_per_item"] = f"每个对象的检查人员数应为1至{PER_ITEM_MAX}人"
-    seed = (seed or "").strip() or secrets.token_hex(16)
-    if len(seed) > SEED_MAX:
-        errors["seed"] = f"随机种子最长{SEED_MAX}个字符，现为{len(seed)}个"
+    if seed is not None and not 0 < len(seed) <= SEED_MAX:
+        raise ValueError(f"a fixed seed has 1 to {SEED_MAX} characters")
     if errors:
         raise ValidationError(errors)
 
@@ -303,6 +307,10 @@ def inspection_draw(
             }
         )
     links = links_among(pool)
+    # The seed is made only now, after the population, the pool and the ties are fixed.
+    seed_made_at = None
+    if seed is None:
+        seed, seed_made_at = secrets.token_hex(16), timezone.now()
     try:
         drawn = randomdraw.plan(seed, rows, pool, links, sample_size, inspectors_per_item)
     except randomdraw.TooFew as exc:
@@ -323,7 +331,9 @@ def inspection_draw(
         period_end=period_end,
         sample_size=sample_size,
         inspectors_per_item=inspectors_per_item,
+        rule=randomdraw.RULE,
         seed=seed,
+        seed_made_at=seed_made_at,
         population_count=len(rows),
         population_digest=randomdraw.digest(i for i, _ in rows),
         pool_count=len(pool),
@@ -331,6 +341,9 @@ def inspection_draw(
         population_ids=randomdraw.ids_text(i for i, _ in rows),
         pool_ids=randomdraw.ids_text(pool),
         exclusions=randomdraw.pairs_text(links),
+        exclusions_digest=randomdraw.pairs_digest(links),
+        population_pairs=randomdraw.pairs_text(rows),
+        population_pairs_digest=randomdraw.pairs_digest(rows),
         drawn_by=actor,
     )
     institution_of = dict(rows)
@@ -351,11 +364,15 @@ def inspection_draw(
             "region": region.code,
             "population": population,
             "period": f"{period_start}—{period_end}",
+            "rule": randomdraw.RULE,
             "seed": seed,
+            "seed_made_at": seed_made_at.isoformat() if seed_made_at else None,
             "population_count": len(rows),
             "population_digest": draw.population_digest,
             "pool_count": len(pool),
             "pool_digest": draw.pool_digest,
+            "exclusions_digest": draw.exclusions_digest,
+            "population_pairs_digest": draw.population_pairs_digest,
             "items": [[d.object_id, list(d.inspector_ids)] for d in drawn],
         },
         note=f"双随机抽取：{title}，从{len(rows)}个对象中抽取{sample_size}个，"
@@ -395,7 +412,10 @@ class Redo:
             out.append("按记录的随机种子和名单重新抽取，结果与原抽取不一致！")
         out += self.problems
         if not self.recorded_intact:
-            out.append("记录的对象名单或检查人员名单与其摘要不符，记录可能被改动。")
+            out.append(
+                "记录的对象名单、对象所属院校/机构、检查人员名单或回避关系与其摘要不符，"
+                "记录可能被改动。"
+            )
         if self.population_changed:
             out.append(
                 f"抽取后对象名单已有变化：现有{self.population_now}个对象，摘要与抽取时不同"
@@ -413,56 +433,56 @@ class Redo:
         return out
 
 
-def inspection_redo(draw: InspectionDraw) -> Redo:
-    """Redo `draw` from its recorded seed, population, pool and ties, and compare with the
-    items recorded; compare the region's population and pool today with the record."""
+def recorded_intact(draw: InspectionDraw) -> bool:
+    """Whether every list recorded with `draw` still matches its recorded digest and count:
+    the population's ids, each object's institution, the pool and the ties."""
     population_ids = randomdraw.ids_of(draw.population_ids)
     pool_ids = randomdraw.ids_of(draw.pool_ids)
-    links = randomdraw.pairs_of(draw.exclusions)
-    intact = (
+    pairs = randomdraw.pairs_of(draw.population_pairs)
+    return (
         randomdraw.digest(population_ids) == draw.population_digest
         and randomdraw.digest(pool_ids) == draw.pool_digest
+        and randomdraw.sha256_hex(draw.population_pairs) == draw.population_pairs_digest
+        and randomdraw.sha256_hex(draw.exclusions) == draw.exclusions_digest
         and len(population_ids) == draw.population_count
         and len(pool_ids) == draw.pool_count
+        and [i for i, _ in pairs] == sorted(population_ids)
     )
+
+
+def inspection_redo(draw: InspectionDraw) -> Redo:
+    """Redo `draw` from its recorded rule, seed, population (with each object's
+    institution), pool and ties alone, and compare with the items recorded; compare the
+    region's population, pool and ties today with the record."""
+    intact = recorded_intact(draw)
     problems: list[str] = []
-    if draw.population == Population.CLASSES:
-        institution_of = dict(
-            TrainingClass.objects.filter(pk__in=population_ids).values_list("id", "institution_id")
-        )
-    else:
-        institution_of = {
-            i: i
-            for i in Institution.objects.filter(pk__in=population_ids).values_list("id", flat=True)
-        }
-    missing = [i for i in population_ids if i not in institution_of]
     reproduced = False
-    if missing:
-        problems.append(f"记录的对象中有{len(missing)}个已不存在，无法重新抽取。")
+    try:
+        again = randomdraw.plan(
+            draw.seed,
+            randomdraw.pairs_of(draw.population_pairs),
+            randomdraw.ids_of(draw.pool_ids),
+            randomdraw.pairs_of(draw.exclusions),
+            draw.sample_size,
+            draw.inspectors_per_item,
+            rule=draw.rule,
+        )
+    except randomdraw.TooFew:
+        problems.append("按记录的名单已无法抽取足够的对象或检查人员。")
+    except ValueError:
+        problems.append(f"记录的抽取规则“{draw.rule}”无法识别，无法重新抽取。")
     else:
-        try:
-            again = randomdraw.plan(
-                draw.seed,
-                [(i, institution_of[i]) for i in population_ids],
-                pool_ids,
-                links,
-                draw.sample_size,
-                draw.inspectors_per_item,
+        stored = [
+            (
+                item.training_class_id or item.institution_id,
+                tuple(sorted(u.pk for u in item.inspectors.all())),
             )
-        except randomdraw.TooFew:
-            problems.append("按记录的名单已无法抽取足够的对象或检查人员。")
-        else:
-            stored = [
-                (
-                    item.training_class_id or item.institution_id,
-                    tuple(sorted(u.pk for u in item.inspectors.all())),
-                )
-                for item in draw.items.prefetch_related("inspectors").order_by("position")
-            ]
-            redone = [(d.object_id, tuple(sorted(d.inspector_ids))) for d in again]
-            reproduced = stored == redone
-            if not reproduced:
-                problems.append("重新抽取的对象或检查人员与记录的抽查对象不同。")
+            for item in draw.items.prefetch_related("inspectors").order_by("position")
+        ]
+        redone = [(d.object_id, tuple(sorted(d.inspector_ids))) for d in again]
+        reproduced = stored == redone
+        if not reproduced:
+            problems.append("重新抽取的对象或检查人员与记录的抽查对象不同。")
     now_rows = population_rows(draw.population, draw.region, draw.period_start, draw.period_end)
     now_pool = list(inspector_pool(draw.region).values_list("id", flat=True))
     now_links = randomdraw.pairs_text(links_among(now_pool))
@@ -470,12 +490,32 @@ def inspection_redo(draw: InspectionDraw) -> Redo:
         reproduced=reproduced and intact,
         recorded_intact=intact,
         population_now=len(now_rows),
-        population_changed=randomdraw.digest(i for i, _ in now_rows) != draw.population_digest,
+        population_changed=randomdraw.pairs_text(now_rows) != draw.population_pairs,
         pool_now=len(now_pool),
         pool_changed=randomdraw.digest(now_pool) != draw.pool_digest,
         links_changed=now_links != draw.exclusions,
         problems=problems,
     )
+
+
+def published_record(draw: InspectionDraw, outcomes: list[ItemOutcome]) -> dict:
+    """What the pages publish so that anyone can redo the draw: the lists as recorded and
+    each item's object id with its inspectors' numbers (their account ids, ascending)."""
+    return {
+        "population_pairs": draw.population_pairs,
+        "pool_ids": draw.pool_ids,
+        "exclusions": draw.exclusions,
+        "items": [
+            {
+                "position": o.item.position,
+                "object_id": o.item.training_class_id or o.item.institution_id,
+                "institution_id": o.item.institution_id,
+                "inspectors": ",".join(str(u.pk) for u in o.inspectors),
+            }
+            for o in outcomes
+        ],
+        "legacy": draw.rule != randomdraw.RULE,
+    }
 
 
 @transaction.atomic

@@ -239,7 +239,12 @@ class InspectionDraw(models.Model):
     period_end = models.DateField("对象期间止")
     sample_size = models.PositiveIntegerField("抽取数量")
     inspectors_per_item = models.PositiveSmallIntegerField("每个对象检查人员数", default=2)
+    # The rule of skillaid.lib.randomdraw the draw was made (and is redone) by.
+    rule = models.CharField("抽取规则", max_length=16, default="sha256-key")
     seed = models.CharField("随机种子", max_length=64)
+    # When the server made the seed (secrets), just before the draw; empty for a seed not
+    # made so (draws recorded before seeds were made by the server only, demo data).
+    seed_made_at = models.DateTimeField("随机种子生成时间", null=True, blank=True)
     population_count = models.PositiveIntegerField("对象总数", default=0)
     population_digest = models.CharField("对象名单摘要", max_length=64)
     pool_count = models.PositiveIntegerField("检查人员总数", default=0)
@@ -250,6 +255,11 @@ class InspectionDraw(models.Model):
     population_ids = models.TextField("对象编号", blank=True)
     pool_ids = models.TextField("检查人员编号", blank=True)
     exclusions = models.TextField("回避关系", blank=True)
+    exclusions_digest = models.CharField("回避关系摘要", max_length=64, blank=True)
+    # Each object with its institution, "object:institution" pairs ascending, which the
+    # ties are applied through.
+    population_pairs = models.TextField("对象所属院校/机构", blank=True)
+    population_pairs_digest = models.CharField("对象所属院校/机构摘要", max_length=64, blank=True)
     drawn_at = models.DateTimeField("抽取时间", default=timezone.now)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="组织人", on_delete=models.PROTECT, related_name="+"

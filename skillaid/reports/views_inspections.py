@@ -38,6 +38,7 @@ from .inspections import (
     inspectors_visible_to,
     item_for_inspector,
     items_of_inspector,
+    published_record,
 )
 from .models import Finding, InspectorLink
 
@@ -76,14 +77,13 @@ def inspection_draw_page(request: HttpRequest) -> HttpResponse:
                         sample_size=data["sample_size"],
                         inspectors_per_item=data["inspectors_per_item"],
                         title=data["title"],
-                        seed=data["seed"],
                     )
                 except ValidationError as exc:
                     apply_errors(form, exc)
                 else:
                     messages.success(
                         request,
-                        f"已抽取{draw.sample_size}个对象，随机种子{draw.seed}已记录。",
+                        f"已抽取{draw.sample_size}个对象；随机种子{draw.seed}由系统生成并已记录。",
                     )
                     return redirect("inspection_detail", pk=draw.pk)
         status = 422
@@ -96,8 +96,9 @@ def inspection_draw_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": "新建双随机抽查",
             "intro": "从抽查地区的培训班或院校/培训机构中随机抽取检查对象，并为每个对象从"
-            "检查人员名录中随机抽取检查人员（与对象有回避关系的不抽）。随机种子与名单一并记录，"
-            "任何人可据此重新抽取并得到相同结果。",
+            "检查人员名录中随机抽取检查人员（与对象有回避关系的不抽）。随机种子在抽取时由系统"
+            "随机生成，不能人工指定；种子与名单一并记录并在公开页面公布，任何人可据此重新抽取"
+            "并得到相同结果。",
         },
         status=status,
     )
@@ -126,6 +127,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "draw": draw,
             "outcomes": outcomes,
+            "record": published_record(draw, outcomes),
             "redo": redo,
             "unfinished": sum(1 for o in outcomes if not o.done),
             "recorded": sum(1 for o in outcomes if o.findings),
@@ -296,7 +298,9 @@ def _public(response: HttpResponse) -> HttpResponse:
 def inspection_public(request: HttpRequest) -> HttpResponse:
     """双随机、一公开: the published draws and their results, for anyone, without a login.
     Names of classes and institutions, results and the inspectors' text; no person's name
-    or number, and inspectors only by their number on the item."""
+    or number. What the draw was made from is published too (the population's and the
+    pool's ids, the ties, each item's object and inspectors' ids) with the rule, so that
+    anyone can redo it; inspectors appear only by their account id (not personal data)."""
     if throttled(request, per_minute=READS_PER_MINUTE, bucket="insp:"):
         return _public(
             render(
@@ -309,4 +313,5 @@ def inspection_public(request: HttpRequest) -> HttpResponse:
     draws = list(draws_published().order_by("-published_at", "-id")[:50])
     for draw in draws:
         draw.outcomes = draw_outcomes(draw)
+        draw.record = published_record(draw, draw.outcomes)
     return _public(render(request, "reports/inspection_public.html", {"draws": draws}))

@@ -5,6 +5,7 @@ publishes, and anyone reads the results on the public page without logging in.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -65,9 +66,11 @@ def test_draw_record_publish_and_read_in_public(browser, live_server, liang, occ
         reviewer.fill("#id_period_end", "2026-06-30")
         reviewer.fill("#id_sample_size", "2")
         reviewer.fill("#id_inspectors_per_item", "1")
-        reviewer.fill("#id_seed", "nanning-2026-h1")
+        # Nobody drawing chooses the seed: the server makes it.
+        expect(reviewer.locator("#id_seed")).to_have_count(0)
         reviewer.get_by_role("button", name="保存").click()
-        expect(reviewer.locator("#draw-seed")).to_have_text("nanning-2026-h1")
+        expect(reviewer.locator("#draw-seed")).to_have_text(re.compile(r"^[0-9a-f]{32}$"))
+        seed = reviewer.locator("#draw-seed").inner_text()
         expect(reviewer.locator("#items tbody tr")).to_have_count(2)
         reviewer.locator("#verify").click()
         expect(reviewer.locator("#redo")).to_contain_text("完全一致")
@@ -80,6 +83,7 @@ def test_draw_record_publish_and_read_in_public(browser, live_server, liang, occ
         expect(inspector.locator("#my-items tbody tr")).to_have_count(2)
         inspector.locator("#my-items tbody tr a").first.click()
         expect(inspector.locator("#roster-count")).to_contain_text("0人")
+        expect(inspector.locator("#finding-privacy")).to_contain_text("请勿填写学员姓名")
         inspector.get_by_label("责令整改").check()
         inspector.fill("#id_text", "考勤照片缺两个课次，已责令补正")
         inspector.locator("#finding-save").click()
@@ -99,7 +103,8 @@ def test_draw_record_publish_and_read_in_public(browser, live_server, liang, occ
         public.goto("/reports/public/inspections/")
         section = public.locator(".public-draw")
         expect(section).to_have_count(1)
-        expect(section).to_contain_text("nanning-2026-h1")
+        expect(section.locator("code.seed")).to_have_text(seed)
+        expect(section.locator(".drawn-items tbody tr")).to_have_count(2)
         expect(section).to_contain_text("责令整改")
         expect(section).to_contain_text("未完成")
         expect(section).not_to_contain_text("莫凡")

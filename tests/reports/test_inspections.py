@@ -5,6 +5,10 @@ public page, and what an inspector's account may open."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import html as htmllib
+import random
+import re
 from io import StringIO
 
 import pytest
@@ -27,8 +31,9 @@ from skillaid.reports.inspections import (
     inspection_redo,
     inspector_link_add,
     item_for_inspector,
+    recorded_intact,
 )
-from skillaid.reports.models import InspectionItem, InspectorLink
+from skillaid.reports.models import InspectionDraw, InspectionItem, InspectorLink
 from skillaid.training.models import TrainingClass
 from tests.conftest import GUANGXI, LONGAN, MASHAN, NANNING, make_user, new_id
 
@@ -73,6 +78,43 @@ def test_the_same_seed_redoes_the_same_draw_and_honours_ties(
     for d in first:
         assert len(d.inspector_ids) == per == len(set(d.inspector_ids))
         assert not {(i, institution_of[d.object_id]) for i in d.inspector_ids} & set(links)
+
+
+def _by_hand(seed, population, pool, links, sample, per):
+    """The rule as the public page writes it, with hashlib alone."""
+
+    def key(purpose, i):
+        return hashlib.sha256(f"{seed}:{purpose}:{i}".encode()).hexdigest()  # UTF-8
+
+    institution_of = dict(population)
+    objects = sorted(institution_of, key=lambda i: key("object", i))[:sample]
+    out = []
+    for x in objects:
+        tied = {a for a, b in links if b == institution_of[x]}
+        eligible = [i for i in pool if i not in tied]
+        out.append((x, sorted(eligible, key=lambda i: key(f"inspector-{x}", i))[:per]))
+    return out
+
+
+def test_the_draw_is_the_rule_written_on_the_public_page():
+    population = [(i, 1000 + i % 3) for i in range(1, 60)]
+    pool = list(range(500, 509))
+    links = [(500, 1000), (501, 1000), (502, 1001)]
+    drawn = randomdraw.plan("7f3a", population, pool, links, 9, 3)
+    assert [(d.object_id, list(d.inspector_ids)) for d in drawn] == _by_hand(
+        "7f3a", population, pool, links, 9, 3
+    )
+
+
+def test_a_legacy_draw_is_redone_by_its_own_rule():
+    population = [(i, 1) for i in range(1, 30)]
+    rng = random.Random(int.from_bytes(hashlib.sha256(b"old").digest(), "big"))
+    objects = rng.sample(list(range(1, 30)), 4)
+    legacy = randomdraw.plan("old", population, [7, 8, 9], [], 4, 1, rule=randomdraw.LEGACY_RULE)
+    assert [d.object_id for d in legacy] == objects
+    assert legacy != randomdraw.plan("old", population, [7, 8, 9], [], 4, 1)
+    with pytest.raises(ValueError):
+        randomdraw.plan("old", population, [7], [], 1, 1, rule="other")
 
 
 def test_different_seeds_draw_differently():
@@ -192,10 +234,40 @@ def test_a_draw_records_its_population_pool_and_seed_and_redoes(liang, classes, 
     assert entry.changes["seed"] == "2026-nanning"
 
 
-def test_a_draw_without_a_seed_gets_a_random_one(liang, classes, pool, frozen):
+def test_a_draw_gets_a_seed_made_by_the_server_and_records_when(liang, classes, pool, frozen):
     draw = _draw(liang, seed=None)
-    assert len(draw.seed) == 32
+    assert re.fullmatch(r"[0-9a-f]{32}", draw.seed)
+    assert draw.seed_made_at == NOW and draw.rule == randomdraw.RULE
     assert inspection_redo(draw).reproduced
+    entry = AuditEntry.objects.filter(object_id=str(draw.pk), action="create").last()
+    assert entry.changes["seed"] == draw.seed and entry.changes["seed_made_at"]
+    assert _draw(liang, seed=None).seed != draw.seed
+    # A fixed seed (tests, demo data) records no time of making.
+    assert _draw(liang).seed_made_at is None
+
+
+def test_the_ties_and_institutions_recorded_are_part_of_the_integrity_check(
+    liang, classes, pool, institutions, frozen
+):
+    inspector_link_add(
+        actor=liang,
+        channel="page",
+        inspector=pool["mo"],
+        institution=institutions[0],
+        reason="曾在该机构任教",
+    )
+    draw = _draw(liang)
+    assert draw.exclusions == f"{pool['mo'].pk}:{institutions[0].pk}"
+    assert draw.exclusions_digest == hashlib.sha256(draw.exclusions.encode()).hexdigest()
+    assert recorded_intact(draw)
+    draw.exclusions = ""
+    assert not recorded_intact(draw)
+    redo = inspection_redo(draw)
+    assert not redo.reproduced and any("回避关系与其摘要不符" in line for line in redo.lines())
+    draw.refresh_from_db()
+    first = draw.population_pairs.split(",")[0].split(":")[0]
+    draw.population_pairs = draw.population_pairs.replace(f"{first}:", f"{first}:9", 1)
+    assert not recorded_intact(draw)
 
 
 def test_the_population_digest_tells_a_change_since_the_draw(
@@ -480,6 +552,72 @@ def test_the_public_page_shows_only_published_draws_without_personal_data(
     assert inspector.display_name not in html
 
 
+def _code(section, name):
+    found = re.search(rf'<code class="{name}">([^<]*)</code>', section)
+    assert found, name
+    return htmllib.unescape(found.group(1))
+
+
+def test_anyone_redoes_a_draw_from_the_public_page_alone(
+    client, liang, classes, pool, institutions, frozen
+):
+    inspector_link_add(
+        actor=liang,
+        channel="page",
+        inspector=pool["tan"],
+        institution=institutions[1],
+        reason="亲属",
+    )
+    draw = _draw(liang, seed=None, sample=5, per=2)
+    inspector = _someone_drawn(draw, pool)
+    finding_record(
+        actor=inspector,
+        channel="page",
+        item=_mine(draw, inspector),
+        result="pass",
+        text="花名册与现场一致",
+        inspected_on=dt.date(2026, 7, 10),
+    )
+    inspection_publish(actor=liang, channel="page", draw=draw)
+    page = client.get("/reports/public/inspections/").content.decode()
+    assert "SHA-256" in page and "inspector-X" in page
+    section = page[page.index(f'id="draw-{draw.pk}"') :]
+    seed = _code(section, "seed")
+    population = [
+        tuple(map(int, p.split(":"))) for p in _code(section, "population-pairs").split(",")
+    ]
+    pool_ids = [int(i) for i in _code(section, "pool-ids").split(",")]
+    ties = [tuple(map(int, p.split(":"))) for p in _code(section, "exclusions").split(",") if p]
+    sample = int(re.search(r'<span class="sample-size">(\d+)</span>', section).group(1))
+    per = int(re.search(r'<span class="per-item">(\d+)</span>', section).group(1))
+    published = [
+        (int(o), [int(i) for i in ins.split(",")])
+        for o, ins in re.findall(r'data-object="(\d+)" data-inspectors="([\d,]+)"', section)
+    ]
+    assert ties == [(pool["tan"].pk, institutions[1].pk)]
+    # The digests published match the lists published.
+    sha = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
+    assert sha(",".join(str(i) for i, _ in population)) == draw.population_digest
+    assert sha(",".join(map(str, pool_ids))) == draw.pool_digest
+    assert sha(_code(section, "exclusions")) == _code(section, "exclusions-digest")
+    assert sha(_code(section, "population-pairs")) == _code(section, "population-pairs-digest")
+    redone = _by_hand(seed, population, pool_ids, ties, sample, per)
+    assert [(o, sorted(i)) for o, i in redone] == [(o, sorted(i)) for o, i in published]
+    assert [o for o, _ in published] == [
+        i.training_class_id for i in draw.items.order_by("position")
+    ]
+    for name in ("莫检", "谭检", "蓝检", "苏检"):
+        assert name not in page
+
+
+def test_the_finding_form_warns_against_personal_data(client, drawn, pool):
+    inspector = _someone_drawn(drawn, pool)
+    page = _login(client, inspector).get(
+        f"/reports/inspections/items/{_mine(drawn, inspector).pk}/"
+    )
+    assert "检查情况中请勿填写学员姓名、身份证号等个人信息" in page.content.decode()
+
+
 def test_the_draw_page_draws(client, liang, classes, pool):
     c = _login(client, liang)
     data = {
@@ -490,12 +628,18 @@ def test_the_draw_page_draws(client, liang, classes, pool):
         "period_end": "2026-06-30",
         "sample_size": 2,
         "inspectors_per_item": 1,
-        "seed": "abc",
     }
+    form = c.get("/reports/inspections/draw/")
+    assert 'name="seed"' not in form.content.decode()
     refused = c.post("/reports/inspections/draw/", data)
     assert refused.status_code == 422 and "不在您的管辖范围内" in refused.content.decode()
-    ok = c.post("/reports/inspections/draw/", {**data, "region": NANNING})
+    # A seed posted all the same is ignored: the server makes its own.
+    with time_machine.travel(NOW, tick=False):
+        ok = c.post("/reports/inspections/draw/", {**data, "region": NANNING, "seed": "abc"})
     assert ok.status_code == 302
+    draw = InspectionDraw.objects.get()
+    assert draw.seed != "abc" and re.fullmatch(r"[0-9a-f]{32}", draw.seed)
+    assert draw.seed_made_at == NOW
 
 
 def test_the_inspectors_page_keeps_ties(client, liang, pool, institutions):
