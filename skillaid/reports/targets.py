@@ -21,6 +21,22 @@ a split short of it is refused, saying by how much (the children meeting theirs 
 leave the parent unmet). A split over it is saved, and the excess (超出) is said, since
 provinces commonly give their cities more than their own target. A rate or a per-county
 target (每人/每县不少于) is not shared out: each part must be at least the parent's value.
+
+Who edits: a target is adjusted by the level that set it. A part (one with a parent) is
+the upper level's: it is refused (由上级下达的目标任务只能由上级调整) to a user whose
+scope does not hold the parent's region, or whose own region is the part's — a city
+reviewer may split the part the province gave their city to its counties, and edit those
+county parts, never lower the city's own. A target without a parent is edited by anyone
+holding `target.edit` on it.
+
+Editing keeps a split whole, by the split's own rule: a value that would leave parts
+short of their parent is refused, saying by how much, and the split is to be adjusted
+first (raising a parent above what its parts add up to; lowering a part below its share
+of its parent's total; for a rate, a parent above one of its parts or a part below its
+parent). A value that leaves the parts over their parent is saved, and the excess is
+shown on the target's page. A part's period is its parent's: a parent's new period is
+carried down to its parts (and theirs) in the same transaction, each audited; a part's
+own period cannot be set apart from its parent's.
 """
 
 from __future__ import annotations
@@ -31,12 +47,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from skillaid.accounts.capabilities import require
+from skillaid.accounts.capabilities import can, require
 from skillaid.accounts.models import User, audit_changes
 from skillaid.accounts.scope import Scope
 from skillaid.regions.models import Level, Region, code_prefix
@@ -285,10 +301,41 @@ def child_regions(target: Target) -> list[Region]:
     return list(Region.objects.current().filter(parent=region).order_by("code"))
 
 
-def editable(user: User, target: Target) -> bool:
-    from skillaid.accounts.capabilities import can
+ASSIGNED = "由上级下达的目标任务只能由上级调整"
 
-    return can(user, "target.edit", target)
+
+def assigned_from_above(user: User, target: Target) -> bool:
+    """Whether `target` is a part the upper level gave the user: its parent's region is
+    outside the user's scope, or the part's region is the user's own (a city reviewer's
+    part of the province's target). The user may split it, not change it."""
+    if target.parent_id is None:
+        return False
+    scope = Scope.of(user)
+    if scope.everything:
+        return False
+    own = target.region_id is not None and code_prefix(target.region_id) == scope.region_prefix
+    return own or not scope.contains_region(target.parent.region_id)
+
+
+def editable(user: User, target: Target) -> bool:
+    """Whether the user may change the target's value, period and note."""
+    return can(user, "target.edit", target) and not assigned_from_above(user, target)
+
+
+def splittable(user: User, target: Target) -> bool:
+    """Whether the user may split the target to its child regions (a city reviewer, the
+    part the province gave their city)."""
+    return can(user, "target.edit", target) and bool(child_regions(target))
+
+
+def require_edit(user: User, target: Target) -> None:
+    """`editable`, or PermissionDenied saying why, in Chinese."""
+    require(user, "target.edit", target)
+    if assigned_from_above(user, target):
+        parent = target.parent
+        upper = parent.region.name if parent.region_id else "全国"
+        hint = "；您可以把它分解到下级地区" if child_regions(target) else ""
+        raise PermissionDenied(f"您不能调整{target}：该目标由{upper}分解下达，{ASSIGNED}{hint}")
 
 
 # Services ------------------------------------------------------------------------------
@@ -315,15 +362,89 @@ def _value(raw: object, field: str, errors: dict[str, str], label: str) -> Decim
     return value.quantize(Decimal("0.01"))
 
 
+def _shortfall(kind: str, value: Decimal, parts: dict[str, Decimal]) -> tuple[Decimal, list[str]]:
+    """The split's rule, for a parent of `value` and its parts (region code → value): how
+    much a total's parts fall short of it (0: they do not), and for a rate or a
+    per-county target, the regions whose part is below it."""
+    if kind in ADDITIVE:
+        total = sum(parts.values(), Decimal(0))
+        return max(value - total, Decimal(0)), []
+    return Decimal(0), [code for code, v in parts.items() if v < value]
+
+
+def _names(codes: list[str]) -> str:
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return "、".join(names.get(c, c) for c in codes)
+
+
+def _split_errors(target: Target, value: Decimal) -> dict[str, str]:
+    """What a new value would break: the target's own split (its parts), and the split it
+    is a part of (its parent's)."""
+    errors: dict[str, str] = {}
+    unit = target.unit
+    parts = {t.region_id: t.value for t in target.parts.all()}
+    if parts and value != target.value:
+        short, low = _shortfall(target.kind, value, parts)
+        if short:
+            errors["value"] = (
+                f"目标值 {value:,.2f}{unit} 比已分解到下级地区的合计 "
+                f"{sum(parts.values(), Decimal(0)):,.2f}{unit} 多 {short:,.2f}："
+                "各地区都完成仍完不成该目标，请先调整分解（补足差额）再提高目标"
+            )
+        elif low:
+            errors["value"] = (
+                f"{_names(low)}的分解目标低于 {value:,.2f}{unit}："
+                f"“{target.get_kind_display()}”的目标不能分摊，请先调整分解再提高目标"
+            )
+    parent = target.parent
+    if parent is not None and value != target.value:
+        siblings = {t.region_id: t.value for t in parent.parts.exclude(pk=target.pk)}
+        siblings[target.region_id] = value
+        short, low = _shortfall(parent.kind, parent.value, siblings)
+        if short:
+            errors["value"] = (
+                f"调整后{parent}的分解合计 {sum(siblings.values(), Decimal(0)):,.2f}{unit}，"
+                f"比上级目标 {parent.value:,.2f}{unit} 少 {short:,.2f}："
+                "各地区都完成仍完不成上级目标，请在上级目标的分解中一并调整"
+            )
+        elif low:
+            errors["value"] = (
+                f"目标值低于上级目标 {parent.value:,.2f}{unit}："
+                f"“{parent.get_kind_display()}”的目标不能分摊，各地区应不低于上级"
+            )
+    return errors
+
+
+def _carry_period(target: Target, *, actor: User, channel: str) -> None:
+    """Give the target's parts (and theirs) the target's period, each change audited."""
+    for part in target.parts.select_related("region"):
+        audit_changes(
+            part,
+            {"period_start": target.period_start, "period_end": target.period_end},
+            actor=actor,
+            channel=channel,
+            note=f"随上级目标调整统计期间：{target}",
+        )
+        _carry_period(part, actor=actor, channel=channel)
+
+
 @transaction.atomic
 def target_edit(*, actor: User, channel: str, target: Target, data: dict) -> dict[str, list]:
-    """Set a target's value, period (a code: 2026, 2026H1, 2021-2025) and note."""
-    require(actor, "target.edit", target)
+    """Set a target's value, period (a code: 2026, 2026H1, 2021-2025) and note.
+
+    Only by the level that set it (a part given from above: PermissionDenied, 由上级下达的
+    目标任务只能由上级调整). A value is refused, saying by how much, when it would leave a
+    split short, as `target_split` refuses a short split: raising a parent above its parts'
+    total (adjust the split first), lowering a part below its share; a value leaving
+    parts over their parent is saved (`split_of` says the excess). A new period is carried
+    down to the parts; a part's period is its parent's and is not set on its own."""
+    require_edit(actor, target)
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     value = _value(data.get("value"), "value", errors, "目标值")
     if value is not None:
         values["value"] = value
+        errors |= _split_errors(target, value)
     period_text = str(data.get("period") or "").strip()
     if period_text:
         try:
@@ -331,13 +452,26 @@ def target_edit(*, actor: User, channel: str, target: Target, data: dict) -> dic
             values["period_start"], values["period_end"] = period.start, period.end
         except ValueError as e:
             errors["period"] = str(e)
+        else:
+            parent = target.parent
+            if parent is not None and (period.start, period.end) != (
+                parent.period_start,
+                parent.period_end,
+            ):
+                errors["period"] = (
+                    f"分解目标的统计期间随上级目标（{parent}）："
+                    "请调整上级目标的期间，会一并带到各分解目标"
+                )
     note = str(data.get("note") or "").strip()
     if len(note) > 255:
         errors["note"] = "说明不能超过255个字"
     values["note"] = note[:255]
     if errors:
         raise ValidationError(errors)
-    return audit_changes(target, {**values, "set_by": actor}, actor=actor, channel=channel)
+    changes = audit_changes(target, {**values, "set_by": actor}, actor=actor, channel=channel)
+    if "period_start" in changes or "period_end" in changes:
+        _carry_period(target, actor=actor, channel=channel)
+    return changes
 
 
 @dataclass(frozen=True)
@@ -347,10 +481,17 @@ class Split:
     difference: Decimal  # total − parent's value: < 0 short, > 0 over
     additive: bool
     parts: list[Target]
+    low: tuple[str, ...] = ()  # a rate's regions whose part is below the parent
+
+    @property
+    def short(self) -> bool:
+        return self.difference < 0 if self.additive else bool(self.low)
 
     @property
     def message(self) -> str:
         if not self.additive:
+            if self.low:
+                return f"{'、'.join(self.low)}的目标低于上级目标"
             return "各地区目标均不低于上级目标"
         if self.difference == 0:
             return f"分解合计 {self.total:,.2f}，与上级目标相等"
@@ -365,11 +506,27 @@ def split_check(parent: Target, parts: dict[str, Decimal]) -> tuple[Decimal, Dec
     return total, total - parent.value
 
 
+def split_of(parent: Target) -> Split | None:
+    """How the target's existing parts stand against it (None: it is not split), for its
+    page after an edit: the excess, or a shortfall left from before the split rule held."""
+    parts = list(parent.parts.select_related("region").order_by("region_id"))
+    if not parts:
+        return None
+    values = {t.region_id: t.value for t in parts}
+    total, difference = split_check(parent, values)
+    _, low = _shortfall(parent.kind, parent.value, values)
+    names = {t.region_id: t.region.name if t.region_id else "全国" for t in parts}
+    additive = parent.kind in ADDITIVE
+    return Split(parent, total, difference, additive, parts, tuple(names[c] for c in low))
+
+
 @transaction.atomic
 def target_split(*, actor: User, channel: str, parent: Target, parts: dict) -> Split:
     """Split `parent` to its child regions: `parts` maps a child region's code to its value
     (text or number); a child left blank keeps no part (an existing part is removed).
-    Refused, saying by how much, when a total's parts fall short of it."""
+    Refused, saying by how much, when a total's parts fall short of it, and when a part
+    raised here would leave its own split (to counties) short. Splitting is open to
+    whoever holds `target.edit` on the target, a part given from above included."""
     require(actor, "target.edit", parent)
     children = {r.code: r for r in child_regions(parent)}
     if not children:
@@ -389,23 +546,34 @@ def target_split(*, actor: User, channel: str, parent: Target, parts: dict) -> S
             values[code] = value
     additive = parent.kind in ADDITIVE
     total, difference = split_check(parent, values)
+    short, low_codes = _shortfall(parent.kind, parent.value, values)
     if not errors and not values:
         errors["parts"] = "请至少为一个下级地区填写目标值"
-    if not errors and additive and difference < 0:
+    if not errors and short:
         errors["parts"] = (
             f"分解合计 {total:,.2f}{parent.unit}，比上级目标 {parent.value:,.2f}{parent.unit}"
-            f"少 {-difference:,.2f}：各地区都完成仍完不成上级目标，请补足差额后再保存"
+            f"少 {short:,.2f}：各地区都完成仍完不成上级目标，请补足差额后再保存"
         )
-    if not errors and not additive:
-        low = [children[c].name for c, v in values.items() if v < parent.value]
-        if low:
-            errors["parts"] = (
-                f"{'、'.join(low)}的目标低于上级目标 {parent.value:,.2f}{parent.unit}："
-                f"“{parent.get_kind_display()}”的目标不能分摊，各地区应不低于上级"
+    if not errors and low_codes:
+        low = [children[c].name for c in low_codes]
+        errors["parts"] = (
+            f"{'、'.join(low)}的目标低于上级目标 {parent.value:,.2f}{parent.unit}："
+            f"“{parent.get_kind_display()}”的目标不能分摊，各地区应不低于上级"
+        )
+    existing = {t.region_id: t for t in parent.parts.all()}
+    for code, value in values.items():
+        row = existing.get(code)
+        if row is None or row.value == value:
+            continue
+        below = {t.region_id: t.value for t in row.parts.all()}
+        if below and any(_shortfall(parent.kind, value, below)):
+            errors[f"part_{code}"] = (
+                f"{children[code].name}：已分解到下级地区的目标与 {value:,.2f}{parent.unit} "
+                f"不相符（合计 {sum(below.values(), Decimal(0)):,.2f}）："
+                f"请先调整{children[code].name}的分解再提高其目标"
             )
     if errors:
         raise ValidationError(errors)
-    existing = {t.region_id: t for t in parent.parts.all()}
     saved = []
     for code, region in children.items():
         row = existing.get(code)

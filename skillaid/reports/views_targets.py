@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from skillaid.accounts.capabilities import can, require
+from skillaid.accounts.capabilities import require
 from skillaid.accounts.models import Channel
 from skillaid.errors import apply_errors
 from skillaid.regions.models import Level
@@ -26,9 +26,15 @@ from .models import Target, TargetKind
 from .progress import pairings_progress, regions_progress
 from .tally import INDICATORS, refreshed_at
 from .targets import (
+    assigned_from_above,
     child_regions,
+    editable,
+    in_scope,
     progress_for,
+    require_edit,
     split_check,
+    split_of,
+    splittable,
     target_for,
     targets_visible_to,
 )
@@ -60,7 +66,8 @@ def _row(request: HttpRequest, target: Target, today) -> dict:  # noqa: ANN001
         if ind and not ind.derived and target.kind != TargetKind.AT_LEAST_PER_COUNTY
         else "",
         "dashboard": f"{reverse('dashboard')}?{urlencode(query)}",
-        "editable": can(user, "target.edit", target) and whole,
+        "editable": editable(user, target) and whole,
+        "splittable": splittable(user, target) and whole,
     }
 
 
@@ -100,14 +107,14 @@ def _children_table(target: Target, today) -> tuple[str, list]:  # noqa: ANN001
 def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     target = target_for(request.user, pk)
     today = timezone.localdate()
-    editable = can(request.user, "target.edit", target)
+    may_edit = editable(request.user, target)
     period = periods.span(target.period_start, target.period_end)
     form = TargetEditForm(
         request.POST or None,
         initial={"value": target.value, "period": period.code, "note": target.note},
     )
     if request.method == "POST":
-        require(request.user, "target.edit", target)
+        require_edit(request.user, target)
         if form.is_valid():
             try:
                 edit_service(
@@ -117,6 +124,10 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_errors(form, e)
             else:
                 messages.success(request, f"已保存目标任务：{target}")
+                split = split_of(target)
+                if split is not None:
+                    show = messages.warning if split.short else messages.info
+                    show(request, f"{target}的分解：{split.message}")
                 return redirect("target_edit", pk=target.pk)
     level, children = _children_table(target, today)
     return render(
@@ -126,10 +137,16 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "row": _row(request, target, today),
             "form": form,
-            "editable": editable,
+            "editable": may_edit,
+            "assigned": assigned_from_above(request.user, target),
             "children": children,
             "level": level,
-            "can_split": editable and bool(child_regions(target)),
+            "can_split": splittable(request.user, target),
+            "split": split_of(target),
+            # The parent's split adds up other regions' parts: only for whom holds the parent.
+            "parent_split": split_of(target.parent)
+            if target.parent_id and in_scope(request.user, target.parent)
+            else None,
             "period": period,
         },
     )

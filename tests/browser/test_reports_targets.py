@@ -82,3 +82,43 @@ def test_province_reviewer_splits_a_target_to_cities(
         }
     finally:
         context.close()
+
+
+def test_city_reviewer_splits_the_provinces_part_but_cannot_lower_it(
+    browser, live_server, qin, liang, province_target
+):
+    from skillaid.reports.targets import target_split
+
+    target_split(
+        actor=qin, channel="page", parent=province_target, parts={NANNING: "600", "450200": "400"}
+    )
+    nanning = province_target.parts.get(region_id=NANNING)
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    try:
+        login(page, "liang", PASSWORD)
+        menu(page).locator("#nav-targets").click()
+        row = page.locator(f"#target-{nanning.pk}")
+        row.get_by_role("link", name="分解").click()
+        expect(page.locator("#target-assigned")).to_contain_text(
+            "由上级下达的目标任务只能由上级调整"
+        )
+        expect(page.locator("#target-form")).to_have_count(0)
+        page.locator("#split-link").click()
+        page.fill("#id_part_450124", "400")
+        page.fill("#id_part_450123", "200")
+        page.locator("#split-save").click()
+        expect(page.locator(".messages")).to_contain_text("与上级目标相等")
+        page.locator("#target-children").get_by_role("link", name="马山县").click()
+        page.fill("#id_value", "100")
+        page.locator("#target-form button[type=submit]").click()
+        expect(page.locator("#target-form")).to_contain_text("少 300.00")
+        nanning.refresh_from_db()
+        assert nanning.value == 600
+        assert {t.region_id: t.value for t in nanning.parts.all()} == {
+            "450124": 400,
+            "450123": 200,
+        }
+    finally:
+        context.close()

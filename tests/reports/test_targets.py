@@ -158,9 +158,8 @@ def test_scope_of_editing(guangxi_trainings, qin, liang, wei, zhou):
     )
     nanning = guangxi_trainings.parts.get(region_id=NANNING)
     liuzhou = guangxi_trainings.parts.get(region_id="450200")
-    # The city reviewer edits their city's part and splits it to counties …
-    target_edit(actor=liang, channel="page", target=nanning, data={"value": "650"})
-    target_split(actor=liang, channel="page", parent=nanning, parts={"450124": "650"})
+    # The city reviewer splits their city's part to counties (not lower it: see below) …
+    target_split(actor=liang, channel="page", parent=nanning, parts={"450124": "600"})
     # … but another city's target is not there for them, nor is the province's.
     with pytest.raises(Http404):
         target_for(liang, liuzhou.pk)
@@ -336,3 +335,162 @@ def test_setup_loads_the_targets_and_names_a_bad_line(regions, tmp_path, monkeyp
     call_command("setup", stdout=out, stderr=err)
     assert "plan_targets.csv 有错误，未载入：第2行：目标值“-5”不是非负数" in err.getvalue()
     assert Target.objects.count() == 20
+
+
+# Who adjusts a part, and a split kept whole ------------------------------------------------
+
+
+@pytest.fixture
+def split_to_nanning(guangxi_trainings, qin, liang):
+    """The province's 1000 split to 南宁 600 and 柳州 400; 南宁's 600 split by the city to
+    马山县 400 and 隆安县 200."""
+    target_split(
+        actor=qin, channel="page", parent=guangxi_trainings, parts={NANNING: "600", "450200": "400"}
+    )
+    nanning = guangxi_trainings.parts.get(region_id=NANNING)
+    target_split(
+        actor=liang, channel="page", parent=nanning, parts={"450124": "400", "450123": "200"}
+    )
+    return nanning
+
+
+def test_the_city_reviewer_cannot_change_the_part_the_province_gave_them(split_to_nanning, liang):
+    nanning = split_to_nanning
+    for data in ({"value": "0"}, {"value": "600", "period": "2026H1"}, {"note": "x"}):
+        with pytest.raises(PermissionDenied) as e:
+            target_edit(actor=liang, channel="page", target=nanning, data=data)
+        assert "由上级下达的目标任务只能由上级调整" in str(e.value)
+        assert "您可以把它分解到下级地区" in str(e.value)
+    nanning.refresh_from_db()
+    assert nanning.value == 600 and nanning.set_by.username == "qin"
+    assert not AuditEntry.objects.filter(object_id=str(nanning.pk), actor=liang).exists()
+
+
+def test_the_city_reviewer_edits_the_parts_they_split_to_counties(split_to_nanning, liang):
+    mashan = split_to_nanning.parts.get(region_id="450124")
+    longan = split_to_nanning.parts.get(region_id="450123")
+    target_edit(actor=liang, channel="page", target=mashan, data={"value": "450", "note": "加码"})
+    mashan.refresh_from_db()
+    assert mashan.value == 450 and mashan.set_by == liang
+    # Lowering one below its share leaves 南宁's 600 unmet: refused, saying by how much.
+    with pytest.raises(ValidationError) as e:
+        target_edit(actor=liang, channel="page", target=longan, data={"value": "100"})
+    assert "分解合计 550.00人次，比上级目标 600.00人次 少 50.00" in str(e.value)
+    target_edit(actor=liang, channel="page", target=longan, data={"value": "150"})
+    longan.refresh_from_db()
+    assert longan.value == 150
+    # A part's period is its parent's.
+    with pytest.raises(ValidationError, match="分解目标的统计期间随上级目标"):
+        target_edit(
+            actor=liang, channel="page", target=longan, data={"value": "150", "period": "2026H1"}
+        )
+
+
+def test_the_province_adjusts_its_part_within_the_split_rule(split_to_nanning, qin):
+    nanning = split_to_nanning
+    # 南宁 lowered to 500: the province's 1000 would be short by 100.
+    with pytest.raises(ValidationError) as e:
+        target_edit(actor=qin, channel="page", target=nanning, data={"value": "500"})
+    assert "比上级目标 1,000.00人次 少 100.00" in str(e.value)
+    # 南宁 raised to 700 over its counties' 600: refused until the city's split is adjusted.
+    with pytest.raises(ValidationError) as e:
+        target_edit(actor=qin, channel="page", target=nanning, data={"value": "700"})
+    assert "比已分解到下级地区的合计 600.00人次 多 100.00" in str(e.value)
+    assert "请先调整分解" in str(e.value)
+    # The same through the province's split.
+    with pytest.raises(ValidationError, match="请先调整南宁市的分解"):
+        target_split(
+            actor=qin,
+            channel="page",
+            parent=nanning.parent,
+            parts={NANNING: "700", "450200": "400"},
+        )
+    nanning.refresh_from_db()
+    assert nanning.value == 600
+
+
+def test_a_parents_value_keeps_its_split_whole_and_the_page_says_the_excess(
+    client, split_to_nanning, guangxi_trainings, qin
+):
+    from django.urls import reverse
+
+    # Raising the province's 1000 above its cities' 1000 is refused, by how much.
+    with pytest.raises(ValidationError) as e:
+        target_edit(actor=qin, channel="page", target=guangxi_trainings, data={"value": "1200"})
+    assert "多 200.00" in str(e.value) and "请先调整分解" in str(e.value)
+    # Lowering it is saved; the page then says by how much the cities exceed it.
+    client.force_login(qin)
+    url = reverse("target_edit", args=[guangxi_trainings.pk])
+    saved = client.post(url, {"value": "900", "period": "2026"}, follow=True)
+    text = saved.content.decode()
+    assert "已保存目标任务" in text
+    assert "分解合计 1,000.00，超出上级目标 100.00" in text
+    assert 'id="split-status"' in text
+    refused = client.post(url, {"value": "1200", "period": "2026"}).content.decode()
+    assert "多 200.00" in refused and "请先调整分解" in refused
+    guangxi_trainings.refresh_from_db()
+    assert guangxi_trainings.value == 900
+
+
+def test_a_rate_parent_is_not_raised_above_a_part(guangxi_trainings, qin):
+    guangxi_trainings.kind = TargetKind.AT_LEAST_PER_PERSON
+    guangxi_trainings.value = Decimal(3)
+    guangxi_trainings.save()
+    target_split(
+        actor=qin, channel="page", parent=guangxi_trainings, parts={NANNING: "3", "450200": "5"}
+    )
+    with pytest.raises(ValidationError, match="南宁市的分解目标低于 4.00"):
+        target_edit(actor=qin, channel="page", target=guangxi_trainings, data={"value": "4"})
+    nanning = guangxi_trainings.parts.get(region_id=NANNING)
+    with pytest.raises(ValidationError, match="目标值低于上级目标 3.00"):
+        target_edit(actor=qin, channel="page", target=nanning, data={"value": "2"})
+
+
+def test_a_parents_new_period_is_carried_to_its_parts_and_theirs(
+    split_to_nanning, guangxi_trainings, qin
+):
+    target_edit(
+        actor=qin,
+        channel="page",
+        target=guangxi_trainings,
+        data={"value": "1000", "period": "2026H2"},
+    )
+    rows = Target.objects.all()  # the province, its two cities, 南宁's two counties
+    assert rows.count() == 5
+    assert {(t.period_start, t.period_end) for t in rows} == {
+        (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    }
+    mashan = split_to_nanning.parts.get(region_id="450124")
+    entry = AuditEntry.objects.filter(object_id=str(mashan.pk)).latest("id")
+    assert entry.actor == qin and "随上级目标调整统计期间" in entry.note
+    assert "period_start" in entry.changes
+
+
+def test_the_pages_refuse_the_city_reviewer_the_provinces_part(client, split_to_nanning, liang):
+    from django.urls import reverse
+
+    nanning = split_to_nanning
+    client.force_login(liang)
+    url = reverse("target_edit", args=[nanning.pk])
+    page = client.get(url).content.decode()
+    assert 'id="target-form"' not in page
+    assert "由上级下达的目标任务只能由上级调整" in page and 'id="split-link"' in page
+    assert 'id="parent-split-status"' not in page  # the province's split is not theirs to read
+    refused = client.post(url, {"value": "0", "period": "2026"})
+    assert refused.status_code == 403
+    assert "由上级下达的目标任务只能由上级调整" in refused.content.decode()
+    nanning.refresh_from_db()
+    assert nanning.value == 600
+    # The split of their city is theirs; so is a county's part of it.
+    assert client.get(reverse("target_split", args=[nanning.pk])).status_code == 200
+    mashan = nanning.parts.get(region_id="450124")
+    county = client.get(reverse("target_edit", args=[mashan.pk])).content.decode()
+    assert 'id="target-form"' in county and 'id="parent-split-status"' in county
+    saved = client.post(
+        reverse("target_edit", args=[mashan.pk]), {"value": "420", "period": "2026"}
+    )
+    assert saved.status_code == 302
+    mashan.refresh_from_db()
+    assert mashan.value == 420
+    listing = client.get(reverse("targets")).content.decode()
+    assert "分解</a>" in listing
