@@ -428,6 +428,14 @@ def _carry_period(target: Target, *, actor: User, channel: str) -> None:
         _carry_period(part, actor=actor, channel=channel)
 
 
+def _lock_family(target: Target) -> None:
+    """Lock the target and its parent for the transaction, so that two edits of sibling
+    parts (or of a part and its parent) at once are checked one after the other and
+    never together leave a split short."""
+    ids = [target.pk] + ([target.parent_id] if target.parent_id else [])
+    list(Target.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 @transaction.atomic
 def target_edit(*, actor: User, channel: str, target: Target, data: dict) -> dict[str, list]:
     """Set a target's value, period (a code: 2026, 2026H1, 2021-2025) and note.
@@ -439,6 +447,7 @@ def target_edit(*, actor: User, channel: str, target: Target, data: dict) -> dic
     parts over their parent is saved (`split_of` says the excess). A new period is carried
     down to the parts; a part's period is its parent's and is not set on its own."""
     require_edit(actor, target)
+    _lock_family(target)
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     value = _value(data.get("value"), "value", errors, "目标值")
@@ -528,6 +537,7 @@ def target_split(*, actor: User, channel: str, parent: Target, parts: dict) -> S
     raised here would leave its own split (to counties) short. Splitting is open to
     whoever holds `target.edit` on the target, a part given from above included."""
     require(actor, "target.edit", parent)
+    _lock_family(parent)
     children = {r.code: r for r in child_regions(parent)}
     if not children:
         raise ValidationError({"parts": f"{parent}：该地区没有可分解的下级地区"})
