@@ -298,8 +298,9 @@ _FUNNEL_PATHS = {
     "day": "training_class__end_on",
     "institution": "training_class__institution_id",
     "person": "person_id",
-    # A class's employment three months on is settled up to a month after its measure day.
-    "lag_months": 5,
+    # A class's employment three months on is settled months after its end, and reading it
+    # is dear (the funnel's subqueries per line): rebuilt by the full refresh only.
+    "recent": False,
 }
 
 EMPLOYED_3M = indicator_register(

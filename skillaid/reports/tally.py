@@ -46,9 +46,10 @@ class Indicator:
     ratio: tuple[str, str] | None = None  # (numerator, denominator) indicator codes
     aliases: tuple[str, ...] = field(default=())  # plan_targets.csv's wordings of it
     group: str = ""  # 培训 / 评价 / 技工院校 / 就业 / 能力建设 / 资金 / 台账
-    # How many months further back than the recent refresh's first month its records still
-    # change: employment three months after a class's end is settled months after the end.
-    lag_months: int = 0
+    # Rebuilt by the recent refresh (this month and last) as well as the full one. An
+    # indicator whose records settle months later (employment three months after a class's
+    # end) and whose reading is dear is rebuilt by the full refresh only.
+    recent: bool = True
 
     @property
     def derived(self) -> bool:
@@ -142,12 +143,6 @@ def recent_since(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def _months_before(month: dt.date, count: int) -> dt.date:
-    for _ in range(count):
-        month = (month - dt.timedelta(days=1)).replace(day=1)
-    return month
-
-
 def tally_refresh(
     codes: list[str] | None = None, *, since: dt.date | None = None
 ) -> dict[str, int]:
@@ -155,15 +150,18 @@ def tally_refresh(
     transaction, so that a reader sees an indicator's old rows or its new ones. With
     `since` (a month's first day), only the months from it on are rebuilt: the recent
     refresh the worker runs every SKILLAID_TALLY_MINUTES, cheap at a province's size
-    because it reads only the records of those months; without it, every month (every
+    because it reads only the records of those months, and which leaves out indicators
+    not `recent`; without it, every month of every indicator (every
     SKILLAID_TALLY_FULL_MINUTES, which also catches a change to an older month's record).
     Returns the number of rows written for each indicator."""
     done: dict[str, int] = {}
     for ind in indicators():
         if ind.derived or (codes is not None and ind.code not in codes):
             continue
+        if since is not None and not ind.recent:
+            continue
         began = time.monotonic()
-        first = _months_before(since, ind.lag_months) if since is not None else None
+        first = since
         rows = grouped(ind, since=first)
         with transaction.atomic():
             old = Tally.objects.filter(indicator=ind.code)

@@ -108,17 +108,15 @@ def test_recent_refresh_rebuilds_only_the_recent_months(two_classes):
     assert not Tally.objects.filter(indicator="trainings", month=older.replace(day=1)).exists()
 
 
-def test_an_indicator_settled_months_later_is_rebuilt_that_far_back(regions):
-    from skillaid.reports.tally import _months_before
-
-    assert INDICATORS["employed_3m"].lag_months >= 4
-    assert _months_before(dt.date(2026, 2, 1), 5) == dt.date(2025, 9, 1)
+def test_an_indicator_settled_months_later_is_left_to_the_full_refresh(regions):
+    assert INDICATORS["employed_3m"].recent is False
+    assert INDICATORS["employed_3m_measured"].recent is False
+    assert INDICATORS["trainings"].recent is True
     Tally.objects.create(
-        indicator="employed_3m", county_id=MASHAN, month=dt.date(2025, 10, 1), value=5
+        indicator="employed_3m", county_id=MASHAN, month=dt.date(2026, 2, 1), value=5
     )
-    Tally.objects.create(
-        indicator="employed_3m", county_id=MASHAN, month=dt.date(2025, 8, 1), value=4
-    )
-    tally_refresh(["employed_3m"], since=dt.date(2026, 2, 1))  # no records: months cleared
-    kept = Tally.objects.filter(indicator="employed_3m").values_list("month", flat=True)
-    assert list(kept) == [dt.date(2025, 8, 1)]
+    counts = tally_refresh(["employed_3m", "trainings"], since=dt.date(2026, 2, 1))
+    assert "employed_3m" not in counts and "trainings" in counts
+    assert Tally.objects.filter(indicator="employed_3m").count() == 1  # left alone
+    tally_refresh(["employed_3m"])  # the full refresh: no records, no rows
+    assert not Tally.objects.filter(indicator="employed_3m").exists()
