@@ -269,6 +269,8 @@ SKILLAID_PURGE_INTERVAL_HOURS = float(os.environ.get("SKILLAID_PURGE_INTERVAL_HO
 # older month's record (a certificate revoked, a person moved) is counted within that.
 SKILLAID_TALLY_MINUTES = float(os.environ.get("SKILLAID_TALLY_MINUTES", "4"))
 SKILLAID_TALLY_FULL_MINUTES = float(os.environ.get("SKILLAID_TALLY_FULL_MINUTES", "60"))
+# ... and records the notices of work falling due this often (each notice once).
+SKILLAID_DUE_NOTICES_HOURS = float(os.environ.get("SKILLAID_DUE_NOTICES_HOURS", "6"))
 # An upload larger than this is refused before it is kept.
 SKILLAID_UPLOAD_MAX_MB = int(os.environ.get("SKILLAID_UPLOAD_MAX_MB", "20"))
 # A file with more rows than this (header included) is refused: split it.

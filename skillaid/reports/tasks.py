@@ -36,3 +36,23 @@ def tally_full_refresh_task(codes: list[str] | None = None) -> dict[str, int]:
     counts = tally_refresh(codes)
     log.info("figures rebuilt in full: %s rows", sum(counts.values()))
     return counts
+
+
+@task()
+def due_notices_task() -> dict[str, int]:
+    """Enqueued by `skillaid serve` every SKILLAID_DUE_NOTICES_HOURS: the notices of work
+    falling due (follow-ups, pairing summaries, report deadlines), each recorded once."""
+    from django.utils import timezone
+
+    from skillaid.accounts.system import system_user
+
+    from .deadlines import deadlines_notify
+    from .notices_due import notices_due
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+    today = timezone.localdate()
+    counts = dict(notices_due(today))
+    counts["deadlines"] = deadlines_notify(today=today, actor=system_user())
+    log.info("notices of work falling due: %s", counts)
+    return counts

@@ -164,3 +164,22 @@ def test_notices_due_records_followups_and_summaries_once(
     assert len(notices(second, NoticeKind.DUE)) == 1 and notices(huang) == []
     call_command("notices_due", "--date", day.isoformat(), stdout=StringIO())
     assert len(notices(wei, NoticeKind.DUE)) == 1  # run again: nothing more
+
+
+def test_serve_records_the_notices_of_work_falling_due_on_a_schedule(regions, settings):
+    import threading
+    from unittest import mock
+
+    from skillaid.ops.management.commands import serve
+    from skillaid.reports.tasks import due_notices_task
+
+    assert settings.SKILLAID_DUE_NOTICES_HOURS == 6
+    counts = due_notices_task.call()
+    assert set(counts) == {"followups", "summaries", "deadlines"}
+    assert due_notices_task.call() == {"followups": 0, "summaries": 0, "deadlines": 0}
+    stop = threading.Event()
+    with mock.patch.object(serve, "due_notices_task") as task:
+        thread = serve.schedule_due_notices(stop, hours=6)
+        stop.set()
+        thread.join(timeout=30)
+    task.enqueue.assert_called_once_with()

@@ -14,7 +14,11 @@ from skillaid.accounts.tasks import purge_files_task
 from skillaid.ops.demo_classes import demo_trainee
 from skillaid.ops.demo_employment import UNIT_LOGINS
 from skillaid.ops.demo_inspections import INSPECTOR_LOGINS
-from skillaid.reports.tasks import tally_full_refresh_task, tally_refresh_task
+from skillaid.reports.tasks import (
+    due_notices_task,
+    tally_full_refresh_task,
+    tally_refresh_task,
+)
 
 from .demo_data import DEMO_USERS, demo_password
 
@@ -89,6 +93,12 @@ def schedule_tally(
     ]
 
 
+def schedule_due_notices(stop: threading.Event, hours: float) -> threading.Thread:
+    """The notices of work falling due, at start and then every `hours`
+    (SKILLAID_DUE_NOTICES_HOURS): each is recorded once, however often this runs."""
+    return schedule(stop, "due-notices", due_notices_task, hours * 3600)
+
+
 def default_threads(vendor: str) -> int:
     """Threads per worker: 2 on PostgreSQL, where a second request is served while the
     first waits on the database; 1 on SQLite, which takes one writer at a time."""
@@ -132,6 +142,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         schedule_purge(stop, settings.SKILLAID_PURGE_INTERVAL_HOURS)
         schedule_tally(stop, settings.SKILLAID_TALLY_MINUTES, settings.SKILLAID_TALLY_FULL_MINUTES)
+        schedule_due_notices(stop, settings.SKILLAID_DUE_NOTICES_HOURS)
         url = f"http://{host}:{port}/"
         self.stdout.write(f"\nSkillAid is starting at {url}")
         self.stdout.write(f"Demo logins (password: {demo_password()}):")
