@@ -80,6 +80,7 @@ urlpatterns = [
         import_views.import_report,
         name="import_record_report",
     ),
+    path("jobs/", jobs.job_list, name="job_list"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job"),
     path("jobs/<int:pk>/report.xlsx", jobs.job_report, name="job_report"),
     # The addresses of ledger imports before every import became a job; the same jobs.

@@ -1,6 +1,6 @@
 """The user's own imports and other jobs that finished in the last seven days, on their desk
-(accounts.desk), so that a clerk who closed the tab finds the result again. There is no
-list of jobs: one job links to its page, several to the import history."""
+(accounts.desk), so that a clerk who closed the tab finds the result again: one job links to
+its page, several to 我的任务 (`job_list`) cut to the jobs that ended these days."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def job_todos(request: HttpRequest, user: object) -> list[Todo]:
     count = jobs.count()
     if not count:
         return []
-    url = reverse("import_history")
+    url = f"{reverse('job_list')}?finished=1"
     if count == 1:
         url = reverse("job", args=[jobs.values_list("pk", flat=True).get()])
     failed = jobs.filter(state=JobState.FAILED).count()

@@ -11,6 +11,7 @@ EMPLOYER_PAGES = (
     "employment_posting_edit",
     "employment_posting_import",
     "job",
+    "job_list",
     "job_report",
     "import_history",
     "import_detail",

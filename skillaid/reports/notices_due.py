@@ -1,7 +1,7 @@
 """Notices of work falling due (到期提醒), recorded once each by `skillaid notices-due`,
 which the scheduler runs daily: the county bureau's employment follow-ups due this week or
 overdue (a count per county and day, never the people's names), and a school's pairing
-summaries falling due within 30 days or overdue (pairings.todos.summaries_owed, the rule
+summaries falling due within 30 days or overdue (pairings.selectors.summaries_owed, the rule
 of Pairing.summary_dues). Each notice has a key, so a second run the same day records
 nothing more. Report deadlines are recorded by `skillaid deadlines-notify`."""
 
@@ -17,7 +17,7 @@ from skillaid.accounts.notices import NoticeKind, notify
 from skillaid.employment.followups import week_of
 from skillaid.employment.models import FollowUp
 from skillaid.pairings.models import Pairing
-from skillaid.pairings.todos import summaries_owed
+from skillaid.pairings.selectors import summaries_owed
 
 
 def _users(**where: object):  # noqa: ANN202

@@ -52,6 +52,7 @@ LEGEND = [
     ("none", "不着色", "本级没有该指标的目标，或没有可比的数"),
 ]
 LEVEL_NAMES = {key: name for key, name, _text in LEGEND}
+CHART_CHILDREN = 30  # bars in the chart of the regions one level down
 
 
 class BadQuery(ValueError):
@@ -456,9 +457,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "values": [_number(m["value"]) for m in months],
             "urls": [m["url"] for m in months],
         },
+        # The chart of the regions (or schools) one level down: the largest first, at most
+        # CHART_CHILDREN of them; the table beneath lists every one.
         "children": [
             {"name": c.name, "value": _number(c.value), "level": c.level, "url": c.url}
-            for c in children
+            for c in sorted(children, key=lambda c: -(c.value or 0))[:CHART_CHILDREN]
         ],
     }
     return render(
@@ -473,6 +476,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "children_heading": heading,
             "months": months,
             "chart": chart,
+            "chart_children_max": CHART_CHILDREN,
             "legend": LEGEND,
             "indicators": list(INDICATORS.values()),
             "period_groups": period_choices(q.period, today),

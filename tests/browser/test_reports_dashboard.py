@@ -85,7 +85,7 @@ def cjk_font_installed() -> None:
 
 
 def charts_drawn(page, shot: str) -> None:  # noqa: ANN001
-    for chart in ("#chart-progress", "#chart-trend"):
+    for chart in ("#chart-progress", "#chart-trend", "#chart-children"):
         expect(page.locator(f"{chart} canvas")).to_be_visible()
         page.wait_for_function(f"() => ({DRAWN_PIXELS})('{chart}') > 500")
         assert page.evaluate(DRAWN_PIXELS, chart) > 500, chart

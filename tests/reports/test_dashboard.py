@@ -107,6 +107,10 @@ def test_province_dashboard_shows_cities_trend_and_links(client, qin, trained, t
     assert data["trend"]["values"][2] == 3.0 and sum(data["trend"]["values"]) == 3.0
     nanning = next(c for c in data["children"] if c["name"] == "南宁市")
     assert nanning["value"] == 3.0
+    # The chart of the cities: the largest first (the table keeps the divisions' order).
+    values = [c["value"] or 0 for c in data["children"]]
+    assert values == sorted(values, reverse=True) and data["children"][0] == nanning
+    assert 'id="chart-children"' in html
     assert f"region={NANNING}" in nanning["url"]
     # Every figure links to its people with the same filters.
     assert f'{PEOPLE}?indicator=trainings&amp;period=2026"' in html

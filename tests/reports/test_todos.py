@@ -5,6 +5,7 @@ to the list of those items."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -141,17 +142,41 @@ def test_followups_overdue_and_due_this_week_count_the_countys_own(
 # --- pairings ------------------------------------------------------------------------------
 
 
-def test_summaries_falling_due_or_overdue_wait_for_the_paired_school(lu, rival, school):
+def listed(client, user, url: str) -> str:  # noqa: ANN001
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_summaries_falling_due_or_overdue_wait_for_the_paired_school(client, lu, rival, school):
     with time_machine.travel(dt.datetime(2026, 1, 5, 2, tzinfo=dt.UTC), tick=False):
         pairing = Pairing.objects.create(school=lu.institution, county_id=MASHAN)
+        done = Pairing.objects.create(school=lu.institution, county_id=LONGAN)
+        PairingSummary.objects.create(
+            pairing=done,
+            year=2026,
+            period=SummaryPeriod.HALF_YEAR,
+            text="半年总结（提前报送）",
+            submitted_on=dt.date(2026, 1, 5),
+        )
         assert count(lu, "份结对工作总结30天内到期") == 0
     with time_machine.travel(dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC), tick=False):
         found = items(lu)
-        assert found["份结对工作总结30天内到期"] == (1, "/pairings/?status=active")
+        assert found["份结对工作总结30天内到期"] == (1, "/pairings/?summary=due")
         assert "份结对工作总结已逾期未报送" not in found
         assert count(rival, "份结对工作总结30天内到期") == 0
+        # The link lists exactly the pairing that owes it, not every active pairing.
+        page = listed(client, lu, "/pairings/?summary=due")
+        assert "技工院校结对帮扶（共 1 对）" in page and "马山县" in page
+        assert "隆安县" not in page
+        assert "（共 0 对）" in listed(client, lu, "/pairings/?summary=overdue")
+        assert "（共 2 对）" in listed(client, lu, "/pairings/?summary=nonsense")
     with time_machine.travel(dt.datetime(2026, 7, 2, 2, tzinfo=dt.UTC), tick=False):
         assert count(lu, "份结对工作总结已逾期未报送") == 1
+        assert items(lu)["份结对工作总结已逾期未报送"][1] == "/pairings/?summary=overdue"
+        page = listed(client, lu, "/pairings/?summary=overdue")
+        assert "（共 1 对）" in page and "马山县" in page
         PairingSummary.objects.create(
             pairing=pairing,
             year=2026,
@@ -165,7 +190,7 @@ def test_summaries_falling_due_or_overdue_wait_for_the_paired_school(lu, rival, 
 # --- accounts: jobs ------------------------------------------------------------------------
 
 
-def test_jobs_finished_this_week_wait_for_their_owner_only(wei, huang):
+def test_jobs_finished_this_week_wait_for_their_owner_only(client, wei, huang):
     now = timezone.now()
     one = Job.objects.create(kind="ledger_import", owner=wei, state=JobState.DONE, finished_at=now)
     Job.objects.create(kind="ledger_import", owner=huang, state=JobState.RUNNING)
@@ -179,6 +204,15 @@ def test_jobs_finished_this_week_wait_for_their_owner_only(wei, huang):
         finished_at=now,
         error="文件无法读取",
     )
-    assert items(wei)[label] == (2, "/imports/history/")
+    assert items(wei)[label] == (2, "/jobs/?finished=1")
+    Job.objects.create(
+        kind="ledger_import", owner=wei, state=JobState.RUNNING, filename="进行中.xlsx"
+    )
+    page = listed(client, wei, "/jobs/?finished=1")
+    assert "近7天已结束" in page and "文件无法读取" in page
+    assert len(re.findall(r'href="/jobs/\d+/"', page)) == 2 and "进行中.xlsx" not in page
+    assert "进行中.xlsx" in listed(client, wei, "/jobs/")  # all of their own, not only ended
+    assert "文件无法读取" not in listed(client, huang, "/jobs/")  # another's jobs never
     with time_machine.travel(now + dt.timedelta(days=8)):
         assert label not in items(wei)
+        assert "近7天没有结束的任务" in listed(client, wei, "/jobs/?finished=1")

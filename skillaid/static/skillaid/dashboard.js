@@ -84,6 +84,39 @@
     trend.on("click", function (e) { open(data.trend.urls[e.dataIndex]); });
   }
 
+  // The regions (or schools) one level down, coloured by progress as in their table;
+  // a bar opens that region's own dashboard.
+  if (data.children.length) {
+    var box = document.getElementById("chart-children");
+    if (box) box.style.height = Math.max(160, 40 + 28 * data.children.length) + "px";
+    var note = document.getElementById("chart-children-note");
+    if (note) note.hidden = false;
+    var children = mount("chart-children");
+    if (children) {
+      children.setOption({
+        animation: false,
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+        xAxis: { type: "value", name: data.unit },
+        yAxis: {
+          type: "category",
+          inverse: true,
+          data: data.children.map(function (c) { return c.name; }),
+          axisLabel: { width: 110, overflow: "truncate" }
+        },
+        series: [{
+          name: data.indicator,
+          type: "bar",
+          data: data.children.map(function (c) {
+            return { value: c.value, itemStyle: { color: colours[c.level] || colours.none } };
+          }),
+          label: { show: true, position: "right" }
+        }]
+      });
+      children.on("click", function (e) { open(data.children[e.dataIndex].url); });
+    }
+  }
+
   window.addEventListener("resize", function () {
     charts.forEach(function (c) { c.resize(); });
   });
