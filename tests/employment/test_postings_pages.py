@@ -204,12 +204,14 @@ def test_the_pages_open_to_employer_accounts_are_registered(client, shipin):
         "employment_posting_edit",
         "employment_posting_import",
         "job",
+        "job_list",
         "import_history",
     ):
         assert name in EMPLOYER_PATHS
     assert "employment_fairs" not in EMPLOYER_PATHS
     client.force_login(shipin)
     assert client.get("/ledger/").status_code == 403
+    assert client.get("/jobs/").status_code == 200  # 我的任务: their own imports
 
 
 def test_an_agency_account_posts_for_a_registered_employer_on_the_page(client, food):
