@@ -26,7 +26,7 @@ PROVINCE_LENGTH = 2  # the digits a province's regions share: 45
 
 def region_q(path: str, prefix: str) -> Q:
     """Rows whose region code at `path` lies under the code prefix `prefix`, written so that
-    each database reads it well (the scope's own condition, and a figure's drill-down)."""
+    each database reads it well."""
     if len(prefix) == CODE_LENGTH:
         # A county's whole code: equality, which every index on the code serves
         # (LIKE needs a pattern index on PostgreSQL unless its collation is C).

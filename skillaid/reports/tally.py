@@ -26,7 +26,6 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Func, Sum
 from django.utils import timezone
 
-from skillaid.accounts.scope import region_q
 from skillaid.db import bulk_insert
 
 from .models import Tally, TallyState
@@ -216,8 +215,8 @@ def indicator_records(
     """Exactly the records a figure counts: of counties under the region code prefix
     `region`, within [start, end], of the institution if given."""
     records = ind.records().filter(**{f"{ind.county}__isnull": False})
-    if region:  # a whole county's code by equality: the planner then counts right
-        records = records.filter(region_q(ind.county, region))
+    if region:
+        records = records.filter(**{f"{ind.county}__prefix": region})
     if _is_datetime(ind):
         tz = timezone.get_fixed_timezone(8 * 60)
         if start:

@@ -63,16 +63,6 @@ def test_drill_down_gives_exactly_the_counted_records(two_classes):
     assert city.count() == 3  # the counties of 南宁市, as a range of codes
 
 
-def test_a_whole_countys_drill_down_reads_its_code_by_equality():
-    # A county's six digits select by `=`, which the planner counts right (a range with a
-    # LIKE beside it made PostgreSQL join every record of a large county before paging).
-    ind = INDICATORS["trainings"]
-    county = str(indicator_records(ind, region=MASHAN).query)
-    assert f"= {MASHAN}" in county and "LIKE" not in county.upper()
-    city = str(indicator_records(ind, region="4501").query)
-    assert ">= 4501" in city
-
-
 def test_where_for_keeps_a_viewer_in_scope(wei, huang, lu, liang, regions):
     assert where_for(wei) == Where(region=MASHAN)
     with pytest.raises(Http404):
