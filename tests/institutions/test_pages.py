@@ -1,7 +1,10 @@
 import datetime as dt
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from skillaid.accounts.models import User
 from skillaid.institutions import capacity
 from skillaid.institutions.models import Capacity, Institution
 from skillaid.pairings import services as pairing_services
@@ -87,19 +90,22 @@ def test_the_officer_files_a_work_plan_on_the_page(as_user, pairings, lu, wei):
 
 def test_overdue_summaries_show_on_both_sides(as_user, pairings, lu, wei):
     mashan = Pairing.objects.get(county_id=MASHAN)
-    if dt.date.today() <= dt.date(dt.date.today().year, 6, 30):
-        pytest.skip("no summary is due yet this year")
-    for user in (lu, wei):
-        assert "逾期未报送" in as_user(user).get(f"/pairings/{mashan.pk}/").content.decode()
-    pairing_services.summary_submit(
-        actor=lu,
-        channel="page",
-        pairing=mashan,
-        year=dt.date.today().year,
-        period="half",
-        text="上半年完成培训 60 人",
-    )
-    assert "逾期报送" in as_user(wei).get(f"/pairings/{mashan.pk}/").content.decode()
+    # 15 July of next year: the half-year summary due on 30 June is overdue, whatever today is.
+    year = dt.date.today().year + 1
+    with time_machine.travel(dt.datetime(year, 7, 15, 2, tzinfo=dt.UTC), tick=False):
+        for user in (lu, wei):  # who changed their passwords lately, as the rules ask
+            User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
+        for user in (lu, wei):
+            assert "逾期未报送" in as_user(user).get(f"/pairings/{mashan.pk}/").content.decode()
+        pairing_services.summary_submit(
+            actor=lu,
+            channel="page",
+            pairing=mashan,
+            year=year,
+            period="half",
+            text="上半年完成培训 60 人",
+        )
+        assert "逾期报送" in as_user(wei).get(f"/pairings/{mashan.pk}/").content.decode()
 
 
 def test_institution_pages_create_edit_and_export(as_user, regions, wei, qin, tmp_path):

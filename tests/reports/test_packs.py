@@ -3,6 +3,7 @@ the job that builds them, who may build and submit them."""
 
 import datetime as dt
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -130,7 +131,9 @@ def test_the_pdf_reads_back_in_chinese(wei, ledger_indicator, person_factory, se
         person_factory()
         tally_refresh(["ledger_people"])
         built = packs.pack_build("ledger", region_code=MASHAN, year=2026, period="H2", actor=wei)
-    if built["pdf_error"]:
+    if built["pdf_error"]:  # WeasyPrint or its CJK font missing: a failure on CI
+        if os.environ.get("CI") == "true":
+            pytest.fail(built["pdf_error"])
         pytest.skip(built["pdf_error"])
     text = pdf_text(Path(built["pdf"]).read_bytes())
     assert "帮扶劳动力台账汇总表" in text
