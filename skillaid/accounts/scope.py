@@ -24,22 +24,6 @@ CODE_LENGTH = 6  # a region code's digits: 450124
 PROVINCE_LENGTH = 2  # the digits a province's regions share: 45
 
 
-def region_q(path: str, prefix: str) -> Q:
-    """Rows whose region code at `path` lies under the code prefix `prefix`, written so that
-    each database reads it well."""
-    if len(prefix) == CODE_LENGTH:
-        # A county's whole code: equality, which every index on the code serves
-        # (LIKE needs a pattern index on PostgreSQL unless its collation is C).
-        return Q(**{path: prefix})
-    if len(prefix) <= PROVINCE_LENGTH:
-        # A province holds nearly every row: its condition filters the rows a list reads
-        # in its own order. As a range, SQLite (which keeps no statistics of ranges) would
-        # read it from an index on the code and sort the whole province for each page.
-        return Q(**{f"{path}__startswith": prefix})
-    # A city's counties: read through an index on the code, as a range (db.Prefix).
-    return Q(**{f"{path}__{Prefix.lookup_name}": prefix})
-
-
 @dataclass(frozen=True)
 class Scope:
     """`region_prefix`: leading code digits of the regions worked on ('' for all, None for
@@ -112,7 +96,18 @@ class Scope:
         if self.region_prefix is not None and region:
             if self.everything:
                 return Q()
-            return region_q(region, self.region_prefix)
+            if len(self.region_prefix) == CODE_LENGTH:
+                # A county's whole code: equality, which every index on the code serves
+                # (LIKE needs a pattern index on PostgreSQL unless its collation is C).
+                return Q(**{region: self.region_prefix})
+            if len(self.region_prefix) <= PROVINCE_LENGTH:
+                # A province holds nearly every row: its condition filters the rows a
+                # list reads in its own order. As a range, SQLite (which keeps no
+                # statistics of ranges) would read it from an index on the code and
+                # sort the whole province for each page.
+                return Q(**{f"{region}__startswith": self.region_prefix})
+            # A city's counties: read through an index on the code, as a range (db.Prefix).
+            return Q(**{f"{region}__{Prefix.lookup_name}": self.region_prefix})
         if self.institution_id is not None and institution:
             return Q(**{institution: self.institution_id})
         if self.person_id is not None and person:

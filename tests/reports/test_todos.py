@@ -149,17 +149,17 @@ def listed(client, user, url: str) -> str:  # noqa: ANN001
     return response.content.decode()
 
 
+def half_year_summary(pairing: Pairing, on: dt.date) -> PairingSummary:
+    return PairingSummary.objects.create(
+        pairing=pairing, year=2026, period=SummaryPeriod.HALF_YEAR, text="半年总结", submitted_on=on
+    )
+
+
 def test_summaries_falling_due_or_overdue_wait_for_the_paired_school(client, lu, rival, school):
     with time_machine.travel(dt.datetime(2026, 1, 5, 2, tzinfo=dt.UTC), tick=False):
         pairing = Pairing.objects.create(school=lu.institution, county_id=MASHAN)
         done = Pairing.objects.create(school=lu.institution, county_id=LONGAN)
-        PairingSummary.objects.create(
-            pairing=done,
-            year=2026,
-            period=SummaryPeriod.HALF_YEAR,
-            text="半年总结（提前报送）",
-            submitted_on=dt.date(2026, 1, 5),
-        )
+        half_year_summary(done, dt.date(2026, 1, 5))  # sent early: owes nothing
         assert count(lu, "份结对工作总结30天内到期") == 0
     with time_machine.travel(dt.datetime(2026, 6, 10, 2, tzinfo=dt.UTC), tick=False):
         found = items(lu)
@@ -177,13 +177,7 @@ def test_summaries_falling_due_or_overdue_wait_for_the_paired_school(client, lu,
         assert items(lu)["份结对工作总结已逾期未报送"][1] == "/pairings/?summary=overdue"
         page = listed(client, lu, "/pairings/?summary=overdue")
         assert "（共 1 对）" in page and "马山县" in page
-        PairingSummary.objects.create(
-            pairing=pairing,
-            year=2026,
-            period=SummaryPeriod.HALF_YEAR,
-            text="半年总结",
-            submitted_on=dt.date(2026, 7, 2),
-        )
+        half_year_summary(pairing, dt.date(2026, 7, 2))
         assert count(lu, "份结对工作总结已逾期未报送") == 0
 
 
